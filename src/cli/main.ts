@@ -1,0 +1,28 @@
+import { Command, CommanderError } from 'commander';
+import { registerCommands } from './commands.js';
+
+/**
+ * The `vaccinnet` command. Exit codes: 0 success / valid, 1 refused (a finding with severity error),
+ * 2 usage error, 3 internal error.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('vaccinnet')
+    .description('Vaccinnet registry: server, operator tools and integrator kit')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  let exitCode = 0;
+  registerCommands(program, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      return 2;
+    }
+    process.stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 3;
+  }
+  return exitCode;
+}

@@ -1,0 +1,93 @@
+import type { StatusEntry } from './status-entry.js';
+
+/** Who is calling: signature, TLS client certificate, trust (identity.md §1-2). */
+export const AUTH_CODES = {
+  AUTH_NOT_AUTHENTICATED: {
+    area: 'auth', severity: 'error', soap: 'call', http: 401, retry: false, rule: 'identity §1 (our choice)',
+    text: {
+      en: 'Not authenticated: no WS-Security X.509 signature and no TLS client certificate.',
+      nl: 'Niet geauthenticeerd: geen WS-Security X.509-handtekening en geen TLS-clientcertificaat.',
+      fr: 'Non authentifié : ni signature WS-Security X.509 ni certificat client TLS.',
+    },
+  },
+  AUTH_SIGNATURE_INVALID: {
+    area: 'auth', severity: 'error', soap: 'call', http: 401, retry: false, rule: 'WS-Security X.509 token profile',
+    text: {
+      en: 'The WS-Security signature is not valid: {detail}.',
+      nl: 'De WS-Security-handtekening is ongeldig: {detail}.',
+      fr: 'La signature WS-Security n\'est pas valide : {detail}.',
+    },
+  },
+  AUTH_BODY_TAMPERED: {
+    area: 'auth', severity: 'error', soap: 'call', http: 401, retry: false, rule: 'WS-Security X.509 token profile',
+    text: {
+      en: 'The digest of {location} does not match: the message was changed after signing.',
+      nl: 'De digest van {location} klopt niet: het bericht werd gewijzigd na ondertekening.',
+      fr: 'Le condensé de {location} ne correspond pas : le message a été modifié après signature.',
+    },
+  },
+  AUTH_TIMESTAMP_INVALID: {
+    area: 'auth', severity: 'error', soap: 'call', http: 401, retry: false, rule: 'WS-Security Timestamp (our choice: window)',
+    text: {
+      en: 'The WS-Security Timestamp is missing, expired or outside the freshness window: {detail}.',
+      nl: 'De WS-Security-Timestamp ontbreekt, is verlopen of valt buiten het geldigheidsvenster: {detail}.',
+      fr: 'Le Timestamp WS-Security est absent, expiré ou hors de la fenêtre de validité : {detail}.',
+    },
+  },
+  AUTH_CERT_UNTRUSTED: {
+    area: 'auth', severity: 'error', soap: 'call', http: 401, retry: false, rule: 'identity §1',
+    text: {
+      en: 'The certificate {value} is not issued by a trusted certificate authority.',
+      nl: 'Het certificaat {value} is niet uitgegeven door een vertrouwde certificaatautoriteit.',
+      fr: 'Le certificat {value} n\'est pas émis par une autorité de certification de confiance.',
+    },
+  },
+  AUTH_CERT_EXPIRED: {
+    area: 'auth', severity: 'error', soap: 'call', http: 401, retry: false, rule: 'identity §1',
+    text: {
+      en: 'The certificate {value} expired on {date}.',
+      nl: 'Het certificaat {value} is verlopen op {date}.',
+      fr: 'Le certificat {value} a expiré le {date}.',
+    },
+  },
+  AUTH_CERT_NOT_YET_VALID: {
+    area: 'auth', severity: 'error', soap: 'call', http: 401, retry: false, rule: 'identity §1',
+    text: {
+      en: 'The certificate {value} is not valid before {date}.',
+      nl: 'Het certificaat {value} is pas geldig vanaf {date}.',
+      fr: 'Le certificat {value} n\'est pas valide avant le {date}.',
+    },
+  },
+  AUTH_CERT_REVOKED: {
+    area: 'auth', severity: 'error', soap: 'call', http: 401, retry: false, rule: 'identity §1',
+    text: {
+      en: 'The certificate {value} has been revoked.',
+      nl: 'Het certificaat {value} werd ingetrokken.',
+      fr: 'Le certificat {value} a été révoqué.',
+    },
+  },
+  AUTH_CERT_USAGE: {
+    area: 'auth', severity: 'error', soap: 'call', http: 401, retry: false, rule: 'identity §1',
+    text: {
+      en: 'The certificate {value} may not be used for signing or client authentication.',
+      nl: 'Het certificaat {value} mag niet gebruikt worden voor ondertekening of clientauthenticatie.',
+      fr: 'Le certificat {value} ne peut pas servir à signer ni à authentifier un client.',
+    },
+  },
+  AUTH_CERT_SUBJECT: {
+    area: 'auth', severity: 'error', soap: 'call', http: 401, retry: false, rule: 'identity §2',
+    text: {
+      en: 'The certificate subject {value} does not have the eHealth shape (no identifier OU).',
+      nl: 'Het onderwerp {value} van het certificaat heeft niet de eHealth-vorm (geen identificatie-OU).',
+      fr: 'Le sujet {value} du certificat n\'a pas la forme eHealth (pas d\'OU identifiant).',
+    },
+  },
+  AUTH_WRONG_SERVICE: {
+    area: 'auth', severity: 'error', soap: 'call', http: 403, retry: false, rule: 'identity §1 (our choice)',
+    text: {
+      en: 'A {value} certificate may not use this service ({detail}).',
+      nl: 'Een {value}-certificaat mag deze dienst niet gebruiken ({detail}).',
+      fr: 'Un certificat {value} ne peut pas utiliser ce service ({detail}).',
+    },
+  },
+} as const satisfies Record<string, StatusEntry>;

@@ -1,0 +1,45 @@
+import type { StatusEntry } from './status-entry.js';
+
+/** Outcomes that need stored state: duplicates, removal (kmehr-vaccination.md rule 14). */
+export const REGISTRY_CODES = {
+  DUPLICATE_REPLAY: {
+    area: 'registry', severity: 'info', soap: 'message', http: 200, retry: false, rule: 'kmehr-vaccination rule 14',
+    text: {
+      en: 'Already registered from the same sender ids; the original VaccinationId {value} is returned.',
+      nl: 'Reeds geregistreerd met dezelfde afzender-id\'s; het oorspronkelijke VaccinationId {value} wordt teruggegeven.',
+      fr: 'Déjà enregistré avec les mêmes identifiants d\'expéditeur ; le VaccinationId d\'origine {value} est renvoyé.',
+    },
+  },
+  PROBABLE_DUPLICATE: {
+    area: 'registry', severity: 'warning', soap: 'message', http: 200, retry: false, rule: 'kmehr-vaccination rule 14',
+    text: {
+      en: 'Stored, but probably a duplicate of vaccination {value} ({detail}).',
+      nl: 'Opgeslagen, maar waarschijnlijk een dubbel van vaccinatie {value} ({detail}).',
+      fr: 'Enregistré, mais probablement un doublon de la vaccination {value} ({detail}).',
+    },
+  },
+  VACCINATION_NOT_FOUND: {
+    area: 'registry', severity: 'error', soap: 'call', http: 404, retry: false, rule: 'wire-contracts §1',
+    text: {
+      en: 'No vaccination {value} exists for this patient.',
+      nl: 'Er bestaat geen vaccinatie {value} voor deze patiënt.',
+      fr: 'Aucune vaccination {value} n\'existe pour ce patient.',
+    },
+  },
+  VACCINATION_ALREADY_REMOVED: {
+    area: 'registry', severity: 'error', soap: 'call', http: 409, retry: false, rule: 'wire-contracts §1',
+    text: {
+      en: 'The vaccination {value} was already removed on {date}.',
+      nl: 'De vaccinatie {value} werd al verwijderd op {date}.',
+      fr: 'La vaccination {value} a déjà été supprimée le {date}.',
+    },
+  },
+  VACCINATION_NOT_YOURS: {
+    area: 'registry', severity: 'error', soap: 'call', http: 403, retry: false, rule: 'wire-contracts §1 (our choice)',
+    text: {
+      en: 'The vaccination {value} was not registered by this caller or its organisation.',
+      nl: 'De vaccinatie {value} werd niet geregistreerd door deze oproeper of zijn organisatie.',
+      fr: 'La vaccination {value} n\'a pas été enregistrée par cet appelant ou son organisation.',
+    },
+  },
+} as const satisfies Record<string, StatusEntry>;
