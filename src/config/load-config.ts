@@ -1,0 +1,131 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CLIENT_CERT_MODES, PERSON_CHECKS, type RegistryConfig } from './registry-config.js';
+
+/** Where the repository's sibling `shared/` folder would hold the official KMEHR schema (development checkouts). */
+const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+
+export function defaultSchemaDir(): string {
+  const candidate = path.resolve(REPO_ROOT, '../shared/kmehr/schema');
+  return existsSync(path.join(candidate, 'ehealth-kmehr/XSD/kmehr_elements-1_43.xsd')) ? candidate : '';
+}
+
+export function defaultConfig(dataDir = path.resolve('.vaccinnet')): RegistryConfig {
+  return {
+    dataDir,
+    database: { url: `sqlite:${path.join(dataDir, 'vaccinnet.db')}` },
+    server: {
+      host: '127.0.0.1',
+      port: 8443,
+      tls: true,
+      clientCertificates: 'optional',
+      maxRequestBytes: 2 * 1024 * 1024,
+      maxDeliveryBytes: 64 * 1024 * 1024,
+    },
+    pki: { dir: path.join(dataDir, 'pki'), trustedCaFiles: [], crlFiles: [] },
+    kmehr: { schemaDir: defaultSchemaDir(), maxMessageBytes: 10 * 1024 * 1024, maxDepth: 64 },
+    registry: { personCheck: 'register', timeZone: 'Europe/Brussels' },
+    security: { timestampMaxAgeSeconds: 300, clockSkewSeconds: 300 },
+    batch: { intervalSeconds: 5, workerInProcess: true, retentionDays: 30 },
+    log: { level: 'info' },
+  };
+}
+
+type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+
+/**
+ * Environment variables: `VACCINNET_` + the option path in upper snake case, dots as `_`
+ * (`VACCINNET_DATABASE_URL` → database.url, `VACCINNET_SERVER_PORT` → server.port,
+ * `VACCINNET_REGISTRY_PERSON_CHECK` → registry.personCheck). Lists are comma-separated.
+ */
+export function envKey(optionPath: string): string {
+  return `VACCINNET_${optionPath.replace(/\./g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+}
+
+function leafPaths(obj: object, prefix = ''): string[] {
+  return Object.entries(obj).flatMap(([k, v]) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? leafPaths(v as object, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
+}
+
+function coerce(raw: string, like: unknown, key: string): Json {
+  if (typeof like === 'number') {
+    const n = Number(raw);
+    if (!Number.isFinite(n)) throw new Error(`${key} must be a number, got "${raw}"`);
+    return n;
+  }
+  if (typeof like === 'boolean') {
+    if (!['true', 'false', '1', '0'].includes(raw)) throw new Error(`${key} must be true or false, got "${raw}"`);
+    return raw === 'true' || raw === '1';
+  }
+  if (Array.isArray(like)) return raw === '' ? [] : raw.split(',').map((s) => s.trim());
+  return raw;
+}
+
+function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  const parts = dotted.split('.');
+  let node = target;
+  for (const p of parts.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>;
+  node[parts.at(-1)!] = value;
+}
+
+function getPath(source: object, dotted: string): unknown {
+  return dotted.split('.').reduce<unknown>((n, p) => (n as Record<string, unknown> | undefined)?.[p], source);
+}
+
+function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    out[k] = v !== null && typeof v === 'object' && !Array.isArray(v) && typeof base[k] === 'object'
+      ? merge(base[k] as Record<string, unknown>, v as Record<string, unknown>)
+      : v;
+  }
+  return out;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function validate(c: RegistryConfig): void {
+  const fail = (key: string, why: string): never => {
+    throw new Error(`configuration: ${key} ${why} (set it in the config file or ${envKey(key)})`);
+  };
+  if (!c.database.url) fail('database.url', 'is missing');
+  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(c.database.url)) fail('database.url', 'must start with sqlite: or postgres://');
+  if (!Number.isInteger(c.server.port) || c.server.port < 0 || c.server.port > 65535) fail('server.port', 'must be 0..65535');
+  if (!PERSON_CHECKS.includes(c.registry.personCheck)) fail('registry.personCheck', `must be one of ${PERSON_CHECKS.join(', ')}`);
+  if (!CLIENT_CERT_MODES.includes(c.server.clientCertificates)) fail('server.clientCertificates', `must be one of ${CLIENT_CERT_MODES.join(', ')}`);
+  if (c.batch.intervalSeconds <= 0) fail('batch.intervalSeconds', 'must be > 0');
+  if ((c.server.certFile === undefined) !== (c.server.keyFile === undefined)) fail('server.certFile', 'and server.keyFile go together');
+}
+
+export interface LoadConfigOptions {
+  /** A JSON file with any subset of the options. */
+  readonly file?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Overrides from command-line flags, as option paths (`{'server.port': 0}`). */
+  readonly overrides?: Readonly<Record<string, unknown>>;
+}
+
+/** Loads, validates and freezes the configuration; throws an Error naming the bad key. */
+export function loadConfig(options: LoadConfigOptions = {}): RegistryConfig {
+  const env = options.env ?? process.env;
+  const dataDir = path.resolve(String(options.overrides?.['dataDir'] ?? env[envKey('dataDir')] ?? '.vaccinnet'));
+  const defaults = defaultConfig(dataDir);
+  let merged = defaults as unknown as Record<string, unknown>;
+  const file = options.file ?? env['VACCINNET_CONFIG'];
+  if (file) merged = merge(merged, JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>);
+  for (const key of leafPaths(defaults)) {
+    const raw = env[envKey(key)];
+    if (raw !== undefined) setPath(merged, key, coerce(raw, getPath(defaults, key), key));
+  }
+  for (const [key, value] of Object.entries(options.overrides ?? {})) if (value !== undefined) setPath(merged, key, value);
+  const config = merged as unknown as RegistryConfig;
+  validate(config);
+  return deepFreeze(structuredClone(config));
+}

@@ -1,0 +1,69 @@
+/**
+ * The registry's configuration: defaults ← JSON file ← VACCINNET_* environment variables, validated once and
+ * deep-frozen. Every option is documented in docs/configuration.md (kept in step by a test).
+ */
+export const PERSON_CHECKS = ['register', 'checksum'] as const;
+export type PersonCheck = (typeof PERSON_CHECKS)[number];
+
+export const CLIENT_CERT_MODES = ['off', 'optional'] as const;
+export type ClientCertMode = (typeof CLIENT_CERT_MODES)[number];
+
+export interface RegistryConfig {
+  /** Where the embedded database, the dev CA, the demo certificates and batch deliveries live. */
+  readonly dataDir: string;
+  readonly database: {
+    /** `sqlite:<path>` (default `sqlite:<dataDir>/vaccinnet.db`) or `postgres://user@host:port/db`. */
+    readonly url: string;
+  };
+  readonly server: {
+    readonly host: string;
+    readonly port: number;
+    /** Serve HTTPS (server certificate from the dev CA unless certFile/keyFile are given). */
+    readonly tls: boolean;
+    readonly certFile?: string;
+    readonly keyFile?: string;
+    /** `optional`: ask for a TLS client certificate and accept it as the caller's identity when present. */
+    readonly clientCertificates: ClientCertMode;
+    /** Largest RegistratieService request body in bytes. */
+    readonly maxRequestBytes: number;
+    /** Largest BatchUpload delivery body in bytes. */
+    readonly maxDeliveryBytes: number;
+  };
+  readonly pki: {
+    /** Folder of the development CA (`vaccinnet pki init`); its CA certificate and CRL are trusted. */
+    readonly dir: string;
+    /** Extra trusted CA certificate files (PEM). */
+    readonly trustedCaFiles: readonly string[];
+    /** Extra CRL files (PEM), re-read when they change. */
+    readonly crlFiles: readonly string[];
+  };
+  readonly kmehr: {
+    /** Folder holding `ehealth-kmehr/XSD/kmehr_elements-1_43.xsd`; empty = XSD validation off (said in every answer). */
+    readonly schemaDir: string;
+    readonly maxMessageBytes: number;
+    readonly maxDepth: number;
+  };
+  readonly registry: {
+    /** `register`: an unknown INSZ is refused (as in the real acceptance environment); `checksum`: check digits only. */
+    readonly personCheck: PersonCheck;
+    /** The registry clock's time zone for "not in the future" and registration dates. */
+    readonly timeZone: string;
+  };
+  readonly security: {
+    /** Largest accepted age of a WS-Security Timestamp `Created`, seconds. */
+    readonly timestampMaxAgeSeconds: number;
+    /** Allowed clock difference with the caller, seconds. */
+    readonly clockSkewSeconds: number;
+  };
+  readonly batch: {
+    /** Seconds between processing rounds (3600 = hourly, as the real acceptance environment). */
+    readonly intervalSeconds: number;
+    /** Run the batch processor inside the server process (a separate `vaccinnet worker` can run as well). */
+    readonly workerInProcess: boolean;
+    /** How long delivery results stay available, days. */
+    readonly retentionDays: number;
+  };
+  readonly log: {
+    readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  };
+}

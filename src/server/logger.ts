@@ -1,0 +1,50 @@
+import pino, { type DestinationStream, type Logger } from 'pino';
+
+/**
+ * INSZ/SSIN numbers are personal data: every log line is masked before it is written. Known fields are masked by
+ * pino's redaction (compiled once); anything else that looks like an 11-digit national number inside a string
+ * (a message, an error text, an XPath value) is masked by the hook below, so a careless log call cannot leak one.
+ */
+const ELEVEN_DIGITS = /(?<!\d)(\d{6})\d{5}(?!\d)/g;
+
+export function maskNationalNumbers(text: string): string {
+  return text.replace(ELEVEN_DIGITS, '$1*****');
+}
+
+function maskDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return maskNationalNumbers(value);
+  if (depth > 4 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) {
+    return { type: value.name, message: maskNationalNumbers(value.message), stack: value.stack && maskNationalNumbers(value.stack) };
+  }
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v, depth + 1);
+  return out;
+}
+
+export interface LoggerOptions {
+  readonly level?: string;
+  /** Tests pass an in-memory sink to assert on log objects. */
+  readonly destination?: DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  return pino(
+    {
+      level: options.level ?? 'info',
+      base: { service: 'vaccinnet' },
+      redact: {
+        paths: ['patientId', 'ssin', 'insz', '*.patientId', '*.ssin', '*.insz', 'req.headers.authorization'],
+        censor: (value) => (typeof value === 'string' ? maskNationalNumbers(value) : '[redacted]'),
+      },
+      formatters: { log: (object) => maskDeep(object) as Record<string, unknown> },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((a) => (typeof a === 'string' ? maskNationalNumbers(a) : a)) as Parameters<typeof method>);
+        },
+      },
+    },
+    options.destination,
+  );
+}
