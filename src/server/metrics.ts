@@ -1,0 +1,32 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of one registry process; one registry per app so tests can build several apps. */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly soapCalls: Counter<'service' | 'operation' | 'code'>;
+  readonly soapDuration: Histogram<'service' | 'operation'>;
+  readonly vaccinationsStored: Counter<'channel'>;
+  readonly batchTransactions: Counter<'result'>;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    soapCalls: new Counter({
+      name: 'vaccinnet_soap_calls_total', help: 'SOAP calls by service, operation and call-level status code',
+      labelNames: ['service', 'operation', 'code'], registers: [registry],
+    }),
+    soapDuration: new Histogram({
+      name: 'vaccinnet_soap_duration_seconds', help: 'SOAP call handling time',
+      labelNames: ['service', 'operation'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers: [registry],
+    }),
+    vaccinationsStored: new Counter({
+      name: 'vaccinnet_vaccinations_stored_total', help: 'Vaccinations stored, by channel', labelNames: ['channel'], registers: [registry],
+    }),
+    batchTransactions: new Counter({
+      name: 'vaccinnet_batch_transactions_total', help: 'Batch transactions processed, by result', labelNames: ['result'], registers: [registry],
+    }),
+  };
+}
