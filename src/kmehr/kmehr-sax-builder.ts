@@ -1,0 +1,680 @@
+import { SaxesParser, type SaxesAttributeNS, type SaxesTagNS } from 'saxes';
+import { FindingError, finding } from '../status/finding.js';
+import {
+  KMEHR_NS,
+  locate,
+  type Code,
+  type Content,
+  type Folder,
+  type HcParty,
+  type Header,
+  type Identifier,
+  type Item,
+  type Link,
+  type LocalText,
+  type Moment,
+  type Patient,
+  type Quantity,
+  type Transaction,
+} from './model.js';
+import { doctypeFinding, type XmlLimits } from './xml-limits.js';
+
+/** Where the builder delivers what it has read: the header once, then each folder as soon as it is complete. */
+export interface KmehrSink {
+  header(header: Header): void;
+  folder(folder: Folder, index: number): void;
+}
+
+// Element kinds. Containers hold modelled children; leaves (L_*) capture their text. Anything else is skipped by
+// counting depth only, so unmodelled subtrees (addresses, posology, sumehr content) cost no allocation.
+const ROOT = 1;
+const HEADER = 2;
+const STANDARD = 3;
+const SENDER = 4;
+const RECIPIENT = 5;
+const HCPARTY = 6;
+const FOLDER = 7;
+const PATIENT = 8;
+const BIRTHDATE = 9;
+const SEX = 10;
+const TRANSACTION = 11;
+const T_AUTHOR = 12;
+const HEADING = 13;
+const ITEM = 14;
+const CONTENT = 15;
+const MEDICINAL = 16;
+const SUBSTANCE = 17;
+const BEGIN = 18;
+const END = 19;
+const LIFECYCLE = 20;
+const QUANTITY = 21;
+const UNIT = 22;
+const SITE = 23;
+const ROUTE = 24;
+const I_AUTHOR = 25;
+const L_ID = 30;
+const L_CD = 31;
+const L_TEXT = 32;
+const L_NAME = 33;
+const L_FIRSTNAME = 34;
+const L_FAMILYNAME = 35;
+const L_DATE = 36;
+const L_TIME = 37;
+const L_ISCOMPLETE = 38;
+const L_ISVALIDATED = 39;
+const L_DECIMAL = 40;
+const L_BATCH = 41;
+const L_INTENDEDCD = 42;
+const L_INTENDEDNAME = 43;
+const L_USUALLANGUAGE = 44;
+const L_LNK = 45;
+const SKIP = 0;
+
+/** The modelled child kind of `local` under `parent`, or SKIP. */
+function childKind(parent: number, local: string): number {
+  switch (parent) {
+    case ROOT:
+      return local === 'folder' ? FOLDER : local === 'header' ? HEADER : SKIP;
+    case HEADER:
+      switch (local) {
+        case 'standard': return STANDARD;
+        case 'id': return L_ID;
+        case 'date': return L_DATE;
+        case 'time': return L_TIME;
+        case 'sender': return SENDER;
+        case 'recipient': return RECIPIENT;
+        default: return SKIP;
+      }
+    case STANDARD:
+    case SEX:
+    case LIFECYCLE:
+    case SITE:
+    case ROUTE:
+    case UNIT:
+      return local === 'cd' ? L_CD : SKIP;
+    case SENDER:
+    case RECIPIENT:
+    case T_AUTHOR:
+    case I_AUTHOR:
+      return local === 'hcparty' ? HCPARTY : SKIP;
+    case HCPARTY:
+      switch (local) {
+        case 'id': return L_ID;
+        case 'cd': return L_CD;
+        case 'name': return L_NAME;
+        case 'firstname': return L_FIRSTNAME;
+        case 'familyname': return L_FAMILYNAME;
+        default: return SKIP;
+      }
+    case FOLDER:
+      switch (local) {
+        case 'transaction': return TRANSACTION;
+        case 'id': return L_ID;
+        case 'patient': return PATIENT;
+        default: return SKIP;
+      }
+    case PATIENT:
+      switch (local) {
+        case 'id': return L_ID;
+        case 'firstname': return L_FIRSTNAME;
+        case 'familyname': return L_FAMILYNAME;
+        case 'birthdate': return BIRTHDATE;
+        case 'sex': return SEX;
+        case 'usuallanguage': return L_USUALLANGUAGE;
+        default: return SKIP;
+      }
+    case BIRTHDATE:
+      return local === 'date' ? L_DATE : SKIP;
+    case TRANSACTION:
+      switch (local) {
+        case 'item': return ITEM;
+        case 'id': return L_ID;
+        case 'cd': return L_CD;
+        case 'date': return L_DATE;
+        case 'time': return L_TIME;
+        case 'author': return T_AUTHOR;
+        case 'iscomplete': return L_ISCOMPLETE;
+        case 'isvalidated': return L_ISVALIDATED;
+        case 'heading': return HEADING;
+        case 'text': return L_TEXT;
+        case 'lnk': return L_LNK;
+        default: return SKIP;
+      }
+    case HEADING:
+      return local === 'item' ? ITEM : local === 'heading' ? HEADING : SKIP;
+    case ITEM:
+      switch (local) {
+        case 'id': return L_ID;
+        case 'cd': return L_CD;
+        case 'content': return CONTENT;
+        case 'text': return L_TEXT;
+        case 'author': return I_AUTHOR;
+        case 'beginmoment': return BEGIN;
+        case 'endmoment': return END;
+        case 'lifecycle': return LIFECYCLE;
+        case 'quantity': return QUANTITY;
+        case 'site': return SITE;
+        case 'route': return ROUTE;
+        case 'batch': return L_BATCH;
+        default: return SKIP;
+      }
+    case CONTENT:
+      switch (local) {
+        case 'cd': return L_CD;
+        case 'medicinalproduct': return MEDICINAL;
+        case 'substanceproduct': return SUBSTANCE;
+        case 'text': return L_TEXT;
+        default: return SKIP;
+      }
+    case MEDICINAL:
+    case SUBSTANCE:
+      return local === 'intendedcd' ? L_INTENDEDCD : local === 'intendedname' ? L_INTENDEDNAME : SKIP;
+    case BEGIN:
+    case END:
+      return local === 'date' ? L_DATE : local === 'time' ? L_TIME : SKIP;
+    case QUANTITY:
+      return local === 'decimal' ? L_DECIMAL : local === 'unit' ? UNIT : SKIP;
+    default:
+      return SKIP;
+  }
+}
+
+// Drafts: mutable while their element is open, frozen (arrays included) when it closes.
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+interface HeaderDraft {
+  standard?: Code;
+  ids: Identifier[];
+  date?: string;
+  time?: string;
+  senders: HcParty[];
+  recipients: HcParty[];
+}
+interface HcPartyDraft {
+  ids: Identifier[];
+  cds: Code[];
+  name?: string;
+  firstname?: string;
+  familyname?: string;
+}
+interface PatientDraft extends Omit<Mutable<Patient>, 'ids' | 'firstnames'> {
+  ids: Identifier[];
+  firstnames: string[];
+}
+interface FolderDraft {
+  ids: Identifier[];
+  patient?: Patient;
+  transactions: Transaction[];
+}
+interface TransactionDraft extends Omit<Mutable<Transaction>, 'ids' | 'cds' | 'authors' | 'items' | 'texts' | 'links'> {
+  ids: Identifier[];
+  cds: Code[];
+  authors: HcParty[];
+  items: Item[];
+  texts: LocalText[];
+  links: Link[];
+}
+interface ItemDraft extends Omit<Mutable<Item>, 'ids' | 'cds' | 'contents' | 'texts' | 'authors'> {
+  ids: Identifier[];
+  cds: Code[];
+  contents: Content[];
+  texts: LocalText[];
+  authors: HcParty[];
+}
+interface ContentDraft {
+  cds: Code[];
+  texts: LocalText[];
+  products: Content[];
+}
+interface ProductDraft {
+  intendedcds: Code[];
+  intendedname?: string;
+}
+
+const freeze = Object.freeze;
+
+function attr(attributes: Record<string, SaxesAttributeNS>, name: string): string | undefined {
+  return attributes[name]?.value;
+}
+
+/** A `cd`/`id`-shaped element: S, SV, SL, DN, L and the trimmed text. */
+function codeOf(attributes: Record<string, SaxesAttributeNS>, value: string): Code {
+  const code: Mutable<Code> = { s: attr(attributes, 'S') ?? '', value };
+  const sv = attr(attributes, 'SV');
+  if (sv !== undefined) code.sv = sv;
+  const sl = attr(attributes, 'SL');
+  if (sl !== undefined) code.sl = sl;
+  const dn = attr(attributes, 'DN');
+  if (dn !== undefined) code.dn = dn;
+  const l = attr(attributes, 'L');
+  if (l !== undefined) code.l = l;
+  return freeze(code);
+}
+
+function identifierOf(attributes: Record<string, SaxesAttributeNS>, value: string): Identifier {
+  const id: Mutable<Identifier> = { s: attr(attributes, 'S') ?? '', value };
+  const sv = attr(attributes, 'SV');
+  if (sv !== undefined) id.sv = sv;
+  const sl = attr(attributes, 'SL');
+  if (sl !== undefined) id.sl = sl;
+  return freeze(id);
+}
+
+function booleanOf(value: string): boolean | undefined {
+  return value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : undefined;
+}
+
+/**
+ * Streaming SAX builder for KMEHR messages, shared by `parseKmehr` and `streamKmehr`. Feed text with `write`,
+ * finish with `close`. Every refusal is thrown as a `FindingError` at the point it is detected, which also stops
+ * the parser at once (depth bombs, DOCTYPEs, malformed input).
+ */
+export class KmehrSaxBuilder {
+  private readonly parser: SaxesParser<{ xmlns: true; position: true }>;
+  private readonly kinds: number[] = [];
+  private depth = 0;
+  private skip = 0;
+  private rootSeen = false;
+  private capturing = false;
+  private text = '';
+  private leafAttributes: Record<string, SaxesAttributeNS> = {};
+
+  private header: HeaderDraft | undefined;
+  private headerDone = false;
+  private hcparty: HcPartyDraft | undefined;
+  private folder: FolderDraft | undefined;
+  private patient: PatientDraft | undefined;
+  private transaction: TransactionDraft | undefined;
+  private item: ItemDraft | undefined;
+  private content: ContentDraft | undefined;
+  private product: ProductDraft | undefined;
+  private moment: Mutable<Moment> | undefined;
+  private quantity: { decimal?: string; unit?: Code } | undefined;
+  private folderIndex = 0;
+  private transactionIndex = 0;
+  private itemIndex = 0;
+
+  constructor(
+    private readonly limits: XmlLimits,
+    private readonly sink: KmehrSink,
+  ) {
+    const parser = new SaxesParser({ xmlns: true, position: true });
+    this.parser = parser;
+    parser.on('opentag', (tag) => this.open(tag));
+    parser.on('closetag', () => this.close());
+    parser.on('text', (t) => {
+      if (this.capturing && this.skip === 0) this.text += t;
+    });
+    parser.on('cdata', (t) => {
+      if (this.capturing && this.skip === 0) this.text += t;
+    });
+    parser.on('doctype', (d) => {
+      throw new FindingError(doctypeFinding(d, this.position()));
+    });
+    parser.on('xmldecl', (decl) => {
+      const encoding = decl.encoding;
+      if (encoding !== undefined && !/^(utf-?8|utf-?16)$/i.test(encoding)) {
+        this.fail('XML_MALFORMED', '/', { detail: `encoding ${encoding} is not supported; send UTF-8` });
+      }
+    });
+    parser.on('error', (err) => {
+      const detail = err.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '').replace(/\.$/, '');
+      this.fail('XML_MALFORMED', undefined, { detail });
+    });
+  }
+
+  /** Parses the next piece of text. Throws `FindingError` on the first refusal. */
+  write(chunk: string): void {
+    this.parser.write(chunk);
+  }
+
+  /** Signals the end of input: refuses truncated documents and a missing header/folder. */
+  end(): void {
+    this.parser.close();
+    if (!this.rootSeen) this.fail('XML_MALFORMED', '/', { detail: 'the document has no root element' });
+  }
+
+  private position(): { line: number; column: number } {
+    return { line: this.parser.line, column: this.parser.column + 1 };
+  }
+
+  private fail(code: 'XML_MALFORMED' | 'XML_TOO_DEEP' | 'KMEHR_NAMESPACE' | 'KMEHR_FIELD_MISSING', location: string | undefined, params: Record<string, string | number>, value?: string): never {
+    throw new FindingError(
+      finding(code, {
+        ...(location !== undefined && { location }),
+        ...(value !== undefined && { value }),
+        ...this.position(),
+        params,
+      }),
+    );
+  }
+
+  private missing(field: string, location: string): never {
+    this.fail('KMEHR_FIELD_MISSING', location, { field });
+  }
+
+  private open(tag: SaxesTagNS): void {
+    if (++this.depth > this.limits.maxDepth) this.fail('XML_TOO_DEEP', undefined, { limit: this.limits.maxDepth });
+    if (this.skip !== 0) {
+      this.skip++;
+      return;
+    }
+    const kinds = this.kinds;
+    if (kinds.length === 0) {
+      if (tag.local !== 'kmehrmessage' || tag.uri !== KMEHR_NS) {
+        const name = tag.uri === '' ? tag.local : `{${tag.uri}}${tag.local}`;
+        this.fail('KMEHR_NAMESPACE', '/', {}, name);
+      }
+      this.rootSeen = true;
+      kinds.push(ROOT);
+      return;
+    }
+    const kind = tag.uri === KMEHR_NS ? childKind(kinds[kinds.length - 1]!, tag.local) : SKIP;
+    if (kind === SKIP) {
+      this.skip = 1;
+      return;
+    }
+    kinds.push(kind);
+    if (kind >= L_ID) {
+      this.capturing = true;
+      this.text = '';
+      this.leafAttributes = tag.attributes;
+      return;
+    }
+    switch (kind) {
+      case HEADER:
+        this.header = { ids: [], senders: [], recipients: [] };
+        break;
+      case HCPARTY:
+        this.hcparty = { ids: [], cds: [] };
+        break;
+      case FOLDER:
+        if (!this.headerDone) this.missing('header', locate.message());
+        this.folder = { ids: [], transactions: [] };
+        this.transactionIndex = 0;
+        break;
+      case PATIENT:
+        this.patient = { ids: [], firstnames: [] };
+        break;
+      case TRANSACTION:
+        this.transaction = { ids: [], cds: [], authors: [], items: [], texts: [], links: [] };
+        this.itemIndex = 0;
+        break;
+      case ITEM:
+        this.item = { ids: [], cds: [], contents: [], texts: [], authors: [] };
+        break;
+      case CONTENT:
+        this.content = { cds: [], texts: [], products: [] };
+        break;
+      case MEDICINAL:
+      case SUBSTANCE:
+        this.product = { intendedcds: [] };
+        break;
+      case BEGIN:
+      case END:
+        this.moment = {};
+        break;
+      case QUANTITY:
+        this.quantity = {};
+        break;
+      default:
+        break;
+    }
+  }
+
+  private close(): void {
+    this.depth--;
+    if (this.skip !== 0) {
+      this.skip--;
+      return;
+    }
+    const kinds = this.kinds;
+    const kind = kinds.pop()!;
+    const parent = kinds.length === 0 ? 0 : kinds[kinds.length - 1]!;
+    if (kind >= L_ID) {
+      this.capturing = false;
+      this.closeLeaf(kind, parent, this.text.trim());
+      this.text = '';
+      return;
+    }
+    switch (kind) {
+      case HEADER:
+        this.closeHeader();
+        break;
+      case HCPARTY:
+        this.closeHcParty(parent);
+        break;
+      case PATIENT: {
+        const p = this.patient!;
+        freeze(p.ids);
+        freeze(p.firstnames);
+        this.folder!.patient = freeze(p);
+        this.patient = undefined;
+        break;
+      }
+      case FOLDER:
+        this.closeFolder();
+        break;
+      case TRANSACTION:
+        this.closeTransaction();
+        break;
+      case ITEM:
+        this.closeItem();
+        break;
+      case CONTENT:
+        this.closeContent();
+        break;
+      case MEDICINAL:
+      case SUBSTANCE: {
+        const p = this.product!;
+        const c: Mutable<Extract<Content, { kind: 'medicinalproduct' }>> = {
+          kind: kind === MEDICINAL ? 'medicinalproduct' : 'substanceproduct',
+          intendedcds: freeze(p.intendedcds),
+        } as Mutable<Extract<Content, { kind: 'medicinalproduct' }>>;
+        if (p.intendedname !== undefined) c.intendedname = p.intendedname;
+        this.content!.products.push(freeze(c) as Content);
+        this.product = undefined;
+        break;
+      }
+      case BEGIN:
+        this.item!.beginmoment = freeze(this.moment!);
+        this.moment = undefined;
+        break;
+      case END:
+        this.item!.endmoment = freeze(this.moment!);
+        this.moment = undefined;
+        break;
+      case QUANTITY: {
+        const q = this.quantity!;
+        if (q.decimal === undefined) this.missing('decimal', `${this.itemLocation()}/quantity`);
+        this.item!.quantity = freeze(q as Quantity);
+        this.quantity = undefined;
+        break;
+      }
+      case ROOT:
+        if (!this.headerDone) this.missing('header', locate.message());
+        if (this.folderIndex === 0) this.missing('folder', locate.message());
+        break;
+      default:
+        break;
+    }
+  }
+
+  private itemLocation(): string {
+    return locate.item(this.folderIndex, this.transactionIndex, this.itemIndex);
+  }
+
+  private closeLeaf(kind: number, parent: number, value: string): void {
+    const attributes = this.leafAttributes;
+    switch (kind) {
+      case L_ID: {
+        const id = identifierOf(attributes, value);
+        switch (parent) {
+          case ITEM: this.item!.ids.push(id); break;
+          case TRANSACTION: this.transaction!.ids.push(id); break;
+          case HCPARTY: this.hcparty!.ids.push(id); break;
+          case PATIENT: this.patient!.ids.push(id); break;
+          case FOLDER: this.folder!.ids.push(id); break;
+          case HEADER: this.header!.ids.push(id); break;
+        }
+        break;
+      }
+      case L_CD: {
+        const cd = codeOf(attributes, value);
+        switch (parent) {
+          case ITEM: this.item!.cds.push(cd); break;
+          case CONTENT: this.content!.cds.push(cd); break;
+          case TRANSACTION: this.transaction!.cds.push(cd); break;
+          case HCPARTY: this.hcparty!.cds.push(cd); break;
+          case LIFECYCLE: this.item!.lifecycle = cd; break;
+          case SITE: this.item!.site = cd; break;
+          case ROUTE: this.item!.route = cd; break;
+          case UNIT: this.quantity!.unit = cd; break;
+          case SEX: this.patient!.sex = cd; break;
+          case STANDARD: this.header!.standard = cd; break;
+        }
+        break;
+      }
+      case L_TEXT: {
+        const text: LocalText = freeze({ l: attr(attributes, 'L') ?? '', value });
+        if (parent === ITEM) this.item!.texts.push(text);
+        else if (parent === CONTENT) this.content!.texts.push(text);
+        else this.transaction!.texts.push(text);
+        break;
+      }
+      case L_DATE:
+        switch (parent) {
+          case BEGIN:
+          case END: this.moment!.date = value; break;
+          case TRANSACTION: this.transaction!.date = value; break;
+          case BIRTHDATE: this.patient!.birthdate = value; break;
+          case HEADER: this.header!.date = value; break;
+        }
+        break;
+      case L_TIME:
+        switch (parent) {
+          case BEGIN:
+          case END: this.moment!.time = value; break;
+          case TRANSACTION: this.transaction!.time = value; break;
+          case HEADER: this.header!.time = value; break;
+        }
+        break;
+      case L_NAME:
+        this.hcparty!.name = value;
+        break;
+      case L_FIRSTNAME:
+        if (parent === PATIENT) this.patient!.firstnames.push(value);
+        else this.hcparty!.firstname = value;
+        break;
+      case L_FAMILYNAME:
+        if (parent === PATIENT) this.patient!.familyname = value;
+        else this.hcparty!.familyname = value;
+        break;
+      case L_ISCOMPLETE: {
+        const b = booleanOf(value);
+        if (b !== undefined) this.transaction!.iscomplete = b;
+        break;
+      }
+      case L_ISVALIDATED: {
+        const b = booleanOf(value);
+        if (b !== undefined) this.transaction!.isvalidated = b;
+        break;
+      }
+      case L_DECIMAL:
+        this.quantity!.decimal = value;
+        break;
+      case L_BATCH:
+        this.item!.batch = value;
+        break;
+      case L_INTENDEDCD:
+        this.product!.intendedcds.push(codeOf(attributes, value));
+        break;
+      case L_INTENDEDNAME:
+        this.product!.intendedname = value;
+        break;
+      case L_USUALLANGUAGE:
+        this.patient!.usuallanguage = value;
+        break;
+      case L_LNK: {
+        const link: Mutable<Link> = { type: attr(attributes, 'TYPE') ?? '' };
+        const url = attr(attributes, 'URL');
+        if (url !== undefined) link.url = url;
+        this.transaction!.links.push(freeze(link));
+        break;
+      }
+    }
+  }
+
+  private closeHeader(): void {
+    const h = this.header!;
+    const at = locate.header();
+    if (h.standard === undefined) this.missing('standard', at);
+    if (h.date === undefined) this.missing('date', at);
+    if (h.time === undefined) this.missing('time', at);
+    freeze(h.ids);
+    freeze(h.senders);
+    freeze(h.recipients);
+    this.header = undefined;
+    this.headerDone = true;
+    this.sink.header(freeze(h as Header));
+  }
+
+  private closeHcParty(parent: number): void {
+    const p = this.hcparty!;
+    freeze(p.ids);
+    freeze(p.cds);
+    const party = freeze(p as HcParty);
+    this.hcparty = undefined;
+    switch (parent) {
+      case T_AUTHOR: this.transaction!.authors.push(party); break;
+      case I_AUTHOR: this.item!.authors.push(party); break;
+      case SENDER: this.header!.senders.push(party); break;
+      case RECIPIENT: this.header!.recipients.push(party); break;
+    }
+  }
+
+  private closeFolder(): void {
+    const f = this.folder!;
+    const at = locate.folder(this.folderIndex);
+    if (f.patient === undefined) this.missing('patient', at);
+    if (f.transactions.length === 0) this.missing('transaction', at);
+    freeze(f.ids);
+    freeze(f.transactions);
+    this.folder = undefined;
+    this.sink.folder(freeze(f as Folder), this.folderIndex++);
+  }
+
+  private closeTransaction(): void {
+    const t = this.transaction!;
+    freeze(t.ids);
+    freeze(t.cds);
+    freeze(t.authors);
+    freeze(t.items);
+    freeze(t.texts);
+    freeze(t.links);
+    this.transaction = undefined;
+    this.folder!.transactions.push(freeze(t));
+    this.transactionIndex++;
+  }
+
+  private closeItem(): void {
+    const i = this.item!;
+    freeze(i.ids);
+    freeze(i.cds);
+    freeze(i.contents);
+    freeze(i.texts);
+    freeze(i.authors);
+    this.item = undefined;
+    this.transaction!.items.push(freeze(i));
+    this.itemIndex++;
+  }
+
+  /** One `content` holds one choice in the XSD; an invalid mix keeps every modelled part rather than drop data. */
+  private closeContent(): void {
+    const c = this.content!;
+    const contents = this.item!.contents;
+    for (const p of c.products) contents.push(p);
+    if (c.cds.length > 0) contents.push(freeze({ kind: 'cd', cds: freeze(c.cds) }));
+    if (c.texts.length > 0) contents.push(freeze({ kind: 'text', texts: freeze(c.texts) }));
+    this.content = undefined;
+  }
+}

@@ -1,0 +1,81 @@
+import { TextDecoder } from 'node:util';
+import { FindingError, finding } from '../status/finding.js';
+import { KmehrSaxBuilder } from './kmehr-sax-builder.js';
+import type { Folder, Header } from './model.js';
+import { sniffEncoding } from './xml-decode.js';
+import { DEFAULT_XML_LIMITS, type XmlLimits } from './xml-limits.js';
+
+export interface KmehrStreamHandlers {
+  header(h: Header): void | Promise<void>;
+  folder(f: Folder, index: number): void | Promise<void>;
+}
+
+// Text is fed to saxes in slices of this size, so one huge chunk cannot queue an unbounded number of folders
+// before the (possibly async) handlers run.
+const SLICE = 64 * 1024;
+
+type Event = { readonly header: Header } | { readonly folder: Folder; readonly index: number };
+
+/**
+ * Reads a (batch) KMEHR message from a byte or text stream and hands over the header, then each folder as soon as
+ * its end tag is read; folders are not kept, so memory does not grow with their number. Handlers are awaited in
+ * order (back-pressure). Stops reading as soon as the input passes `limits.maxBytes`.
+ * @throws FindingError on the first refusal (size, DOCTYPE, depth, well-formedness, namespace, missing field).
+ */
+export async function streamKmehr(
+  source: AsyncIterable<Buffer | string>,
+  handlers: KmehrStreamHandlers,
+  limits: XmlLimits = DEFAULT_XML_LIMITS,
+): Promise<void> {
+  const queue: Event[] = [];
+  const builder = new KmehrSaxBuilder(limits, {
+    header: (header) => {
+      queue.push({ header });
+    },
+    folder: (folder, index) => {
+      queue.push({ folder, index });
+    },
+  });
+  const drain = async (): Promise<void> => {
+    // Index loop then reset: the queue is short (one slice's worth) and shift() would be O(n) per event.
+    for (let i = 0; i < queue.length; i++) {
+      const event = queue[i]!;
+      queue[i] = undefined as unknown as Event;
+      if ('header' in event) await handlers.header(event.header);
+      else await handlers.folder(event.folder, event.index);
+    }
+    queue.length = 0;
+  };
+  const feed = async (text: string): Promise<void> => {
+    for (let start = 0; start < text.length; ) {
+      let end = Math.min(start + SLICE, text.length);
+      // Never split a surrogate pair between two writes.
+      if (end < text.length && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
+      builder.write(text.slice(start, end));
+      start = end;
+      await drain();
+    }
+  };
+
+  let bytes = 0;
+  let decoder: TextDecoder | undefined;
+  let first = true;
+  for await (const chunk of source) {
+    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.length;
+    if (bytes > limits.maxBytes) {
+      throw new FindingError(finding('XML_TOO_LARGE', { location: '/', params: { limit: limits.maxBytes } }));
+    }
+    let text: string;
+    if (typeof chunk === 'string') {
+      text = first && chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk;
+    } else {
+      decoder ??= new TextDecoder(sniffEncoding(chunk));
+      text = decoder.decode(chunk, { stream: true });
+    }
+    if (text.length > 0) first = false;
+    await feed(text);
+  }
+  if (decoder !== undefined) await feed(decoder.decode());
+  builder.end();
+  await drain();
+}
