@@ -1,0 +1,128 @@
+import type { SaxesTagNS } from 'saxes';
+import { finding } from '../../status/finding.js';
+import type { BodyHandler, EnvelopeWalker } from './envelope-walker.js';
+import { KMEHR_NS, UPL_NS } from './namespaces.js';
+import { BATCH_OPERATIONS, batchAction, batchElement, type BatchOperation } from './operations.js';
+import { SequenceChecker, type ElementRule } from './sequence-checker.js';
+import { SubtreeSerializer } from './subtree-serializer.js';
+
+const DELIVERY: readonly ElementRule[] = [
+  { name: 'extraInfo', min: 1, max: 1 },
+  { name: 'kmehrmessage', min: 1, max: 1 },
+];
+const EXTRA_INFO: readonly ElementRule[] = [
+  { name: 'type', min: 1, max: 1 },
+  { name: 'pakket', min: 1, max: 1 },
+];
+const RESULT: readonly ElementRule[] = [
+  { name: 'requestId', min: 1, max: 1 },
+  { name: 'gebruikersId', min: 1, max: 1 },
+];
+
+/**
+ * Reads a BatchUpload body (wire-contracts.md §2) from SAX events. The small fields are collected; the inline
+ * `kmehr:kmehrmessage` is re-serialised to `emit` as it streams past, so memory does not depend on its size.
+ */
+export class BatchBodyHandler implements BodyHandler {
+  readonly #soapAction: string | undefined;
+  readonly #emit: (piece: string) => void;
+  operation: BatchOperation | undefined;
+  readonly values = new Map<string, string>();
+  #sequence: SequenceChecker | undefined;
+  #extraInfo: SequenceChecker | undefined;
+  #inExtraInfo = false;
+  #serializer: SubtreeSerializer | undefined;
+  #leaf: { name: string; parts: string[] } | undefined;
+  sawKmehr = false;
+
+  constructor(soapAction: string | undefined, emit: (piece: string) => void) {
+    this.#soapAction = soapAction;
+    this.#emit = emit;
+  }
+
+  open(tag: SaxesTagNS, depth: number, w: EnvelopeWalker): void {
+    if (depth === 0) return this.#openOperation(tag, w);
+    if (this.#serializer !== undefined && depth >= 2) return this.#serializer.open(tag);
+    const op = this.operation!;
+    const opPath = w.operationPath;
+    if (depth === 1) {
+      const isKmehr = op !== 'ResultaatVerwerking' && tag.uri === KMEHR_NS;
+      if (!isKmehr && tag.uri !== UPL_NS) {
+        w.contract(`${opPath}/${tag.local}`, `element ${tag.local} must be in namespace ${UPL_NS}, not "${tag.uri}"`);
+      }
+      if (isKmehr && tag.local !== 'kmehrmessage') {
+        w.contract(`${opPath}/${tag.local}`, `the KMEHR element must be kmehrmessage, not ${tag.local}`);
+      }
+      if (!isKmehr && tag.local === 'kmehrmessage') {
+        w.contract(`${opPath}/kmehrmessage`, `kmehrmessage must be in namespace ${KMEHR_NS}, not "${tag.uri}"`);
+      }
+      this.#sequence!.next(tag.local, w);
+      if (isKmehr) {
+        this.sawKmehr = true;
+        this.#serializer = new SubtreeSerializer(this.#emit);
+        this.#serializer.open(tag, w.inheritedNamespaces());
+      } else if (tag.local === 'extraInfo') {
+        this.#inExtraInfo = true;
+        this.#extraInfo = new SequenceChecker(EXTRA_INFO, `${opPath}/extraInfo`);
+      } else {
+        this.#leaf = { name: tag.local, parts: [] };
+      }
+      return;
+    }
+    if (depth === 2 && this.#inExtraInfo) {
+      if (tag.uri !== UPL_NS) {
+        w.contract(`${opPath}/extraInfo/${tag.local}`, `element ${tag.local} must be in namespace ${UPL_NS}, not "${tag.uri}"`);
+      }
+      this.#extraInfo!.next(tag.local, w);
+      this.#leaf = { name: tag.local, parts: [] };
+      return;
+    }
+    w.contract(`${opPath}/${this.#leaf?.name ?? 'extraInfo'}/${tag.local}`, `element ${this.#leaf?.name ?? tag.local} may not contain elements`);
+  }
+
+  #openOperation(tag: SaxesTagNS, w: EnvelopeWalker): void {
+    const op = BATCH_OPERATIONS.find((o) => batchElement(o, 'Request') === tag.local);
+    if (tag.uri !== UPL_NS || op === undefined) {
+      w.abort(finding('SOAP_OPERATION_UNKNOWN', { location: w.operationPath, value: `{${tag.uri}}${tag.local}`, line: w.line, column: w.column }));
+    }
+    if (this.#soapAction !== undefined && this.#soapAction !== batchAction(op)) {
+      w.abort(finding('SOAP_ACTION_MISMATCH', {
+        location: w.operationPath, value: this.#soapAction, line: w.line, column: w.column,
+        params: { detail: `${tag.local} (${batchAction(op)})` },
+      }));
+    }
+    this.operation = op;
+    this.#sequence = new SequenceChecker(op === 'ResultaatVerwerking' ? RESULT : DELIVERY, w.operationPath);
+  }
+
+  text(text: string, depth: number, w: EnvelopeWalker): void {
+    if (this.#serializer !== undefined) return this.#serializer.text(text);
+    if (this.#leaf !== undefined) {
+      this.#leaf.parts.push(text);
+      return;
+    }
+    if (text.trim() !== '') {
+      w.contract(depth === 0 ? w.operationPath : `${w.operationPath}/extraInfo`, 'text is not allowed between elements');
+    }
+  }
+
+  close(tag: SaxesTagNS, depth: number, w: EnvelopeWalker): void {
+    if (this.#serializer !== undefined) {
+      this.#serializer.close(tag);
+      if (depth === 1) this.#serializer = undefined;
+      return;
+    }
+    if (this.#leaf !== undefined) {
+      // xs:string values are trimmed (our choice), as in the RegistratieService reader.
+      this.values.set(this.#leaf.name, this.#leaf.parts.join('').trim());
+      this.#leaf = undefined;
+      return;
+    }
+    if (depth === 1 && this.#inExtraInfo) {
+      this.#extraInfo!.end(w);
+      this.#inExtraInfo = false;
+    } else if (depth === 0) {
+      this.#sequence!.end(w);
+    }
+  }
+}

@@ -1,0 +1,180 @@
+import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { doctypeFinding } from '../../kmehr/xml-limits.js';
+import { finding, type Finding } from '../../status/finding.js';
+import { SOAP11_NS, SOAP12_NS } from './namespaces.js';
+
+/** Receives the events inside `soap:Body`: the operation element (depth 0) and everything below it. */
+export interface BodyHandler {
+  /** `depth` 0 is the Body's element child (the operation); its children are depth 1, … */
+  open(tag: SaxesTagNS, depth: number, walker: EnvelopeWalker): void;
+  text(text: string, depth: number, walker: EnvelopeWalker): void;
+  close(tag: SaxesTagNS, depth: number, walker: EnvelopeWalker): void;
+}
+
+/** Stops the parse with one finding; caught by the readers and returned, never escapes them. */
+export class EnvelopeAbort extends Error {
+  readonly finding: Finding;
+  constructor(f: Finding) {
+    super(f.message);
+    this.finding = f;
+  }
+}
+
+export const ENVELOPE_PATH = '/Envelope';
+export const BODY_PATH = '/Envelope/Body';
+
+type Place = 'before' | 'envelope' | 'header' | 'body' | 'after';
+
+/**
+ * Drives saxes over a SOAP 1.1 envelope (no DOM: memory stays flat for 120 MB bodies) and checks the frame:
+ * root `Envelope` in the SOAP 1.1 namespace, an optional `Header` (skipped: WS-Security is verified separately on
+ * the raw bytes), then exactly one `Body` with exactly one element child, handed to a {@link BodyHandler}.
+ * Refuses DOCTYPEs (backstop for `screenXml`) and nesting deeper than `maxDepth`.
+ * Errors are thrown as {@link EnvelopeAbort}.
+ */
+export class EnvelopeWalker {
+  readonly #parser: SaxesParser<{ xmlns: true; position: true }>;
+  readonly #handler: BodyHandler;
+  readonly #maxDepth: number;
+  #depth = 0;
+  #place: Place = 'before';
+  #sawOperation = false;
+  #sawBody = false;
+  // Namespace declarations of each open element, to give an extracted subtree its in-scope declarations.
+  readonly #nsStack: Readonly<Record<string, string>>[] = [];
+  /** The operation element as opened (its namespace and local name), for error locations. */
+  operationPath = BODY_PATH;
+
+  constructor(handler: BodyHandler, maxDepth: number) {
+    this.#handler = handler;
+    this.#maxDepth = maxDepth;
+    const p = new SaxesParser({ xmlns: true, position: true });
+    this.#parser = p;
+    p.on('doctype', (d) => this.abort(doctypeFinding(d, this.#pos())));
+    p.on('xmldecl', (d) => {
+      // The body is decoded as UTF-8 (or UTF-16 by BOM); another declared encoding would be misread.
+      if (d.encoding !== undefined && !/^utf-?(8|16)$/i.test(d.encoding)) {
+        this.contract('/', `the encoding ${d.encoding} is not supported; use UTF-8`);
+      }
+    });
+    p.on('error', (e) => {
+      // saxes prefixes its messages with "line:column: "; our finding carries them separately.
+      const detail = e.message.replace(/^\d+:\d+:\s*/, '');
+      throw new EnvelopeAbort(finding('XML_MALFORMED', { ...this.#pos(), params: { detail } }));
+    });
+    p.on('opentag', (tag) => this.#open(tag));
+    p.on('closetag', (tag) => this.#close(tag));
+    p.on('text', (t) => this.#text(t));
+    p.on('cdata', (t) => this.#text(t));
+  }
+
+  #pos(): { line: number; column: number } {
+    return { line: this.#parser.line, column: this.#parser.column };
+  }
+
+  /** Throws a finding that stops the parse. */
+  abort(f: Finding): never {
+    throw new EnvelopeAbort(f);
+  }
+
+  /** A SOAP_CONTRACT finding at `location` with the current line/column. */
+  contract(location: string, detail: string, value?: string): never {
+    this.abort(finding('SOAP_CONTRACT', { location, ...(value !== undefined && { value }), ...this.#pos(), params: { detail } }));
+  }
+
+  get line(): number {
+    return this.#parser.line;
+  }
+
+  get column(): number {
+    return this.#parser.column;
+  }
+
+  write(chunk: string): void {
+    this.#parser.write(chunk);
+  }
+
+  /** Ends the document; checks that a Body with an operation was seen. */
+  close(): void {
+    this.#parser.close();
+    if (!this.#sawBody) this.contract(ENVELOPE_PATH, 'the Body element is missing');
+    if (!this.#sawOperation) this.contract(BODY_PATH, 'the Body has no operation element');
+  }
+
+  /** Namespace bindings in scope at the current element's parent (prefix '' = default namespace). */
+  inheritedNamespaces(): Map<string, string> {
+    const scope = new Map<string, string>();
+    for (const declared of this.#nsStack.slice(0, -1)) {
+      for (const [prefix, uri] of Object.entries(declared)) scope.set(prefix, uri);
+    }
+    return scope;
+  }
+
+  #open(tag: SaxesTagNS): void {
+    this.#depth++;
+    this.#nsStack.push(tag.ns ?? {});
+    if (this.#depth > this.#maxDepth) {
+      this.abort(finding('XML_TOO_DEEP', { ...this.#pos(), params: { limit: this.#maxDepth } }));
+    }
+    switch (this.#place) {
+      case 'before':
+        if (tag.local !== 'Envelope' || tag.uri !== SOAP11_NS) {
+          const detail = tag.uri === SOAP12_NS
+            ? 'SOAP 1.2 is not supported; use a SOAP 1.1 envelope'
+            : `the root element must be {${SOAP11_NS}}Envelope, not {${tag.uri}}${tag.local}`;
+          this.contract('/', detail);
+        }
+        this.#place = 'envelope';
+        return;
+      case 'envelope':
+        if (this.#depth !== 2) return;
+        if (tag.uri === SOAP11_NS && tag.local === 'Header' && !this.#sawBody) {
+          this.#place = 'header';
+          return;
+        }
+        if (tag.uri === SOAP11_NS && tag.local === 'Body' && !this.#sawBody) {
+          this.#sawBody = true;
+          this.#place = 'body';
+          return;
+        }
+        this.contract(`${ENVELOPE_PATH}/${tag.local}`, `unexpected element {${tag.uri}}${tag.local} in the Envelope`);
+      case 'header':
+        return;
+      case 'body':
+        if (this.#depth === 3) {
+          if (this.#sawOperation) {
+            this.contract(`${BODY_PATH}/${tag.local}`, 'the Body must contain exactly one element');
+          }
+          this.#sawOperation = true;
+          this.operationPath = `${BODY_PATH}/${tag.local}`;
+        }
+        this.#handler.open(tag, this.#depth - 3, this);
+        return;
+      case 'after':
+        this.contract(`${ENVELOPE_PATH}/${tag.local}`, 'nothing may follow the Body');
+    }
+  }
+
+  #close(tag: SaxesTagNS): void {
+    const depth = this.#depth--;
+    this.#nsStack.pop();
+    if (this.#place === 'body' && depth >= 3) this.#handler.close(tag, depth - 3, this);
+    if (depth === 2 && (this.#place === 'header' || this.#place === 'body')) {
+      this.#place = this.#place === 'body' ? 'after' : 'envelope';
+    }
+  }
+
+  #text(t: string): void {
+    if (this.#place === 'body' && this.#depth >= 3) {
+      this.#handler.text(t, this.#depth - 3, this);
+      return;
+    }
+    if (this.#place === 'header') return;
+    if (this.#place === 'body' && this.#depth === 2 && t.trim() !== '') {
+      this.contract(BODY_PATH, 'text is not allowed directly in the Body');
+    }
+    if ((this.#place === 'envelope' || this.#place === 'after') && this.#depth === 1 && t.trim() !== '') {
+      this.contract(ENVELOPE_PATH, 'text is not allowed directly in the Envelope');
+    }
+  }
+}

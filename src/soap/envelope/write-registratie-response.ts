@@ -1,0 +1,105 @@
+import type { Language } from '../../status/catalogue.js';
+import type { Finding } from '../../status/finding.js';
+import { V21_MESSAGE_NS, V21_NS } from './namespaces.js';
+import type { RegistratieOperation } from './operations.js';
+import { soapEnvelope } from './soap-envelope-writer.js';
+import { callStatus, type StatusValue } from './status-mapping.js';
+import { escapeAttr, escapeText } from './xml-escape.js';
+
+/** One `Results` entry of AddVaccinationsResponse, in submitted order (wire-contracts.md §1). */
+export interface AddVaccinationResult {
+  /** The submitted message's `header/id[@S='ID-KMEHR']`. */
+  readonly kmehrId: string;
+  readonly status?: StatusValue;
+  /** The registry's id of the stored vaccination (key for RemoveVaccination), with its required `Source`. */
+  readonly vaccinationId?: { readonly value: string; readonly source: string };
+  readonly stocked?: number;
+}
+
+export interface AddVaccinationsReply {
+  readonly status: StatusValue;
+  readonly patientId?: string;
+  /** 0..5 */
+  readonly results?: readonly AddVaccinationResult[];
+}
+
+export interface RemoveVaccinationReply {
+  readonly status: StatusValue;
+  readonly patientId?: string;
+  readonly vaccinationId?: string;
+}
+
+export interface GetVaccinationsReply {
+  readonly status: StatusValue;
+  readonly patientId?: string;
+  /** One KMEHR message with the patient's vaccinations (bytes or text), sent base64-encoded. */
+  readonly kmehr?: Buffer | string;
+}
+
+const OPEN = (op: RegistratieOperation): string => `<v21:${op}Response xmlns:v21="${V21_NS}" xmlns:m="${V21_MESSAGE_NS}">`;
+const CLOSE = (op: RegistratieOperation): string => `</v21:${op}Response>`;
+
+function leaf(name: string, value: string): string {
+  return `<m:${name}>${escapeText(value)}</m:${name}>`;
+}
+
+function status(name: string, s: StatusValue): string {
+  return `<m:${name}>${leaf('Code', s.code)}${leaf('Message', s.message)}</m:${name}>`;
+}
+
+function optional(name: string, value: string | undefined): string {
+  return value === undefined ? '' : leaf(name, value);
+}
+
+/** The SOAP envelope answering AddVaccinations: Status, PatientId?, Results 0..5. */
+export function writeAddVaccinationsResponse(reply: AddVaccinationsReply): string {
+  let s = OPEN('AddVaccinations') + status('Status', reply.status) + optional('PatientId', reply.patientId);
+  for (const r of reply.results ?? []) {
+    s += `<m:Results>${leaf('KmehrId', r.kmehrId)}`;
+    if (r.status !== undefined) s += status('Status', r.status);
+    if (r.vaccinationId !== undefined) {
+      s += `<m:VaccinationId Source="${escapeAttr(r.vaccinationId.source)}">${escapeText(r.vaccinationId.value)}</m:VaccinationId>`;
+    }
+    if (r.stocked !== undefined) s += leaf('Stocked', String(Math.trunc(r.stocked)));
+    s += '</m:Results>';
+  }
+  return soapEnvelope(s + CLOSE('AddVaccinations'));
+}
+
+/** The SOAP envelope answering RemoveVaccination: Status, PatientId?, VaccinationId?. */
+export function writeRemoveVaccinationResponse(reply: RemoveVaccinationReply): string {
+  return soapEnvelope(
+    OPEN('RemoveVaccination') + status('Status', reply.status) + optional('PatientId', reply.patientId)
+      + optional('VaccinationId', reply.vaccinationId) + CLOSE('RemoveVaccination'),
+  );
+}
+
+/** The SOAP envelope answering GetVaccinations: Status, PatientId?, Base64EncodedKmehr?. */
+export function writeGetVaccinationsResponse(reply: GetVaccinationsReply): string {
+  const kmehr = reply.kmehr === undefined
+    ? ''
+    : `<m:Base64EncodedKmehr>${(typeof reply.kmehr === 'string' ? Buffer.from(reply.kmehr, 'utf8') : reply.kmehr).toString('base64')}</m:Base64EncodedKmehr>`;
+  return soapEnvelope(
+    OPEN('GetVaccinations') + status('Status', reply.status) + optional('PatientId', reply.patientId) + kmehr + CLOSE('GetVaccinations'),
+  );
+}
+
+/**
+ * A call-level refusal of any RegistratieService operation: the operation's response with only `Status`
+ * (code and localised message of the finding). Used for call-level codes (profile, softwareID, too many messages, …).
+ *
+ * @param operation - which response element to answer with
+ * @param f - the refusal
+ * @param language - language of the Message text
+ */
+export function writeRegistratieRefusal(operation: RegistratieOperation, f: Finding, language: Language = 'en'): string {
+  const s = callStatus([f], [], language);
+  switch (operation) {
+    case 'AddVaccinations':
+      return writeAddVaccinationsResponse({ status: s });
+    case 'RemoveVaccination':
+      return writeRemoveVaccinationResponse({ status: s });
+    case 'GetVaccinations':
+      return writeGetVaccinationsResponse({ status: s });
+  }
+}
