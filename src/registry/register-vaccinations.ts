@@ -1,0 +1,340 @@
+import { checkInsz } from '../kmehr/identifiers/index.js';
+import { idOf, itemType, locate, type Folder, type KmehrMessage, type Transaction } from '../kmehr/model.js';
+import { checkMessage, checkTransaction, type RuleContext } from '../kmehr/rules/check-message.js';
+import { writeItem } from '../kmehr/write-kmehr.js';
+import { finding, hasErrors, type Finding } from '../status/finding.js';
+import type { NewAuditEntry } from './audit-entry.js';
+import { authoriseCaller } from './authorise-caller.js';
+import type { CallerIdentity } from './caller-identity.js';
+import { checkAuthor, checkSender } from './check-parties.js';
+import type { InsertResult } from './ports.js';
+import type { Profile } from './profile.js';
+import type { RegistryPorts } from './registry-ports.js';
+import { localDate } from './system-clock.js';
+import type { Channel, NewVaccination, Vaccination } from './vaccination.js';
+import { vaccineProduct } from './vaccine-product.js';
+
+export interface RegisterVaccinationsCommand {
+  readonly caller: CallerIdentity;
+  /** SoftwareId (RegistratieService) or extraInfo/pakket (BatchUpload), as sent. */
+  readonly softwareId: string;
+  readonly channel: Channel;
+  /** Parsed messages: 1..5 for one patient (RegistratieService), or one batch message of folders × transactions. */
+  readonly messages: readonly KmehrMessage[];
+  /** RegistratieService `PatientId`: must equal every folder's patient (rule 10). */
+  readonly patientId?: string;
+}
+
+/** Outcome of one transaction (one administered dose): the stored id, or why not. */
+export interface TransactionResult {
+  readonly folder: number;
+  readonly transaction: number;
+  /** The stored (or, on replay, the original) VaccinationId. */
+  readonly vaccinationId?: string;
+  /** True when the same sender ids were already stored: nothing new was written. */
+  readonly replay: boolean;
+  readonly findings: readonly Finding[];
+}
+
+/** Outcome of one submitted message: message-level findings (sender, message rules) and one result per transaction. */
+export interface MessageResult {
+  /** `header/id[@S='ID-KMEHR']`, echoed as KmehrId. */
+  readonly kmehrId?: string;
+  readonly findings: readonly Finding[];
+  readonly transactions: readonly TransactionResult[];
+}
+
+export type RegisterOutcome =
+  /** Refused as a whole (call-level status / foutCode): no profile, softwareID, …; nothing stored. */
+  | { readonly ok: false; readonly findings: readonly Finding[] }
+  | { readonly ok: true; readonly profile: Profile; readonly messages: readonly MessageResult[] };
+
+/** Every finding of a message result, message-level first: what a per-message Status reports. */
+export function allFindings(result: MessageResult): Finding[] {
+  return [...result.findings, ...result.transactions.flatMap((t) => t.findings)];
+}
+
+/** Channels where a message is all-or-nothing (a doctor's message is one act); batch and CSV store per transaction. */
+const ATOMIC_MESSAGE_CHANNELS: readonly Channel[] = ['registratie', 'web'];
+
+interface Planned {
+  readonly m: number;
+  readonly f: number;
+  readonly t: number;
+  readonly findings: Finding[];
+  vaccination?: NewVaccination;
+  result?: InsertResult;
+}
+
+/**
+ * Registers vaccinations (issue 3 §1): authorises the caller (rule 5, identity §3), checks each message's sender and
+ * each transaction's author (rule 12), runs the message rules of the KMEHR core, then the rules that need stored
+ * state (person known in register mode — rule 4; date not before the registered birth date — rule 9; PatientId =
+ * patient — rule 10), and stores what passed. Replays of the same sender ids return the original VaccinationId
+ * (rule 14, decided by a unique constraint in the store); same patient + group + date from another source is stored
+ * with a PROBABLE_DUPLICATE warning. Every outcome is audited.
+ * @param cmd - who, through which channel, with which parsed messages
+ * @param ports - stores, clock, ids, reference table and settings
+ * @example
+ * const outcome = await registerVaccinations({ caller, softwareId: 'taktik_medispring', channel: 'registratie', messages: [msg], patientId }, ports);
+ */
+export async function registerVaccinations(cmd: RegisterVaccinationsCommand, ports: RegistryPorts): Promise<RegisterOutcome> {
+  const now = ports.clock.now();
+  const auth = await authoriseCaller(cmd.caller, cmd.softwareId, ports.profiles);
+  if (!auth.ok) {
+    await ports.audit.append(
+      auditEntry(cmd, ports, now, auth.profile?.key ?? '', {
+        action: 'refuse',
+        outcome: auth.finding.code,
+        patientInsz: cmd.patientId ?? firstPatient(cmd.messages) ?? '',
+      }),
+    );
+    return { ok: false, findings: [auth.finding] };
+  }
+  const profile = auth.profile;
+  const ctx: RuleContext = { today: localDate(now, ports.settings.timeZone), reference: ports.reference };
+  const atomic = ATOMIC_MESSAGE_CHANNELS.includes(cmd.channel);
+
+  const messageFindings: Finding[][] = [];
+  const planned: Planned[] = [];
+  for (const [m, message] of cmd.messages.entries()) {
+    const sender = checkSender(message.header, profile);
+    const mFindings: Finding[] = sender ? [sender] : [];
+    if (atomic) mFindings.push(...checkMessage(message, ctx));
+    messageFindings.push(mFindings);
+    const messagePlans: Planned[] = [];
+    for (const [f, folder] of message.folders.entries()) {
+      const folderFindings = await checkFolder(folder, f, cmd.patientId, ports);
+      for (const [t, transaction] of folder.transactions.entries()) {
+        const findings = [...folderFindings.findings];
+        if (!atomic) findings.push(...checkTransaction(message, f, t, ctx));
+        const author = checkAuthor(transaction, f, t, profile);
+        findings.push(...author.findings);
+        findings.push(...birthFindings(transaction, f, t, folderFindings.birthdate, findings));
+        const plan: Planned = { m, f, t, findings };
+        if (folderFindings.insz !== undefined) {
+          plan.vaccination = newVaccination(cmd, ports, profile, message, folderFindings.insz, transaction, f, t, author.responsibleNihii, now);
+        }
+        messagePlans.push(plan);
+      }
+    }
+    const messageBlocked = hasErrors(mFindings) || (atomic && messagePlans.some((p) => hasErrors(p.findings)));
+    for (const plan of messagePlans) {
+      if (messageBlocked || hasErrors(plan.findings) || !plan.vaccination) delete plan.vaccination;
+      planned.push(plan);
+    }
+  }
+
+  await storePlanned(planned, cmd, ports, profile, now);
+  await auditRefusals(planned, messageFindings, cmd, ports, profile, now);
+
+  const messages = cmd.messages.map((message, m): MessageResult => {
+    const kmehrId = idOf(message.header.ids, 'ID-KMEHR')?.value;
+    return {
+      ...(kmehrId !== undefined && { kmehrId }),
+      findings: messageFindings[m] ?? [],
+      transactions: planned.filter((p) => p.m === m).map(toResult),
+    };
+  });
+  return { ok: true, profile, messages };
+}
+
+interface FolderCheck {
+  readonly findings: readonly Finding[];
+  readonly insz?: string;
+  readonly birthdate?: string;
+}
+
+/** Rules on the folder's patient that need the person register or the request (rules 4 and 10). */
+async function checkFolder(folder: Folder, f: number, patientId: string | undefined, ports: RegistryPorts): Promise<FolderCheck> {
+  const id = idOf(folder.patient.ids, 'ID-PATIENT') ?? idOf(folder.patient.ids, 'INSS');
+  const location = `${locate.patient(f)}/id`;
+  if (!id) return { findings: [finding('KMEHR_FIELD_MISSING', { location, params: { field: 'patient/id[@S=ID-PATIENT]' } })] };
+  const insz = id.value;
+  const findings: Finding[] = [];
+  if (patientId !== undefined && patientId !== insz) {
+    findings.push(finding('PATIENT_ID_MISMATCH', { location, value: patientId }));
+  }
+  const person = await ports.persons.findPerson(insz);
+  if (!person && ports.settings.personCheck === 'register') findings.push(finding('INSZ_UNKNOWN', { location, value: insz }));
+  const check = checkInsz(insz, '9999-12-31');
+  const birthdate = person?.birthdate ?? (check.ok ? check.birthdate : undefined);
+  return { findings, insz, ...(birthdate !== undefined && { birthdate }) };
+}
+
+/** Rule 9 against the registered birth date; the message rules already compared with the INSZ and `birthdate`. */
+function birthFindings(transaction: Transaction, f: number, t: number, birthdate: string | undefined, already: readonly Finding[]): Finding[] {
+  if (!birthdate) return [];
+  const out: Finding[] = [];
+  for (const [i, item] of transaction.items.entries()) {
+    const date = item.beginmoment?.date;
+    if (itemType(item) !== 'vaccine' || !date || date >= birthdate) continue;
+    const location = `${locate.item(f, t, i)}/beginmoment/date`;
+    if (already.some((x) => x.code === 'DATE_BEFORE_BIRTH')) continue;
+    out.push(finding('DATE_BEFORE_BIRTH', { location, value: date, params: { date: birthdate } }));
+  }
+  return out;
+}
+
+/** The idempotency key of a transaction (rule 14): the sender's LOCAL UUID when present, else message id + position. */
+export function senderKey(messageId: string | undefined, transaction: Transaction, f: number, t: number): string {
+  const local = idOf(transaction.ids, 'LOCAL');
+  return local ? `local:${local.sl ?? ''}:${local.value}` : `kmehr:${messageId ?? ''}:${f}:${t}`;
+}
+
+function newVaccination(
+  cmd: RegisterVaccinationsCommand,
+  ports: RegistryPorts,
+  profile: Profile,
+  message: KmehrMessage,
+  insz: string,
+  transaction: Transaction,
+  f: number,
+  t: number,
+  responsibleNihii: string | undefined,
+  now: Date,
+): NewVaccination | undefined {
+  const item = transaction.items.find((i) => itemType(i) === 'vaccine');
+  const date = item?.beginmoment?.date;
+  if (!item || !date) return undefined;
+  const messageId = idOf(message.header.ids, 'ID-KMEHR')?.value;
+  const local = idOf(transaction.ids, 'LOCAL')?.value;
+  return {
+    id: ports.ids.vaccinationId(),
+    patientInsz: insz,
+    product: vaccineProduct(item, ports.reference),
+    administeredOn: date,
+    ...(item.quantity && { quantity: item.quantity.decimal }),
+    ...(item.batch !== undefined && { lot: item.batch }),
+    registrantKey: profile.key,
+    ...(responsibleNihii !== undefined && { responsibleNihii }),
+    softwareId: cmd.softwareId,
+    channel: cmd.channel,
+    ...(messageId !== undefined && { senderMessageId: messageId }),
+    ...(local !== undefined && { senderLocalId: local }),
+    senderKey: senderKey(messageId, transaction, f, t),
+    registeredAt: now.toISOString(),
+    itemXml: writeItem(item),
+  };
+}
+
+/** Probable duplicates first (a warning travels in the audit row), then one insert-or-return-existing per dose. */
+async function storePlanned(planned: Planned[], cmd: RegisterVaccinationsCommand, ports: RegistryPorts, profile: Profile, now: Date): Promise<void> {
+  const toStore = planned.filter((p): p is Planned & { vaccination: NewVaccination } => p.vaccination !== undefined);
+  const warnings = new Map<NewVaccination, Finding>();
+  for (const p of toStore) {
+    const v = p.vaccination;
+    const same = await ports.vaccinations.findSameDose(v.patientInsz, v.product.group, v.administeredOn);
+    const other = same.find((s) => !(s.registrantKey === v.registrantKey && s.senderKey === v.senderKey));
+    if (other) warnings.set(v, probableDuplicate(v, other, p));
+  }
+  const audit = (stored: Vaccination, inserted: boolean): NewAuditEntry => {
+    const warning = [...warnings.entries()].find(([v]) => v.id === stored.id)?.[1];
+    return auditEntry(cmd, ports, now, profile.key, {
+      action: inserted ? 'register' : 'replay',
+      outcome: inserted ? (warning ? 'PROBABLE_DUPLICATE' : 'OK') : 'DUPLICATE_REPLAY',
+      patientInsz: stored.patientInsz,
+      vaccinationId: stored.id,
+      ...(warning && inserted && { detail: warning.message }),
+    });
+  };
+  const results: readonly InsertResult[] =
+    toStore.length === 1 && toStore[0]
+      ? [await ports.vaccinations.insertVaccination(toStore[0].vaccination, audit)]
+      : toStore.length > 0
+        ? await ports.vaccinations.insertVaccinations(toStore.map((p) => p.vaccination), audit)
+        : [];
+  for (const [n, p] of toStore.entries()) {
+    const result = results[n];
+    if (!result) continue;
+    p.result = result;
+    if (result.inserted) {
+      const warning = warnings.get(p.vaccination);
+      if (warning) p.findings.push(warning);
+    } else {
+      p.findings.push(finding('DUPLICATE_REPLAY', { location: locate.transaction(p.f, p.t), value: result.vaccination.id }));
+    }
+  }
+}
+
+function probableDuplicate(v: NewVaccination, match: Vaccination, p: Planned): Finding {
+  const reasons = [
+    'same patient',
+    `same vaccine group ${v.product.group}`,
+    `same administration date ${v.administeredOn}`,
+    match.registrantKey === v.registrantKey ? 'same registrant, other sender ids' : `other registrant ${match.registrantKey}`,
+  ];
+  return finding('PROBABLE_DUPLICATE', {
+    location: locate.transaction(p.f, p.t),
+    value: match.id,
+    params: { detail: reasons.join(', ') },
+  });
+}
+
+function toResult(p: Planned): TransactionResult {
+  const result = p.result;
+  return {
+    folder: p.f,
+    transaction: p.t,
+    ...(result && { vaccinationId: result.vaccination.id }),
+    replay: result !== undefined && !result.inserted,
+    findings: p.findings,
+  };
+}
+
+/** One audit row per refused transaction (a refused message without transactions still gets one row). */
+async function auditRefusals(
+  planned: readonly Planned[],
+  messageFindings: readonly Finding[][],
+  cmd: RegisterVaccinationsCommand,
+  ports: RegistryPorts,
+  profile: Profile,
+  now: Date,
+): Promise<void> {
+  for (const [m, message] of cmd.messages.entries()) {
+    const plans = planned.filter((p) => p.m === m);
+    const mErrors = (messageFindings[m] ?? []).filter((x) => x.severity === 'error');
+    for (const p of plans) {
+      if (p.result) continue;
+      const first = mErrors[0] ?? p.findings.find((x) => x.severity === 'error');
+      const folder = message.folders[p.f];
+      const insz = folder ? (idOf(folder.patient.ids, 'ID-PATIENT') ?? idOf(folder.patient.ids, 'INSS'))?.value : undefined;
+      await ports.audit.append(
+        auditEntry(cmd, ports, now, profile.key, {
+          action: 'refuse',
+          outcome: first?.code ?? 'INTERNAL_ERROR',
+          patientInsz: insz ?? cmd.patientId ?? '',
+          detail: `folder ${p.f + 1}, transaction ${p.t + 1}`,
+        }),
+      );
+    }
+    if (plans.length === 0 && mErrors[0]) {
+      await ports.audit.append(
+        auditEntry(cmd, ports, now, profile.key, { action: 'refuse', outcome: mErrors[0].code, patientInsz: cmd.patientId ?? '' }),
+      );
+    }
+  }
+}
+
+function auditEntry(
+  cmd: RegisterVaccinationsCommand,
+  ports: RegistryPorts,
+  now: Date,
+  actor: string,
+  what: Pick<NewAuditEntry, 'action' | 'outcome' | 'patientInsz'> & Partial<Pick<NewAuditEntry, 'vaccinationId' | 'detail'>>,
+): NewAuditEntry {
+  return {
+    id: ports.ids.auditId(),
+    at: now.toISOString(),
+    actor,
+    subject: cmd.caller.subject,
+    channel: cmd.channel,
+    softwareId: cmd.softwareId,
+    ...what,
+  };
+}
+
+function firstPatient(messages: readonly KmehrMessage[]): string | undefined {
+  const patient = messages[0]?.folders[0]?.patient;
+  return patient ? (idOf(patient.ids, 'ID-PATIENT') ?? idOf(patient.ids, 'INSS'))?.value : undefined;
+}

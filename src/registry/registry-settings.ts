@@ -1,0 +1,13 @@
+import type { PersonCheckMode } from './person.js';
+
+/** The registry settings the use cases need (the composition root reads them from config). */
+export interface RegistrySettings {
+  readonly personCheck: PersonCheckMode;
+  /** IANA time zone of the registry clock, for "today" in the rules: Europe/Brussels. */
+  readonly timeZone: string;
+}
+
+export const DEFAULT_REGISTRY_SETTINGS: RegistrySettings = Object.freeze({
+  personCheck: 'register',
+  timeZone: 'Europe/Brussels',
+});

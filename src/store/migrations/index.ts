@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { StoreCapabilities } from '../capabilities.js';
+import { registryCore } from './0001-registry-core.js';
+
+/**
+ * The versioned migrations, applied in name order on start by Kysely's Migrator (under `pg_advisory_lock` on
+ * PostgreSQL; SQLite's single writer makes its lock a no-op). Never rename or edit an applied step: add a new one.
+ */
+export function migrationProvider(caps: StoreCapabilities): MigrationProvider {
+  const steps: Record<string, Migration> = {
+    '0001-registry-core': registryCore(caps),
+  };
+  return { getMigrations: async (): Promise<Record<string, Migration>> => steps };
+}

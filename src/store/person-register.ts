@@ -1,0 +1,56 @@
+import type { Kysely } from 'kysely';
+import type { Person } from '../registry/person.js';
+import type { PersonRegister } from '../registry/ports.js';
+import type { Database, PersonsTable } from './database.js';
+
+/** The person register on SQL: the port plus the operator's import. */
+export class SqlPersonRegister implements PersonRegister {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async findPerson(insz: string): Promise<Person | undefined> {
+    const row = await this.#db.selectFrom('persons').selectAll().where('insz', '=', insz).executeTakeFirst();
+    return row ? toPerson(row) : undefined;
+  }
+
+  /**
+   * Adds or replaces persons (CSV import, fixtures), in one transaction.
+   * @param persons - the register entries
+   */
+  async upsertPersons(persons: readonly Person[]): Promise<void> {
+    if (persons.length === 0) return;
+    await this.#db.transaction().execute(async (trx) => {
+      for (let i = 0; i < persons.length; i += 500) {
+        await trx
+          .insertInto('persons')
+          .values(persons.slice(i, i + 500).map(toRow))
+          .onConflict((oc) =>
+            oc.column('insz').doUpdateSet((eb) => ({
+              firstname: eb.ref('excluded.firstname'),
+              familyname: eb.ref('excluded.familyname'),
+              birthdate: eb.ref('excluded.birthdate'),
+              sex: eb.ref('excluded.sex'),
+            })),
+          )
+          .execute();
+      }
+    });
+  }
+}
+
+function toRow(p: Person): PersonsTable {
+  return { insz: p.insz, firstname: p.firstname, familyname: p.familyname, birthdate: p.birthdate ?? null, sex: p.sex ?? null };
+}
+
+function toPerson(row: PersonsTable): Person {
+  return Object.freeze({
+    insz: row.insz,
+    firstname: row.firstname,
+    familyname: row.familyname,
+    ...(row.birthdate !== null && { birthdate: row.birthdate }),
+    ...(row.sex !== null && { sex: row.sex as Person['sex'] }),
+  });
+}

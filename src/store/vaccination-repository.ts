@@ -1,0 +1,135 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { NewAuditEntry } from '../registry/audit-entry.js';
+import type { InsertResult, RemoveResult, VaccinationStore } from '../registry/ports.js';
+import type { NewVaccination, Removal, Vaccination } from '../registry/vaccination.js';
+import type { StoreCapabilities } from './capabilities.js';
+import type { Database } from './database.js';
+import { auditRow, toVaccination, vaccinationRow } from './rows.js';
+
+const COLUMNS_PER_ROW = 24;
+type AuditFor = (stored: Vaccination, inserted: boolean) => NewAuditEntry;
+
+/**
+ * Stored vaccinations on SQL.
+ *
+ * ╔══════════════════════════════════════════════════════════════════════════════════════════════════════╗
+ * ║ IDEMPOTENCY — READ BEFORE CHANGING: `INSERT … ON CONFLICT (patient_insz, registrant_key, sender_key)   ║
+ * ║ DO NOTHING RETURNING` decides who stores a dose. A loser reads the winner's row afterwards (PostgreSQL ║
+ * ║ waits for the winner's commit; READ COMMITTED gives the next statement a fresh snapshot). Never       ║
+ * ║ replace this by a SELECT-then-INSERT: two parallel submissions would both insert.                     ║
+ * ╚══════════════════════════════════════════════════════════════════════════════════════════════════════╝
+ */
+export class SqlVaccinationStore implements VaccinationStore {
+  readonly #db: Kysely<Database>;
+  readonly #rowsPerStatement: number;
+
+  constructor(db: Kysely<Database>, caps: StoreCapabilities) {
+    this.#db = db;
+    this.#rowsPerStatement = Math.min(500, Math.floor(caps.maxParameters / COLUMNS_PER_ROW));
+  }
+
+  async insertVaccination(v: NewVaccination, audit: AuditFor): Promise<InsertResult> {
+    const [result] = await this.insertVaccinations([v], audit);
+    if (!result) throw new Error('insertVaccinations returned no result');
+    return result;
+  }
+
+  async insertVaccinations(vs: readonly NewVaccination[], audit: AuditFor): Promise<readonly InsertResult[]> {
+    if (vs.length === 0) return [];
+    return this.#db.transaction().execute(async (trx) => {
+      const results: InsertResult[] = [];
+      for (let i = 0; i < vs.length; i += this.#rowsPerStatement) {
+        results.push(...(await insertChunk(trx, vs.slice(i, i + this.#rowsPerStatement))));
+      }
+      const audits = results.map((r) => auditRow(audit(r.vaccination, r.inserted)));
+      for (let i = 0; i < audits.length; i += this.#rowsPerStatement) {
+        await trx.insertInto('audit_log').values(audits.slice(i, i + this.#rowsPerStatement)).execute();
+      }
+      return results;
+    });
+  }
+
+  async findSameDose(patientInsz: string, group: string, administeredOn: string): Promise<readonly Vaccination[]> {
+    const rows = await this.#db
+      .selectFrom('vaccinations')
+      .selectAll()
+      .where('patient_insz', '=', patientInsz)
+      .where('vaccine_group', '=', group)
+      .where('administered_on', '=', administeredOn)
+      .where('status', '=', 'active')
+      .orderBy('registered_at')
+      .execute();
+    return rows.map(toVaccination);
+  }
+
+  async getVaccination(patientInsz: string, id: string): Promise<Vaccination | undefined> {
+    const row = await this.#db
+      .selectFrom('vaccinations')
+      .selectAll()
+      .where('patient_insz', '=', patientInsz)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toVaccination(row) : undefined;
+  }
+
+  async removeVaccination(patientInsz: string, id: string, removal: Removal, audit: NewAuditEntry): Promise<RemoveResult> {
+    return this.#db.transaction().execute(async (trx): Promise<RemoveResult> => {
+      const row = await trx
+        .updateTable('vaccinations')
+        .set({ status: 'removed', removed_at: removal.at, removed_by: removal.by, removed_reason: removal.reason ?? null })
+        .where('patient_insz', '=', patientInsz)
+        .where('id', '=', id)
+        .where('status', '=', 'active')
+        .returningAll()
+        .executeTakeFirst();
+      if (row) {
+        await trx.insertInto('audit_log').values(auditRow(audit)).execute();
+        return { removed: true, vaccination: toVaccination(row) };
+      }
+      const existing = await trx
+        .selectFrom('vaccinations')
+        .selectAll()
+        .where('patient_insz', '=', patientInsz)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return existing ? { removed: false, vaccination: toVaccination(existing) } : { removed: false };
+    });
+  }
+
+  async history(patientInsz: string, since?: string): Promise<readonly Vaccination[]> {
+    let q = this.#db
+      .selectFrom('vaccinations')
+      .selectAll()
+      .where('patient_insz', '=', patientInsz)
+      .where('status', '=', 'active');
+    if (since !== undefined) q = q.where('administered_on', '>=', since);
+    const rows = await q.orderBy('administered_on').orderBy('registered_at').execute();
+    return rows.map(toVaccination);
+  }
+}
+
+async function insertChunk(trx: Transaction<Database>, vs: readonly NewVaccination[]): Promise<InsertResult[]> {
+  const inserted = await trx
+    .insertInto('vaccinations')
+    .values(vs.map(vaccinationRow))
+    .onConflict((oc) => oc.columns(['patient_insz', 'registrant_key', 'sender_key']).doNothing())
+    .returning(['id'])
+    .execute();
+  const insertedIds = new Set(inserted.map((r) => r.id));
+  const results: InsertResult[] = [];
+  for (const v of vs) {
+    if (insertedIds.has(v.id)) {
+      results.push({ inserted: true, vaccination: toVaccination(vaccinationRow(v)) });
+      continue;
+    }
+    const existing = await trx
+      .selectFrom('vaccinations')
+      .selectAll()
+      .where('patient_insz', '=', v.patientInsz)
+      .where('registrant_key', '=', v.registrantKey)
+      .where('sender_key', '=', v.senderKey)
+      .executeTakeFirstOrThrow();
+    results.push({ inserted: false, vaccination: toVaccination(existing) });
+  }
+  return results;
+}
