@@ -90,6 +90,14 @@ export const KMEHR_CODES = {
       fr: 'Le produit {value} ({field}) à {location} ne figure pas dans la table de référence des vaccins.',
     },
   },
+  PRODUCT_UNLISTED: {
+    area: 'kmehr', severity: 'warning', soap: 'message', http: 200, retry: false, rule: 'kmehr-vaccination rule 8 (our choice)',
+    text: {
+      en: 'The product {value} ({field}) at {location} is not in the vaccine reference table; the vaccination is registered by its CD-VACCINEINDICATION.',
+      nl: 'Het product {value} ({field}) bij {location} staat niet in de referentietabel van vaccins; de vaccinatie wordt geregistreerd op basis van haar CD-VACCINEINDICATION.',
+      fr: 'Le produit {value} ({field}) à {location} ne figure pas dans la table de référence des vaccins ; la vaccination est enregistrée d\'après sa CD-VACCINEINDICATION.',
+    },
+  },
   COVID_LOT_MISSING: {
     area: 'kmehr', severity: 'error', soap: 'message', http: 422, retry: false, rule: 'kmehr-vaccination rule 2',
     text: {

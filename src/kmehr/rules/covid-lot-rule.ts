@@ -1,0 +1,13 @@
+import { locate } from '../model.js';
+import { finding, type Finding } from '../../status/finding.js';
+import type { TransactionScope } from './rule-context.js';
+import { vaccineItems } from './vaccine-items.js';
+
+/** Rule 2 (sourced): a COVID-19 `vaccine` item has a `batch` (lot number) that is not blank. */
+export function covidLotRule(s: TransactionScope): Finding[] {
+  return vaccineItems(s.transaction).flatMap(({ item, i }) =>
+    !s.ctx.reference.isCovid19Item(item) || (item.batch ?? '').trim() !== ''
+      ? []
+      : [finding('COVID_LOT_MISSING', { location: `${locate.item(s.f, s.t, i)}/batch`, ...(item.batch !== undefined && { value: item.batch }) })],
+  );
+}
