@@ -1,0 +1,163 @@
+import { hash, X509Certificate as NodeX509 } from 'node:crypto';
+import { type CallerIdentity, describeCaller } from '../registry/caller-identity.js';
+import type { StatusCode } from '../status/catalogue.js';
+import { type Finding, finding } from '../status/finding.js';
+import { fromJsonName, identityFromSubject } from './ehealth-subject.js';
+import type { TrustStore, TrustedAuthority } from './trust-store.js';
+import { x509 } from './x509-provider.js';
+
+export type VerifyResult =
+  | { readonly ok: true; readonly identity: CallerIdentity }
+  | { readonly ok: false; readonly finding: Finding };
+
+export interface CertificateVerifierOptions {
+  /** Most certificates remembered (default 10 000); the oldest is dropped first. */
+  readonly cacheSize?: number;
+}
+
+/** What does not depend on the time of the call: computed once per certificate and CRL generation. */
+interface Evaluation {
+  readonly value: string;
+  readonly fingerprint: string;
+  readonly notBefore: number;
+  readonly notAfter: number;
+  readonly authority?: TrustedAuthority;
+  /** The outcome once the validity period is fine: untrusted, revoked, usage, subject, or the identity. */
+  readonly outcome: VerifyResult;
+  /** Untrusted certificates fail before their dates are looked at. */
+  readonly untrusted: boolean;
+}
+
+const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+const ANY_EKU = '2.5.29.37.0';
+
+/**
+ * Checks a caller's certificate against the trust store and maps it to a `CallerIdentity` (identity.md §1-2):
+ * chain to a trusted CA (signature), validity period, key usage, revocation, eHealth subject shape.
+ * Results are cached by SHA-256 fingerprint, so a known certificate costs a hash and a map lookup; the cache
+ * is dropped when the CRLs change.
+ */
+export class CertificateVerifier {
+  private readonly cache = new Map<string, Evaluation>();
+  // A TLS socket hands out the same X509Certificate object for every request on the connection.
+  private readonly fingerprints = new WeakMap<NodeX509, string>();
+  private generation: number;
+  private readonly cacheSize: number;
+
+  constructor(
+    private readonly trust: TrustStore,
+    options: CertificateVerifierOptions = {},
+  ) {
+    this.generation = trust.generation;
+    this.cacheSize = options.cacheSize ?? 10_000;
+  }
+
+  /**
+   * Verifies `cert` (Node X509Certificate, DER bytes or PEM text) at time `now`.
+   * Never throws: unreadable input is reported as AUTH_CERT_UNTRUSTED.
+   */
+  verifyCertificate(cert: NodeX509 | Buffer | Uint8Array | string, now: Date = new Date()): VerifyResult {
+    this.trust.refresh();
+    if (this.trust.generation !== this.generation) {
+      this.cache.clear();
+      this.generation = this.trust.generation;
+    }
+    let der: Buffer | undefined;
+    let fingerprint: string;
+    if (cert instanceof NodeX509) {
+      fingerprint = this.fingerprints.get(cert) ?? cert.fingerprint256.replaceAll(':', '');
+      this.fingerprints.set(cert, fingerprint);
+    } else {
+      der = typeof cert === 'string' ? pemToDer(cert) : Buffer.isBuffer(cert) ? cert : Buffer.from(cert);
+      // crypto.hash (one call, no Hash object) is about twice as fast as createHash for a 1-2 KB certificate.
+      fingerprint = hash('sha256', der, 'hex').toUpperCase();
+    }
+    let evaluation = this.cache.get(fingerprint);
+    if (!evaluation) {
+      evaluation = this.evaluate(cert instanceof NodeX509 ? cert : (der as Buffer), fingerprint);
+      if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(fingerprint, evaluation);
+    }
+    return atTime(evaluation, now.getTime());
+  }
+
+  /** Forgets every cached result (e.g. after changing trust configuration in tests). */
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  private evaluate(input: NodeX509 | Buffer, fingerprint: string): Evaluation {
+    const shortValue = `sha256:${fingerprint.slice(0, 16)}`;
+    let node: NodeX509;
+    let parsed: x509.X509Certificate;
+    try {
+      node = input instanceof NodeX509 ? input : new NodeX509(input);
+      parsed = new x509.X509Certificate(node.raw);
+    } catch {
+      const outcome = fail('AUTH_CERT_UNTRUSTED', shortValue, fingerprint, { detail: 'unreadable certificate' });
+      return { value: shortValue, fingerprint, notBefore: 0, notAfter: 0, outcome, untrusted: true };
+    }
+    const reading = identityFromSubject(fromJsonName(parsed.subjectName.toJSON()), fingerprint);
+    // Findings carry a masked description, never a full SSIN.
+    const value = reading.ok ? describeCaller(reading.identity) : shortValue;
+    const base = { value, fingerprint, notBefore: Date.parse(node.validFrom), notAfter: Date.parse(node.validTo) };
+    const authority = this.trust.issuerOf(node);
+    if (!authority) {
+      return { ...base, outcome: fail('AUTH_CERT_UNTRUSTED', value, fingerprint), untrusted: true };
+    }
+    const outcome = ((): VerifyResult => {
+      if (this.trust.isRevoked(authority, node.serialNumber)) return fail('AUTH_CERT_REVOKED', value, fingerprint);
+      const usage = usageProblem(parsed);
+      if (usage) return fail('AUTH_CERT_USAGE', value, fingerprint, { detail: usage });
+      if (!reading.ok) {
+        return fail('AUTH_CERT_SUBJECT', maskSsins(parsed.subject), fingerprint, { detail: reading.detail });
+      }
+      return { ok: true, identity: reading.identity };
+    })();
+    return { ...base, authority, outcome, untrusted: false };
+  }
+}
+
+/** Convenience factory. */
+export function createCertificateVerifier(trust: TrustStore, options?: CertificateVerifierOptions): CertificateVerifier {
+  return new CertificateVerifier(trust, options);
+}
+
+function atTime(e: Evaluation, now: number): VerifyResult {
+  if (e.untrusted) return e.outcome;
+  if (now < e.notBefore) {
+    return fail('AUTH_CERT_NOT_YET_VALID', e.value, e.fingerprint, { date: new Date(e.notBefore).toISOString() });
+  }
+  if (now > e.notAfter) {
+    return fail('AUTH_CERT_EXPIRED', e.value, e.fingerprint, { date: new Date(e.notAfter).toISOString() });
+  }
+  if (e.authority && now > e.authority.notAfter) {
+    return fail('AUTH_CERT_UNTRUSTED', e.value, e.fingerprint, { detail: 'the issuing CA certificate has expired' });
+  }
+  return e.outcome;
+}
+
+/** Key usage for signing/client authentication: digitalSignature when KU is present, clientAuth when EKU is. */
+function usageProblem(cert: x509.X509Certificate): string | undefined {
+  const basic = cert.getExtension(x509.BasicConstraintsExtension);
+  if (basic?.ca) return 'a CA certificate is not a caller certificate';
+  const ku = cert.getExtension(x509.KeyUsagesExtension);
+  if (ku && !(ku.usages & x509.KeyUsageFlags.digitalSignature)) return 'key usage lacks digitalSignature';
+  const eku = cert.getExtension(x509.ExtendedKeyUsageExtension);
+  if (eku && !eku.usages.some((u) => u === CLIENT_AUTH || u === ANY_EKU)) return 'extended key usage lacks clientAuth';
+  return undefined;
+}
+
+function fail(code: StatusCode, value: string, fingerprint: string, params: Record<string, string> = {}): VerifyResult {
+  return { ok: false, finding: finding(code, { value, params: { fingerprint, ...params } }) };
+}
+
+/** 11-digit runs may be SSINs: keep the birth-date part only. */
+function maskSsins(text: string): string {
+  return text.replace(/(?<!\d)(\d{6})\d{5}(?!\d)/g, '$1*****');
+}
+
+function pemToDer(pem: string): Buffer {
+  const m = /-----BEGIN CERTIFICATE-----([^-]+)-----END CERTIFICATE-----/.exec(pem);
+  return Buffer.from((m?.[1] ?? pem).replace(/\s+/g, ''), 'base64');
+}
