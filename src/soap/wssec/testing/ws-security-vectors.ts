@@ -104,7 +104,7 @@ export function buildVectors(creds: TestCredentials): Vector[] {
     {
       name: 'wrapping: signed Body moved into the header, new Body',
       xml: valid.replace(bodyElement, '<soapenv:Body><v:AddVaccinations><v:Message>ZXZpbA==</v:Message></v:AddVaccinations></soapenv:Body>')
-        .replace('<v:Trace>', `<v:Wrapper>${bodyElement.replace(/soapenv:Body/g, 'v:Body')}</v:Wrapper><v:Trace>`),
+        .replace('<v:Trace>', `<v:Wrapper>${bodyElement}</v:Wrapper><v:Trace>`),
       code: 'AUTH_SIGNATURE_INVALID', profileOnly: true,
     },
     {
