@@ -39,21 +39,28 @@ export function signIds(
   creds: TestCredentials,
   keyInfoUri: string,
 ): string {
-  const refs = ids
-    .map((id) => {
-      const digest = createHash('sha256').update(elementById(xml, id), 'utf8').digest('base64');
-      return `<ds:Reference URI="#${id}"><ds:Transforms><ds:Transform Algorithm="${ALG.excC14n}"/></ds:Transforms>` +
-        `<ds:DigestMethod Algorithm="${ALG.sha256}"/><ds:DigestValue>${digest}</ds:DigestValue></ds:Reference>`;
-    })
+  const digests = ids.map((id) => ({ id, digest: createHash('sha256').update(elementById(xml, id), 'utf8').digest('base64') }));
+  return xml.replace('</wsse:Security>', `${signatureElement(digests, creds, keyInfoUri)}</wsse:Security>`);
+}
+
+/** A ds:Signature (exclusive C14N, RSA-SHA256) over references whose SHA-256 digests the caller computed. */
+export function signatureElement(
+  digests: readonly { readonly id: string; readonly digest: string }[],
+  creds: TestCredentials,
+  keyInfoUri: string,
+): string {
+  const refs = digests
+    .map(({ id, digest }) =>
+      `<ds:Reference URI="#${id}"><ds:Transforms><ds:Transform Algorithm="${ALG.excC14n}"/></ds:Transforms>` +
+      `<ds:DigestMethod Algorithm="${ALG.sha256}"/><ds:DigestValue>${digest}</ds:DigestValue></ds:Reference>`)
     .join('');
   const signedInfo = `<ds:SignedInfo><ds:CanonicalizationMethod Algorithm="${ALG.excC14n}"/>` +
     `<ds:SignatureMethod Algorithm="${ALG.rsaSha256}"/>${refs}</ds:SignedInfo>`;
   const c14n = canonicalizeXml(signedInfo.replace('<ds:SignedInfo>', `<ds:SignedInfo xmlns:ds="${NS.ds}">`));
   const value = sign('sha256', Buffer.from(c14n), creds.privateKeyPem).toString('base64');
-  const signature = `<ds:Signature xmlns:ds="${NS.ds}">${signedInfo}<ds:SignatureValue>${value}</ds:SignatureValue>` +
+  return `<ds:Signature xmlns:ds="${NS.ds}">${signedInfo}<ds:SignatureValue>${value}</ds:SignatureValue>` +
     `<ds:KeyInfo><wsse:SecurityTokenReference><wsse:Reference URI="#${keyInfoUri}" ValueType="${TOKEN_TYPE.x509v3}"/>` +
     '</wsse:SecurityTokenReference></ds:KeyInfo></ds:Signature>';
-  return xml.replace('</wsse:Security>', `${signature}</wsse:Security>`);
 }
 
 function unsignedSecurity(creds: TestCredentials, suffix: string, extraTokens = 0): string {
