@@ -1,0 +1,85 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createSaxesEventReader } from './saxes-event-reader.js';
+import { makeTestCredentials } from './testing/test-credentials.js';
+import { buildVectors } from './testing/ws-security-vectors.js';
+import type { XmlEventHandlers, XmlEventReader } from './xml-events.js';
+import { createXmlScanner } from './xml-scanner.js';
+
+type Factory = (h: XmlEventHandlers) => XmlEventReader;
+
+/** The event stream as text; adjacent text events merged (readers may split text differently). */
+function events(factory: Factory, xml: string, chunk = Infinity): string {
+  const out: string[] = [];
+  const push = (s: string): void => {
+    const last = out[out.length - 1];
+    if (s.startsWith('T:') && last?.startsWith('T:') === true) out[out.length - 1] = last + s.slice(2);
+    else out.push(s);
+  };
+  let depth = 0;
+  const r = factory({
+    open: (el) => {
+      depth += 1;
+      push(`O:${JSON.stringify(el)}`);
+    },
+    close: () => {
+      depth -= 1;
+      push('C');
+    },
+    // Whitespace outside the root: saxes reports it, the scanner drops it; neither matters to C14N of an element.
+    text: (t) => {
+      if (depth > 0) push(`T:${t}`);
+    },
+    processingInstruction: (t, b) => push(`P:${t}|${b}`),
+  });
+  for (let i = 0; i < xml.length; i += chunk) r.write(xml.slice(i, i + chunk));
+  r.end();
+  return out.filter((e) => e !== 'T:').join('\n');
+}
+
+function refuses(factory: Factory, xml: string): boolean {
+  try {
+    events(factory, xml);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+const WELL_FORMED = [
+  '<?xml version="1.0" encoding="UTF-8"?>\n<a xmlns="urn:a" xmlns:b="urn:b"><b:c x="1" b:y="&lt;&quot;&#xD;&#9;" a="2">t&amp;&gt;\r\n<d/></b:c><e xmlns=""/></a>\n',
+  '<a>\r\nx\ry\r\n<![CDATA[ <raw> & \r\n ]]><?pi  body  ?><!-- c --></a>',
+  "<a x='single \"q\"' y=\"tab\there\r\nnl\">&#x1F600;&#233;</a>",
+  '<p:a xmlns:p="urn:p" p:x="1" xml:lang="nl"><p:b xmlns:p="urn:p2" p:x="2"/></p:a>',
+  '\uFEFF<a b = "1" >x</a >',
+];
+
+const MALFORMED = [
+  '<a>', '<a></b>', '<a b="1" b="2"/>', '<a x:b="1"/>', '<x:a/>', '<a>&unknown;</a>', '<a>& </a>', '<a b="<"/>',
+  '<!DOCTYPE a><a/>', '<a/><b/>', 'text<a/>', '<a/>text', '<a b=1/>', '<a xmlns:p=""/>', '<a>]]></a>',
+  '<a>\u0001</a>', '<a>&#0;</a>', '<a p:x="1" xmlns:p="urn:p" xmlns:q="urn:p" q:x="2"/>', ' <?xml version="1.0"?><a/>',
+  '<a><!-- a -- b --></a>', '<a b="1"c="2"/>', '', '<a',
+];
+
+describe('the fast XML scanner against saxes', () => {
+  let signed: string[] = [];
+  beforeAll(async () => {
+    signed = buildVectors(await makeTestCredentials()).map((v) => v.xml);
+  });
+
+  it.each(WELL_FORMED)('reports the same events as saxes for %j', (xml) => {
+    const reference = events(createSaxesEventReader, xml);
+    expect(events(createXmlScanner, xml)).toBe(reference);
+    for (const chunk of [1, 3, 17]) expect(events(createXmlScanner, xml, chunk)).toBe(reference);
+  });
+
+  it('reports the same events as saxes on every signed test vector, in any chunking', () => {
+    for (const xml of signed) {
+      const reference = events(createSaxesEventReader, xml);
+      for (const chunk of [Infinity, 1, 5, 1000]) expect(events(createXmlScanner, xml, chunk)).toBe(reference);
+    }
+  });
+
+  it.each(MALFORMED)('refuses %j like saxes does', (xml) => {
+    expect([refuses(createXmlScanner, xml), refuses(createSaxesEventReader, xml)]).toEqual([true, true]);
+  });
+});
