@@ -1,15 +1,19 @@
 import { X509Certificate } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CertificateVerifier } from './certificate-verifier.js';
 import { type TestPki, createTestPki } from './testing/test-pki.js';
 import { TrustStore } from './trust-store.js';
-import { RSA_SHA256, x509 } from './x509-provider.js';
 import { importRsaKeyPair } from './rsa-keys.js';
+import { RSA_SHA256, x509 } from './x509-provider.js';
 
 let pki: TestPki;
 let verifier: CertificateVerifier;
+
+afterAll(() => {
+  rmSync(pki.dir, { recursive: true, force: true });
+});
 
 beforeAll(async () => {
   pki = await createTestPki();
@@ -132,7 +136,7 @@ describe('verifyCertificate', () => {
   it('refuses a trusted certificate without an eHealth identifier OU, and masks 11-digit numbers in it', async () => {
     const leafKey = await importRsaKeyPair(pki.identities.doctor.privateKeyPem);
     const caKey = await importRsaKeyPair(
-      (await import('node:fs')).readFileSync(path.join(pki.ca.dir, 'ca.key.pem'), 'utf8'),
+      readFileSync(path.join(pki.ca.dir, 'ca.key.pem'), 'utf8'),
     );
     const caCert = new x509.X509Certificate(pki.ca.certificatePem);
     const make = (name: string, usage = x509.KeyUsageFlags.digitalSignature): Promise<x509.X509Certificate> =>
