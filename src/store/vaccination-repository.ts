@@ -9,6 +9,13 @@ import { auditRow, toVaccination, vaccinationRow } from './rows.js';
 const COLUMNS_PER_ROW = 24;
 type AuditFor = (stored: Vaccination, inserted: boolean) => NewAuditEntry;
 
+interface PendingInsert {
+  readonly vs: readonly NewVaccination[];
+  readonly audit: AuditFor;
+  readonly resolve: (results: readonly InsertResult[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /**
  * Stored vaccinations on SQL.
  *
@@ -22,10 +29,14 @@ type AuditFor = (stored: Vaccination, inserted: boolean) => NewAuditEntry;
 export class SqlVaccinationStore implements VaccinationStore {
   readonly #db: Kysely<Database>;
   readonly #rowsPerStatement: number;
+  readonly #groupCommit: boolean;
+  #pending: PendingInsert[] = [];
+  #flushScheduled = false;
 
   constructor(db: Kysely<Database>, caps: StoreCapabilities) {
     this.#db = db;
     this.#rowsPerStatement = Math.min(500, Math.floor(caps.maxParameters / COLUMNS_PER_ROW));
+    this.#groupCommit = caps.groupCommit;
   }
 
   async insertVaccination(v: NewVaccination, audit: AuditFor): Promise<InsertResult> {
@@ -36,17 +47,69 @@ export class SqlVaccinationStore implements VaccinationStore {
 
   async insertVaccinations(vs: readonly NewVaccination[], audit: AuditFor): Promise<readonly InsertResult[]> {
     if (vs.length === 0) return [];
-    return this.#db.transaction().execute(async (trx) => {
-      const results: InsertResult[] = [];
-      for (let i = 0; i < vs.length; i += this.#rowsPerStatement) {
-        results.push(...(await insertChunk(trx, vs.slice(i, i + this.#rowsPerStatement))));
+    if (!this.#groupCommit) return this.#db.transaction().execute((trx) => this.#write(trx, vs, audit));
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ vs, audit, resolve, reject });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => void this.#flush());
       }
-      const audits = results.map((r) => auditRow(audit(r.vaccination, r.inserted)));
-      for (let i = 0; i < audits.length; i += this.#rowsPerStatement) {
-        await trx.insertInto('audit_log').values(audits.slice(i, i + this.#rowsPerStatement)).execute();
-      }
-      return results;
     });
+  }
+
+  /**
+   * Group commit: every insert requested since the last flush shares one transaction, hence one fsync. Each caller
+   * is answered only after that commit (durable acknowledgement). If the shared transaction fails, each request
+   * is retried alone so one bad request cannot fail the others.
+   */
+  async #flush(): Promise<void> {
+    const group = this.#pending;
+    this.#pending = [];
+    try {
+      if (group.length === 1 && group[0]) {
+        const only = group[0];
+        only.resolve(await this.#db.transaction().execute((trx) => this.#write(trx, only.vs, only.audit)));
+        return;
+      }
+      let results: (readonly InsertResult[])[] | undefined;
+      try {
+        results = await this.#db.transaction().execute(async (trx) => {
+          const out: (readonly InsertResult[])[] = [];
+          for (const request of group) out.push(await this.#write(trx, request.vs, request.audit));
+          return out;
+        });
+      } catch {
+        results = undefined;
+      }
+      if (results) {
+        group.forEach((request, n) => request.resolve(results[n] ?? []));
+        return;
+      }
+      for (const request of group) {
+        try {
+          request.resolve(await this.#db.transaction().execute((trx) => this.#write(trx, request.vs, request.audit)));
+        } catch (error) {
+          request.reject(error);
+        }
+      }
+    } catch (error) {
+      for (const request of group) request.reject(error);
+    } finally {
+      if (this.#pending.length > 0) setImmediate(() => void this.#flush());
+      else this.#flushScheduled = false;
+    }
+  }
+
+  async #write(trx: Transaction<Database>, vs: readonly NewVaccination[], audit: AuditFor): Promise<readonly InsertResult[]> {
+    const results: InsertResult[] = [];
+    for (let i = 0; i < vs.length; i += this.#rowsPerStatement) {
+      results.push(...(await insertChunk(trx, vs.slice(i, i + this.#rowsPerStatement))));
+    }
+    const audits = results.map((r) => auditRow(audit(r.vaccination, r.inserted)));
+    for (let i = 0; i < audits.length; i += this.#rowsPerStatement) {
+      await trx.insertInto('audit_log').values(audits.slice(i, i + this.#rowsPerStatement)).execute();
+    }
+    return results;
   }
 
   async findSameDose(patientInsz: string, group: string, administeredOn: string): Promise<readonly Vaccination[]> {

@@ -15,6 +15,11 @@ export interface TestEngine {
 }
 
 let counter = 0;
+// Removed when the test process exits, not on close: a test may reopen the same file (durability, migrations).
+const tempDirs: string[] = [];
+process.on('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 /**
  * The engines the store and registry suites loop over: `VACCINNET_TEST_ENGINES` (default both; global setup
@@ -33,13 +38,9 @@ function engine(name: EngineName): TestEngine {
     if (name === 'sqlite') {
       const dir = mkdtempSync(path.join(tmpdir(), 'vaccinnet-store-'));
       last = `sqlite:${path.join(dir, 'registry.db')}`;
+      tempDirs.push(dir);
       const store = await openStore(last);
       await store.migrate();
-      const close = store.close.bind(store);
-      store.close = async (): Promise<void> => {
-        await close();
-        rmSync(dir, { recursive: true, force: true });
-      };
       return store;
     }
     const base = process.env.VACCINNET_TEST_PG_URL;
