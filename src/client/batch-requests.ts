@@ -1,0 +1,70 @@
+import { batchElement } from '../soap/envelope/operations.js';
+import { SOAP_ENV_NS, BATCH_NS } from './namespaces.js';
+import { escapeXml } from './xml-escape.js';
+
+/** The `extraInfo/type` the real test tool sends (wire-contracts.md §2). */
+export const DEFAULT_EXTRA_INFO_TYPE = 'auth_eHealth_org';
+
+export type DeliveryOperation = 'Aanleveren' | 'Aanvulling';
+
+/** What a delivery (Aanleveren) or supplement (Aanvulling) carries besides the KMEHR message. */
+export interface DeliveryOptions {
+  /** The organisation's softwareID (`extraInfo/pakket`). */
+  readonly pakket: string;
+  /** `extraInfo/type`; default `auth_eHealth_org`. */
+  readonly type?: string;
+}
+
+export interface ResultRequestInput {
+  /** The `transactionId` the delivery answer gave. */
+  readonly requestId: string;
+  /** The organisation's Vaccinnet user code (its sender LOCAL id). */
+  readonly gebruikersId: string;
+}
+
+/** The envelope around an inline KMEHR message: everything before it and everything after it. */
+export interface EnvelopeFrame {
+  readonly head: string;
+  readonly tail: string;
+}
+
+// A BOM, an XML declaration and whitespace before the root: none may appear inside the Body.
+const PROLOGUE = /^\uFEFF?(?:<\?xml[^>]*\?>)?\s*/;
+
+/** Removes a leading BOM and XML declaration so the KMEHR document can sit inline in a SOAP Body. */
+export function stripXmlDeclaration(kmehr: string): string {
+  return kmehr.replace(PROLOGUE, '');
+}
+
+/**
+ * The Aanleveren/Aanvulling envelope split around the KMEHR message, so a large message can be streamed between
+ * `head` and `tail` (the Body holds `extraInfo` then `kmehr:kmehrmessage`, wire-contracts.md §2).
+ */
+export function deliveryEnvelopeFrame(operation: DeliveryOperation, options: DeliveryOptions): EnvelopeFrame {
+  const name = batchElement(operation, 'Request');
+  const head =
+    `<soapenv:Envelope xmlns:soapenv="${SOAP_ENV_NS}"><soapenv:Header/><soapenv:Body>` +
+    `<upl:${name} xmlns:upl="${BATCH_NS}"><upl:extraInfo><upl:type>${escapeXml(options.type ?? DEFAULT_EXTRA_INFO_TYPE)}</upl:type>` +
+    `<upl:pakket>${escapeXml(options.pakket)}</upl:pakket></upl:extraInfo>`;
+  return { head, tail: `</upl:${name}></soapenv:Body></soapenv:Envelope>` };
+}
+
+/**
+ * A whole Aanleveren/Aanvulling envelope with the KMEHR message inline (not base64), its XML declaration removed.
+ * @param kmehrXml - a KMEHR document in UTF-8 (`kmehrmessage` in the KMEHR namespace)
+ */
+export function deliveryEnvelope(operation: DeliveryOperation, kmehrXml: string | Buffer, options: DeliveryOptions): string {
+  const { head, tail } = deliveryEnvelopeFrame(operation, options);
+  const kmehr = typeof kmehrXml === 'string' ? kmehrXml : kmehrXml.toString('utf8');
+  return head + stripXmlDeclaration(kmehr).trimEnd() + tail;
+}
+
+/** The ResultaatVerwerking envelope: `requestId` + `gebruikersId`. */
+export function resultEnvelope(input: ResultRequestInput): string {
+  const name = batchElement('ResultaatVerwerking', 'Request');
+  return (
+    `<soapenv:Envelope xmlns:soapenv="${SOAP_ENV_NS}"><soapenv:Header/><soapenv:Body><upl:${name} xmlns:upl="${BATCH_NS}">` +
+    `<upl:requestId>${escapeXml(input.requestId)}</upl:requestId><upl:gebruikersId>${escapeXml(input.gebruikersId)}</upl:gebruikersId>` +
+    `</upl:${name}></soapenv:Body></soapenv:Envelope>`
+  );
+}

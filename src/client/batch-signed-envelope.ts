@@ -1,0 +1,158 @@
+import { createHash, createPrivateKey, randomUUID, sign } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { TextDecoder } from 'node:util';
+import { canonicalizeXml } from '../soap/wssec/canonicalize-xml.js';
+import { ExcC14nWriter } from '../soap/wssec/exc-c14n.js';
+import type { SigningKey } from '../soap/wssec/sign-envelope.js';
+import { ALG, NS, TOKEN_TYPE } from '../soap/wssec/ws-security-profile.js';
+import { createXmlEventReader } from '../soap/wssec/xml-event-reader.js';
+import { deliveryEnvelopeFrame, type DeliveryOperation, type DeliveryOptions } from './batch-requests.js';
+
+/** An envelope whose KMEHR message stays in a file: send `head`, the file's bytes from `kmehrStart`, then `tail`. */
+export interface FileEnvelope {
+  readonly head: string;
+  readonly tail: string;
+  readonly file: string;
+  /** Byte offset where the KMEHR root starts (after a BOM, XML declaration and whitespace). */
+  readonly kmehrStart: number;
+  /** Total bytes on the wire. */
+  readonly contentLength: number;
+  /** The body as a stream of chunks, read from the file while sending. */
+  chunks(): AsyncGenerator<Buffer>;
+}
+
+const PROLOGUE = /^(?:\uFEFF)?(?:<\?xml[^>]*\?>)?\s*/;
+
+async function prologueBytes(file: string): Promise<{ start: number; size: number }> {
+  const fh = await open(file, 'r');
+  try {
+    const { size } = await fh.stat();
+    const buf = Buffer.alloc(Math.min(size, 4096));
+    await fh.read(buf, 0, buf.length, 0);
+    const m = PROLOGUE.exec(buf.toString('utf8'));
+    return { start: Buffer.byteLength(m?.[0] ?? '', 'utf8'), size };
+  } finally {
+    await fh.close();
+  }
+}
+
+function dateTime(d: Date): string {
+  return `${d.toISOString().slice(0, 19)}Z`;
+}
+
+/** SHA-256 of the exclusive C14N of the Body, computed while the envelope streams past (depth-bounded memory). */
+async function digestBody(prefixXml: string, file: string, start: number, tail: string): Promise<string> {
+  const hash = createHash('sha256');
+  let writer: ExcC14nWriter | undefined;
+  let depth = 0;
+  let envelopeNs: Record<string, string> = {};
+  const reader = createXmlEventReader({
+    open(el) {
+      if (depth === 0) envelopeNs = { ...el.ns };
+      else if (depth === 1 && el.local === 'Body' && el.uri === NS.soap11) writer = new ExcC14nWriter((s) => hash.update(s, 'utf8'), { inScope: envelopeNs });
+      depth += 1;
+      writer?.startElement(el);
+    },
+    close() {
+      depth -= 1;
+      if (writer !== undefined) {
+        writer.endElement();
+        if (writer.depth === 0) writer = undefined;
+      }
+    },
+    text(t) {
+      writer?.text(t);
+    },
+    processingInstruction(target, body) {
+      writer?.processingInstruction(target, body);
+    },
+  });
+  reader.write(prefixXml);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  for await (const chunk of createReadStream(file, { start, highWaterMark: 1 << 20 })) {
+    reader.write(decoder.decode(chunk as Buffer, { stream: true }));
+  }
+  reader.write(decoder.decode() + tail);
+  reader.end();
+  return hash.digest('base64');
+}
+
+function reference(id: string, digestValue: string): string {
+  return (
+    `<ds:Reference URI="#${id}"><ds:Transforms><ds:Transform Algorithm="${ALG.excC14n}"></ds:Transform></ds:Transforms>` +
+    `<ds:DigestMethod Algorithm="${ALG.sha256}"></ds:DigestMethod><ds:DigestValue>${digestValue}</ds:DigestValue></ds:Reference>`
+  );
+}
+
+/**
+ * An Aanleveren/Aanvulling envelope around a KMEHR file, WS-Security signed in the same profile as
+ * `signEnvelope` (BinarySecurityToken, Timestamp, RSA-SHA256 over Body and Timestamp, exclusive C14N) without ever
+ * holding the message in memory: the file is read once to digest the Body and once more while sending.
+ * Why not `signEnvelope`: it works on one string, and a 120 MB delivery as a string plus its canonical form would
+ * cost several hundred MB. Without `key` the envelope is left unsigned (for mutual TLS).
+ */
+export async function fileDeliveryEnvelope(
+  operation: DeliveryOperation,
+  file: string,
+  options: DeliveryOptions,
+  key?: SigningKey,
+  opts: { readonly now?: Date; readonly ttlSeconds?: number } = {},
+): Promise<FileEnvelope> {
+  const { start, size } = await prologueBytes(file);
+  const frame = deliveryEnvelopeFrame(operation, options);
+  let head = frame.head;
+  if (key !== undefined) {
+    const suffix = randomUUID();
+    const bodyId = `id-${suffix}`;
+    const tokenId = `X509-${suffix}`;
+    const timestampId = `TS-${suffix}`;
+    const bodyOpen = `<soapenv:Body xmlns:wsu="${NS.wsu}" wsu:Id="${bodyId}">`;
+    const [envelopeOpen, afterBody] = splitAt(frame.head, '<soapenv:Header/><soapenv:Body>');
+    const created = opts.now ?? new Date();
+    const expires = new Date(created.getTime() + (opts.ttlSeconds ?? 300) * 1000);
+    const token =
+      `<wsse:BinarySecurityToken EncodingType="${TOKEN_TYPE.base64}" ValueType="${TOKEN_TYPE.x509v3}" wsu:Id="${tokenId}">` +
+      `${key.certificateDer.toString('base64')}</wsse:BinarySecurityToken>`;
+    const timestamp =
+      `<wsu:Timestamp wsu:Id="${timestampId}"><wsu:Created>${dateTime(created)}</wsu:Created>` +
+      `<wsu:Expires>${dateTime(expires)}</wsu:Expires></wsu:Timestamp>`;
+    const securityOpen = `<wsse:Security xmlns:wsse="${NS.wsse}" xmlns:wsu="${NS.wsu}" soapenv:mustUnderstand="1">`;
+    const timestampDigest = createHash('sha256')
+      .update(canonicalizeXml(`${envelopeOpen}<soapenv:Header>${securityOpen}${timestamp}</wsse:Security></soapenv:Header></soapenv:Envelope>`, {
+        select: (el) => el.local === 'Timestamp' && el.uri === NS.wsu,
+      }), 'utf8')
+      .digest('base64');
+    const bodyDigest = await digestBody(`${envelopeOpen}${bodyOpen}${afterBody}`, file, start, frame.tail);
+    const signedInfo =
+      `<ds:SignedInfo><ds:CanonicalizationMethod Algorithm="${ALG.excC14n}"></ds:CanonicalizationMethod>` +
+      `<ds:SignatureMethod Algorithm="${ALG.rsaSha256}"></ds:SignatureMethod>` +
+      reference(timestampId, timestampDigest) + reference(bodyId, bodyDigest) + '</ds:SignedInfo>';
+    const signedInfoC14n = canonicalizeXml(signedInfo.replace('<ds:SignedInfo>', `<ds:SignedInfo xmlns:ds="${NS.ds}">`));
+    const signatureValue = sign('sha256', Buffer.from(signedInfoC14n, 'utf8'), createPrivateKey(key.privateKeyPem)).toString('base64');
+    const signature =
+      `<ds:Signature xmlns:ds="${NS.ds}">${signedInfo}<ds:SignatureValue>${signatureValue}</ds:SignatureValue>` +
+      `<ds:KeyInfo><wsse:SecurityTokenReference><wsse:Reference URI="#${tokenId}" ValueType="${TOKEN_TYPE.x509v3}"/>` +
+      '</wsse:SecurityTokenReference></ds:KeyInfo></ds:Signature>';
+    head = `${envelopeOpen}<soapenv:Header>${securityOpen}${token}${timestamp}${signature}</wsse:Security></soapenv:Header>${bodyOpen}${afterBody}`;
+  }
+  const tail = frame.tail;
+  return {
+    head,
+    tail,
+    file,
+    kmehrStart: start,
+    contentLength: Buffer.byteLength(head, 'utf8') + (size - start) + Buffer.byteLength(tail, 'utf8'),
+    async *chunks(): AsyncGenerator<Buffer> {
+      yield Buffer.from(head, 'utf8');
+      for await (const chunk of createReadStream(file, { start, highWaterMark: 1 << 20 })) yield chunk as Buffer;
+      yield Buffer.from(tail, 'utf8');
+    },
+  };
+}
+
+function splitAt(s: string, marker: string): [string, string] {
+  const i = s.indexOf(marker);
+  if (i < 0) throw new Error(`envelope frame without ${marker}`);
+  return [s.slice(0, i), s.slice(i + marker.length)];
+}
