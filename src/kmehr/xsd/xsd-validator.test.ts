@@ -224,6 +224,15 @@ describe('agreement with xmllint', () => {
   });
 });
 
+describe('edge cases', () => {
+  it('refuses an empty document from memory and from a file alike', () => {
+    const empty = path.join(scratch, 'empty.xml');
+    writeFileSync(empty, '');
+    expect(validator.validateBytes('').map((f) => [f.code, f.params?.detail])).toEqual([['XML_MALFORMED', 'Document is empty']]);
+    expect(validator.validateFile(empty).map((f) => [f.code, f.params?.detail])).toEqual([['XML_MALFORMED', 'Document is empty']]);
+  });
+});
+
 describe('operational errors', () => {
   it('throws for a missing file or a schema directory without the KMEHR schema', () => {
     expect(() => validator.validateFile(path.join(scratch, 'nope.xml'))).toThrow(/ENOENT/);

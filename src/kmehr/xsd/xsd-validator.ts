@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { TextDecoder } from 'node:util';
-import type { Finding } from '../../status/finding.js';
+import { finding, type Finding } from '../../status/finding.js';
 import { decodeXml, sniffEncoding } from '../xml-decode.js';
 import { compiledSchema, type CompiledSchema } from './compiled-schema.js';
 import { resolveElementPaths } from './element-paths.js';
@@ -29,6 +29,9 @@ export const KMEHR_ROOT_XSD = path.join('ehealth-kmehr', 'XSD', 'kmehr_elements-
 
 const READ_CHUNK = 256 * 1024;
 
+// libxml2 cannot make an input buffer of zero bytes; say what a file-based run would say.
+const EMPTY = finding('XML_MALFORMED', { location: '/', params: { detail: 'Document is empty' } });
+
 /**
  * A validator for the KMEHR schema set in `schemaDir` (the folder holding `ehealth-kmehr/XSD/kmehr_elements-1_43.xsd`,
  * e.g. `../shared/kmehr/schema`). The schema is compiled once per process and directory, on first use here.
@@ -45,7 +48,7 @@ export function createXsdValidator(schemaDir: string): XsdValidator {
 
 function validateBytes(schema: CompiledSchema, input: Buffer | string): Finding[] {
   const bytes = typeof input === 'string' ? utf8Document(input) : input;
-  const refused = screenDoctype(bytes);
+  const refused = bytes.length === 0 ? EMPTY : screenDoctype(bytes);
   if (refused !== undefined) return [refused];
   // libxml2 copies the bytes into its own input buffer and frees it with the parser context (no leak, unlike
   // libxmljs's document parse). The static variant, which would avoid the copy, crashes libxml2 2.9.12.
