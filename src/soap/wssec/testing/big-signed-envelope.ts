@@ -29,7 +29,12 @@ export function bigSignedEnvelope(creds: TestCredentials, targetBytes: number, c
   const bodyStart = `<soapenv:Body xmlns:soapenv="${NS.soap11}" xmlns:wsu="${NS.wsu}" wsu:Id="id-big">`;
   const bodyEnd = '</soapenv:Body>';
   const hash = createHash('sha256').update(bodyStart);
-  for (let i = 0; i < count; i += 1) hash.update(item(i));
+  let itemsBytes = 0;
+  for (let i = 0; i < count; i += 1) {
+    const s = item(i);
+    itemsBytes += Buffer.byteLength(s);
+    hash.update(s);
+  }
   const bodyDigest = hash.update(bodyEnd).digest('base64');
 
   const expires = new Date(created.getTime() + 300_000);
@@ -53,7 +58,7 @@ export function bigSignedEnvelope(creds: TestCredentials, targetBytes: number, c
   const head = `<?xml version="1.0" encoding="UTF-8"?>\n${envOpen}<soapenv:Header>${securityOpen}${token}${timestamp}${signature}` +
     `</wsse:Security></soapenv:Header>${bodyStart}`;
   const tail = `${bodyEnd}</soapenv:Envelope>\n`;
-  const bytes = Buffer.byteLength(head) + count * itemBytes + Buffer.byteLength(tail);
+  const bytes = Buffer.byteLength(head) + itemsBytes + Buffer.byteLength(tail);
 
   return {
     bytes,
