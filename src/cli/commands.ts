@@ -1,10 +1,16 @@
 import type { Command } from 'commander';
+import { registerKmehrCommands } from './kmehr-command.js';
+import { registerPkiCommands } from './pki-command.js';
+import { registerRegistratieCommands } from './registratie-commands.js';
+import { registerServeCommand } from './serve-command.js';
 
 /** Sets the process exit code from a command's outcome without calling process.exit (tests call main() in-process). */
 export type SetExitCode = (code: number) => void;
 
 /** Every sub-command group registers itself here; this is the only file that knows them all. */
 export function registerCommands(program: Command, setExitCode: SetExitCode): void {
-  void program;
-  void setExitCode;
+  registerServeCommand(program, setExitCode);
+  registerRegistratieCommands(program, setExitCode);
+  registerKmehrCommands(program, setExitCode);
+  registerPkiCommands(program, setExitCode);
 }

@@ -60,4 +60,12 @@ export const SOAP_CODES = {
       fr: 'Aucun des {total} messages KMEHR n\'a été accepté ; voir le Status de chaque résultat.',
     },
   },
+  SOAP_ONE_DOSE_PER_MESSAGE: {
+    area: 'soap', severity: 'error', soap: 'message', http: 422, retry: false, rule: 'wire-contracts §1 (our choice)',
+    text: {
+      en: 'A RegistratieService message registers one dose: one folder with one transaction, so its VaccinationId can be answered; this message has {value}.',
+      nl: 'Een RegistratieService-bericht registreert één dosis: één folder met één transactie, zodat het VaccinationId kan worden teruggegeven; dit bericht bevat {value}.',
+      fr: 'Un message RegistratieService enregistre une dose : un dossier avec une transaction, afin que son VaccinationId puisse être renvoyé ; ce message en contient {value}.',
+    },
+  },
 } as const satisfies Record<string, StatusEntry>;

@@ -1,0 +1,81 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../config/load-config.js';
+import { localDate } from '../registry/system-clock.js';
+import { DEMO_PASSWORD } from '../server/demo/demo-seed.js';
+import { startRegistry, type RunningRegistry } from '../server/start-registry.js';
+import type { SetExitCode } from './commands.js';
+
+interface ServeOptions {
+  readonly config?: string;
+  readonly dataDir?: string;
+  readonly port?: string;
+  readonly host?: string;
+  readonly database?: string;
+  readonly demo?: boolean;
+}
+
+const quote = (s: string): string => (/^[\w./:=-]+$/.test(s) ? s : `"${s}"`);
+
+/** What a newcomer pastes next: the exact register and get commands for the demo doctor. */
+export function quickStart(registry: RunningRegistry): string {
+  const doctor = registry.demo?.certificates.find((c) => c.role === 'doctor');
+  const patient = registry.demo?.patients.find((p) => p.insz === '06070500252') ?? registry.demo?.patients[0];
+  if (!doctor || !patient) return '';
+  const yesterday = localDate(new Date(Date.now() - 86_400_000), registry.config.registry.timeZone);
+  const p12 = quote(path.relative(process.cwd(), doctor.p12Path) || doctor.p12Path);
+  const common = `--p12 ${p12} --password ${DEMO_PASSWORD} --software-id ${doctor.softwareId} --url ${registry.url}`;
+  return [
+    '',
+    `Demo profiles are ready (${registry.demo?.created ? 'created now' : 'from an earlier start'}); certificates in ${path.dirname(doctor.p12Path)}.`,
+    `Register a first vaccination as Dr. ${doctor.persona} (COVID-19, Comirnaty) for ${patient.name}:`,
+    '',
+    `  npx vaccinnet register ${common} --nihii ${doctor.nihii} --patient ${patient.insz} --cnk 4293254 --date ${yesterday} --lot FK1234`,
+    '',
+    'Then look it up:',
+    '',
+    `  npx vaccinnet get ${common} --patient ${patient.insz}`,
+    '',
+    `WSDL: ${registry.url}/VaccinnetUPL/wupl/VaccinationService-2_1?wsdl    health: ${registry.url}/health    metrics: ${registry.url}/metrics`,
+    '',
+  ].join('\n');
+}
+
+/** `vaccinnet serve`: runs the registry until SIGINT/SIGTERM. `npm start` = `vaccinnet serve --demo`. */
+export function registerServeCommand(program: Command, setExitCode: SetExitCode): void {
+  program
+    .command('serve')
+    .description('run the registry (HTTPS, SOAP services); embedded SQLite by default')
+    .option('--config <file>', 'JSON configuration file (see docs/configuration.md)')
+    .option('--data-dir <dir>', 'data folder (default ./.vaccinnet)')
+    .option('--port <n>', 'listen port (default 8443)')
+    .option('--host <host>', 'listen address (default 127.0.0.1)')
+    .option('--database <url>', 'sqlite:<file> or postgres://… (default sqlite:<data-dir>/vaccinnet.db)')
+    .option('--demo', 'create demo profiles and their certificates, and print how to send a first vaccination')
+    .action(async (o: ServeOptions) => {
+      const config = loadConfig({
+        ...(o.config && { file: o.config }),
+        overrides: {
+          ...(o.dataDir && { dataDir: o.dataDir, 'pki.dir': path.resolve(o.dataDir, 'pki'), 'database.url': `sqlite:${path.resolve(o.dataDir, 'vaccinnet.db')}` }),
+          ...(o.port !== undefined && { 'server.port': Number(o.port) }),
+          ...(o.host && { 'server.host': o.host }),
+          ...(o.database && { 'database.url': o.database }),
+        },
+      });
+      const registry = await startRegistry({ config, demo: o.demo ?? false });
+      process.stdout.write(`Vaccinnet registry listening on ${registry.url} (database ${config.database.url.split('@').pop()}, XSD validation ${registry.xsdEnabled ? 'on' : 'OFF'})\n`);
+      if (registry.caCreated) process.stdout.write(`Created a development CA in ${config.pki.dir}\n`);
+      if (o.demo) process.stdout.write(`${quickStart(registry)}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await registry.close();
+      setExitCode(0);
+    });
+}

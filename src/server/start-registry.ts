@@ -1,0 +1,152 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { DestinationStream, Logger } from 'pino';
+import type { RegistryConfig } from '../config/registry-config.js';
+import { defaultVaccineReference } from '../kmehr/codelists/index.js';
+import { DEFAULT_XML_LIMITS, type XmlLimits } from '../kmehr/xml-limits.js';
+import { createXsdValidator, type XsdValidator } from '../kmehr/xsd/xsd-validator.js';
+import { createCertificateVerifier } from '../pki/certificate-verifier.js';
+import { TrustStore } from '../pki/trust-store.js';
+import type { Clock } from '../registry/ports.js';
+import type { RegistryPorts } from '../registry/registry-ports.js';
+import { handleRegistratieCall } from '../soap/registratie/registratie-handler.js';
+import { openStore } from '../store/open-store.js';
+import { registryPortsOf } from '../store/registry-ports-of.js';
+import type { Store } from '../store/store.js';
+import { buildApp } from './build-app.js';
+import { seedDemo, type DemoInfo } from './demo/demo-seed.js';
+import { ensureDevPki } from './dev-pki.js';
+import { createLogger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { soapPlugin } from './soap-plugin.js';
+
+export interface StartOptions {
+  readonly config: RegistryConfig;
+  /** Seed demo profiles and issue their certificates (`npm start`). */
+  readonly demo?: boolean;
+  readonly logDestination?: DestinationStream;
+  /** Tests pin the clock. */
+  readonly clock?: Clock;
+}
+
+export interface RunningRegistry {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  readonly ports: RegistryPorts;
+  readonly config: RegistryConfig;
+  readonly log: Logger;
+  /** The development CA certificate that issued the server certificate (clients trust it). */
+  readonly caPem?: string;
+  readonly caCreated: boolean;
+  readonly demo?: DemoInfo;
+  readonly xsdEnabled: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: builds every port and adapter from the configuration, starts them in order and closes them
+ * in reverse. The only module that knows them all.
+ */
+export async function startRegistry(options: StartOptions): Promise<RunningRegistry> {
+  const { config } = options;
+  mkdirSync(config.dataDir, { recursive: true });
+  const log = createLogger({ level: config.log.level, ...(options.logDestination && { destination: options.logDestination }) });
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    const pki = await ensureDevPki(config);
+    const trust = TrustStore.load({
+      caFiles: [pki.ca.certificatePath, ...config.pki.trustedCaFiles],
+      crlFiles: [pki.ca.crlPath, ...config.pki.crlFiles],
+    });
+    const certificates = createCertificateVerifier(trust);
+
+    if (config.database.url.startsWith('sqlite:')) mkdirSync(path.dirname(config.database.url.slice('sqlite:'.length)), { recursive: true });
+    const store = await openStore(config.database.url);
+    closers.push(() => store.close());
+    const applied = await store.migrate();
+    if (applied.length) log.info({ migrations: applied }, 'database migrated');
+
+    const xsd = loadXsd(config.kmehr.schemaDir, log);
+    const limits: XmlLimits = { ...DEFAULT_XML_LIMITS, maxBytes: config.kmehr.maxMessageBytes, maxDepth: config.kmehr.maxDepth };
+    const ports = registryPortsOf(store, {
+      reference: defaultVaccineReference(),
+      settings: { personCheck: config.registry.personCheck, timeZone: config.registry.timeZone },
+      ...(options.clock && { clock: options.clock }),
+    });
+    const demo = options.demo ? await seedDemo(store, pki.ca, config.dataDir) : undefined;
+
+    const metrics = createMetrics();
+    const authentication = {
+      certificates,
+      maxAgeSeconds: config.security.timestampMaxAgeSeconds,
+      clockSkewSeconds: config.security.clockSkewSeconds,
+    };
+    const app = await buildApp({
+      logger: log,
+      metrics,
+      bodyLimit: Math.max(config.server.maxRequestBytes, config.server.maxDeliveryBytes),
+      healthCheck: async () => {
+        await sql`select 1`.execute(store.db);
+      },
+      ...(config.server.tls && {
+        tls: {
+          key: pki.tls.keyPem,
+          cert: pki.tls.certPem,
+          ca: [pki.ca.certificatePem],
+          requestClientCertificate: config.server.clientCertificates === 'optional',
+        },
+      }),
+      plugins: [
+        (instance) =>
+          soapPlugin(instance, {
+            service: 'VaccinationService-2_1',
+            bodyLimit: config.server.maxRequestBytes,
+            metrics,
+            handle: (call) => handleRegistratieCall(call, { ports, authentication, ...(xsd && { xsd }), limits, log }),
+          }),
+      ],
+    });
+    closers.push(() => app.close());
+    await app.listen({ host: config.server.host, port: config.server.port });
+    const address = app.server.address() as AddressInfo;
+    const host = config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host;
+    const url = `${config.server.tls ? 'https' : 'http'}://${host}:${address.port}`;
+    log.info({ url, database: redactUrl(config.database.url), xsd: xsd ? 'on' : 'off' }, 'registry started');
+    let closed = false;
+    return {
+      url, app, store, ports, config, log, caCreated: pki.created, xsdEnabled: xsd !== undefined,
+      ...(pki.tls.caPem && { caPem: pki.tls.caPem }),
+      ...(demo && { demo }),
+      async close() {
+        if (closed) return;
+        closed = true;
+        for (const close of closers.reverse()) await close();
+      },
+    };
+  } catch (error) {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** XSD validation is optional: a missing or broken schema folder turns it off with a logged reason; the server still starts. */
+function loadXsd(schemaDir: string, log: Logger): XsdValidator | undefined {
+  if (!schemaDir) {
+    log.warn('XSD validation is OFF: no kmehr.schemaDir configured (every answer says so)');
+    return undefined;
+  }
+  try {
+    return createXsdValidator(schemaDir);
+  } catch (error) {
+    log.error({ err: error, schemaDir }, 'XSD validation is OFF: the KMEHR schema could not be compiled');
+    return undefined;
+  }
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
+}
