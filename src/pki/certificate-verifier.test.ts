@@ -213,8 +213,8 @@ describe('verifyCertificate', () => {
     for (let i = 0; i < n; i++) fast.verifyCertificate(x, now);
     const x509Micros = Number(process.hrtime.bigint() - t) / 1000 / n;
     // Generous bound for a loaded 2-core machine; measured values are in the report.
-    expect(derMicros).toBeLessThan(50);
-    expect(x509Micros).toBeLessThan(50);
+    expect(derMicros).toBeLessThan(100);
+    expect(x509Micros).toBeLessThan(100);
     console.log(`cached verify: DER ${derMicros.toFixed(2)} µs, X509Certificate ${x509Micros.toFixed(2)} µs`);
   });
 });

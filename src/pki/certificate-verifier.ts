@@ -2,9 +2,9 @@ import { hash, X509Certificate as NodeX509 } from 'node:crypto';
 import { type CallerIdentity, describeCaller } from '../registry/caller-identity.js';
 import type { StatusCode } from '../status/catalogue.js';
 import { type Finding, finding } from '../status/finding.js';
-import { fromJsonName, identityFromSubject } from './ehealth-subject.js';
+import { type CertificateFacts, readCertificateFacts } from './certificate-facts.js';
+import { formatSubject, identityFromSubject } from './ehealth-subject.js';
 import type { TrustStore, TrustedAuthority } from './trust-store.js';
-import { x509 } from './x509-provider.js';
 
 export type VerifyResult =
   | { readonly ok: true; readonly identity: CallerIdentity }
@@ -89,32 +89,39 @@ export class CertificateVerifier {
   private evaluate(input: NodeX509 | Buffer, fingerprint: string): Evaluation {
     const shortValue = `sha256:${fingerprint.slice(0, 16)}`;
     let node: NodeX509;
-    let parsed: x509.X509Certificate;
     try {
       node = input instanceof NodeX509 ? input : new NodeX509(input);
-      parsed = new x509.X509Certificate(node.raw);
     } catch {
       const outcome = fail('AUTH_CERT_UNTRUSTED', shortValue, fingerprint, { detail: 'unreadable certificate' });
       return { value: shortValue, fingerprint, notBefore: 0, notAfter: 0, outcome, untrusted: true };
     }
-    const reading = identityFromSubject(fromJsonName(parsed.subjectName.toJSON()), fingerprint);
-    // Findings carry a masked description, never a full SSIN.
-    const value = reading.ok ? describeCaller(reading.identity) : shortValue;
-    const base = { value, fingerprint, notBefore: Date.parse(node.validFrom), notAfter: Date.parse(node.validTo) };
+    const dates = { fingerprint, notBefore: Date.parse(node.validFrom), notAfter: Date.parse(node.validTo) };
+    // The chain first: anybody can send certificates, only a trusted CA's are worth a full parse.
     const authority = this.trust.issuerOf(node);
     if (!authority) {
-      return { ...base, outcome: fail('AUTH_CERT_UNTRUSTED', value, fingerprint), untrusted: true };
+      const value = untrustedValue(node.subject) ?? shortValue;
+      return { ...dates, value, outcome: fail('AUTH_CERT_UNTRUSTED', value, fingerprint), untrusted: true };
     }
+    let facts: CertificateFacts;
+    try {
+      facts = readCertificateFacts(node.raw);
+    } catch {
+      const outcome = fail('AUTH_CERT_SUBJECT', shortValue, fingerprint, { detail: 'unreadable certificate' });
+      return { ...dates, value: shortValue, authority, outcome, untrusted: false };
+    }
+    const reading = identityFromSubject(facts.subject, fingerprint);
+    // Findings carry a masked description, never a full SSIN.
+    const value = reading.ok ? describeCaller(reading.identity) : shortValue;
     const outcome = ((): VerifyResult => {
       if (this.trust.isRevoked(authority, node.serialNumber)) return fail('AUTH_CERT_REVOKED', value, fingerprint);
-      const usage = usageProblem(parsed);
+      const usage = usageProblem(facts);
       if (usage) return fail('AUTH_CERT_USAGE', value, fingerprint, { detail: usage });
       if (!reading.ok) {
-        return fail('AUTH_CERT_SUBJECT', maskSsins(parsed.subject), fingerprint, { detail: reading.detail });
+        return fail('AUTH_CERT_SUBJECT', maskSsins(formatSubject(facts.subject)), fingerprint, { detail: reading.detail });
       }
       return { ok: true, identity: reading.identity };
     })();
-    return { ...base, authority, outcome, untrusted: false };
+    return { ...dates, value, authority, outcome, untrusted: false };
   }
 }
 
@@ -138,14 +145,22 @@ function atTime(e: Evaluation, now: number): VerifyResult {
 }
 
 /** Key usage for signing/client authentication: digitalSignature when KU is present, clientAuth when EKU is. */
-function usageProblem(cert: x509.X509Certificate): string | undefined {
-  const basic = cert.getExtension(x509.BasicConstraintsExtension);
-  if (basic?.ca) return 'a CA certificate is not a caller certificate';
-  const ku = cert.getExtension(x509.KeyUsagesExtension);
-  if (ku && !(ku.usages & x509.KeyUsageFlags.digitalSignature)) return 'key usage lacks digitalSignature';
-  const eku = cert.getExtension(x509.ExtendedKeyUsageExtension);
-  if (eku && !eku.usages.some((u) => u === CLIENT_AUTH || u === ANY_EKU)) return 'extended key usage lacks clientAuth';
+function usageProblem(facts: CertificateFacts): string | undefined {
+  if (facts.isCa) return 'a CA certificate is not a caller certificate';
+  if (facts.digitalSignature === false) return 'key usage lacks digitalSignature';
+  const eku = facts.extendedKeyUsage;
+  if (eku && !eku.some((u) => u === CLIENT_AUTH || u === ANY_EKU)) return 'extended key usage lacks clientAuth';
   return undefined;
+}
+
+/** A masked caller description from Node's one-attribute-per-line subject, without a full parse. */
+function untrustedValue(subject: string): string | undefined {
+  const ou = subject
+    .split('\n')
+    .map((line) => /^OU=([A-Z][A-Z0-9_-]*)=(\d+)$/.exec(line))
+    .find((m) => m !== null);
+  if (!ou) return undefined;
+  return ou[1] === 'SSIN' ? `SSIN=${(ou[2] ?? '').slice(0, 6)}*****` : `${ou[1]}=${ou[2]}`;
 }
 
 function fail(code: StatusCode, value: string, fingerprint: string, params: Record<string, string> = {}): VerifyResult {

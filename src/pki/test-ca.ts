@@ -178,7 +178,8 @@ export class TestCa {
     const password = options.password ?? randomBytes(9).toString('base64url');
     let p12Path: string | undefined;
     if (options.outDir !== false) {
-      const outDir = options.outDir ?? path.join(this.dir, 'issued');
+      // Absolute, so `pki revoke FILE` finds it in the index from any working directory.
+      const outDir = path.resolve(options.outDir ?? path.join(this.dir, 'issued'));
       mkdirSync(outDir, { recursive: true });
       p12Path = uniqueP12Path(outDir, p12BaseName(options.subject), new Date());
       const p12 = createP12({
