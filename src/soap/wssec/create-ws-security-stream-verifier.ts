@@ -6,6 +6,7 @@ import { checkTimestamp } from './check-timestamp.js';
 import { ExcC14nWriter, type C14nElement } from './exc-c14n.js';
 import { ALG, DIGEST_METHODS, NS, SIGNATURE_METHODS, TOKEN_TYPE } from './ws-security-profile.js';
 import { createXmlEventReader, XmlReadError } from './xml-event-reader.js';
+import { MAX_XML_DEPTH } from './xml-scanner.js';
 import { attributeOf, canonicalizeSubtree, childElements, elementChildren, textOf, type XmlSubtree } from './xml-subtree.js';
 
 export interface WsSecurityVerifyOptions {
@@ -335,7 +336,7 @@ export function createWsSecurityStreamVerifier(options: WsSecurityVerifyOptions)
         stack.push(el);
         startBody(el);
         return;
-      } else if (depth === 2 && el.uri === NS.wsse && el.local === 'Security' && stack[1]?.local === 'Header') {
+      } else if (depth === 2 && el.uri === NS.wsse && el.local === 'Security' && stack[1]?.local === 'Header' && stack[1].uri === NS.soap11) {
         securityCount += 1;
         if (securityCount > 1) invalid('more than one wsse:Security header');
         recording.push({ el, children: [], inScope: inScopeOf(stack) });
@@ -381,8 +382,8 @@ export function createWsSecurityStreamVerifier(options: WsSecurityVerifyOptions)
       if (err === STOP) return;
       if (err instanceof XmlReadError) {
         failure =
-          err.kind === 'doctype'
-            ? finding('XML_DOCTYPE_FORBIDDEN')
+          err.kind === 'doctype' ? finding('XML_DOCTYPE_FORBIDDEN')
+            : err.kind === 'too-deep' ? finding('XML_TOO_DEEP', { params: { limit: MAX_XML_DEPTH } })
             : finding('XML_MALFORMED', { params: { detail: err.message.replace(/\.$/, '') } });
         return;
       }

@@ -80,10 +80,20 @@ describe('verifyWsSecurity on the test vectors', () => {
     expect(verifyWsSecurity(signed, { now: VECTOR_NOW, maxAgeSeconds: 900 }).ok).toBe(true);
   });
 
+  it('only takes the Security header from the SOAP 1.1 Header', () => {
+    const valid = (vectors[0] as Vector).xml;
+    const moved = valid.replace('<soapenv:Header>', '<x:Header xmlns:x="urn:not-soap">').replace('</soapenv:Header>', '</x:Header>');
+    expect(outcome(verifyWsSecurity(moved, { now: VECTOR_NOW }))).toBe('AUTH_NOT_AUTHENTICATED');
+  });
+
   it('refuses malformed XML and DOCTYPEs with the XML codes', () => {
     expect(outcome(verifyWsSecurity('<soapenv:Envelope', { now: VECTOR_NOW }))).toBe('XML_MALFORMED');
     expect(outcome(verifyWsSecurity('<!DOCTYPE x [<!ENTITY a "b">]><x/>', { now: VECTOR_NOW }))).toBe('XML_DOCTYPE_FORBIDDEN');
     expect(outcome(verifyWsSecurity('<x/>', { now: VECTOR_NOW }))).toBe('SOAP_CONTRACT @ /x');
+    const deep = `<soapenv:Envelope xmlns:soapenv="${NS.soap11}"><soapenv:Body>${'<a xmlns="urn:x">'.repeat(300)}`;
+    expect(outcome(verifyWsSecurity(deep, { now: VECTOR_NOW }))).toBe('AUTH_NOT_AUTHENTICATED');
+    const deepSigned = (vectors[0] as Vector).xml.replace('<v:SoftwareId>', `${'<v:n>'.repeat(300)}${'</v:n>'.repeat(300)}<v:SoftwareId>`);
+    expect(outcome(verifyWsSecurity(deepSigned, { now: VECTOR_NOW }))).toBe('XML_TOO_DEEP');
   });
 });
 

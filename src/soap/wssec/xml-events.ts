@@ -12,7 +12,7 @@ export interface XmlEventHandlers {
 export class XmlReadError extends Error {
   constructor(
     message: string,
-    readonly kind: 'malformed' | 'doctype',
+    readonly kind: 'malformed' | 'doctype' | 'too-deep',
   ) {
     super(message);
     this.name = 'XmlReadError';

@@ -20,6 +20,8 @@ const END_TAG = new RegExp(`^(${NCNAME}(?::${NCNAME})?)\\s*$`);
 const PI = new RegExp(`^(${NCNAME})(?:\\s+([\\s\\S]*))?$`);
 const ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 const MAX_MARKUP = 8 * 1024 * 1024;
+/** Nesting limit: namespace scopes are prototype chains, so unbounded depth would make lookups quadratic. */
+export const MAX_XML_DEPTH = 256;
 
 function malformed(message: string): XmlReadError {
   return new XmlReadError(message, 'malformed');
@@ -145,6 +147,7 @@ export function createXmlScanner(handlers: XmlEventHandlers): XmlEventReader {
       attributes.push({ name: a.name, prefix: ap, local: al, uri: au, value: a.value });
     }
     const el: C14nElement = { name, prefix, local, uri, attributes, ns };
+    if (names.length >= MAX_XML_DEPTH) throw new XmlReadError(`elements nested deeper than ${MAX_XML_DEPTH}`, 'too-deep');
     sawRoot = true;
     names.push(name);
     scopes.push(scope);
