@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { buildVaccinationMessage } from '../kmehr/testing/message-builder.js';
@@ -98,5 +99,33 @@ describe('vaccinnet kmehr validate', () => {
     await expect(run('kmehr', 'validate')).rejects.toSatisfy(
       (e: unknown) => e instanceof CommanderError && e.code === 'commander.missingArgument',
     );
+  });
+});
+
+describe('vaccinnet kmehr validate in a real process', () => {
+  // Until src/cli/commands.ts registers the group, this drives the same function from a bare commander program
+  // in a child process: real stdout/stderr and a real exit code.
+  const script = [
+    "import { Command } from 'commander';",
+    `import { registerKmehrCommands } from ${JSON.stringify(pathToFileURL(path.join(repoRoot, 'src/cli/kmehr-command.ts')).href)};`,
+    "const program = new Command('vaccinnet').exitOverride();",
+    'registerKmehrCommands(program, (c) => { process.exitCode = c; });',
+    'await program.parseAsync(process.argv.slice(1), { from: "user" });',
+  ].join('\n');
+  const vaccinnet = (...args: string[]): { status: number | null; stdout: string; stderr: string } =>
+    spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, '--', ...args], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+
+  it('prints the report and exits 0, 1 or 2', () => {
+    const valid = vaccinnet('kmehr', 'validate', validFile);
+    expect([valid.status, valid.stdout]).toEqual([0, `${validFile}: valid\n`]);
+    const refused = vaccinnet('kmehr', 'validate', '--json', unparsable);
+    expect(refused.status).toBe(1);
+    expect((JSON.parse(refused.stdout) as FileValidation[])[0]!.findings[0]!.code).toBe('KMEHR_XSD_INVALID');
+    const missing = vaccinnet('kmehr', 'validate', path.join(scratch, 'nope.xml'));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('no such file');
   });
 });
