@@ -4,7 +4,7 @@ import type { BodyHandler, EnvelopeWalker } from './envelope-walker.js';
 import { KMEHR_NS, UPL_NS } from './namespaces.js';
 import { BATCH_OPERATIONS, batchAction, batchElement, type BatchOperation } from './operations.js';
 import { SequenceChecker, type ElementRule } from './sequence-checker.js';
-import { SubtreeSerializer } from './subtree-serializer.js';
+import { RawSubtreeCopier } from './raw-subtree-copier.js';
 
 const DELIVERY: readonly ElementRule[] = [
   { name: 'extraInfo', min: 1, max: 1 },
@@ -21,28 +21,28 @@ const RESULT: readonly ElementRule[] = [
 
 /**
  * Reads a BatchUpload body (wire-contracts.md §2) from SAX events. The small fields are collected; the inline
- * `kmehr:kmehrmessage` is re-serialised to `emit` as it streams past, so memory does not depend on its size.
+ * `kmehr:kmehrmessage` is copied to `emit` as it streams past (see RawSubtreeCopier), so memory does not depend on its size.
  */
 export class BatchBodyHandler implements BodyHandler {
   readonly #soapAction: string | undefined;
-  readonly #emit: (piece: string) => void;
   operation: BatchOperation | undefined;
   readonly values = new Map<string, string>();
   #sequence: SequenceChecker | undefined;
   #extraInfo: SequenceChecker | undefined;
   #inExtraInfo = false;
-  #serializer: SubtreeSerializer | undefined;
+  readonly copier: RawSubtreeCopier;
+  #inKmehr = false;
   #leaf: { name: string; parts: string[] } | undefined;
   sawKmehr = false;
 
   constructor(soapAction: string | undefined, emit: (piece: string) => void) {
     this.#soapAction = soapAction;
-    this.#emit = emit;
+    this.copier = new RawSubtreeCopier(emit);
   }
 
   open(tag: SaxesTagNS, depth: number, w: EnvelopeWalker): void {
     if (depth === 0) return this.#openOperation(tag, w);
-    if (this.#serializer !== undefined && depth >= 2) return this.#serializer.open(tag);
+    if (this.#inKmehr) return; // copied as text by the copier
     const op = this.operation!;
     const opPath = w.operationPath;
     if (depth === 1) {
@@ -59,8 +59,8 @@ export class BatchBodyHandler implements BodyHandler {
       this.#sequence!.next(tag.local, w);
       if (isKmehr) {
         this.sawKmehr = true;
-        this.#serializer = new SubtreeSerializer(this.#emit);
-        this.#serializer.open(tag, w.inheritedNamespaces());
+        this.#inKmehr = !tag.isSelfClosing;
+        this.copier.start(tag, w.inheritedNamespaces(), w);
       } else if (tag.local === 'extraInfo') {
         this.#inExtraInfo = true;
         this.#extraInfo = new SequenceChecker(EXTRA_INFO, `${opPath}/extraInfo`);
@@ -96,7 +96,7 @@ export class BatchBodyHandler implements BodyHandler {
   }
 
   text(text: string, depth: number, w: EnvelopeWalker): void {
-    if (this.#serializer !== undefined) return this.#serializer.text(text);
+    if (this.#inKmehr) return;
     if (this.#leaf !== undefined) {
       this.#leaf.parts.push(text);
       return;
@@ -107,9 +107,11 @@ export class BatchBodyHandler implements BodyHandler {
   }
 
   close(tag: SaxesTagNS, depth: number, w: EnvelopeWalker): void {
-    if (this.#serializer !== undefined) {
-      this.#serializer.close(tag);
-      if (depth === 1) this.#serializer = undefined;
+    if (this.#inKmehr) {
+      if (depth === 1) {
+        this.copier.end(tag, w);
+        this.#inKmehr = false;
+      }
       return;
     }
     if (this.#leaf !== undefined) {

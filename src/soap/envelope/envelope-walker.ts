@@ -44,6 +44,11 @@ export class EnvelopeWalker {
   readonly #nsStack: Readonly<Record<string, string>>[] = [];
   /** The operation element as opened (its namespace and local name), for error locations. */
   operationPath = BODY_PATH;
+  /** The text chunk being parsed and its offset in the whole document (UTF-16 code units, as saxes counts). */
+  currentChunk = '';
+  chunkStart = 0;
+  /** Called with each chunk before it is parsed (the raw subtree copier keeps the text it must pass on). */
+  onChunk: ((chunk: string) => void) | undefined;
 
   constructor(handler: BodyHandler, maxDepth: number) {
     this.#handler = handler;
@@ -87,7 +92,15 @@ export class EnvelopeWalker {
     return this.#parser.column;
   }
 
+  /** Offset just after the last character saxes consumed, in the whole document. */
+  get position(): number {
+    return this.#parser.position;
+  }
+
   write(chunk: string): void {
+    this.chunkStart += this.currentChunk.length;
+    this.currentChunk = chunk;
+    this.onChunk?.(chunk);
     this.#parser.write(chunk);
   }
 

@@ -21,8 +21,9 @@ export const DEFAULT_BATCH_STREAM_MAX_BYTES = 256 * 1024 * 1024;
 
 /**
  * Reads a BatchUpload request from a byte stream and writes the inline `kmehr:kmehrmessage` to `kmehrSink` as a
- * standalone UTF-8 document while reading, never holding it in memory (saxes events → escaped pieces, written
- * once per source chunk, respecting the sink's back-pressure). DOCTYPEs are refused by the parser's `doctype` event
+ * standalone UTF-8 document while reading, never holding it in memory (the submitted text is passed on as it is,
+ * with the root's inherited namespace declarations added; written once per source chunk, respecting the sink's
+ * back-pressure). DOCTYPEs are refused by the parser's `doctype` event
  * (the streaming equivalent of `screenXml`), and the byte limit is counted as chunks arrive.
  *
  * The sink is NOT ended: the caller ends it (and discards what was written when the result is not ok).
@@ -42,6 +43,7 @@ export async function extractBatchRequestStream(
   let kmehrBytes = 0;
   const handler = new BatchBodyHandler(normaliseSoapAction(options.soapAction), (p) => pending.push(p));
   const walker = new EnvelopeWalker(handler, options.maxDepth ?? 64);
+  walker.onChunk = (c): void => handler.copier.chunk(c);
   let decoder: TextDecoder | undefined;
   let total = 0;
 
@@ -61,6 +63,7 @@ export async function extractBatchRequestStream(
       }
       decoder ??= new TextDecoder(sniffEncoding(chunk));
       walker.write(decoder.decode(chunk, { stream: true }));
+      handler.copier.flush();
       await flush();
     }
     walker.write(decoder?.decode() ?? '');

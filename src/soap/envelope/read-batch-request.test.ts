@@ -12,16 +12,28 @@ const extra = '<u:extraInfo><u:type>auth_eHealth_org</u:type><u:pakket>PKG</u:pa
 const OP = '/Envelope/Body/GetAanleverenVaccinatieGegevensRequest';
 
 describe('readBatchRequest', () => {
-  it('extracts the inline KMEHR with the namespace declarations it inherited, entities and CDATA as escaped text', () => {
+  it('extracts the inline KMEHR as submitted, its root carrying the namespace declarations it inherited', () => {
     const read = readBatchRequest(envelope(
-      `<u:GetAanleverenVaccinatieGegevensRequest xmlns:u="${UPL}">${extra}<k:kmehrmessage><k:header a="x&#10;y"><k:name>A &amp; B <![CDATA[<c>]]></k:name><k:empty/></k:header><!-- dropped --></k:kmehrmessage></u:GetAanleverenVaccinatieGegevensRequest>`,
+      `<u:GetAanleverenVaccinatieGegevensRequest xmlns:u="${UPL}">${extra}<k:kmehrmessage><k:header a="x&#10;y"><k:name>A &amp; B <![CDATA[<c>]]></k:name><k:empty/></k:header><!-- kept --></k:kmehrmessage></u:GetAanleverenVaccinatieGegevensRequest>`,
       ` xmlns:k="${KMEHR}"`,
     ), 'urn:be:vaccinnet:wupl:UPLVaccinatieGegevens:AanleverenVaccinatieGegevens');
     if (!read.ok || read.request.operation !== 'Aanleveren') throw new Error(JSON.stringify(read));
     expect(read.request.extraInfo).toEqual({ type: 'auth_eHealth_org', pakket: 'PKG' });
     expect(read.request.kmehr.toString()).toBe(
       `<?xml version="1.0" encoding="UTF-8"?>\n<k:kmehrmessage xmlns:s="${S}" xmlns:k="${KMEHR}" xmlns:u="${UPL}">`
-      + '<k:header a="x&#10;y"><k:name>A &amp; B &lt;c&gt;</k:name><k:empty/></k:header></k:kmehrmessage>',
+      + '<k:header a="x&#10;y"><k:name>A &amp; B <![CDATA[<c>]]></k:name><k:empty/></k:header><!-- kept --></k:kmehrmessage>',
+    );
+  });
+
+  it('copies a root with attributes, a self-closing root, and an end tag with whitespace', () => {
+    const body = (k: string): Buffer => envelope(`<u:GetAanleverenVaccinatieGegevensRequest xmlns:u="${UPL}">${extra}${k}</u:GetAanleverenVaccinatieGegevensRequest>`);
+    const a = readBatchRequest(body(`<kmehrmessage xmlns="${KMEHR}" x="&lt;1"><header/></kmehrmessage   >`));
+    expect(a.ok && a.request.operation !== 'ResultaatVerwerking' && a.request.kmehr.toString()).toBe(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<kmehrmessage xmlns:s="${S}" xmlns:u="${UPL}" xmlns="${KMEHR}" x="&lt;1"><header/></kmehrmessage>`,
+    );
+    const b = readBatchRequest(body(`<kmehrmessage xmlns="${KMEHR}"/>`));
+    expect(b.ok && b.request.operation !== 'ResultaatVerwerking' && b.request.kmehr.toString()).toBe(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<kmehrmessage xmlns:s="${S}" xmlns:u="${UPL}" xmlns="${KMEHR}"/>`,
     );
   });
 

@@ -7,8 +7,8 @@ import { normaliseSoapAction } from './operations.js';
 
 /**
  * Reads a BatchUpload (UPLVaccinatieGegevens) SOAP request held in memory. For deliveries the inline
- * `kmehr:kmehrmessage` comes back as a standalone UTF-8 document carrying the namespace declarations it inherited
- * from the envelope. Large deliveries should use {@link extractBatchRequestStream} instead. Never throws on bad input.
+ * `kmehr:kmehrmessage` comes back as a standalone UTF-8 document: the submitted text as it is, its root carrying the
+ * namespace declarations it inherited from the envelope. Large deliveries should use {@link extractBatchRequestStream} instead. Never throws on bad input.
  *
  * @param body - the HTTP request body
  * @param soapAction - the `SOAPAction` header as received; absent or empty means "not sent"
@@ -20,6 +20,7 @@ export function readBatchRequest(body: Buffer, soapAction?: string, limits: XmlL
   const parts: string[] = [];
   const handler = new BatchBodyHandler(normaliseSoapAction(soapAction), (p) => parts.push(p));
   const walker = new EnvelopeWalker(handler, limits.maxDepth);
+  walker.onChunk = (c): void => handler.copier.chunk(c);
   try {
     walker.write(decodeXml(body));
     walker.close();
