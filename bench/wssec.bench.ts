@@ -40,7 +40,7 @@ function rate(fn: () => void): Rate {
 
 /** A ~5 KB RegistratieService-like request: a base64 KMEHR message plus the usual fields. */
 function fiveKbEnvelope(): string {
-  const kmehr = Buffer.from('<kmehrmessage>'.padEnd(2600, 'x')).toString('base64');
+  const kmehr = Buffer.from('<kmehrmessage>'.padEnd(1150, 'x')).toString('base64');
   return '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:v="http://www.vaccinnet.be/wupl/VaccinationService-2_1">' +
     '<soapenv:Header/><soapenv:Body><v:AddVaccinationsRequest><v:SoftwareId>taktik_medispring</v:SoftwareId>' +
     `<v:Messages><v:Message>${kmehr}</v:Message></v:Messages><v:DisableStockChange>false</v:DisableStockChange>` +
