@@ -117,7 +117,8 @@ export function csvToKmehr(csv: string, options: CsvToKmehrOptions): CsvToKmehrR
     } else if (check.ok) birthdate = check.birthdate;
     let sex = SEXES[get('sex').toLowerCase()] ?? (get('sex') === '' && check.ok ? check.sex : undefined);
     if (sex === undefined) {
-      if (get('sex') === '') fail('sex', 'required (the INSZ does not tell it)');
+      // An invalid INSZ is already reported; the missing sex it would have given is a consequence, not news.
+      if (get('sex') === '') { if (check.ok) fail('sex', 'required (the INSZ does not tell it)'); }
       else fail('sex', 'not a sex (male/female/M/F/V/unknown)', get('sex'));
       sex = 'unknown';
     }
