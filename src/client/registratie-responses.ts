@@ -52,7 +52,7 @@ function bodyChild(xml: string, httpStatus: number): XmlNode {
   const first = body?.children[0];
   if (!first) throw new Error(`unexpected response (HTTP ${httpStatus}): no SOAP Body`);
   if (first.name === 'Fault') {
-    const detailCode = textOf(child(child(first, 'detail'), 'code')) ?? textOf(findDeep(first, 'Code'));
+    const detailCode = textOf(findDeep(child(first, 'detail') ?? first, 'code'));
     throw new SoapFaultError(textOf(child(first, 'faultcode')) ?? '', textOf(child(first, 'faultstring')) ?? '', httpStatus, detailCode);
   }
   return first;
