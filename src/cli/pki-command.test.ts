@@ -129,6 +129,16 @@ describe('vaccinnet pki', () => {
     expect((await run(['pki', 'issue', 'dentist', '--id', '85071412330', '--name', 'X', '--dir', dir])).code).toBe(2);
     expect((await run(['pki', 'issue', 'doctor', '--name', 'X', '--dir', dir])).code).toBe(2);
     expect((await run(['pki', 'revoke', '--dir', dir])).code).toBe(2);
+    expect((await run(['pki', 'crl', '--days', '0', '--dir', dir])).code).toBe(2);
+  });
+
+  it('reports a missing CA and a wrong keystore password in one line with exit code 1', async () => {
+    const missing = await run(['pki', 'crl', '--dir', path.join(root, 'nowhere')]);
+    expect(missing).toMatchObject({ code: 1, stderr: `no CA in ${path.join(root, 'nowhere')} (run \`vaccinnet pki init\`)\n` });
+    const issued = await run(['pki', 'issue', 'doctor', '--id', '85071412330', '--name', 'An', '--password', 'pw', '--dir', dir]);
+    const wrong = await run(['pki', 'show', issued.stdout.trim(), '--password', 'nope', '--dir', dir]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/Invalid password/);
   });
 
   it('refuses an unknown serial with exit code 1 and re-signs the CRL', async () => {

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Argument, type Command, Option } from 'commander';
+import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
 import { CertificateVerifier } from '../pki/certificate-verifier.js';
 import { IDENTIFIER_LENGTHS, type SubjectSpec, fromJsonName, identityFromSubject } from '../pki/ehealth-subject.js';
 import { loadP12 } from '../pki/pkcs12.js';
@@ -31,10 +31,26 @@ function dirOption(): Option {
   return new Option('--dir <dir>', 'test CA directory (default $VACCINNET_DATA_DIR/pki or ./.vaccinnet/pki)');
 }
 
+/** Option parser: a usage error (exit 2) rather than an internal one. */
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`not a positive whole number: ${value}`);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`not a positive whole number: ${value}`);
   return n;
+}
+
+/** Operational failures (no CA, wrong password, unreadable file) are refusals with a one-line message, not crashes. */
+function guarded<A extends unknown[]>(
+  setExitCode: (code: number) => void,
+  action: (...args: A) => void | Promise<void>,
+): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await action(...args);
+    } catch (error) {
+      err(error instanceof Error ? error.message : String(error));
+      setExitCode(1);
+    }
+  };
 }
 
 /**
@@ -51,8 +67,8 @@ export function registerPkiCommands(program: Command, setExitCode: (code: number
     .addOption(dirOption())
     .option('--name <cn>', 'CA common name', 'Vaccinnet Test CA')
     .addOption(new Option('--bits <bits>', 'RSA key size').choices(['2048', '3072']).default('2048'))
-    .option('--days <n>', 'CA validity in days', '3650')
-    .action(async (opts: { dir?: string; name: string; bits: string; days: string }) => {
+    .option('--days <n>', 'CA validity in days', positiveInt, 3650)
+    .action(guarded(setExitCode, async (opts: { dir?: string; name: string; bits: string; days: number }) => {
       const dir = opts.dir ?? defaultPkiDir();
       if (existsSync(path.join(dir, CA_CERT_FILE))) {
         err(`a CA already exists in ${dir}`);
@@ -62,10 +78,10 @@ export function registerPkiCommands(program: Command, setExitCode: (code: number
       const ca = await TestCa.create(dir, {
         name: opts.name,
         modulusLength: opts.bits === '3072' ? 3072 : 2048,
-        days: positiveInt(opts.days),
+        days: opts.days,
       });
       out(ca.certificatePath);
-    });
+    }));
 
   pki
     .command('issue')
@@ -76,12 +92,12 @@ export function registerPkiCommands(program: Command, setExitCode: (code: number
     .option('--type <type>', 'identifier type for organisations (group: NIHII-GROUP_DOCTORS)', 'NIHII-HOSPITAL')
     .option('--application <app>', 'application id (organisations)')
     .option('--password <pw>', 'keystore password (default: generated and printed)')
-    .option('--days <n>', 'validity in days', '730')
+    .option('--days <n>', 'validity in days', positiveInt, 730)
     .option('--not-before <iso>', 'start of validity (ISO date; for expired / not-yet-valid test certificates)')
     .option('--out <dir>', 'where to write the .p12 (default <dir>/issued)')
     .addOption(new Option('--algorithm <alg>', 'keystore encryption').choices(['aes256', '3des']).default('aes256'))
     .addOption(dirOption())
-    .action(
+    .action(guarded(setExitCode,
       async (
         kind: Kind,
         opts: {
@@ -90,7 +106,7 @@ export function registerPkiCommands(program: Command, setExitCode: (code: number
           type: string;
           application?: string;
           password?: string;
-          days: string;
+          days: number;
           notBefore?: string;
           out?: string;
           algorithm: 'aes256' | '3des';
@@ -114,7 +130,7 @@ export function registerPkiCommands(program: Command, setExitCode: (code: number
         const ca = await TestCa.open(opts.dir ?? defaultPkiDir());
         const issued = await ca.issue({
           subject,
-          days: positiveInt(opts.days),
+          days: opts.days,
           ...(notBefore && { notBefore }),
           ...(opts.password !== undefined && { password: opts.password }),
           ...(opts.out !== undefined && { outDir: opts.out }),
@@ -123,26 +139,26 @@ export function registerPkiCommands(program: Command, setExitCode: (code: number
         out(issued.p12Path as string);
         if (opts.password === undefined) out(`password: ${issued.p12Password}`);
       },
-    );
+    ));
 
   pki
     .command('server')
     .description('issue a TLS server certificate (writes server.key.pem and server.cert.pem)')
     .option('--host <name...>', 'DNS names', ['localhost'])
     .option('--ip <ip...>', 'IP addresses', ['127.0.0.1'])
-    .option('--days <n>', 'validity in days', '730')
+    .option('--days <n>', 'validity in days', positiveInt, 730)
     .option('--out <dir>', 'where to write the PEM files (default <dir>)')
     .addOption(dirOption())
-    .action(async (opts: { host: string[]; ip: string[]; days: string; out?: string; dir?: string }) => {
+    .action(guarded(setExitCode, async (opts: { host: string[]; ip: string[]; days: number; out?: string; dir?: string }) => {
       const dir = opts.dir ?? defaultPkiDir();
       const ca = await TestCa.open(dir);
-      const cert = await ca.issueServer({ hostnames: opts.host, ips: opts.ip, days: positiveInt(opts.days) });
+      const cert = await ca.issueServer({ hostnames: opts.host, ips: opts.ip, days: opts.days });
       const target = opts.out ?? dir;
       mkdirSync(target, { recursive: true });
       writeFileSync(path.join(target, 'server.key.pem'), cert.privateKeyPem, { mode: 0o600 });
       writeFileSync(path.join(target, 'server.cert.pem'), cert.certificatePem);
       out(path.join(target, 'server.cert.pem'));
-    });
+    }));
 
   pki
     .command('revoke')
@@ -151,7 +167,7 @@ export function registerPkiCommands(program: Command, setExitCode: (code: number
     .option('--serial <serial>', 'serial number (hex)')
     .option('--password <pw>', 'keystore password, when the .p12 is not in the CA index')
     .addOption(dirOption())
-    .action(async (file: string | undefined, opts: { serial?: string; password?: string; dir?: string }) => {
+    .action(guarded(setExitCode, async (file: string | undefined, opts: { serial?: string; password?: string; dir?: string }) => {
       if ((file === undefined) === (opts.serial === undefined)) {
         err('give either --serial or a .p12 file');
         setExitCode(2);
@@ -178,18 +194,18 @@ export function registerPkiCommands(program: Command, setExitCode: (code: number
       }
       out(`revoked ${normaliseSerial(serial as string)}`);
       out(ca.crlPath);
-    });
+    }));
 
   pki
     .command('crl')
     .description('re-sign the CRL (new thisUpdate/nextUpdate) and print its path')
-    .option('--days <n>', 'days until nextUpdate', '7')
+    .option('--days <n>', 'days until nextUpdate', positiveInt, 7)
     .addOption(dirOption())
-    .action(async (opts: { days: string; dir?: string }) => {
+    .action(guarded(setExitCode, async (opts: { days: number; dir?: string }) => {
       const ca = await TestCa.open(opts.dir ?? defaultPkiDir());
-      await ca.writeCrl(new Date(), positiveInt(opts.days));
+      await ca.writeCrl(new Date(), opts.days);
       out(ca.crlPath);
-    });
+    }));
 
   pki
     .command('show')
@@ -197,7 +213,7 @@ export function registerPkiCommands(program: Command, setExitCode: (code: number
     .argument('<file>', '.p12 keystore')
     .requiredOption('--password <pw>', 'keystore password')
     .addOption(dirOption())
-    .action((file: string, opts: { password: string; dir?: string }) => {
+    .action(guarded(setExitCode, (file: string, opts: { password: string; dir?: string }) => {
       const p12 = loadP12(file, opts.password);
       const cert = new X509Certificate(p12.certificateDer);
       const fingerprint = cert.fingerprint256.replaceAll(':', '');
@@ -216,7 +232,7 @@ export function registerPkiCommands(program: Command, setExitCode: (code: number
       const result = new CertificateVerifier(TrustStore.fromCaDirectory(dir, 0)).verifyCertificate(cert, new Date());
       out(`verdict:     ${result.ok ? 'valid' : `${result.finding.code}: ${result.finding.message}`}`);
       if (!result.ok) setExitCode(1);
-    });
+    }));
 }
 
 /** The subject for a kind, or an error text for bad arguments. */
