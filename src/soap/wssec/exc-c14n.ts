@@ -71,6 +71,15 @@ function compareAttributes(a: C14nAttribute, b: C14nAttribute): number {
   return compare(a.uri, b.uri) || compare(a.local, b.local);
 }
 
+/** Adds prefix → uri unless the nearest rendered ancestor already has it, or it is `xml`, or it is listed. */
+function addDecl(decls: [string, string][] | undefined, rendered: NsMap, prefix: string, uri: string): [string, string][] | undefined {
+  if (prefix === 'xml' || rendered[prefix] === uri) return decls;
+  if (decls === undefined) return [[prefix, uri]];
+  for (const d of decls) if (d[0] === prefix) return decls;
+  decls.push([prefix, uri]);
+  return decls;
+}
+
 /**
  * Canonicalises one element subtree from parser events. Call `startElement` for the apex and every descendant,
  * `text` / `processingInstruction` for content, `endElement` for each close; output goes to `sink` in order.
@@ -107,19 +116,14 @@ export class ExcC14nWriter {
       if (scope === parentScope) scope = Object.create(parentScope) as NsMap;
       scope[p] = el.ns[p] as string;
     }
+    // Declarations this element must render (no closures here: this runs once per element of a 120 MB body).
     let decls: [string, string][] | undefined;
-    const need = (prefix: string, uri: string): void => {
-      if (prefix === 'xml' || parentRendered[prefix] === uri) return;
-      if (decls === undefined) decls = [];
-      else if (decls.some((d) => d[0] === prefix)) return;
-      decls.push([prefix, uri]);
-    };
-    need(el.prefix, el.uri);
-    for (const a of el.attributes) if (a.prefix !== '' && a.uri !== XML_NS) need(a.prefix, a.uri);
+    decls = addDecl(decls, parentRendered, el.prefix, el.uri);
+    for (const a of el.attributes) if (a.prefix !== '' && a.uri !== XML_NS) decls = addDecl(decls, parentRendered, a.prefix, a.uri);
     for (const p of this.#inclusive) {
       const uri = scope[p];
-      if (p === '') need('', uri ?? '');
-      else if (uri !== undefined && uri !== '') need(p, uri);
+      if (p === '') decls = addDecl(decls, parentRendered, '', uri ?? '');
+      else if (uri !== undefined && uri !== '') decls = addDecl(decls, parentRendered, p, uri);
     }
     let out = `<${el.name}`;
     let rendered = parentRendered;

@@ -68,6 +68,16 @@ function tagEnd(buf: string, from: number): number {
 
 type Scope = Record<string, string>;
 
+/** [prefix, local, uri] of a QName; unprefixed attributes are in no namespace, unprefixed elements in the default. */
+function resolveName(scope: Scope, qname: string, isElement: boolean): [string, string, string] {
+  const colon = qname.indexOf(':');
+  if (colon === -1) return ['', qname, isElement ? (scope[''] ?? '') : ''];
+  const prefix = qname.slice(0, colon);
+  const uri = scope[prefix];
+  if (uri === undefined || uri === '' || (isElement && prefix === 'xmlns')) throw malformed(`unbound namespace prefix ${prefix}`);
+  return [prefix, qname.slice(colon + 1), uri];
+}
+
 /** Creates the scanner; same contract as saxes-based readers: handlers get decoded, namespace-resolved events. */
 export function createXmlScanner(handlers: XmlEventHandlers): XmlEventReader {
   let buf = '';
@@ -127,20 +137,12 @@ export function createXmlScanner(handlers: XmlEventHandlers): XmlEventReader {
       scope[p] = a.value;
       ns[p] = a.value;
     }
-    const resolve = (qname: string, isElement: boolean): [string, string, string] => {
-      const colon = qname.indexOf(':');
-      if (colon === -1) return ['', qname, isElement ? (scope[''] ?? '') : ''];
-      const prefix = qname.slice(0, colon);
-      const uri = scope[prefix];
-      if (uri === undefined || uri === '' || (isElement && prefix === 'xmlns')) throw malformed(`unbound namespace prefix ${prefix}`);
-      return [prefix, qname.slice(colon + 1), uri];
-    };
-    const [prefix, local, uri] = resolve(name, true);
+    const [prefix, local, uri] = resolveName(scope, name, true);
     const attributes: C14nAttribute[] = [];
     const expanded = new Set<string>();
     for (const a of raw) {
       if (a.name === 'xmlns' || a.name.startsWith('xmlns:')) continue;
-      const [ap, al, au] = resolve(a.name, false);
+      const [ap, al, au] = resolveName(scope, a.name, false);
       const key = `{${au}}${al}`;
       if (expanded.has(key)) throw malformed(`duplicate attribute ${key}`);
       expanded.add(key);
