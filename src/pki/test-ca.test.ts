@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { TLSSocket } from 'node:tls';
+import { createSecureContext, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CertificateVerifier } from './certificate-verifier.js';
 import { loadP12 } from './pkcs12.js';
@@ -77,6 +77,11 @@ describe('TestCa', () => {
     const desInfo = openssl(['pkcs12', '-info', '-in', des.p12Path as string, '-passin', 'pass:secret', '-nokeys']);
     expect(desInfo.status).toBe(0);
     expect(desInfo.out).toContain('pbeWithSHA1And3-KeyTripleDES-CBC');
+    // Node TLS reads both variants as `pfx`.
+    expect(() => createSecureContext({ pfx: readFileSync(des.p12Path as string), passphrase: 'secret' })).not.toThrow();
+    expect(() =>
+      createSecureContext({ pfx: readFileSync(pki.identities.doctor.p12Path), passphrase: TEST_P12_PASSWORD }),
+    ).not.toThrow();
     expect(des.subject).toBe(
       'CN="EHP=1990001916, VITALINKGATEWAY", OU=eHealth-platform Belgium, OU=VLAAMS AGENTSCHAP ZORG EN GEZONDHEID, OU="EHP=1990001916", OU=VITALINKGATEWAY, O=Federal Government, C=BE',
     );

@@ -104,18 +104,15 @@ export class TestCa {
     const keyPem = options.keyPem ?? (await generateRsaKeyPem(options.modulusLength ?? 2048));
     const keys = await importRsaKeyPair(keyPem);
     const now = options.now ?? new Date();
+    const name = toJsonName([
+      { type: 'C', value: 'BE' },
+      { type: 'O', value: 'Vaccinnet test' },
+      { type: 'CN', value: options.name ?? 'Vaccinnet Test CA' },
+    ]);
     const cert = await x509.X509CertificateGenerator.create({
       serialNumber: newSerial(),
-      subject: toJsonName([
-        { type: 'C', value: 'BE' },
-        { type: 'O', value: 'Vaccinnet test' },
-        { type: 'CN', value: options.name ?? 'Vaccinnet Test CA' },
-      ]),
-      issuer: toJsonName([
-        { type: 'C', value: 'BE' },
-        { type: 'O', value: 'Vaccinnet test' },
-        { type: 'CN', value: options.name ?? 'Vaccinnet Test CA' },
-      ]),
+      subject: name,
+      issuer: name,
       notBefore: new Date(now.getTime() - DAY_MS),
       notAfter: new Date(now.getTime() + (options.days ?? 3650) * DAY_MS),
       publicKey: keys.publicKey,
