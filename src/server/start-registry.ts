@@ -22,6 +22,10 @@ import { ensureDevPki } from './dev-pki.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { soapPlugin } from './soap-plugin.js';
+import { batchPlugin } from './batch-plugin.js';
+import { createBatchWorker, type BatchWorker } from '../batch/batch-worker.js';
+import { handleBatchCall } from '../soap/batch/batch-handler.js';
+import { DeliveryRepository } from '../store/delivery-repository.js';
 
 export interface StartOptions {
   readonly config: RegistryConfig;
@@ -44,6 +48,8 @@ export interface RunningRegistry {
   readonly caCreated: boolean;
   readonly demo?: DemoInfo;
   readonly xsdEnabled: boolean;
+  /** BatchUpload: the deliveries store and the in-process worker (absent when `batch.workerInProcess` is off). */
+  readonly batch: { readonly deliveries: DeliveryRepository; readonly worker?: BatchWorker };
   close(): Promise<void>;
 }
 
@@ -79,6 +85,7 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
     });
     const demo = options.demo ? await seedDemo(store, pki.ca, config.dataDir) : undefined;
 
+    const deliveries = DeliveryRepository.of(store);
     const metrics = createMetrics();
     const authentication = {
       certificates,
@@ -108,9 +115,32 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
             metrics,
             handle: (call) => handleRegistratieCall(call, { ports, authentication, ...(xsd && { xsd }), limits, log }),
           }),
+        (instance) =>
+          batchPlugin(instance, {
+            metrics,
+            handle: (call) =>
+              handleBatchCall(call, {
+                repo: deliveries,
+                ports,
+                authentication,
+                ...(xsd && { xsd }),
+                spoolDir: path.join(config.dataDir, 'batch-spool'),
+                maxBytes: config.server.maxDeliveryBytes,
+                retentionDays: config.batch.retentionDays,
+                log,
+              }),
+          }),
       ],
     });
     closers.push(() => app.close());
+    const worker = config.batch.workerInProcess
+      ? createBatchWorker({ repo: deliveries, ports, log, intervalSeconds: config.batch.intervalSeconds, retentionDays: config.batch.retentionDays })
+      : undefined;
+    if (worker) {
+      // Stopped before the app and the store close (closers run in reverse): a delivery in progress is released.
+      closers.push(() => worker.stop());
+      worker.start();
+    }
     await app.listen({ host: config.server.host, port: config.server.port });
     const address = app.server.address() as AddressInfo;
     const host = config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host;
@@ -119,6 +149,7 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
     let closed = false;
     return {
       url, app, store, ports, config, log, caCreated: pki.created, xsdEnabled: xsd !== undefined,
+      batch: { deliveries, ...(worker && { worker }) },
       ...(pki.tls.caPem && { caPem: pki.tls.caPem }),
       ...(demo && { demo }),
       async close() {

@@ -34,4 +34,12 @@ export const BATCH_CODES = {
       fr: 'Les résultats de la livraison {value} ne sont plus conservés (durée {detail}).',
     },
   },
+  BATCH_REPLACED: {
+    area: 'batch', severity: 'info', soap: 'call', http: 200, retry: false, rule: 'our choice (Aanvulling, docs/batch.md)',
+    text: {
+      en: 'Stored; it replaces vaccination {value} delivered earlier with the same LOCAL id.',
+      nl: 'Opgeslagen; vervangt vaccinatie {value} die eerder met dezelfde LOCAL-id werd aangeleverd.',
+      fr: 'Enregistré ; remplace la vaccination {value} livrée auparavant avec le même identifiant LOCAL.',
+    },
+  },
 } as const satisfies Record<string, StatusEntry>;

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { StoreCapabilities } from '../capabilities.js';
 import { registryCore } from './0001-registry-core.js';
+import { batchTables } from './0002-batch.js';
 
 /**
  * The versioned migrations, applied in name order on start by Kysely's Migrator (under `pg_advisory_lock` on
@@ -9,6 +10,7 @@ import { registryCore } from './0001-registry-core.js';
 export function migrationProvider(caps: StoreCapabilities): MigrationProvider {
   const steps: Record<string, Migration> = {
     '0001-registry-core': registryCore(caps),
+    '0002-batch': batchTables(caps),
   };
   return { getMigrations: async (): Promise<Record<string, Migration>> => steps };
 }

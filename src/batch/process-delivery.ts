@@ -1,0 +1,320 @@
+import type { Logger } from 'pino';
+import { idOf, itemType, locate, type Folder, type Header, type KmehrMessage, type Transaction } from '../kmehr/model.js';
+import { checkHeader, checkTransactionOnly, type RuleContext } from '../kmehr/rules/check-message.js';
+import { patientInszRule } from '../kmehr/rules/patient-insz-rule.js';
+import { streamKmehr } from '../kmehr/stream-kmehr.js';
+import { writeItem } from '../kmehr/write-kmehr.js';
+import { DEFAULT_XML_LIMITS } from '../kmehr/xml-limits.js';
+import type { NewAuditEntry } from '../registry/audit-entry.js';
+import { authoriseCaller } from '../registry/authorise-caller.js';
+import type { CallerIdentity } from '../registry/caller-identity.js';
+import { checkAuthor, checkSender } from '../registry/check-parties.js';
+import type { Profile } from '../registry/profile.js';
+import { senderKey } from '../registry/register-vaccinations.js';
+import type { RegistryPorts } from '../registry/registry-ports.js';
+import { localDate } from '../registry/system-clock.js';
+import type { NewVaccination } from '../registry/vaccination.js';
+import { vaccineProduct } from '../registry/vaccine-product.js';
+import { messageStatus } from '../soap/envelope/status-mapping.js';
+import { finding, FindingError, hasErrors, type Finding } from '../status/finding.js';
+import {
+  activeDoses,
+  findBySenderKeys,
+  findPersons,
+  insertAuditRows,
+  insertResultRows,
+  insertVaccinationRows,
+  supersede,
+  type DoseKey,
+} from '../store/batch-registration-sql.js';
+import type { AuditLogTable, VaccinationsTable } from '../store/database.js';
+import { LeaseLostError, type BatchTrx, type Delivery, type DeliveryRepository } from '../store/delivery-repository.js';
+import type { DeliveryResultsTable } from '../store/delivery-tables.js';
+import { auditRow, vaccinationRow } from '../store/rows.js';
+import { storeFindings, submittedIds } from './stored-findings.js';
+
+export interface ProcessorDeps {
+  readonly repo: DeliveryRepository;
+  readonly ports: RegistryPorts;
+  readonly log: Logger;
+  readonly workerId: string;
+  readonly retentionDays: number;
+  /** Transactions per database commit (default 1 000). */
+  readonly sliceSize?: number;
+  /** Test hook: called after each committed slice with the number of results committed so far. */
+  readonly afterSlice?: (committed: number) => void | Promise<void>;
+}
+
+export type ProcessOutcome = 'processed' | 'failed' | 'lease-lost';
+
+interface Work {
+  readonly ordinal: number;
+  readonly f: number;
+  readonly t: number;
+  readonly folder: Folder;
+  readonly transaction: Transaction;
+}
+
+interface Plan {
+  readonly work: Work;
+  readonly findings: Finding[];
+  readonly insz?: string;
+  vaccination?: NewVaccination;
+  vaccinationId?: string;
+  replacedId?: string;
+  inserted?: boolean;
+}
+
+const DEFAULT_SLICE = 1000;
+
+/**
+ * Processes one claimed delivery (issue 5 §3): streams its stored message (memory independent of the number of
+ * folders), runs the registry's rules per transaction and stores, per slice of transactions, the accepted
+ * vaccinations, their audit rows and ONE result per transaction in ONE database transaction.
+ *
+ * ╔══════════════════════════════════════════════════════════════════════════════════════════════════════════╗
+ * ║ DELIVERY GUARANTEE — READ BEFORE CHANGING. AT-LEAST-ONCE processing, EXACTLY-ONCE effects:                 ║
+ * ║  • a delivery is claimed with a lease; a worker that dies loses it and another claim re-runs the delivery; ║
+ * ║  • every slice commits vaccinations + audit + results + lease renewal TOGETHER: a crash leaves either all  ║
+ * ║    of a slice or none of it;                                                                             ║
+ * ║  • a re-run skips the transactions that already have a result (count of committed results = position to  ║
+ * ║    resume from: slices commit in document order), and results are unique by (delivery, ordinal);         ║
+ * ║  • vaccinations are unique by (patient, registrant, sender key): even a slice run twice stores a dose once;║
+ * ║  • a worker whose lease was taken over cannot commit (LeaseLostError rolls the slice back).              ║
+ * ║ Never commit results in a different transaction from the vaccinations they report.                      ║
+ * ╚══════════════════════════════════════════════════════════════════════════════════════════════════════════╝
+ */
+export async function processDelivery(delivery: Delivery, deps: ProcessorDeps): Promise<ProcessOutcome> {
+  const { repo, ports } = deps;
+  const sliceSize = deps.sliceSize ?? DEFAULT_SLICE;
+  const identity = JSON.parse(delivery.caller) as CallerIdentity;
+  const auth = await authoriseCaller(identity, delivery.softwareId, ports.profiles);
+  const profile = auth.ok ? auth.profile : undefined;
+  const callFinding = auth.ok ? undefined : auth.finding;
+  const resumeAt = await repo.committedResults(delivery.id);
+  let header: Header | undefined;
+  let headerFindings: Finding[] = [];
+  let ordinal = 0;
+  let committed = resumeAt;
+  let pending: Work[] = [];
+
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0 || !header) return;
+    const works = pending;
+    pending = [];
+    const h = header;
+    await repo.inBatch(delivery.id, deps.workerId, (trx) => storeSlice(trx, works, h, headerFindings, profile, callFinding, delivery, deps));
+    committed += works.length;
+    await deps.afterSlice?.(committed);
+  };
+
+  try {
+    await streamKmehr(
+      repo.readMessage(delivery.id, delivery.chunks),
+      {
+        header(h) {
+          header = h;
+          const message: KmehrMessage = { header: h, folders: [] };
+          headerFindings = checkHeader(message);
+          const sender = profile ? checkSender(h, profile) : undefined;
+          if (sender) headerFindings.push(sender);
+        },
+        async folder(folder, f) {
+          for (const [t, transaction] of folder.transactions.entries()) {
+            if (ordinal >= resumeAt) pending.push({ ordinal, f, t, folder, transaction });
+            ordinal += 1;
+          }
+          if (pending.length >= sliceSize) await flush();
+        },
+      },
+      { ...DEFAULT_XML_LIMITS, maxBytes: Math.max(delivery.bytes + 1, DEFAULT_XML_LIMITS.maxBytes) },
+    );
+    await flush();
+  } catch (error) {
+    if (error instanceof LeaseLostError) return 'lease-lost';
+    if (error instanceof FindingError) {
+      // Not parseable although it passed intake (XSD off, or a rule of our parser): the delivery as a whole fails.
+      await repo.failDelivery(delivery.id, deps.workerId, ports.clock.now(), deps.retentionDays, storeFindings([error.finding]));
+      deps.log.warn({ delivery: delivery.id, code: error.finding.code }, 'batch delivery could not be processed');
+      return 'failed';
+    }
+    throw error;
+  }
+  const finished = await repo.finishDelivery(delivery.id, deps.workerId, ports.clock.now(), deps.retentionDays);
+  return finished ? 'processed' : 'lease-lost';
+}
+
+/** Rules, stateful checks and writes of one slice, inside the slice's database transaction. */
+async function storeSlice(
+  trx: BatchTrx,
+  works: readonly Work[],
+  header: Header,
+  headerFindings: readonly Finding[],
+  profile: Profile | undefined,
+  callFinding: Finding | undefined,
+  delivery: Delivery,
+  deps: ProcessorDeps,
+): Promise<void> {
+  const { ports } = deps;
+  const now = ports.clock.now();
+  const at = now.toISOString();
+  const ctx: RuleContext = { today: localDate(now, ports.settings.timeZone), reference: ports.reference };
+  const messageId = idOf(header.ids, 'ID-KMEHR')?.value;
+
+  const plans: Plan[] = works.map((w) => planTransaction(w, header, headerFindings, profile, callFinding, ctx, messageId, delivery, deps, at));
+
+  // Rule 4 (person known, register mode) and rule 9 against the registered birth date: one query per slice.
+  const inszs = [...new Set(plans.flatMap((p) => (p.insz !== undefined ? [p.insz] : [])))];
+  const persons = inszs.length > 0 ? await findPersons(trx, inszs) : new Map<string, string | null>();
+  for (const p of plans) {
+    if (p.insz === undefined || hasErrors(p.findings)) continue;
+    const known = persons.has(p.insz);
+    if (!known && ports.settings.personCheck === 'register') {
+      p.findings.push(finding('INSZ_UNKNOWN', { location: `${locate.patient(p.work.f)}/id`, value: p.insz }));
+      continue;
+    }
+    const birthdate = persons.get(p.insz);
+    const date = p.vaccination?.administeredOn;
+    if (birthdate && date && date < birthdate && !p.findings.some((x) => x.code === 'DATE_BEFORE_BIRTH')) {
+      const i = p.work.transaction.items.findIndex((item) => itemType(item) === 'vaccine');
+      p.findings.push(finding('DATE_BEFORE_BIRTH', { location: `${locate.item(p.work.f, p.work.t, i)}/beginmoment/date`, value: date, params: { date: birthdate } }));
+    }
+  }
+  const toStore = plans.filter((p): p is Plan & { vaccination: NewVaccination } => p.vaccination !== undefined && !hasErrors(p.findings));
+
+  // Aanvulling: an earlier active transaction of this organisation with the same LOCAL id is replaced.
+  const registrant = profile?.key ?? '';
+  if (delivery.operation === 'Aanvulling' && toStore.length > 0) {
+    const keyed = toStore.filter((p) => p.vaccination.senderKey.startsWith('local:'));
+    const earlier = await findBySenderKeys(trx, registrant, keyed.map((p) => p.vaccination.senderKey));
+    const active = new Map(earlier.filter((e) => e.status === 'active').map((e) => [e.sender_key, e]));
+    const replaced: DoseKey[] = [];
+    for (const p of keyed) {
+      const old = active.get(p.vaccination.senderKey);
+      if (!old) continue;
+      active.delete(p.vaccination.senderKey);
+      replaced.push(old);
+      p.replacedId = old.id;
+      p.findings.push(finding('BATCH_REPLACED', { location: locate.transaction(p.work.f, p.work.t), value: old.id }));
+    }
+    await supersede(trx, replaced, registrant, at, `replaced by delivery ${delivery.id}`);
+  }
+
+  // Rule 14, warning half: same patient + vaccine group + date already stored from another source.
+  const stored = await activeDoses(trx, [...new Set(toStore.map((p) => p.vaccination.patientInsz))]);
+  const sameDose = new Map<string, DoseKey[]>();
+  for (const d of stored) {
+    const k = `${d.patient_insz}|${d.vaccine_group}|${d.administered_on}`;
+    const list = sameDose.get(k);
+    if (list) list.push(d);
+    else sameDose.set(k, [d]);
+  }
+  for (const p of toStore) {
+    const v = p.vaccination;
+    const other = sameDose.get(`${v.patientInsz}|${v.product.group}|${v.administeredOn}`)?.find((s) => !(s.registrant_key === v.registrantKey && s.sender_key === v.senderKey));
+    if (other) {
+      const reasons = ['same patient', `same vaccine group ${v.product.group}`, `same administration date ${v.administeredOn}`,
+        other.registrant_key === v.registrantKey ? 'same registrant, other sender ids' : `other registrant ${other.registrant_key}`];
+      p.findings.push(finding('PROBABLE_DUPLICATE', { location: locate.transaction(p.work.f, p.work.t), value: other.id, params: { detail: reasons.join(', ') } }));
+    }
+  }
+
+  // Rule 14, idempotent half: insert-or-skip on the sender key; a skipped one reports the original VaccinationId.
+  const rows: VaccinationsTable[] = toStore.map((p) => vaccinationRow(p.vaccination));
+  const inserted = await insertVaccinationRows(trx, rows);
+  const skipped = toStore.filter((p) => !inserted.has(p.vaccination.id));
+  const existing = skipped.length > 0 ? await findBySenderKeys(trx, registrant, skipped.map((p) => p.vaccination.senderKey)) : [];
+  const byKey = new Map(existing.map((e) => [`${e.patient_insz}|${e.sender_key}`, e.id]));
+  for (const p of toStore) {
+    if (inserted.has(p.vaccination.id)) {
+      p.vaccinationId = p.vaccination.id;
+      p.inserted = true;
+      continue;
+    }
+    const original = byKey.get(`${p.vaccination.patientInsz}|${p.vaccination.senderKey}`);
+    if (original !== undefined) {
+      p.vaccinationId = original;
+      p.findings.push(finding('DUPLICATE_REPLAY', { location: locate.transaction(p.work.f, p.work.t), value: original }));
+    }
+  }
+
+  const audits: AuditLogTable[] = plans.map((p) => auditRow(auditOf(p, delivery, profile, ports.ids.auditId(), at)));
+  await insertAuditRows(trx, audits);
+  await insertResultRows(trx, plans.map((p) => resultRow(p, delivery.id)));
+}
+
+function planTransaction(
+  w: Work,
+  header: Header,
+  headerFindings: readonly Finding[],
+  profile: Profile | undefined,
+  callFinding: Finding | undefined,
+  ctx: RuleContext,
+  messageId: string | undefined,
+  delivery: Delivery,
+  deps: ProcessorDeps,
+  at: string,
+): Plan {
+  const patientId = idOf(w.folder.patient.ids, 'ID-PATIENT') ?? idOf(w.folder.patient.ids, 'INSS');
+  const insz = patientId?.value;
+  if (callFinding || !profile) return { work: w, findings: [callFinding ?? finding('PROFILE_NONE')], ...(insz !== undefined && { insz }) };
+  // A one-folder view of the message: the rules address folders by index, so the folder sits at its own index.
+  const folders: Folder[] = [];
+  folders[w.f] = w.folder;
+  const message: KmehrMessage = { header, folders };
+  const findings: Finding[] = [...headerFindings, ...patientInszRule(message, w.f, ctx), ...checkTransactionOnly(message, w.f, w.t, ctx)];
+  if (!patientId) findings.push(finding('KMEHR_FIELD_MISSING', { location: `${locate.patient(w.f)}/id`, params: { field: 'patient/id[@S=ID-PATIENT]' } }));
+  const author = checkAuthor(w.transaction, w.f, w.t, profile);
+  findings.push(...author.findings);
+  const plan: Plan = { work: w, findings, ...(insz !== undefined && { insz }) };
+  const item = w.transaction.items.find((i) => itemType(i) === 'vaccine');
+  const date = item?.beginmoment?.date;
+  if (insz !== undefined && item && date && !hasErrors(findings)) {
+    const local = idOf(w.transaction.ids, 'LOCAL')?.value;
+    plan.vaccination = {
+      id: deps.ports.ids.vaccinationId(),
+      patientInsz: insz,
+      product: vaccineProduct(item, deps.ports.reference),
+      administeredOn: date,
+      ...(item.quantity && { quantity: item.quantity.decimal }),
+      ...(item.batch !== undefined && { lot: item.batch }),
+      registrantKey: profile.key,
+      ...(author.responsibleNihii !== undefined && { responsibleNihii: author.responsibleNihii }),
+      softwareId: delivery.softwareId,
+      channel: 'batch',
+      ...(messageId !== undefined && { senderMessageId: messageId }),
+      ...(local !== undefined && { senderLocalId: local }),
+      senderKey: senderKey(messageId, w.transaction, w.f, w.t),
+      registeredAt: at,
+      itemXml: writeItem(item),
+    };
+  }
+  return plan;
+}
+
+function auditOf(p: Plan, delivery: Delivery, profile: Profile | undefined, id: string, at: string): NewAuditEntry {
+  const identity = JSON.parse(delivery.caller) as CallerIdentity;
+  const code = messageStatus(p.findings).code;
+  const base = {
+    id, at, actor: profile?.key ?? '', subject: identity.subject, channel: 'batch' as const, softwareId: delivery.softwareId,
+    patientInsz: p.insz ?? '', detail: `delivery ${delivery.id}, folder ${p.work.f + 1}, transaction ${p.work.t + 1}`,
+  };
+  if (p.vaccinationId === undefined) return { ...base, action: 'refuse', outcome: code };
+  return { ...base, action: p.inserted ? 'register' : 'replay', outcome: p.inserted ? code : 'DUPLICATE_REPLAY', vaccinationId: p.vaccinationId };
+}
+
+function resultRow(p: Plan, deliveryId: string): DeliveryResultsTable {
+  return {
+    delivery_id: deliveryId,
+    ordinal: p.work.ordinal,
+    folder_index: p.work.f,
+    transaction_index: p.work.t,
+    folder_ids: JSON.stringify(submittedIds(p.work.folder.ids)),
+    patient: p.insz ?? '',
+    transaction_ids: JSON.stringify(submittedIds(p.work.transaction.ids)),
+    result_code: messageStatus(p.findings).code,
+    findings: storeFindings(p.findings),
+    vaccination_id: p.vaccinationId ?? null,
+    replaced_id: p.replacedId ?? null,
+  };
+}

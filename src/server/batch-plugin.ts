@@ -1,0 +1,79 @@
+import type { X509Certificate } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { BatchAnswer } from '../soap/batch/batch-answer.js';
+import type { BatchCall } from '../soap/batch/batch-handler.js';
+import { renderWsdl, renderXsd } from '../soap/contracts/render-contract.js';
+import { SOAP_SERVICES } from '../soap/contracts/soap-services.js';
+import type { Metrics } from './metrics.js';
+
+export interface BatchPluginOptions {
+  readonly metrics: Metrics;
+  readonly handle: (call: BatchCall) => Promise<BatchAnswer>;
+}
+
+const SERVICE = 'UPLVaccinatieGegevens';
+const XML_TYPES = ['text/xml', 'application/soap+xml', 'application/xml'];
+
+function peerCertificate(req: FastifyRequest): X509Certificate | undefined {
+  const tls = req.raw.socket as TLSSocket;
+  return typeof tls.getPeerX509Certificate === 'function' ? tls.getPeerX509Certificate() : undefined;
+}
+
+function language(req: FastifyRequest): 'en' | 'nl' | 'fr' {
+  const accept = String(req.headers['accept-language'] ?? '').slice(0, 2).toLowerCase();
+  return accept === 'nl' || accept === 'fr' ? accept : 'en';
+}
+
+function baseUrl(req: FastifyRequest): string {
+  return `${req.protocol}://${req.headers.host ?? `${req.hostname}`}`;
+}
+
+function sendXml(reply: FastifyReply, status: number, body: string | Readable): FastifyReply {
+  return reply.code(status).header('content-type', 'text/xml; charset=utf-8').send(body);
+}
+
+/**
+ * BatchUpload on `SOAP_SERVICES.UPLVaccinatieGegevens.path`: `GET ?wsdl` / `?xsd=<file>` serve the contract; `POST`
+ * hands the request STREAM to the handler (no body parser buffers it: a 120 MB delivery is read once, as it
+ * arrives). The size limit is the handler's (config `server.maxDeliveryBytes`), counted while streaming.
+ */
+export const batchPlugin: FastifyPluginAsync<BatchPluginOptions> = async (app, options) => {
+  const path = SOAP_SERVICES[SERVICE].path;
+
+  // Leave the body unread: the route streams `req.raw` itself.
+  app.addContentTypeParser(XML_TYPES, (_req, _payload, done) => done(null, undefined));
+
+  app.get(path, async (req, reply) => {
+    const query = req.query as Record<string, string | undefined>;
+    if ('wsdl' in query || 'WSDL' in query) return sendXml(reply, 200, renderWsdl(SERVICE, baseUrl(req)));
+    if (query.xsd) {
+      const xsd = renderXsd(SERVICE, query.xsd, baseUrl(req));
+      return xsd ? sendXml(reply, 200, xsd) : reply.code(404).send('unknown schema');
+    }
+    return reply.code(405).header('allow', 'POST').send('POST a SOAP 1.1 envelope here, or GET ?wsdl');
+  });
+
+  app.post(path, async (req, reply) => {
+    const started = process.hrtime.bigint();
+    const cert = peerCertificate(req);
+    const action = req.headers['soapaction'];
+    const answer = await options.handle({
+      body: req.raw,
+      ...(typeof action === 'string' && { soapAction: action }),
+      ...(cert && { peerCertificate: cert }),
+      language: language(req),
+    });
+    // A refusal may come before the whole body was read: discard the rest so the connection can answer.
+    if (!req.raw.readableEnded) req.raw.resume();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    options.metrics.soapCalls.inc({ service: SERVICE, operation: answer.operation, code: answer.code });
+    options.metrics.soapDuration.observe({ service: SERVICE, operation: answer.operation }, seconds);
+    req.log.info(
+      { soapService: SERVICE, operation: answer.operation, code: answer.code, caller: answer.caller, transactionId: answer.transactionId, ms: Math.round(seconds * 1000) },
+      'soap call',
+    );
+    return sendXml(reply, answer.httpStatus, typeof answer.body === 'string' ? answer.body : Readable.from(answer.body));
+  });
+};

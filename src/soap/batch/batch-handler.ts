@@ -1,0 +1,261 @@
+import { randomUUID, type X509Certificate } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { loadFindings } from '../../batch/stored-findings.js';
+import type { Header } from '../../kmehr/model.js';
+import { streamKmehr } from '../../kmehr/stream-kmehr.js';
+import { DEFAULT_XML_LIMITS } from '../../kmehr/xml-limits.js';
+import type { XsdValidator } from '../../kmehr/xsd/xsd-validator.js';
+import { authoriseCaller } from '../../registry/authorise-caller.js';
+import { describeCaller, type CallerIdentity } from '../../registry/caller-identity.js';
+import type { OrganisationProfile } from '../../registry/profile.js';
+import type { RegistryPorts } from '../../registry/registry-ports.js';
+import { checkServiceAccess } from '../../registry/service-access.js';
+import { CATALOGUE, type Language } from '../../status/catalogue.js';
+import { finding, FindingError, hasErrors, type Finding } from '../../status/finding.js';
+import type { DeliveryRepository } from '../../store/delivery-repository.js';
+import type { AuthenticationDeps } from '../caller-authentication.js';
+import type { StreamedBatchDelivery, BatchResultRequest } from '../envelope/batch-request.js';
+import { extractBatchRequestStream } from '../envelope/extract-batch-request-stream.js';
+import { BATCH_OPERATIONS, batchAction, normaliseSoapAction, type BatchOperation } from '../envelope/operations.js';
+import { joinFindings } from '../envelope/status-mapping.js';
+import { batchFout, writeDeliveryResponse, writeResultResponse } from '../envelope/write-batch-response.js';
+import { SOAP_FAULT_HTTP_STATUS, writeFault } from '../envelope/write-fault.js';
+import { createWsSecurityStreamVerifier, type WsSecurityStreamVerifier } from '../wssec/create-ws-security-stream-verifier.js';
+import type { BatchAnswer } from './batch-answer.js';
+import { resultAnswerChunks } from './result-answer.js';
+
+export interface BatchCall {
+  /** The request body as it arrives (never buffered whole). */
+  readonly body: AsyncIterable<Buffer>;
+  readonly soapAction?: string;
+  readonly peerCertificate?: X509Certificate;
+  readonly language?: Language;
+}
+
+export interface BatchHandlerDeps {
+  readonly repo: DeliveryRepository;
+  readonly ports: RegistryPorts;
+  readonly authentication: AuthenticationDeps;
+  readonly xsd?: XsdValidator;
+  /** Where a delivery's KMEHR is spooled while it is checked (deleted afterwards). */
+  readonly spoolDir: string;
+  /** Largest delivery body, bytes (config `server.maxDeliveryBytes`). */
+  readonly maxBytes: number;
+  readonly retentionDays: number;
+  readonly log: Logger;
+}
+
+/** Ends the header-only read of a spooled message. */
+const HEADER_READ = Symbol('header read');
+
+/**
+ * BatchUpload (UPLVaccinatieGegevens, wire-contracts.md §2), intake side. The body streams through the WS-Security
+ * verifier and the envelope extraction into a spool file — never held whole, so a 120 MB delivery costs tens of MB —
+ * then: caller (signature, else TLS certificate) → service access (no personal certificates) → profile and softwareID
+ * → the KMEHR sender's LOCAL id is the organisation's user code → XSD (streamed from the spool) → stored durably →
+ * answer `certificaatStatus` + `transactionId`. Whole-message refusals answer `foutCode` + `foutOmschrijving`; a
+ * request that is no valid call at all gets a SOAP Fault. Never throws.
+ */
+export async function handleBatchCall(call: BatchCall, deps: BatchHandlerDeps): Promise<BatchAnswer> {
+  const language = call.language ?? 'en';
+  const now = deps.ports.clock.now();
+  mkdirSync(deps.spoolDir, { recursive: true });
+  const spool = path.join(deps.spoolDir, `${randomUUID()}.kmehr.xml`);
+  const sink = createWriteStream(spool);
+  const verifier = createWsSecurityStreamVerifier({
+    now,
+    maxAgeSeconds: deps.authentication.maxAgeSeconds,
+    maxClockSkewSeconds: deps.authentication.clockSkewSeconds,
+  });
+  const tls = call.peerCertificate !== undefined;
+  const verifying = { on: true };
+  const actionOp = operationOfAction(call.soapAction);
+  try {
+    let extracted;
+    try {
+      extracted = await extractBatchRequestStream(verified(call.body, verifier, tls, verifying), sink, { ...(call.soapAction !== undefined && { soapAction: call.soapAction }), maxBytes: deps.maxBytes });
+    } catch (error) {
+      if (error instanceof FindingError) return refusal(actionOp, error.finding, language);
+      throw error;
+    } finally {
+      sink.end();
+      await once(sink, 'close').catch(() => undefined);
+    }
+    if (!extracted.ok) {
+      const op = extracted.operation ?? actionOp;
+      if (extracted.finding.code === 'XML_TOO_LARGE') return { ...fault(extracted.finding, op ?? 'unknown', language), httpStatus: 413 };
+      if (!op || CATALOGUE[extracted.finding.code].soap === 'fault') return fault(extracted.finding, op ?? 'unknown', language);
+      return refusal(op, extracted.finding, language);
+    }
+    const request = extracted.request;
+    const identity = authenticate(verifier, verifying.on, call.peerCertificate, now, deps.authentication);
+    if (!identity.ok) return refusal(request.operation, identity.finding, language);
+    const access = checkServiceAccess(identity.identity, 'batch');
+    if (access) return refusal(request.operation, access, language, identity.identity);
+    if (request.operation === 'ResultaatVerwerking') return await result(request, identity.identity, deps, language);
+    return await deliver(request as StreamedBatchDelivery, spool, identity.identity, deps, language);
+  } catch (error) {
+    const reference = randomUUID();
+    deps.log.error({ err: error, reference }, 'BatchUpload call failed');
+    return refusal(actionOp, finding('INTERNAL_ERROR', { params: { reference } }), language);
+  } finally {
+    rmSync(spool, { force: true });
+  }
+}
+
+/**
+ * Feeds every chunk to the signature verifier on its way to the extraction; a bad signature stops the upload at
+ * once. A request without WS-Security on a mutual-TLS connection stops the verifier instead (the TLS certificate
+ * will be the caller's credential).
+ */
+async function* verified(source: AsyncIterable<Buffer>, verifier: WsSecurityStreamVerifier, tls: boolean, state: { on: boolean }): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    if (state.on) {
+      verifier.write(chunk);
+      const failure = verifier.failure;
+      if (failure !== undefined) {
+        if (tls && failure.code === 'AUTH_NOT_AUTHENTICATED') state.on = false;
+        else throw new FindingError(failure);
+      }
+    }
+    yield chunk;
+  }
+}
+
+type Identity = { readonly ok: true; readonly identity: CallerIdentity } | { readonly ok: false; readonly finding: Finding };
+
+function authenticate(verifier: WsSecurityStreamVerifier, signed: boolean, peer: X509Certificate | undefined, now: Date, deps: AuthenticationDeps): Identity {
+  if (signed) {
+    const r = verifier.end();
+    if (!r.ok) {
+      if (!(peer && r.finding.code === 'AUTH_NOT_AUTHENTICATED')) return r;
+    } else {
+      const cert = deps.certificates.verifyCertificate(r.certificateDer, now);
+      return cert.ok ? { ok: true, identity: cert.identity } : cert;
+    }
+  }
+  if (!peer) return { ok: false, finding: finding('AUTH_NOT_AUTHENTICATED', { params: { detail: 'no wsse:Security header and no TLS client certificate' } }) };
+  const cert = deps.certificates.verifyCertificate(peer, now);
+  return cert.ok ? { ok: true, identity: cert.identity } : cert;
+}
+
+async function deliver(
+  request: StreamedBatchDelivery,
+  spool: string,
+  identity: CallerIdentity,
+  deps: BatchHandlerDeps,
+  language: Language,
+): Promise<BatchAnswer> {
+  const op = request.operation;
+  const auth = await authoriseCaller(identity, request.extraInfo.pakket, deps.ports.profiles);
+  if (!auth.ok) return refusal(op, auth.finding, language, identity);
+  if (auth.profile.kind !== 'organisation') return refusal(op, finding('AUTH_WRONG_SERVICE', { value: 'personal' }), language, identity);
+  const profile: OrganisationProfile = auth.profile;
+
+  const header = await readHeader(spool);
+  if (header.ok) {
+    const locals = header.header.senders.flatMap((p) => p.ids.filter((i) => i.s.toUpperCase() === 'LOCAL').map((i) => i.value));
+    if (!locals.includes(profile.userCode)) {
+      return refusal(op, finding('USER_CODE_MISMATCH', { location: '/kmehrmessage/header/sender/hcparty/id[@S="LOCAL"]', value: locals[0] ?? '' }), language, identity);
+    }
+  }
+  if (deps.xsd) {
+    const xsd = deps.xsd.validateFile(spool);
+    if (hasErrors(xsd)) {
+      const first = xsd.find((f) => f.severity === 'error')!;
+      return {
+        httpStatus: 200,
+        operation: op,
+        code: first.code,
+        caller: describeCaller(identity),
+        body: writeDeliveryResponse(op, { foutCode: first.code, foutOmschrijving: joinFindings(xsd, language) }),
+      };
+    }
+  }
+  if (!header.ok) return refusal(op, header.finding, language, identity);
+
+  const id = randomUUID();
+  await deps.repo.storeDelivery(
+    {
+      id,
+      operation: op,
+      organisationKey: profile.key,
+      userCode: profile.userCode,
+      softwareId: request.extraInfo.pakket,
+      caller: JSON.stringify(identity),
+      receivedAt: deps.ports.clock.now().toISOString(),
+    },
+    createReadStream(spool, { highWaterMark: 1024 * 1024 }),
+  );
+  // Only now, after the commit, is the sender told its delivery exists.
+  return { httpStatus: 200, operation: op, code: 'OK', caller: describeCaller(identity), transactionId: id, body: writeDeliveryResponse(op, { transactionId: id }) };
+}
+
+async function readHeader(spool: string): Promise<{ readonly ok: true; readonly header: Header } | { readonly ok: false; readonly finding: Finding }> {
+  let header: Header | undefined;
+  try {
+    await streamKmehr(
+      createReadStream(spool, { highWaterMark: 64 * 1024 }),
+      {
+        header(h) {
+          header = h;
+          throw HEADER_READ;
+        },
+        folder() {},
+      },
+      { ...DEFAULT_XML_LIMITS, maxBytes: Number.MAX_SAFE_INTEGER },
+    );
+  } catch (error) {
+    if (error === HEADER_READ && header) return { ok: true, header };
+    if (error instanceof FindingError) return { ok: false, finding: error.finding };
+    throw error;
+  }
+  return header ? { ok: true, header } : { ok: false, finding: finding('KMEHR_FIELD_MISSING', { params: { field: 'header' } }) };
+}
+
+async function result(request: BatchResultRequest, identity: CallerIdentity, deps: BatchHandlerDeps, language: Language): Promise<BatchAnswer> {
+  const op = 'ResultaatVerwerking';
+  const profile = await deps.ports.profiles.findProfile(identity);
+  if (!profile) return refusal(op, finding('PROFILE_NONE', { value: describeCaller(identity) }), language, identity);
+  const delivery = await deps.repo.findDelivery(request.requestId);
+  if (!delivery) return refusal(op, finding('BATCH_REQUEST_UNKNOWN', { value: request.requestId }), language, identity);
+  if (delivery.organisationKey !== profile.key) return refusal(op, finding('BATCH_NOT_OWNER', { value: request.requestId }), language, identity);
+  if (profile.kind !== 'organisation' || request.gebruikersId !== profile.userCode) {
+    return refusal(op, finding('USER_CODE_MISMATCH', { location: 'gebruikersId', value: request.gebruikersId }), language, identity);
+  }
+  if (delivery.status === 'expired') {
+    return refusal(op, finding('BATCH_EXPIRED', { value: request.requestId, params: { detail: `${deps.retentionDays} days` } }), language, identity);
+  }
+  if (delivery.status === 'failed') {
+    const failure = loadFindings(delivery.failure ?? '[]')[0] ?? finding('INTERNAL_ERROR');
+    return refusal(op, failure, language, identity);
+  }
+  if (delivery.status !== 'processed' || delivery.transactions === 0) {
+    return refusal(op, finding('BATCH_NOT_PROCESSED', { value: request.requestId }), language, identity);
+  }
+  return { httpStatus: 200, operation: op, code: 'OK', caller: describeCaller(identity), body: resultAnswerChunks(deps.repo, delivery.id, language) };
+}
+
+function operationOfAction(soapAction: string | undefined): BatchOperation | undefined {
+  const action = normaliseSoapAction(soapAction);
+  return BATCH_OPERATIONS.find((op) => batchAction(op) === action);
+}
+
+function refusal(op: BatchOperation | undefined, f: Finding, language: Language, caller?: CallerIdentity): BatchAnswer {
+  if (!op) return fault(f, 'unknown', language);
+  const fout = batchFout(f, language);
+  return {
+    httpStatus: 200,
+    operation: op,
+    code: f.code,
+    ...(caller && { caller: describeCaller(caller) }),
+    body: op === 'ResultaatVerwerking' ? writeResultResponse(fout) : writeDeliveryResponse(op, fout),
+  };
+}
+
+function fault(f: Finding, operation: string, language: Language): BatchAnswer {
+  return { httpStatus: SOAP_FAULT_HTTP_STATUS, operation, code: f.code, body: writeFault(f, language) };
+}

@@ -1,0 +1,278 @@
+import { type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { StoreCapabilities } from './capabilities.js';
+import type { BatchDatabase, DeliveriesTable, DeliveryResultsTable } from './delivery-tables.js';
+import type { Store } from './store.js';
+
+export type DeliveryStatus = 'accepted' | 'processing' | 'processed' | 'failed' | 'expired';
+
+/** What the intake stores for an accepted delivery (the message itself comes as chunks). */
+export interface NewDelivery {
+  readonly id: string;
+  readonly operation: 'Aanleveren' | 'Aanvulling';
+  readonly organisationKey: string;
+  readonly userCode: string;
+  readonly softwareId: string;
+  /** JSON of the authenticated caller identity. */
+  readonly caller: string;
+  readonly receivedAt: string;
+}
+
+export interface Delivery extends NewDelivery {
+  readonly bytes: number;
+  readonly chunks: number;
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly lockedBy?: string;
+  readonly processedAt?: string;
+  readonly expiresAt?: string;
+  readonly transactions: number;
+  readonly accepted: number;
+  readonly refused: number;
+  readonly failure?: string;
+}
+
+export type ResultRow = Selectable<DeliveryResultsTable>;
+export type BatchTrx = Transaction<BatchDatabase>;
+
+/** Thrown inside a batch commit when another worker took the delivery over (our lease expired): roll back. */
+export class LeaseLostError extends Error {
+  constructor(id: string) {
+    super(`lease on delivery ${id} lost`);
+  }
+}
+
+/** Size of a stored message piece: big enough for few rows, small enough to read one at a time. */
+export const CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Deliveries, their raw messages and their per-transaction results (migration 0002-batch), on SQLite or PostgreSQL.
+ * The processing state lives on the delivery row itself (status + lease), claimed like a job.
+ */
+export class DeliveryRepository {
+  readonly db: Kysely<BatchDatabase>;
+  readonly caps: StoreCapabilities;
+
+  constructor(db: Kysely<BatchDatabase>, caps: StoreCapabilities) {
+    this.db = db;
+    this.caps = caps;
+  }
+
+  /** The repository over an opened, migrated store. */
+  static of(store: Store): DeliveryRepository {
+    return new DeliveryRepository(store.db as unknown as Kysely<BatchDatabase>, store.capabilities);
+  }
+
+  /**
+   * Stores an accepted delivery and its message in ONE transaction; resolves only after the commit (SQLite
+   * `synchronous=FULL` fsyncs the WAL, PostgreSQL waits for its WAL flush), so the answer sent afterwards never
+   * names a delivery a crash could lose. Reads the message piece by piece: memory does not grow with its size.
+   */
+  async storeDelivery(d: NewDelivery, message: AsyncIterable<Buffer>): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('deliveries')
+        .values({
+          id: d.id, operation: d.operation, organisation_key: d.organisationKey, user_code: d.userCode, software_id: d.softwareId,
+          caller: d.caller, received_at: d.receivedAt, bytes: 0, chunks: 0, status: 'processing', attempts: 0,
+          locked_by: 'intake', locked_at: d.receivedAt, processed_at: null, expires_at: null, transactions: 0, accepted: 0, refused: 0, failure: null,
+        })
+        .execute();
+      let seq = 0;
+      let bytes = 0;
+      for await (const piece of rechunk(message, CHUNK_BYTES)) {
+        await trx.insertInto('delivery_chunks').values({ delivery_id: d.id, seq, data: piece }).execute();
+        seq += 1;
+        bytes += piece.length;
+      }
+      // Claimable only once the whole message is in (same transaction anyway; explicit for readers of the code).
+      await trx.updateTable('deliveries').set({ bytes, chunks: seq, status: 'accepted', locked_by: null, locked_at: null }).where('id', '=', d.id).execute();
+    });
+  }
+
+  async findDelivery(id: string): Promise<Delivery | undefined> {
+    const row = await this.db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toDelivery(row) : undefined;
+  }
+
+  /** The stored message, one chunk per query (never the whole message in memory). */
+  async *readMessage(id: string, chunks: number): AsyncGenerator<Buffer> {
+    for (let seq = 0; seq < chunks; seq++) {
+      const row = await this.db.selectFrom('delivery_chunks').select('data').where('delivery_id', '=', id).where('seq', '=', seq).executeTakeFirstOrThrow();
+      yield Buffer.isBuffer(row.data) ? row.data : Buffer.from(row.data as Uint8Array);
+    }
+  }
+
+  /**
+   * Claims the oldest due delivery for one worker: an accepted one, or one whose worker's lease expired (it crashed).
+   * One statement; `FOR UPDATE SKIP LOCKED` on PostgreSQL so parallel workers never wait on or double-claim a row.
+   */
+  async claimDelivery(workerId: string, leaseMs: number, now: Date = new Date()): Promise<Delivery | undefined> {
+    const at = now.toISOString();
+    const staleBefore = new Date(now.getTime() - leaseMs).toISOString();
+    let due = this.db
+      .selectFrom('deliveries')
+      .select('id')
+      .where((eb) => eb.or([eb('status', '=', 'accepted'), eb.and([eb('status', '=', 'processing'), eb('locked_at', '<', staleBefore)])]))
+      .orderBy('received_at')
+      .limit(1);
+    if (this.caps.supportsSkipLocked) due = due.forUpdate().skipLocked();
+    const row = await this.db
+      .updateTable('deliveries')
+      .set((eb) => ({ status: 'processing', locked_by: workerId, locked_at: at, attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', due)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toDelivery(row) : undefined;
+  }
+
+  /** How many transactions of the delivery already have a committed result (processing resumes after them). */
+  async committedResults(id: string): Promise<number> {
+    const row = await this.db.selectFrom('delivery_results').select((eb) => eb.fn.countAll().as('n')).where('delivery_id', '=', id).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /**
+   * Runs `work` and renews the worker's lease in ONE database transaction. If the lease was taken over meanwhile,
+   * throws LeaseLostError and nothing of `work` is committed.
+   */
+  async inBatch<T>(id: string, workerId: string, work: (trx: BatchTrx) => Promise<T>, now: Date = new Date()): Promise<T> {
+    return this.db.transaction().execute(async (trx) => {
+      const out = await work(trx);
+      const renewed = await trx
+        .updateTable('deliveries')
+        .set({ locked_at: now.toISOString() })
+        .where('id', '=', id)
+        .where('status', '=', 'processing')
+        .where('locked_by', '=', workerId)
+        .executeTakeFirst();
+      if (Number(renewed.numUpdatedRows) !== 1) throw new LeaseLostError(id);
+      return out;
+    });
+  }
+
+  /** Marks a delivery processed with its counts; results are kept until `expiresAt`. False when the lease was lost. */
+  async finishDelivery(id: string, workerId: string, now: Date, retentionDays: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const counts = await trx
+        .selectFrom('delivery_results')
+        .select((eb) => [eb.fn.countAll().as('total'), eb.fn.count('vaccination_id').as('accepted')])
+        .where('delivery_id', '=', id)
+        .executeTakeFirstOrThrow();
+      const total = Number(counts.total);
+      const accepted = Number(counts.accepted);
+      const r = await trx
+        .updateTable('deliveries')
+        .set({
+          status: 'processed', locked_by: null, locked_at: null, processed_at: now.toISOString(),
+          expires_at: new Date(now.getTime() + retentionDays * 86_400_000).toISOString(), transactions: total, accepted, refused: total - accepted,
+        })
+        .where('id', '=', id)
+        .where('locked_by', '=', workerId)
+        .where('status', '=', 'processing')
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    });
+  }
+
+  /** The delivery cannot be processed at all (e.g. the stored message does not parse): answer `failure` to the asker. */
+  async failDelivery(id: string, workerId: string, now: Date, retentionDays: number, failure: string): Promise<void> {
+    await this.db
+      .updateTable('deliveries')
+      .set({ status: 'failed', locked_by: null, locked_at: null, processed_at: now.toISOString(), expires_at: new Date(now.getTime() + retentionDays * 86_400_000).toISOString(), failure })
+      .where('id', '=', id)
+      .where('locked_by', '=', workerId)
+      .execute();
+  }
+
+  /** Gives a claimed delivery back (shutdown, transient error): the next round claims it again. */
+  async releaseDelivery(id: string, workerId: string): Promise<void> {
+    await this.db
+      .updateTable('deliveries')
+      .set({ status: 'accepted', locked_by: null, locked_at: null })
+      .where('id', '=', id)
+      .where('locked_by', '=', workerId)
+      .where('status', '=', 'processing')
+      .execute();
+  }
+
+  /** Results in document order, `limit` at a time after `afterOrdinal` (keyset paging: flat memory for big deliveries). */
+  async resultPage(id: string, afterOrdinal: number, limit: number): Promise<readonly ResultRow[]> {
+    return this.db
+      .selectFrom('delivery_results')
+      .selectAll()
+      .where('delivery_id', '=', id)
+      .where('ordinal', '>', afterOrdinal)
+      .orderBy('ordinal')
+      .limit(limit)
+      .execute();
+  }
+
+  /**
+   * Drops the message and results of deliveries past their retention; the delivery row stays (status `expired`)
+   * so the result operation can say BATCH_EXPIRED rather than "unknown".
+   * @returns how many deliveries expired now
+   */
+  async purgeExpired(now: Date = new Date()): Promise<number> {
+    const at = now.toISOString();
+    return this.db.transaction().execute(async (trx) => {
+      const due = await trx
+        .selectFrom('deliveries')
+        .select('id')
+        .where('status', 'in', ['processed', 'failed'])
+        .where('expires_at', '<', at)
+        .execute();
+      for (const { id } of due) {
+        await trx.deleteFrom('delivery_results').where('delivery_id', '=', id).execute();
+        await trx.deleteFrom('delivery_chunks').where('delivery_id', '=', id).execute();
+        await trx.updateTable('deliveries').set({ status: 'expired' }).where('id', '=', id).execute();
+      }
+      return due.length;
+    });
+  }
+}
+
+function toDelivery(r: Selectable<DeliveriesTable>): Delivery {
+  return Object.freeze({
+    id: r.id,
+    operation: r.operation as Delivery['operation'],
+    organisationKey: r.organisation_key,
+    userCode: r.user_code,
+    softwareId: r.software_id,
+    caller: r.caller,
+    receivedAt: r.received_at,
+    bytes: Number(r.bytes),
+    chunks: Number(r.chunks),
+    status: r.status as DeliveryStatus,
+    attempts: Number(r.attempts),
+    ...(r.locked_by !== null && { lockedBy: r.locked_by }),
+    ...(r.processed_at !== null && { processedAt: r.processed_at }),
+    ...(r.expires_at !== null && { expiresAt: r.expires_at }),
+    transactions: Number(r.transactions),
+    accepted: Number(r.accepted),
+    refused: Number(r.refused),
+    ...(r.failure !== null && { failure: r.failure }),
+  });
+}
+
+/** Re-cuts a byte stream into pieces of exactly `size` bytes (the last one shorter). */
+async function* rechunk(source: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of source) {
+    let c = chunk;
+    while (length + c.length >= size) {
+      const take = size - length;
+      parts.push(c.subarray(0, take));
+      yield Buffer.concat(parts);
+      parts = [];
+      length = 0;
+      c = c.subarray(take);
+    }
+    if (c.length > 0) {
+      parts.push(c);
+      length += c.length;
+    }
+  }
+  if (length > 0) yield Buffer.concat(parts);
+}
+
