@@ -7,6 +7,13 @@ import type { Database } from './database.js';
 import { auditRow, toVaccination, vaccinationRow } from './rows.js';
 
 const COLUMNS_PER_ROW = 24;
+/**
+ * Group commit tuning: a group is written when it reaches GROUP_MAX requests or GROUP_LINGER_MS after its first
+ * request. The linger (shorter than one fsync, ~5 ms here) lets concurrent registrations finish their reads and
+ * join the same durable commit; a lone registration waits at most this long.
+ */
+const GROUP_MAX = 256;
+const GROUP_LINGER_MS = 2;
 type AuditFor = (stored: Vaccination, inserted: boolean) => NewAuditEntry;
 
 interface PendingInsert {
@@ -32,6 +39,8 @@ export class SqlVaccinationStore implements VaccinationStore {
   readonly #groupCommit: boolean;
   #pending: PendingInsert[] = [];
   #flushScheduled = false;
+  #timer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> = Promise.resolve();
 
   constructor(db: Kysely<Database>, caps: StoreCapabilities) {
     this.#db = db;
@@ -50,9 +59,11 @@ export class SqlVaccinationStore implements VaccinationStore {
     if (!this.#groupCommit) return this.#db.transaction().execute((trx) => this.#write(trx, vs, audit));
     return new Promise((resolve, reject) => {
       this.#pending.push({ vs, audit, resolve, reject });
-      if (!this.#flushScheduled) {
+      if (this.#pending.length >= GROUP_MAX) {
+        this.#flushNow();
+      } else if (!this.#flushScheduled) {
         this.#flushScheduled = true;
-        setImmediate(() => void this.#flush());
+        this.#timer = setTimeout(() => this.#flushNow(), GROUP_LINGER_MS);
       }
     });
   }
@@ -62,10 +73,19 @@ export class SqlVaccinationStore implements VaccinationStore {
    * is answered only after that commit (durable acknowledgement). If the shared transaction fails, each request
    * is retried alone so one bad request cannot fail the others.
    */
+  #flushNow(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#flushScheduled = true;
+    // One flush at a time: the next group forms while this one commits.
+    this.#flushing = this.#flushing.then(() => this.#flush());
+  }
+
   async #flush(): Promise<void> {
     const group = this.#pending;
     this.#pending = [];
     try {
+      if (group.length === 0) return;
       if (group.length === 1 && group[0]) {
         const only = group[0];
         only.resolve(await this.#db.transaction().execute((trx) => this.#write(trx, only.vs, only.audit)));
@@ -95,8 +115,11 @@ export class SqlVaccinationStore implements VaccinationStore {
     } catch (error) {
       for (const request of group) request.reject(error);
     } finally {
-      if (this.#pending.length > 0) setImmediate(() => void this.#flush());
-      else this.#flushScheduled = false;
+      this.#flushScheduled = false;
+      if (this.#pending.length > 0 && !this.#timer) {
+        this.#flushScheduled = true;
+        this.#timer = setTimeout(() => this.#flushNow(), GROUP_LINGER_MS);
+      }
     }
   }
 
