@@ -333,10 +333,26 @@ export class KmehrSaxBuilder {
     return { line: this.parser.line, column: this.parser.column + 1 };
   }
 
+  /** The innermost modelled element being read, as an XPath (computed only when refusing, never per element). */
+  private currentLocation(): string {
+    const kinds = this.kinds;
+    for (let i = kinds.length - 1; i >= 0; i--) {
+      switch (kinds[i]) {
+        case ITEM: return this.itemLocation();
+        case TRANSACTION: return locate.transaction(this.folderIndex, this.transactionIndex);
+        case PATIENT: return locate.patient(this.folderIndex);
+        case FOLDER: return locate.folder(this.folderIndex);
+        case HEADER: return locate.header();
+        case ROOT: return locate.message();
+      }
+    }
+    return '/';
+  }
+
   private fail(code: 'XML_MALFORMED' | 'XML_TOO_DEEP' | 'KMEHR_NAMESPACE' | 'KMEHR_FIELD_MISSING', location: string | undefined, params: Record<string, string | number>, value?: string): never {
     throw new FindingError(
       finding(code, {
-        ...(location !== undefined && { location }),
+        location: location ?? this.currentLocation(),
         ...(value !== undefined && { value }),
         ...this.position(),
         params,

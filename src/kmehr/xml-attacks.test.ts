@@ -58,13 +58,15 @@ describe('XML attack corpus', () => {
     let started = performance.now();
     const f = refusal(deep);
     expect(performance.now() - started).toBeLessThan(250);
-    expect(f).toMatchObject({ code: 'XML_TOO_DEEP', params: { limit: 64 }, line: 1 });
+    expect(f).toMatchObject({ code: 'XML_TOO_DEEP', params: { limit: 64 }, line: 1, location: '/kmehrmessage' });
     started = performance.now();
     expect((await streamRefusal(deep, 4096)).code).toBe('XML_TOO_DEEP');
     expect(performance.now() - started).toBeLessThan(250);
     // An honest message nested deeper than a small limit is refused too, and one within it passes.
     expect(parseKmehr(VALID, { maxBytes: 1e6, maxDepth: 5 }).ok).toBe(false);
     expect(parseKmehr(VALID, { maxBytes: 1e6, maxDepth: 7 }).ok).toBe(true);
+    const inItem = VALID.replace('<batch>', `${'<a>'.repeat(100)}${'</a>'.repeat(100)}<batch>`);
+    expect(refusal(inItem)).toMatchObject({ code: 'XML_TOO_DEEP', location: '/kmehrmessage/folder[1]/transaction[1]/item[1]' });
   });
 
   it('input over maxBytes is refused by parseKmehr before parsing', () => {
@@ -118,6 +120,7 @@ describe('XML attack corpus', () => {
     expect(f.line).toBe(line);
     expect(f.column).toBeGreaterThan(0);
     expect(String(f.params?.detail).length).toBeGreaterThan(3);
+    expect(f.location).toMatch(/^\/(kmehrmessage(\/header)?)?$/);
     expect((await streamRefusal(xml)).code).toBe('XML_MALFORMED');
   });
 
