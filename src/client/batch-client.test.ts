@@ -18,6 +18,7 @@ import { BatchClient, BATCH_UPLOAD_PATH } from './batch-client.js';
 import { deliveryEnvelope, resultEnvelope, stripXmlDeclaration } from './batch-requests.js';
 import { readDeliveryResponse, readResultResponse } from './batch-responses.js';
 import { fileDeliveryEnvelope } from './batch-signed-envelope.js';
+import { generateBatchFile } from './batch-generate.js';
 import { SoapFaultError } from './registratie-responses.js';
 
 const kmehr = writeKmehr(buildBatchMessage(3, 2));
@@ -87,6 +88,40 @@ describe('a file delivery signed while streaming', () => {
     const parsed = parseKmehr(Buffer.concat(parts));
     expect(parsed.ok && parsed.message.folders.length).toBe(3);
   });
+
+  it('signs multi-byte characters and CRLF line ends the way the server verifier reads them', async () => {
+    const file = path.join(dir, 'accents.xml');
+    writeFileSync(file, kmehr.replaceAll('Peeters', 'Pèéters—Ünal &amp; Zoë').replaceAll('><', '>\r\n<'));
+    const env = await fileDeliveryEnvelope('Aanvulling', file, { pakket: 'acme_hospital' }, creds);
+    const bytes = await collect(env.chunks());
+    const verifier = createWsSecurityStreamVerifier({ now: new Date() });
+    // Odd-sized pieces split the multi-byte characters between writes.
+    for (let i = 0; i < bytes.length; i += 777) verifier.write(bytes.subarray(i, i + 777));
+    expect(verifier.end().ok).toBe(true);
+  });
+
+  it('signs a large file with a heap that does not grow with it', async () => {
+    const file = path.join(dir, 'large.xml');
+    const made = await generateBatchFile(file, {
+      patients: 8000, doses: 16_000, sender: { userCode: 'UZ0001', nihii: '71000436', name: 'AZ', doctorNihii: '14700250004' },
+    });
+    const before = process.memoryUsage().heapUsed;
+    let peak = before;
+    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 5);
+    const env = await fileDeliveryEnvelope('Aanleveren', file, { pakket: 'acme_hospital' }, creds);
+    const verifier = createWsSecurityStreamVerifier({ now: new Date() });
+    let sent = 0;
+    for await (const c of env.chunks()) {
+      sent += c.length;
+      verifier.write(c);
+    }
+    clearInterval(timer);
+    expect(verifier.end().ok).toBe(true);
+    expect(sent).toBe(env.contentLength);
+    expect(made.bytes).toBeGreaterThan(19_000_000);
+    // ~20 MB of message: holding it as a string (UTF-16) plus its canonical form would add well over 60 MB.
+    expect(peak - before).toBeLessThan(40 * 1024 * 1024);
+  }, 120_000);
 
   it('a changed byte in the file breaks the signature', async () => {
     const file = path.join(dir, 'tampered.xml');

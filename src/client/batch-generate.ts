@@ -102,6 +102,7 @@ export function* generateBatchChunks(options: GenerateBatchOptions, stats?: { co
   const dates = Array.from({ length: days }, (_, d) => isoDaysBefore(at.date, d));
   const header = batchHeader(options.sender, at);
   const empty = writeKmehr({ header, folders: [] });
+  const bare = { ...header, senders: [], recipients: [] };
   const closeAt = empty.lastIndexOf('</kmehrmessage>');
   yield `${empty.slice(0, closeAt)}\n`;
 
@@ -140,7 +141,8 @@ export function* generateBatchChunks(options: GenerateBatchOptions, stats?: { co
       },
       transactions,
     };
-    const xml = writeKmehr({ header, folders: [folder] });
+    // Only the folder is kept: a header without parties keeps writeKmehr's per-folder work to the folder itself.
+    const xml = writeKmehr({ header: bare, folders: [folder] });
     pieces.push(xml.slice(xml.indexOf('<folder>'), xml.lastIndexOf('</kmehrmessage>')), '\n');
     if (pieces.length >= 512) {
       yield pieces.join('');
