@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { parseKmehr } from '../kmehr/parse-kmehr.js';
 import { KMEHR_XSD } from '../kmehr/test-paths.js';
 import { createP12 } from '../pki/pkcs12.js';
+import { TestCa } from '../pki/test-ca.js';
 import { extractBatchRequestStream } from '../soap/envelope/extract-batch-request-stream.js';
 import { writeDeliveryResponse, writeResultResponse, type FolderResult } from '../soap/envelope/write-batch-response.js';
 import { makeTestCredentials } from '../soap/wssec/testing/test-credentials.js';
@@ -165,6 +166,22 @@ describe('vaccinnet batch submit', () => {
     const refused = await run(['batch', 'submit', ...conn(), '--software-id', 'foreign_software', file]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('refused: PROFILE_SOFTWARE_ID — softwareID of another organisation');
+  });
+
+  it('takes the organisation NIHII and name from an eHealth organisation certificate', async () => {
+    const ca = await TestCa.create(path.join(dir, 'ca'));
+    const issued = await ca.issue({
+      subject: { kind: 'organisation', idType: 'NIHII-HOSPITAL', id: '71000436', name: 'AZ Voorbeeld' },
+      password: 'pw2', outDir: dir,
+    });
+    const r = await run(['batch', 'submit', '--p12', issued.p12Path!, '--password', 'pw2', '--url', url, '--software-id', 'acme_hospital',
+      '--user-code', 'UZ0001', '--doctor-nihii', '14700250004', path.join(dir, 'ok.csv')]);
+    expect(r.code).toBe(0);
+    const parsed = parseKmehr(received[0]!.kmehr!);
+    expect(parsed.ok && parsed.message.header.senders[0]).toMatchObject({
+      ids: [{ s: 'LOCAL', value: 'UZ0001' }, { s: 'ID-HCPARTY', value: '71000436' }],
+      name: 'AZ Voorbeeld',
+    });
   });
 
   it('needs the sender for a CSV and an existing file (exit 2)', async () => {
