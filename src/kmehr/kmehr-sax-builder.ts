@@ -221,9 +221,8 @@ interface ItemDraft extends Omit<Mutable<Item>, 'ids' | 'cds' | 'contents' | 'te
   authors: HcParty[];
 }
 interface ContentDraft {
-  cds: Code[];
-  texts: LocalText[];
-  products: Content[];
+  cds: Code[] | undefined;
+  texts: LocalText[] | undefined;
 }
 interface ProductDraft {
   intendedcds: Code[];
@@ -231,6 +230,10 @@ interface ProductDraft {
 }
 
 const freeze = Object.freeze;
+
+// Shared frozen empty list for lists that are usually empty (item texts/authors, transaction texts/links): most
+// folders then allocate no array for them, which matters when a batch builds millions of objects.
+const NONE = freeze([]) as unknown as never[];
 
 function attr(attributes: Record<string, SaxesAttributeNS>, name: string): string | undefined {
   return attributes[name]?.value;
@@ -285,7 +288,7 @@ export class KmehrSaxBuilder {
   private patient: PatientDraft | undefined;
   private transaction: TransactionDraft | undefined;
   private item: ItemDraft | undefined;
-  private content: ContentDraft | undefined;
+  private readonly content: ContentDraft = { cds: undefined, texts: undefined };
   private product: ProductDraft | undefined;
   private moment: Mutable<Moment> | undefined;
   private quantity: { decimal?: string; unit?: Code } | undefined;
@@ -412,14 +415,15 @@ export class KmehrSaxBuilder {
         this.patient = { ids: [], firstnames: [] };
         break;
       case TRANSACTION:
-        this.transaction = { ids: [], cds: [], authors: [], items: [], texts: [], links: [] };
+        this.transaction = { ids: [], cds: [], authors: [], items: [], texts: NONE, links: NONE };
         this.itemIndex = 0;
         break;
       case ITEM:
-        this.item = { ids: [], cds: [], contents: [], texts: [], authors: [] };
+        this.item = { ids: [], cds: [], contents: [], texts: NONE, authors: NONE };
         break;
       case CONTENT:
-        this.content = { cds: [], texts: [], products: [] };
+        this.content.cds = undefined;
+        this.content.texts = undefined;
         break;
       case MEDICINAL:
       case SUBSTANCE:
@@ -487,7 +491,8 @@ export class KmehrSaxBuilder {
           intendedcds: freeze(p.intendedcds),
         } as Mutable<Extract<Content, { kind: 'medicinalproduct' }>>;
         if (p.intendedname !== undefined) c.intendedname = p.intendedname;
-        this.content!.products.push(freeze(c) as Content);
+        // Products go straight to the item, in document order.
+        this.item!.contents.push(freeze(c) as Content);
         this.product = undefined;
         break;
       }
@@ -538,7 +543,7 @@ export class KmehrSaxBuilder {
         const cd = codeOf(attributes, value);
         switch (parent) {
           case ITEM: this.item!.cds.push(cd); break;
-          case CONTENT: this.content!.cds.push(cd); break;
+          case CONTENT: (this.content.cds ??= []).push(cd); break;
           case TRANSACTION: this.transaction!.cds.push(cd); break;
           case HCPARTY: this.hcparty!.cds.push(cd); break;
           case LIFECYCLE: this.item!.lifecycle = cd; break;
@@ -552,9 +557,13 @@ export class KmehrSaxBuilder {
       }
       case L_TEXT: {
         const text: LocalText = freeze({ l: attr(attributes, 'L') ?? '', value });
-        if (parent === ITEM) this.item!.texts.push(text);
-        else if (parent === CONTENT) this.content!.texts.push(text);
-        else this.transaction!.texts.push(text);
+        if (parent === CONTENT) {
+          (this.content.texts ??= []).push(text);
+        } else {
+          const owner = parent === ITEM ? this.item! : this.transaction!;
+          if (owner.texts === NONE) owner.texts = [];
+          owner.texts.push(text);
+        }
         break;
       }
       case L_DATE:
@@ -614,7 +623,9 @@ export class KmehrSaxBuilder {
         const link: Mutable<Link> = { type: attr(attributes, 'TYPE') ?? '' };
         const url = attr(attributes, 'URL');
         if (url !== undefined) link.url = url;
-        this.transaction!.links.push(freeze(link));
+        const t = this.transaction!;
+        if (t.links === NONE) t.links = [];
+        t.links.push(freeze(link));
         break;
       }
     }
@@ -642,7 +653,12 @@ export class KmehrSaxBuilder {
     this.hcparty = undefined;
     switch (parent) {
       case T_AUTHOR: this.transaction!.authors.push(party); break;
-      case I_AUTHOR: this.item!.authors.push(party); break;
+      case I_AUTHOR: {
+        const i = this.item!;
+        if (i.authors === NONE) i.authors = [];
+        i.authors.push(party);
+        break;
+      }
       case SENDER: this.header!.senders.push(party); break;
       case RECIPIENT: this.header!.recipients.push(party); break;
     }
@@ -684,13 +700,16 @@ export class KmehrSaxBuilder {
     this.itemIndex++;
   }
 
-  /** One `content` holds one choice in the XSD; an invalid mix keeps every modelled part rather than drop data. */
+  /**
+   * One `content` holds one choice in the XSD; an invalid mix keeps every modelled part rather than drop data.
+   * A content with nothing modelled (hcparty, person, decimal…) adds nothing.
+   */
   private closeContent(): void {
-    const c = this.content!;
+    const c = this.content;
     const contents = this.item!.contents;
-    for (const p of c.products) contents.push(p);
-    if (c.cds.length > 0) contents.push(freeze({ kind: 'cd', cds: freeze(c.cds) }));
-    if (c.texts.length > 0) contents.push(freeze({ kind: 'text', texts: freeze(c.texts) }));
-    this.content = undefined;
+    if (c.cds !== undefined) contents.push(freeze({ kind: 'cd', cds: freeze(c.cds) }));
+    if (c.texts !== undefined) contents.push(freeze({ kind: 'text', texts: freeze(c.texts) }));
+    c.cds = undefined;
+    c.texts = undefined;
   }
 }
