@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import { registerDoctorCommands } from './admin/doctor-commands.js';
+import { registerLinkCommands } from './admin/link-commands.js';
+import { registerOrganisationCommands } from './admin/organisation-commands.js';
+import { registerPersonsCommands } from './admin/persons-commands.js';
+import { registerSoftwareIdCommands } from './admin/softwareid-commands.js';
+import { addStoreOptions } from './admin/store-options.js';
+import type { SetExitCode } from './commands.js';
+
+/**
+ * `vaccinnet admin …`: the operator's tools on the registry database (issue 3 §4): persons, doctors, organisations,
+ * softwareIDs and their links. Works directly on the database `serve` uses (same `--config`/`--data-dir`/
+ * `--database` resolution), migrating it first. Exit codes: 0 done, 1 refused (with the catalogue code), 2 usage.
+ */
+export function registerAdminCommands(program: Command, setExitCode: SetExitCode): void {
+  const admin = addStoreOptions(program.command('admin').description('operator tools: persons, doctors, organisations, softwareIDs, links'));
+  registerPersonsCommands(admin, setExitCode);
+  registerDoctorCommands(admin, setExitCode);
+  registerOrganisationCommands(admin, setExitCode);
+  registerSoftwareIdCommands(admin, setExitCode);
+  registerLinkCommands(admin, setExitCode);
+}
