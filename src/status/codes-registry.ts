@@ -42,4 +42,12 @@ export const REGISTRY_CODES = {
       fr: 'La vaccination {value} n\'a pas été enregistrée par cet appelant ou son organisation.',
     },
   },
+  PERSON_CSV_INVALID: {
+    area: 'registry', severity: 'error', soap: 'call', http: 400, retry: false, rule: 'issue 3 (person register import, our choice)',
+    text: {
+      en: 'The person file is not usable at {location}: {detail}.',
+      nl: 'Het personenbestand is onbruikbaar bij {location}: {detail}.',
+      fr: 'Le fichier des personnes est inutilisable à {location} : {detail}.',
+    },
+  },
 } as const satisfies Record<string, StatusEntry>;
