@@ -110,7 +110,7 @@ export async function registerVaccinations(cmd: RegisterVaccinationsCommand, por
         if (!atomic) findings.push(...checkTransaction(message, f, t, ctx));
         const author = checkAuthor(transaction, f, t, profile);
         findings.push(...author.findings);
-        findings.push(...birthFindings(transaction, f, t, folderFindings.birthdate, findings));
+        findings.push(...birthFindings(transaction, f, t, folderFindings.birthdate, [...mFindings, ...findings]));
         const plan: Planned = { m, f, t, findings };
         if (folderFindings.insz !== undefined) {
           plan.vaccination = newVaccination(cmd, ports, profile, message, folderFindings.insz, transaction, f, t, author.responsibleNihii, now);
@@ -170,7 +170,7 @@ function birthFindings(transaction: Transaction, f: number, t: number, birthdate
     const date = item.beginmoment?.date;
     if (itemType(item) !== 'vaccine' || !date || date >= birthdate) continue;
     const location = `${locate.item(f, t, i)}/beginmoment/date`;
-    if (already.some((x) => x.code === 'DATE_BEFORE_BIRTH')) continue;
+    if (already.some((x) => x.code === 'DATE_BEFORE_BIRTH' && x.location === location)) continue;
     out.push(finding('DATE_BEFORE_BIRTH', { location, value: date, params: { date: birthdate } }));
   }
   return out;
