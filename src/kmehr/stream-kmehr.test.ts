@@ -67,6 +67,10 @@ describe('streamKmehr', () => {
       params: { field: 'patient' },
     });
     expect(seen).toEqual([0]);
+    // Same with the whole message in one chunk: folder 1 is handed over before the refusal is thrown.
+    const once: number[] = [];
+    await streamKmehr(pieces(broken, broken.length), { header() {}, folder: (_f, i) => void once.push(i) }).catch(() => undefined);
+    expect(once).toEqual([0]);
   });
 
   it('refuses a non-KMEHR root at once', async () => {

@@ -46,14 +46,25 @@ export async function streamKmehr(
     }
     queue.length = 0;
   };
+  // Folders completed before a refusal in the same slice are still handed over, then the refusal is thrown:
+  // the caller sees exactly the folders that precede the error, whatever the chunking.
+  const step = async (work: () => void): Promise<void> => {
+    try {
+      work();
+    } catch (err) {
+      await drain();
+      throw err;
+    }
+    await drain();
+  };
   const feed = async (text: string): Promise<void> => {
     for (let start = 0; start < text.length; ) {
       let end = Math.min(start + SLICE, text.length);
       // Never split a surrogate pair between two writes.
       if (end < text.length && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
-      builder.write(text.slice(start, end));
+      const slice = text.slice(start, end);
+      await step(() => builder.write(slice));
       start = end;
-      await drain();
     }
   };
 
@@ -76,6 +87,5 @@ export async function streamKmehr(
     await feed(text);
   }
   if (decoder !== undefined) await feed(decoder.decode());
-  builder.end();
-  await drain();
+  await step(() => builder.end());
 }
