@@ -1,6 +1,12 @@
-// Public API of the KMEHR module. Sub-folders (identifiers, codelists, rules, xsd, testing) are added by the lead.
+// Public API of the KMEHR module: model, reader (whole and streaming), writer, input limits.
 export * from './model.js';
 export { DEFAULT_XML_LIMITS, screenXml, type XmlLimits } from './xml-limits.js';
 export { parseKmehr, type ParseOutcome } from './parse-kmehr.js';
 export { streamKmehr, type KmehrStreamHandlers } from './stream-kmehr.js';
 export { writeItem, writeKmehr } from './write-kmehr.js';
+// Sub-folders, to be added by the lead once they exist:
+// export * from './identifiers/index.js';
+// export * from './codelists/index.js';
+// export { checkMessage, checkTransaction, type RuleContext } from './rules/check-message.js';
+// export { createXsdValidator, type XsdValidator } from './xsd/xsd-validator.js';
+// export { validateKmehr } from './validate-kmehr.js';
