@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { registerAdminCommands } from './admin-command.js';
+import { registerHistoryCommand } from './history-command.js';
+import { registerBatchCommands } from './batch-command.js';
 import { registerKmehrCommands } from './kmehr-command.js';
 import { registerPkiCommands } from './pki-command.js';
 import { registerRegistratieCommands } from './registratie-commands.js';
@@ -11,6 +14,9 @@ export type SetExitCode = (code: number) => void;
 export function registerCommands(program: Command, setExitCode: SetExitCode): void {
   registerServeCommand(program, setExitCode);
   registerRegistratieCommands(program, setExitCode);
+  registerBatchCommands(program, setExitCode);
   registerKmehrCommands(program, setExitCode);
   registerPkiCommands(program, setExitCode);
+  registerAdminCommands(program, setExitCode);
+  registerHistoryCommand(program, setExitCode);
 }
