@@ -107,7 +107,7 @@ export function buildVectors(creds: TestCredentials): Vector[] {
     { name: 'body attribute tampered', xml: valid.replace('a="1"', 'a="2"'), code: 'AUTH_BODY_TAMPERED', location: 'soap:Body' },
     { name: 'timestamp tampered', xml: valid.replace(/(<wsu:Expires>)2026-03-04T10:04:00Z/, '$12026-03-05T10:04:00Z'), code: 'AUTH_BODY_TAMPERED', location: 'wsu:Timestamp' },
     { name: 'signature value changed', xml: valid.replace(sigValue, flipped), code: 'AUTH_SIGNATURE_INVALID' },
-    { name: 'digest value changed in SignedInfo', xml: valid.replace(/<ds:DigestValue>./, '<ds:DigestValue>A'), code: 'AUTH_SIGNATURE_INVALID' },
+    { name: 'digest value changed in SignedInfo', xml: valid.replace(/<ds:DigestValue>(.)/, (_, c: string) => `<ds:DigestValue>${c === 'A' ? 'B' : 'A'}`), code: 'AUTH_SIGNATURE_INVALID' },
     {
       name: 'wrapping: signed Body moved into the header, new Body',
       xml: valid.replace(bodyElement, '<soapenv:Body><v:AddVaccinations><v:Message>ZXZpbA==</v:Message></v:AddVaccinations></soapenv:Body>')
