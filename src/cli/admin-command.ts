@@ -13,7 +13,10 @@ import type { SetExitCode } from './commands.js';
  * `--database` resolution), migrating it first. Exit codes: 0 done, 1 refused (with the catalogue code), 2 usage.
  */
 export function registerAdminCommands(program: Command, setExitCode: SetExitCode): void {
-  const admin = addStoreOptions(program.command('admin').description('operator tools: persons, doctors, organisations, softwareIDs, links'));
+  // showGlobalOptions: `admin doctors add --help` also lists --database, --json, … (they are defined on `admin`).
+  const admin = addStoreOptions(
+    program.command('admin').description('operator tools: persons, doctors, organisations, softwareIDs, links').configureHelp({ showGlobalOptions: true }),
+  );
   registerPersonsCommands(admin, setExitCode);
   registerDoctorCommands(admin, setExitCode);
   registerOrganisationCommands(admin, setExitCode);

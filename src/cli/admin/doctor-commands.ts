@@ -14,11 +14,11 @@ interface AddDoctorOptions {
   readonly ssin: string;
   readonly firstname: string;
   readonly familyname: string;
-  readonly role: readonly string[];
+  readonly role?: readonly string[];
   readonly inactive?: boolean;
 }
 
-const collect = (value: string, previous: readonly string[]): string[] => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+const collect = (value: string, previous: readonly string[] = []): string[] => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 
 function parseRoles(values: readonly string[]): DoctorRole[] {
   const roles = values.length > 0 ? values.map((r) => r.toLowerCase()) : ['doctor'];
@@ -52,11 +52,11 @@ export function registerDoctorCommands(admin: Command, setExitCode: SetExitCode)
     .requiredOption('--ssin <ssin>', 'INSZ/SSIN in the personal eHealth certificate')
     .requiredOption('--firstname <name>', 'first name')
     .requiredOption('--familyname <name>', 'family name')
-    .option('--role <role>', `doctor, stagemeester or haio; repeat or comma-separate (default doctor)`, collect, [])
+    .option('--role <role>', `doctor, stagemeester or haio; repeat or comma-separate (default doctor)`, collect)
     .option('--inactive', 'create the profile inactive')
     .action(
       storeAction<AddDoctorOptions>(setExitCode, async ({ options: o, store, config }) => {
-        const roles = parseRoles(o.role);
+        const roles = parseRoles(o.role ?? []);
         const today = localDate(new Date(), config.registry.timeZone);
         const findings = [...doctorNihiiFindings(o.nihii, '--nihii'), ...inszFindings(o.ssin, '--ssin', today)];
         if (findings.length > 0) throw RefusedError.of(...findings);

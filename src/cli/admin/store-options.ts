@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
@@ -41,9 +42,17 @@ export function resolveConfig(o: StoreOptions): RegistryConfig {
   }
 }
 
-/** The operator named in the audit log: `--operator`, else `$USER`/`$USERNAME`; never empty. */
+function accountName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return ''; // no passwd entry (some containers)
+  }
+}
+
+/** The operator named in the audit log: `--operator`, else `$USER`/`$USERNAME`, else the OS account; never empty. */
 export function operatorName(o: StoreOptions, env: NodeJS.ProcessEnv = process.env): string {
-  const name = (o.operator ?? env['USER'] ?? env['USERNAME'] ?? '').trim();
+  const name = (o.operator ?? (env['USER'] || env['USERNAME'] || accountName())).trim();
   if (!name) throw new UsageError('who is the operator? pass --operator NAME (recorded in the audit log)');
   return name;
 }
