@@ -48,6 +48,8 @@ export interface ProcessorDeps {
 export type ProcessOutcome = 'processed' | 'failed' | 'lease-lost';
 
 interface Work {
+  /** A view of the message holding this folder at its own index (the rules address folders by index). */
+  readonly message: KmehrMessage;
   readonly ordinal: number;
   readonly f: number;
   readonly t: number;
@@ -120,8 +122,11 @@ export async function processDelivery(delivery: Delivery, deps: ProcessorDeps): 
           if (sender) headerFindings.push(sender);
         },
         async folder(folder, f) {
+          const folders: Folder[] = [];
+          folders[f] = folder;
+          const message: KmehrMessage = { header: header!, folders };
           for (const [t, transaction] of folder.transactions.entries()) {
-            if (ordinal >= resumeAt) pending.push({ ordinal, f, t, folder, transaction });
+            if (ordinal >= resumeAt) pending.push({ message, ordinal, f, t, folder, transaction });
             ordinal += 1;
           }
           if (pending.length >= sliceSize) await flush();
@@ -221,7 +226,7 @@ async function storeSlice(
 
   // Rule 14, idempotent half: insert-or-skip on the sender key; a skipped one reports the original VaccinationId.
   const rows: VaccinationsTable[] = toStore.map((p) => vaccinationRow(p.vaccination));
-  const inserted = await insertVaccinationRows(trx, rows);
+  const inserted = await insertVaccinationRows(trx, deps.repo.caps, rows);
   const skipped = toStore.filter((p) => !inserted.has(p.vaccination.id));
   const existing = skipped.length > 0 ? await findBySenderKeys(trx, registrant, skipped.map((p) => p.vaccination.senderKey)) : [];
   const byKey = new Map(existing.map((e) => [`${e.patient_insz}|${e.sender_key}`, e.id]));
@@ -238,9 +243,11 @@ async function storeSlice(
     }
   }
 
-  const audits: AuditLogTable[] = plans.map((p) => auditRow(auditOf(p, delivery, profile, ports.ids.auditId(), at)));
-  await insertAuditRows(trx, audits);
-  await insertResultRows(trx, plans.map((p) => resultRow(p, delivery.id)));
+  const subject = (JSON.parse(delivery.caller) as CallerIdentity).subject;
+  const codes = plans.map((p) => messageStatus(p.findings).code);
+  const audits: AuditLogTable[] = plans.map((p, n) => auditRow(auditOf(p, codes[n]!, delivery, subject, profile, ports.ids.auditId(), at)));
+  await insertAuditRows(trx, deps.repo.caps, audits);
+  await insertResultRows(trx, deps.repo.caps, plans.map((p, n) => resultRow(p, codes[n]!, delivery.id)));
 }
 
 function planTransaction(
@@ -258,10 +265,7 @@ function planTransaction(
   const patientId = idOf(w.folder.patient.ids, 'ID-PATIENT') ?? idOf(w.folder.patient.ids, 'INSS');
   const insz = patientId?.value;
   if (callFinding || !profile) return { work: w, findings: [callFinding ?? finding('PROFILE_NONE')], ...(insz !== undefined && { insz }) };
-  // A one-folder view of the message: the rules address folders by index, so the folder sits at its own index.
-  const folders: Folder[] = [];
-  folders[w.f] = w.folder;
-  const message: KmehrMessage = { header, folders };
+  const message = w.message;
   const findings: Finding[] = [...headerFindings, ...patientInszRule(message, w.f, ctx), ...checkTransactionOnly(message, w.f, w.t, ctx)];
   if (!patientId) findings.push(finding('KMEHR_FIELD_MISSING', { location: `${locate.patient(w.f)}/id`, params: { field: 'patient/id[@S=ID-PATIENT]' } }));
   const author = checkAuthor(w.transaction, w.f, w.t, profile);
@@ -292,18 +296,16 @@ function planTransaction(
   return plan;
 }
 
-function auditOf(p: Plan, delivery: Delivery, profile: Profile | undefined, id: string, at: string): NewAuditEntry {
-  const identity = JSON.parse(delivery.caller) as CallerIdentity;
-  const code = messageStatus(p.findings).code;
+function auditOf(p: Plan, code: string, delivery: Delivery, subject: string, profile: Profile | undefined, id: string, at: string): NewAuditEntry {
   const base = {
-    id, at, actor: profile?.key ?? '', subject: identity.subject, channel: 'batch' as const, softwareId: delivery.softwareId,
+    id, at, actor: profile?.key ?? '', subject, channel: 'batch' as const, softwareId: delivery.softwareId,
     patientInsz: p.insz ?? '', detail: `delivery ${delivery.id}, folder ${p.work.f + 1}, transaction ${p.work.t + 1}`,
   };
   if (p.vaccinationId === undefined) return { ...base, action: 'refuse', outcome: code };
   return { ...base, action: p.inserted ? 'register' : 'replay', outcome: p.inserted ? code : 'DUPLICATE_REPLAY', vaccinationId: p.vaccinationId };
 }
 
-function resultRow(p: Plan, deliveryId: string): DeliveryResultsTable {
+function resultRow(p: Plan, code: string, deliveryId: string): DeliveryResultsTable {
   return {
     delivery_id: deliveryId,
     ordinal: p.work.ordinal,
@@ -312,7 +314,7 @@ function resultRow(p: Plan, deliveryId: string): DeliveryResultsTable {
     folder_ids: JSON.stringify(submittedIds(p.work.folder.ids)),
     patient: p.insz ?? '',
     transaction_ids: JSON.stringify(submittedIds(p.work.transaction.ids)),
-    result_code: messageStatus(p.findings).code,
+    result_code: code,
     findings: storeFindings(p.findings),
     vaccination_id: p.vaccinationId ?? null,
     replaced_id: p.replacedId ?? null,

@@ -56,9 +56,9 @@ export function batchTables(caps: StoreCapabilities): Migration {
         .addColumn('findings', 'text', (c) => c.notNull())
         .addColumn('vaccination_id', 'text')
         .addColumn('replaced_id', 'text')
-        // Idempotency of processing: a re-run after a crash can never write a second result for a transaction.
+        // Idempotency of processing: a re-run after a crash can never write a second result for a transaction (the
+        // ordinal is the transaction's position in the delivery, i.e. its (folder, transaction) pair in document order).
         .addPrimaryKeyConstraint('delivery_results_pk', ['delivery_id', 'ordinal'])
-        .addUniqueConstraint('delivery_results_position_uq', ['delivery_id', 'folder_index', 'transaction_index'])
         .execute();
       await db.schema
         .createIndex('vaccinations_registrant_sender_ix')

@@ -1,0 +1,60 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { startBatchWorker } from '../batch/start-batch-worker.js';
+import { loadConfig } from '../config/load-config.js';
+import { createLogger } from '../server/logger.js';
+import type { SetExitCode } from './commands.js';
+
+interface WorkerOptions {
+  readonly config?: string;
+  readonly dataDir?: string;
+  readonly database?: string;
+  readonly once?: boolean;
+  readonly leaseSeconds?: string;
+}
+
+/**
+ * `vaccinnet worker`: processes accepted BatchUpload deliveries outside the server, every `batch.intervalSeconds`
+ * (several may run against PostgreSQL; each delivery is claimed by one). `--once` processes what is due and exits.
+ */
+export function registerWorkerCommand(program: Command, setExitCode: SetExitCode): void {
+  program
+    .command('worker')
+    .description('process accepted BatchUpload deliveries (run beside `serve`, several against PostgreSQL)')
+    .option('--config <file>', 'JSON configuration file (see docs/configuration.md)')
+    .option('--data-dir <dir>', 'data folder (default ./.vaccinnet)')
+    .option('--database <url>', 'sqlite:<file> or postgres://… (default sqlite:<data-dir>/vaccinnet.db)')
+    .option('--once', 'process every due delivery, then exit')
+    .option('--lease-seconds <n>', 'take over a delivery whose worker has been silent this long (default 120)')
+    .action(async (o: WorkerOptions) => {
+      const config = loadConfig({
+        ...(o.config && { file: o.config }),
+        overrides: {
+          ...(o.dataDir && { dataDir: o.dataDir, 'database.url': `sqlite:${path.resolve(o.dataDir, 'vaccinnet.db')}` }),
+          ...(o.database && { 'database.url': o.database }),
+        },
+      });
+      const log = createLogger({ level: config.log.level });
+      const running = await startBatchWorker(config, log, { ...(o.leaseSeconds !== undefined && { leaseSeconds: Number(o.leaseSeconds) }) });
+      if (o.once) {
+        const processed = await running.worker.runOnce();
+        process.stdout.write(`${processed} deliveries processed\n`);
+        await running.close();
+        setExitCode(0);
+        return;
+      }
+      running.worker.start();
+      process.stdout.write(`Vaccinnet batch worker ${running.worker.workerId} running every ${config.batch.intervalSeconds} s\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await running.close();
+      setExitCode(0);
+    });
+}

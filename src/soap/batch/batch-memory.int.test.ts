@@ -1,0 +1,118 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeOrganisationBatch } from '../../batch/testing/organisation-batch.js';
+import { resultEnvelope } from '../../client/batch-requests.js';
+import { fileDeliveryEnvelope } from '../../client/batch-signed-envelope.js';
+import { loadP12 } from '../../pki/pkcs12.js';
+import { createTestPki, TEST_P12_PASSWORD } from '../../pki/testing/test-pki.js';
+import { ORGANISATIONS, SOFTWARE_IDS } from '../../registry/testing/personas.js';
+import { DeliveryRepository } from '../../store/delivery-repository.js';
+import { openStore } from '../../store/open-store.js';
+import { SOAP_SERVICES } from '../contracts/soap-services.js';
+import { batchAction, type BatchOperation } from '../envelope/operations.js';
+import { signEnvelope } from '../wssec/sign-envelope.js';
+import { readFileSync } from 'node:fs';
+
+/** Vaccinations in the delivery (default the issue's 100 000, ~110 MB): smaller for a quick local run. */
+const N = Number(process.env.BATCH_MEMORY_N ?? 100_000);
+const LIMIT_MB = 300;
+const CHILD = fileURLToPath(new URL('./testing/registry-child.ts', import.meta.url));
+const dir = mkdtempSync(path.join(tmpdir(), 'vaccinnet-batch-memory-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function post(url: string, op: BatchOperation, body: AsyncIterable<Buffer> | string, length?: number): Promise<{ status: number; text: string; bytes: number; transactions: number }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${batchAction(op)}"`, ...(length !== undefined && { 'content-length': length }) },
+    }, (res) => {
+      // Keep only the head of the answer and count transactions while streaming: a 100 000-transaction result is ~40 MB.
+      let text = '';
+      let bytes = 0;
+      let transactions = 0;
+      let carry = '';
+      res.on('data', (c: Buffer) => {
+        bytes += c.length;
+        const s = carry + c.toString('utf8');
+        transactions += s.split('<upl:transaction>').length - 1;
+        carry = s.slice(-('<upl:transaction>'.length - 1));
+        if (text.length < 4096) text += c.toString('utf8').slice(0, 4096);
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text, bytes, transactions }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (typeof body === 'string') req.end(body);
+    else {
+      void (async () => {
+        for await (const chunk of body) if (!req.write(chunk)) await new Promise((r) => req.once('drain', r));
+        req.end();
+      })().catch(reject);
+    }
+  });
+}
+
+describe('BatchUpload memory', () => {
+  it(`takes in and processes a signed ${N}-vaccination delivery with the server's peak RSS under ${LIMIT_MB} MB`, async () => {
+    const pki = await createTestPki(path.join(dir, 'pki'));
+    const key = loadP12(readFileSync(pki.identities.hospital.p12Path), TEST_P12_PASSWORD);
+    const file = path.join(dir, 'delivery.xml');
+    await writeOrganisationBatch(file, { folders: N, tag: 'mem', date: '2024-03-01' });
+    const envelope = await fileDeliveryEnvelope('Aanleveren', file, { pakket: SOFTWARE_IDS.azGroeninge }, { privateKeyPem: key.privateKeyPem, certificateDer: key.certificateDer });
+
+    const dataDir = path.join(dir, 'registry');
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, pki.ca.certificatePath, pki.ca.crlPath, String(512 * 1024 * 1024)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const next = async (prefix: string): Promise<string> => {
+      for (;;) {
+        const { value, done } = await lines.next();
+        if (done) throw new Error('registry child ended');
+        if ((value as string).startsWith(prefix)) return (value as string).slice(prefix.length);
+      }
+    };
+    try {
+      const base = await next('URL ');
+      const url = `${base}${SOAP_SERVICES.UPLVaccinatieGegevens.path}`;
+      const timings: Record<string, number> = {};
+      let t = performance.now();
+      const delivered = await post(url, 'Aanleveren', envelope.chunks(), envelope.contentLength);
+      timings.intakeSeconds = (performance.now() - t) / 1000;
+      const id = /<upl:transactionId>([^<]+)</.exec(delivered.text)?.[1];
+      expect(id, delivered.text).toBeDefined();
+
+      t = performance.now();
+      const store = await openStore(`sqlite:${path.join(dataDir, 'vaccinnet.db')}`);
+      const repo = DeliveryRepository.of(store);
+      for (;;) {
+        const d = await repo.findDelivery(id!);
+        if (d?.status === 'processed') break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      timings.processingSeconds = (performance.now() - t) / 1000;
+      const delivery = await repo.findDelivery(id!);
+      await store.close();
+      expect([delivery?.transactions, delivery?.accepted]).toEqual([N, N]);
+
+      t = performance.now();
+      const ask = signEnvelope(resultEnvelope({ requestId: id!, gebruikersId: ORGANISATIONS.azGroeninge.userCode }), { privateKeyPem: key.privateKeyPem, certificateDer: key.certificateDer });
+      const result = await post(url, 'ResultaatVerwerking', ask);
+      timings.resultSeconds = (performance.now() - t) / 1000;
+      expect(result.status).toBe(200);
+      expect(result.transactions).toBe(N);
+
+      child.stdin!.write('rss\n');
+      const peakMb = Number(await next('RSS ')) / 1024;
+      console.log(JSON.stringify({ vaccinations: N, deliveryMb: Math.round(envelope.contentLength / 1024 / 1024), resultMb: Math.round(result.bytes / 1024 / 1024), peakRssMb: Math.round(peakMb), ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10])) }));
+      expect(peakMb).toBeLessThan(LIMIT_MB);
+    } finally {
+      child.stdin!.write('exit\n');
+      await new Promise((r) => child.once('exit', r));
+    }
+  }, 1_800_000);
+});

@@ -1,0 +1,39 @@
+/**
+ * Child process of the memory test: a whole registry (SQLite, in-process batch worker every second) whose peak RSS
+ * the parent asks for. argv: dataDir, trusted CA file, CRL file, max delivery bytes. Prints `URL <url>`; reads
+ * commands on stdin: `rss` → prints `RSS <maxRSS in KB>`; `exit` → closes and exits.
+ */
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { loadConfig } from '../../../config/load-config.js';
+import { startRegistry } from '../../../server/start-registry.js';
+
+const [dataDir, caFile, crlFile, maxBytes] = process.argv.slice(2);
+if (!dataDir || !caFile || !crlFile || !maxBytes) throw new Error('usage: registry-child <dataDir> <caFile> <crlFile> <maxDeliveryBytes>');
+const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../..');
+const config = loadConfig({
+  env: {},
+  overrides: {
+    dataDir,
+    'pki.dir': path.join(dataDir, 'pki'),
+    'database.url': `sqlite:${path.join(dataDir, 'vaccinnet.db')}`,
+    'server.port': 0,
+    'server.tls': false,
+    'server.maxDeliveryBytes': Number(maxBytes),
+    'kmehr.schemaDir': path.resolve(repoRoot, '../shared/kmehr/schema'),
+    'pki.trustedCaFiles': [caFile],
+    'pki.crlFiles': [crlFile],
+    'batch.intervalSeconds': 1,
+    // 100 000 generated patients are not in the person register: check digits only.
+    'registry.personCheck': 'checksum',
+    'log.level': 'warn',
+  },
+});
+const registry = await startRegistry({ config, demo: true });
+process.stdout.write(`URL ${registry.url}\n`);
+for await (const line of createInterface({ input: process.stdin })) {
+  if (line === 'rss') process.stdout.write(`RSS ${process.resourceUsage().maxRSS}\n`);
+  if (line === 'exit') break;
+}
+await registry.close();
+process.exit(0);
