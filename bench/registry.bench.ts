@@ -32,6 +32,8 @@ const HISTORY_ROWS = Number(process.env.REGISTRY_BENCH_HISTORY_ROWS ?? 1_000_000
 const ENGINES = (process.env.REGISTRY_BENCH_ENGINES ?? 'sqlite,postgres').split(',');
 const PG_URL = process.env.REGISTRY_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PATIENT_COUNT = 10_000;
+/** Persons the million history rows are spread over: ~10 vaccinations each, like a real register. */
+const HISTORY_PATIENTS = 100_000;
 const DAY = 86_400_000;
 
 const round = (x: number, d = 1): number => Math.round(x * 10 ** d) / 10 ** d;
@@ -46,10 +48,10 @@ const patients: readonly Person[] = Array.from({ length: PATIENT_COUNT }, (_, n)
 const dateOf = (n: number): string => new Date(Date.UTC(2000, 0, 1) + (n % 8000) * DAY).toISOString().slice(0, 10);
 
 /** The same row the domain stores, for the raw yardstick. */
-function rawDose(n: number, tag: string): NewVaccination {
+function rawDose(n: number, tag: string, patientCount = PATIENT_COUNT): NewVaccination {
   return {
     id: `${tag}${n.toString(16).toUpperCase().padStart(31, '0')}`,
-    patientInsz: patients[n % PATIENT_COUNT]!.insz,
+    patientInsz: patientCount === PATIENT_COUNT ? patients[n % PATIENT_COUNT]!.insz : benchPerson(n % patientCount).insz,
     product: { cnk: '4293254', name: 'COMIRNATY', vaccinnetCode: 'Covid-19/PFBNT001', atc: 'J07BX03', indications: ['covid19'], group: 'COVID-19' },
     administeredOn: dateOf(n),
     quantity: '1',
@@ -134,7 +136,7 @@ async function historyLatency(store: Store): Promise<Record<string, number>> {
   const existing = Number((await store.db.selectFrom('vaccinations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
   for (let i = existing; i < HISTORY_ROWS; i += 5000) {
     const rows: ReturnType<typeof vaccinationRow>[] = [];
-    for (let n = i; n < Math.min(HISTORY_ROWS, i + 5000); n++) rows.push(vaccinationRow(rawDose(n, 'H')));
+    for (let n = i; n < Math.min(HISTORY_ROWS, i + 5000); n++) rows.push(vaccinationRow(rawDose(n, 'H', HISTORY_PATIENTS)));
     await store.db.transaction().execute(async (trx) => {
       for (let k = 0; k < rows.length; k += 500) await trx.insertInto('vaccinations').values(rows.slice(k, k + 500)).execute();
     });
@@ -142,7 +144,7 @@ async function historyLatency(store: Store): Promise<Record<string, number>> {
   const times: number[] = [];
   let found = 0;
   for (let k = 0; k < 2000; k++) {
-    const insz = patients[Math.floor(Math.random() * PATIENT_COUNT)]!.insz;
+    const insz = benchPerson(Math.floor(Math.random() * HISTORY_PATIENTS)).insz;
     const t0 = performance.now();
     found += (await store.vaccinations.history(insz)).length;
     times.push(performance.now() - t0);
