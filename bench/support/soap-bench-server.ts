@@ -23,6 +23,7 @@ import { REPO_ROOT } from './repo-root.js';
 export type ServerCommand =
   | { readonly type: 'profile-start' }
   | { readonly type: 'profile-stop'; readonly file: string }
+  | { readonly type: 'cpu' }
   | { readonly type: 'stop' };
 
 /** Child → parent. */
@@ -36,6 +37,8 @@ export type ServerMessage =
       readonly startupMs: number;
     }
   | { readonly type: 'profile-written'; readonly file: string; readonly cpuMs: number }
+  /** CPU time this process has used so far (user + system), ms. */
+  | { readonly type: 'cpu'; readonly cpuMs: number }
   | { readonly type: 'error'; readonly message: string };
 
 /** Fake register entry for `inszFor(n)`: the birth date is the one the INSZ encodes (born 1950-01-01 + ⌊n / 499⌋ days). */
@@ -114,6 +117,9 @@ async function main(argv: readonly string[]): Promise<void> {
         const cpuMs = await profile.stop(command.file);
         profile = undefined;
         send({ type: 'profile-written', file: command.file, cpuMs });
+      } else if (command.type === 'cpu') {
+        const used = process.cpuUsage();
+        send({ type: 'cpu', cpuMs: (used.user + used.system) / 1000 });
       } else if (command.type === 'stop') {
         await server.close();
         process.disconnect?.();
