@@ -166,6 +166,18 @@ describe('RegistratieService with the soap package as independent client (WS-Sec
     expect(since.Base64EncodedKmehr).toBeUndefined();
   });
 
+  it('stores the DisableStockChange attribute with each vaccination, and leaves it absent when not sent', async () => {
+    const sent = b64(message({ patient: { insz: PATIENTS.jan.insz }, date: '2023-03-03', product: { cnk: '1734094' } }));
+    const unsent = b64(message({ patient: { insz: PATIENTS.jan.insz }, date: '2023-04-04', product: { cnk: '1665363' } }));
+    const result = await add(doctor, [{ attributes: { DisableStockChange: true }, $value: sent } as unknown as string, unsent], PATIENTS.jan.insz);
+    expect(result.Status.Code).toBe('OK');
+    const [a, b] = await Promise.all(
+      result.Results!.map((r) => t.registry.ports.vaccinations.getVaccination(PATIENTS.jan.insz, r.VaccinationId!.$value)),
+    );
+    expect(a?.disableStockChange).toBe(true);
+    expect(b?.disableStockChange).toBeUndefined();
+  });
+
   it('a replay of the same message answers the same VaccinationId and stores no second record', async () => {
     const m = b64(message({ patient: { insz: PATIENTS.jan.insz }, date: '2023-09-09', product: { cnk: '1734094' } }));
     const first = await add(doctor, [m], PATIENTS.jan.insz);

@@ -18,7 +18,7 @@ import type { SetExitCode } from './commands.js';
  * The channel recorded for an operator's read. `Channel` has no CLI member yet; the audit column is text, so the
  * truth is stored rather than pretending the read came through the web application.
  */
-const CLI_CHANNEL = 'cli' as Channel;
+const CLI_CHANNEL = 'cli';
 
 interface HistoryOptions {
   readonly since?: string;

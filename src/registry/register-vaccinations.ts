@@ -23,6 +23,8 @@ export interface RegisterVaccinationsCommand {
   readonly messages: readonly KmehrMessage[];
   /** RegistratieService `PatientId`: must equal every folder's patient (rule 10). */
   readonly patientId?: string;
+  /** Per message, AddVaccinations' `DisableStockChange` attribute when sent (stored with the vaccination). */
+  readonly disableStockChange?: readonly (boolean | undefined)[];
 }
 
 /** Outcome of one transaction (one administered dose): the stored id, or why not. */
@@ -199,6 +201,7 @@ function newVaccination(
   if (!item || !date) return undefined;
   const messageId = idOf(message.header.ids, 'ID-KMEHR')?.value;
   const local = idOf(transaction.ids, 'LOCAL')?.value;
+  const stockFlag = cmd.disableStockChange?.[cmd.messages.indexOf(message)];
   return {
     id: ports.ids.vaccinationId(),
     patientInsz: insz,
@@ -206,6 +209,7 @@ function newVaccination(
     administeredOn: date,
     ...(item.quantity && { quantity: item.quantity.decimal }),
     ...(item.batch !== undefined && { lot: item.batch }),
+    ...(stockFlag !== undefined && { disableStockChange: stockFlag }),
     registrantKey: profile.key,
     ...(responsibleNihii !== undefined && { responsibleNihii }),
     softwareId: cmd.softwareId,

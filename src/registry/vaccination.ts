@@ -1,5 +1,6 @@
 /** Channels a vaccination can arrive through (issue 3 §1). */
-export const CHANNELS = ['registratie', 'batch', 'web', 'csv'] as const;
+/** `cli`: operator reads and removals through the `vaccinnet` command. */
+export const CHANNELS = ['registratie', 'batch', 'web', 'csv', 'cli'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const VACCINATION_STATUSES = ['active', 'removed'] as const;
@@ -28,6 +29,8 @@ export interface NewVaccination {
   /** `quantity/decimal` as written. */
   readonly quantity?: string;
   readonly lot?: string;
+  /** AddVaccinations `DisableStockChange`: do not lower the registrant's stock (absent when not sent). */
+  readonly disableStockChange?: boolean;
   /** Profile key of the caller that registered it (doctor or organisation). */
   readonly registrantKey: string;
   /** NIHII of the responsible doctor (the transaction author; for a HAIO its stagemeester). */

@@ -69,6 +69,8 @@ export interface VaccinationsTable {
   administered_on: string;
   quantity: string | null;
   lot: string | null;
+  /** 1 = DisableStockChange true, 0 = false, null = not sent. */
+  disable_stock_change?: number | null;
   registrant_key: string;
   responsible_nihii: string | null;
   software_id: string;

@@ -93,6 +93,7 @@ async function addVaccinations(
           channel: 'registratie',
           messages: accepted.map((a) => a.message),
           patientId: request.patientId,
+          disableStockChange: accepted.map((a) => request.messages[a.index]?.disableStockChange),
         },
         deps.ports,
       )

@@ -2,6 +2,8 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { StoreCapabilities } from '../capabilities.js';
 import { registryCore } from './0001-registry-core.js';
 import { batchTables } from './0002-batch.js';
+import { profileCertificates } from './0003-profile-certificates.js';
+import { disableStockChange } from './0003-disable-stock-change.js';
 
 /**
  * The versioned migrations, applied in name order on start by Kysely's Migrator (under `pg_advisory_lock` on
@@ -11,6 +13,8 @@ export function migrationProvider(caps: StoreCapabilities): MigrationProvider {
   const steps: Record<string, Migration> = {
     '0001-registry-core': registryCore(caps),
     '0002-batch': batchTables(caps),
+    '0003-profile-certificates': profileCertificates(),
+    '0003-disable-stock-change': disableStockChange(),
   };
   return { getMigrations: async (): Promise<Record<string, Migration>> => steps };
 }
