@@ -12,32 +12,54 @@ export interface ProductCode {
   readonly path: string;
 }
 
+// Items are frozen, so their codes never change: the rules ask for them several times per item (COVID test,
+// code lists, product rule), and a batch has one item per transaction, so computing them once pays.
+const cache = new WeakMap<Item, readonly ProductCode[]>();
+
+/**
+ * Case-insensitive scheme comparison without allocating when the scheme is already upper case (the usual case).
+ * The length test is exact for the constants used here: none contains a sequence (SS, FF, FI, FL, ST, …) that a
+ * single lower-case character upper-cases to.
+ */
+function isScheme(s: string, upper: string): boolean {
+  return s === upper || (s.length === upper.length && s.toUpperCase() === upper);
+}
+
 /**
  * Every product code in an item's `content` elements, in document order: CNKs (`medicinalproduct/intendedcd`
  * S=CD-DRUG-CNK), Vaccinnet codes (`cd` S=LOCAL SL=VACCINNETCODE), ATC codes (`cd` S=CD-ATC) and
- * CD-VACCINEINDICATION codes. Scheme names are compared case-insensitively.
+ * CD-VACCINEINDICATION codes. Scheme names are compared case-insensitively. The result is frozen and cached per item.
  */
 export function productCodesOf(item: Item): readonly ProductCode[] {
+  const cached = cache.get(item);
+  if (cached !== undefined) return cached;
   const out: ProductCode[] = [];
-  item.contents.forEach((content, k) => {
-    const base = `content[${k + 1}]`;
+  const contents = item.contents;
+  for (let k = 0; k < contents.length; k++) {
+    const content = contents[k]!;
     if (content.kind === 'medicinalproduct') {
-      content.intendedcds.forEach((cd, j) => {
-        if (cd.s.toUpperCase() === CNK_SCHEME) {
-          out.push({ kind: 'cnk', value: cd.value.trim(), path: `${base}/medicinalproduct/intendedcd[${j + 1}]` });
+      const cds = content.intendedcds;
+      for (let j = 0; j < cds.length; j++) {
+        const cd = cds[j]!;
+        if (isScheme(cd.s, CNK_SCHEME)) {
+          out.push(Object.freeze({ kind: 'cnk', value: cd.value.trim(), path: `content[${k + 1}]/medicinalproduct/intendedcd[${j + 1}]` }));
         }
-      });
+      }
     } else if (content.kind === 'cd') {
-      content.cds.forEach((cd, j) => {
-        const s = cd.s.toUpperCase();
+      const cds = content.cds;
+      for (let j = 0; j < cds.length; j++) {
+        const cd = cds[j]!;
+        const s = cd.s;
         const kind: ProductCodeKind | undefined =
-          s === ATC_SCHEME ? 'atc'
-          : s === INDICATION_SCHEME ? 'indication'
-          : s === 'LOCAL' && (cd.sl ?? '').toUpperCase() === VACCINNET_SL ? 'vaccinnetCode'
+          isScheme(s, ATC_SCHEME) ? 'atc'
+          : isScheme(s, INDICATION_SCHEME) ? 'indication'
+          : isScheme(s, 'LOCAL') && cd.sl !== undefined && isScheme(cd.sl, VACCINNET_SL) ? 'vaccinnetCode'
           : undefined;
-        if (kind) out.push({ kind, value: cd.value.trim(), path: `${base}/cd[${j + 1}]` });
-      });
+        if (kind) out.push(Object.freeze({ kind, value: cd.value.trim(), path: `content[${k + 1}]/cd[${j + 1}]` }));
+      }
     }
-  });
-  return out;
+  }
+  const frozen = Object.freeze(out);
+  cache.set(item, frozen);
+  return frozen;
 }

@@ -1,4 +1,4 @@
-import { itemType, locate, type KmehrMessage } from '../model.js';
+import { locate, type Header, type KmehrMessage } from '../model.js';
 import type { Finding } from '../../status/finding.js';
 import { administrationDateRule } from './administration-date-rule.js';
 import { covidAdverseEventRule } from './covid-adverse-event-rule.js';
@@ -14,6 +14,7 @@ import { quantityRule } from './quantity-rule.js';
 import type { RuleContext, TransactionScope } from './rule-context.js';
 import { transactionTypeRule } from './transaction-type-rule.js';
 import { vaccineItemCountRule } from './vaccine-item-count-rule.js';
+import { vaccineItems } from './vaccine-items.js';
 
 export type { RuleContext, TransactionScope } from './rule-context.js';
 
@@ -41,45 +42,58 @@ export function checkMessage(message: KmehrMessage, ctx: RuleContext): Finding[]
  * @param t - transaction index within the folder (0-based)
  */
 export function checkTransaction(message: KmehrMessage, f: number, t: number, ctx: RuleContext): Finding[] {
-  return [...checkHeader(message), ...patientInszRule(message, f, ctx), ...checkTransactionOnly(message, f, t, ctx)];
+  const out = checkHeader(message);
+  append(out, patientInszRule(message, f, ctx));
+  return append(out, checkTransactionOnly(message, f, t, ctx));
 }
 
 /** Header rules: sender NIHII/CBE check digits (rule 11) and CD-HCPARTY of sender and recipient. */
 export function checkHeader(message: KmehrMessage): Finding[] {
+  const cached = headerFindings.get(message.header);
+  if (cached !== undefined) return [...cached];
   const h = locate.header();
-  return [
-    ...hcpartyIdRule(message.header.senders, `${h}/sender`),
-    ...hcpartyCodeRule(message.header.senders, `${h}/sender`),
-    ...hcpartyCodeRule(message.header.recipients, `${h}/recipient`),
-  ];
+  const out = hcpartyIdRule(message.header.senders, `${h}/sender`);
+  append(out, hcpartyCodeRule(message.header.senders, `${h}/sender`));
+  append(out, hcpartyCodeRule(message.header.recipients, `${h}/recipient`));
+  headerFindings.set(message.header, Object.freeze([...out]));
+  return out;
 }
 
 /** Only the transaction's own rules (no header or patient findings). */
 export function checkTransactionOnly(message: KmehrMessage, f: number, t: number, ctx: RuleContext): Finding[] {
   const folder = message.folders[f]!;
   const transaction = folder.transactions[t]!;
-  const covid = transaction.items.some((item) => itemType(item) === 'vaccine' && ctx.reference.isCovid19Item(item));
+  const covid = vaccineItems(transaction).some(({ item }) => ctx.reference.isCovid19Item(item));
   const s: TransactionScope = { message, f, t, folder, transaction, ctx, covid };
   const type = transactionTypeRule(s);
   if (type.otherType) return type.findings;
   const tx = locate.transaction(f, t);
-  return [
-    ...type.findings,
-    ...vaccineItemCountRule(s),
-    ...authorNihiiPresentRule(transaction.authors, `${tx}/author`),
-    ...hcpartyIdRule(transaction.authors, `${tx}/author`),
-    ...hcpartyCodeRule(transaction.authors, `${tx}/author`),
-    ...transaction.items.flatMap((item, i) => [
-      ...hcpartyIdRule(item.authors, `${locate.item(f, t, i)}/author`),
-      ...hcpartyCodeRule(item.authors, `${locate.item(f, t, i)}/author`),
-    ]),
-    ...itemCodeRule(s),
-    ...indicationCodeRule(s),
-    ...productRule(s),
-    ...lifecycleRule(s),
-    ...covidLotRule(s),
-    ...covidAdverseEventRule(s),
-    ...administrationDateRule(s),
-    ...quantityRule(s),
-  ];
+  const out = type.findings;
+  append(out, vaccineItemCountRule(s));
+  append(out, authorNihiiPresentRule(transaction.authors, `${tx}/author`));
+  append(out, hcpartyIdRule(transaction.authors, `${tx}/author`));
+  append(out, hcpartyCodeRule(transaction.authors, `${tx}/author`));
+  for (let i = 0; i < transaction.items.length; i++) {
+    const item = transaction.items[i]!;
+    if (item.authors.length === 0) continue;
+    append(out, hcpartyIdRule(item.authors, `${locate.item(f, t, i)}/author`));
+    append(out, hcpartyCodeRule(item.authors, `${locate.item(f, t, i)}/author`));
+  }
+  append(out, itemCodeRule(s));
+  append(out, indicationCodeRule(s));
+  append(out, productRule(s));
+  append(out, lifecycleRule(s));
+  append(out, covidLotRule(s));
+  append(out, covidAdverseEventRule(s));
+  append(out, administrationDateRule(s));
+  return append(out, quantityRule(s));
+}
+
+// The header is frozen and shared by every transaction of a batch: its findings are computed once per header.
+const headerFindings = new WeakMap<Header, readonly Finding[]>();
+
+/** Pushes `more` onto `out` in order (no spread: most rule results are empty). */
+function append(out: Finding[], more: readonly Finding[]): Finding[] {
+  for (let i = 0; i < more.length; i++) out.push(more[i]!);
+  return out;
 }

@@ -13,14 +13,14 @@ export function hcpartyIdRule(parties: readonly HcParty[], base: string): Findin
   const out: Finding[] = [];
   parties.forEach((p, k) => {
     p.ids.forEach((id, j) => {
-      const location = `${base}/hcparty[${k + 1}]/id[${j + 1}]`;
-      const s = id.s.toUpperCase();
+      const location = (): string => `${base}/hcparty[${k + 1}]/id[${j + 1}]`;
+      const s = id.s === 'ID-HCPARTY' ? id.s : id.s.toUpperCase();
       if (s === 'ID-HCPARTY') {
         const r = checkNihii(id.value.trim());
-        if (!r.ok) out.push(finding(r.code, { location, value: id.value, params: { detail: r.detail } }));
+        if (!r.ok) out.push(finding(r.code, { location: location(), value: id.value, params: { detail: r.detail } }));
       } else if (s === 'ID-CBE') {
         const r = checkCbe(id.value.trim());
-        if (!r.ok) out.push(finding('CBE_INVALID', { location, value: id.value, params: { detail: r.detail } }));
+        if (!r.ok) out.push(finding('CBE_INVALID', { location: location(), value: id.value, params: { detail: r.detail } }));
       }
     });
   });

@@ -9,14 +9,16 @@ import type { TransactionScope } from './rule-context.js';
  */
 export function itemCodeRule(s: TransactionScope): Finding[] {
   const out: Finding[] = [];
-  s.transaction.items.forEach((item, i) => {
-    const base = locate.item(s.f, s.t, i);
-    const j = item.cds.findIndex((c) => c.s.toUpperCase() === 'CD-ITEM');
-    if (j < 0) {
-      out.push(finding('KMEHR_FIELD_MISSING', { location: base, params: { field: 'cd[@S="CD-ITEM"]' } }));
-    } else if (!isItemType(item.cds[j]!.value.trim())) {
-      out.push(finding('KMEHR_CODE_UNKNOWN', { location: `${base}/cd[${j + 1}]`, value: item.cds[j]!.value, params: { field: 'CD-ITEM' } }));
+  const items = s.transaction.items;
+  for (let i = 0; i < items.length; i++) {
+    const cds = items[i]!.cds;
+    let j = 0;
+    while (j < cds.length && cds[j]!.s !== 'CD-ITEM' && cds[j]!.s.toUpperCase() !== 'CD-ITEM') j++;
+    if (j === cds.length) {
+      out.push(finding('KMEHR_FIELD_MISSING', { location: locate.item(s.f, s.t, i), params: { field: 'cd[@S="CD-ITEM"]' } }));
+    } else if (!isItemType(cds[j]!.value.trim())) {
+      out.push(finding('KMEHR_CODE_UNKNOWN', { location: `${locate.item(s.f, s.t, i)}/cd[${j + 1}]`, value: cds[j]!.value, params: { field: 'CD-ITEM' } }));
     }
-  });
+  }
   return out;
 }

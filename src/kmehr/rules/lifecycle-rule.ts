@@ -9,9 +9,12 @@ import { vaccineItems } from './vaccine-items.js';
  * "administrated" or absent; planned, refused, cancelled, … are refused.
  */
 export function lifecycleRule(s: TransactionScope): Finding[] {
-  return vaccineItems(s.transaction).flatMap(({ item, i }) =>
-    item.lifecycle === undefined || item.lifecycle.value.trim().toLowerCase() === ADMINISTRATED
-      ? []
-      : [finding('KMEHR_LIFECYCLE', { location: `${locate.item(s.f, s.t, i)}/lifecycle/cd`, value: item.lifecycle.value })],
-  );
+  const out: Finding[] = [];
+  for (const { item, i } of vaccineItems(s.transaction)) {
+    if (item.lifecycle === undefined) continue;
+    const value = item.lifecycle.value;
+    if (value === ADMINISTRATED || value.trim().toLowerCase() === ADMINISTRATED) continue;
+    out.push(finding('KMEHR_LIFECYCLE', { location: `${locate.item(s.f, s.t, i)}/lifecycle/cd`, value }));
+  }
+  return out;
 }

@@ -23,18 +23,27 @@ const FIELD: Readonly<Record<Exclude<ProductCodeKind, 'indication'>, string>> = 
  */
 export function productRule(s: TransactionScope): Finding[] {
   const ref = s.ctx.reference;
-  return vaccineItems(s.transaction).flatMap(({ item, i }) => {
-    const base = locate.item(s.f, s.t, i);
+  const out: Finding[] = [];
+  for (const { item, i } of vaccineItems(s.transaction)) {
     const codes = productCodesOf(item);
-    const indicated = codes.some((c) => c.kind === 'indication' && isVaccineIndication(c.value));
-    const products = codes.filter((c) => c.kind !== 'indication');
-    if (products.length === 0 && !indicated) return [finding('PRODUCT_NOT_IDENTIFIED', { location: base })];
-    return products.flatMap((c) => {
+    let indicated = false;
+    let products = 0;
+    for (const c of codes) {
+      if (c.kind !== 'indication') products++;
+      else if (!indicated && isVaccineIndication(c.value)) indicated = true;
+    }
+    if (products === 0 && !indicated) {
+      out.push(finding('PRODUCT_NOT_IDENTIFIED', { location: locate.item(s.f, s.t, i) }));
+      continue;
+    }
+    for (const c of codes) {
+      if (c.kind === 'indication') continue;
       const known =
         c.kind === 'cnk' ? ref.byCnk(c.value) : c.kind === 'vaccinnetCode' ? ref.byVaccinnetCode(c.value) : ref.byAtc(c.value);
-      if (known !== undefined) return [];
-      const input = { location: `${base}/${c.path}`, value: c.value, params: { field: FIELD[c.kind as keyof typeof FIELD] } };
-      return [finding(indicated ? 'PRODUCT_UNLISTED' : 'PRODUCT_UNKNOWN', input)];
-    });
-  });
+      if (known !== undefined) continue;
+      const input = { location: `${locate.item(s.f, s.t, i)}/${c.path}`, value: c.value, params: { field: FIELD[c.kind] } };
+      out.push(finding(indicated ? 'PRODUCT_UNLISTED' : 'PRODUCT_UNKNOWN', input));
+    }
+  }
+  return out;
 }
