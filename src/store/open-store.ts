@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES } from './capabilities.js';
+import { postgresHotSql, sqliteHotSql } from './hot-sql.js';
 import { openPostgres } from './postgres-connection.js';
 import { openSqlite } from './sqlite-connection.js';
 import { Store } from './store.js';
@@ -14,9 +15,10 @@ import { Store } from './store.js';
 export async function openStore(url: string): Promise<Store> {
   if (/^postgres(ql)?:\/\//.test(url)) {
     const { db, schema } = openPostgres(url);
-    return new Store(db, POSTGRES_CAPABILITIES, schema);
+    return new Store(db, POSTGRES_CAPABILITIES, postgresHotSql(db), schema);
   }
-  return new Store(openSqlite(sqlitePath(url)), SQLITE_CAPABILITIES);
+  const { db, raw, prepare } = openSqlite(sqlitePath(url));
+  return new Store(db, SQLITE_CAPABILITIES, sqliteHotSql(db, raw, prepare));
 }
 
 function sqlitePath(url: string): string {

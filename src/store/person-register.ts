@@ -2,18 +2,24 @@ import type { Kysely } from 'kysely';
 import type { Person } from '../registry/person.js';
 import type { PersonRegister } from '../registry/ports.js';
 import type { Database, PersonsTable } from './database.js';
+import type { HotSql } from './hot-sql.js';
+
+const FIND_PERSON = 'select insz, firstname, familyname, birthdate, sex from persons where insz = ?';
 
 /** The person register on SQL: the port plus the operator's import. */
 export class SqlPersonRegister implements PersonRegister {
   readonly #db: Kysely<Database>;
+  readonly #hot: HotSql;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, hot: HotSql) {
     this.#db = db;
+    this.#hot = hot;
   }
 
+  /** On every registration: hand-written SQL (hot-sql.ts). */
   async findPerson(insz: string): Promise<Person | undefined> {
-    const row = await this.#db.selectFrom('persons').selectAll().where('insz', '=', insz).executeTakeFirst();
-    return row ? toPerson(row) : undefined;
+    const [row] = await this.#hot.all(FIND_PERSON, [insz]);
+    return row ? toPerson(row as unknown as PersonsTable) : undefined;
   }
 
   /**

@@ -21,7 +21,7 @@ export interface RegistryPortsOptions {
  */
 export function registryPortsOf(store: Store, opts: RegistryPortsOptions = {}): RegistryPorts {
   return Object.freeze({
-    profiles: store.profiles,
+    profiles: store.profileLookups,
     persons: store.persons,
     vaccinations: store.vaccinations,
     audit: store.audit,

@@ -2,9 +2,11 @@ import { Migrator, sql, type Kysely } from 'kysely';
 import { SqlAuditLog } from './audit-repository.js';
 import type { StoreCapabilities } from './capabilities.js';
 import type { Database } from './database.js';
+import type { HotSql } from './hot-sql.js';
 import { SqlJobQueue } from './job-queue.js';
 import { migrationProvider } from './migrations/index.js';
 import { SqlPersonRegister } from './person-register.js';
+import { CachedProfileDirectory, profileChangeWatcher } from './profile-cache.js';
 import { SqlProfileDirectory } from './profile-directory.js';
 import { SqlVaccinationStore } from './vaccination-repository.js';
 
@@ -12,21 +14,35 @@ import { SqlVaccinationStore } from './vaccination-repository.js';
 export class Store {
   readonly capabilities: StoreCapabilities;
   readonly persons: SqlPersonRegister;
+  /** Lookups and the operator's administration of profiles, uncached. */
   readonly profiles: SqlProfileDirectory;
+  /** The profile lookups the registry ports use: cached, emptied by every profile write through `db` (profile-cache.ts). */
+  readonly profileLookups: CachedProfileDirectory;
   readonly vaccinations: SqlVaccinationStore;
   readonly audit: SqlAuditLog;
   readonly jobs: SqlJobQueue;
-  /** The Kysely handle, for adapters that need a query the ports do not offer (bench, admin reports). */
+  /**
+   * The Kysely handle, for adapters that need a query the ports do not offer (bench, admin reports). Writes to
+   * profile tables through it empty `profileLookups`.
+   */
   readonly db: Kysely<Database>;
   readonly #schema: string;
 
-  constructor(db: Kysely<Database>, caps: StoreCapabilities, schema = 'public') {
+  /**
+   * @param kysely - the Kysely handle
+   * @param caps - what the engine can do
+   * @param hot - the registration hot path's hand-written statements on the same connection(s)
+   * @param schema - PostgreSQL schema of every table
+   */
+  constructor(kysely: Kysely<Database>, caps: StoreCapabilities, hot: HotSql, schema = 'public') {
+    const db = kysely.withPlugin(profileChangeWatcher(() => this.profileLookups.invalidate()));
     this.db = db;
     this.capabilities = caps;
     this.#schema = schema;
-    this.persons = new SqlPersonRegister(db);
+    this.persons = new SqlPersonRegister(db, hot);
     this.profiles = new SqlProfileDirectory(db);
-    this.vaccinations = new SqlVaccinationStore(db, caps);
+    this.profileLookups = new CachedProfileDirectory(this.profiles);
+    this.vaccinations = new SqlVaccinationStore(db, caps, hot);
     this.audit = new SqlAuditLog(db);
     this.jobs = new SqlJobQueue(db, caps);
   }

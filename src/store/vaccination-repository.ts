@@ -3,7 +3,8 @@ import type { NewAuditEntry } from '../registry/audit-entry.js';
 import type { InsertResult, RemoveResult, VaccinationStore } from '../registry/ports.js';
 import type { NewVaccination, Removal, Vaccination } from '../registry/vaccination.js';
 import type { StoreCapabilities } from './capabilities.js';
-import type { Database } from './database.js';
+import type { AuditLogTable, Database, VaccinationsTable } from './database.js';
+import type { HotSql, SyncSql } from './hot-sql.js';
 import { auditRow, toVaccination, vaccinationRow } from './rows.js';
 
 const COLUMNS_PER_ROW = 24;
@@ -15,6 +16,14 @@ const COLUMNS_PER_ROW = 24;
 const GROUP_MAX = 256;
 const GROUP_LINGER_MS = 2;
 type AuditFor = (stored: Vaccination, inserted: boolean) => NewAuditEntry;
+
+const SENDER_CONFLICT = 'on conflict (patient_insz, registrant_key, sender_key) do nothing';
+const BY_SENDER = 'select * from vaccinations where patient_insz = ? and registrant_key = ? and sender_key = ?';
+const SAME_DOSE =
+  "select * from vaccinations where patient_insz = ? and vaccine_group = ? and administered_on = ? and status = 'active' order by registered_at";
+const HISTORY = "select * from vaccinations where patient_insz = ? and status = 'active' order by administered_on, registered_at";
+const HISTORY_SINCE =
+  "select * from vaccinations where patient_insz = ? and status = 'active' and administered_on >= ? order by administered_on, registered_at";
 
 interface PendingInsert {
   readonly vs: readonly NewVaccination[];
@@ -37,15 +46,17 @@ export class SqlVaccinationStore implements VaccinationStore {
   readonly #db: Kysely<Database>;
   readonly #rowsPerStatement: number;
   readonly #groupCommit: boolean;
+  readonly #hot: HotSql;
   #pending: PendingInsert[] = [];
   #flushScheduled = false;
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
 
-  constructor(db: Kysely<Database>, caps: StoreCapabilities) {
+  constructor(db: Kysely<Database>, caps: StoreCapabilities, hot: HotSql) {
     this.#db = db;
     this.#rowsPerStatement = Math.min(500, Math.floor(caps.maxParameters / COLUMNS_PER_ROW));
-    this.#groupCommit = caps.groupCommit;
+    this.#groupCommit = caps.groupCommit && hot.sqliteTransaction !== undefined;
+    this.#hot = hot;
   }
 
   async insertVaccination(v: NewVaccination, audit: AuditFor): Promise<InsertResult> {
@@ -56,7 +67,14 @@ export class SqlVaccinationStore implements VaccinationStore {
 
   async insertVaccinations(vs: readonly NewVaccination[], audit: AuditFor): Promise<readonly InsertResult[]> {
     if (vs.length === 0) return [];
-    if (!this.#groupCommit) return this.#db.transaction().execute((trx) => this.#write(trx, vs, audit));
+    if (!this.#groupCommit) {
+      const [only] = vs;
+      if (vs.length === 1 && only) {
+        const stored = await this.#insertOne(only, audit);
+        if (stored) return [stored];
+      }
+      return this.#db.transaction().execute((trx) => this.#write(trx, vs, audit));
+    }
     return new Promise((resolve, reject) => {
       this.#pending.push({ vs, audit, resolve, reject });
       if (this.#pending.length >= GROUP_MAX) {
@@ -86,19 +104,13 @@ export class SqlVaccinationStore implements VaccinationStore {
     this.#pending = [];
     try {
       if (group.length === 0) return;
-      if (group.length === 1 && group[0]) {
-        const only = group[0];
-        only.resolve(await this.#db.transaction().execute((trx) => this.#write(trx, only.vs, only.audit)));
-        return;
-      }
+      const transaction = this.#hot.sqliteTransaction;
+      if (!transaction) throw new Error('group commit needs a SQLite connection');
       let results: (readonly InsertResult[])[] | undefined;
       try {
-        results = await this.#db.transaction().execute(async (trx) => {
-          const out: (readonly InsertResult[])[] = [];
-          for (const request of group) out.push(await this.#write(trx, request.vs, request.audit));
-          return out;
-        });
-      } catch {
+        results = await transaction((run) => group.map((request) => writeSync(run, request.vs, request.audit)));
+      } catch (error) {
+        if (group.length === 1) throw error;
         results = undefined;
       }
       if (results) {
@@ -107,7 +119,7 @@ export class SqlVaccinationStore implements VaccinationStore {
       }
       for (const request of group) {
         try {
-          request.resolve(await this.#db.transaction().execute((trx) => this.#write(trx, request.vs, request.audit)));
+          request.resolve(await transaction((run) => writeSync(run, request.vs, request.audit)));
         } catch (error) {
           request.reject(error);
         }
@@ -135,17 +147,26 @@ export class SqlVaccinationStore implements VaccinationStore {
     return results;
   }
 
+  /**
+   * PostgreSQL's one-dose registration in ONE autocommit statement (atomic on its own: no BEGIN/COMMIT round
+   * trips): the insert and, only when it inserted, its audit row. Undefined when the sender ids were already stored
+   * (the caller takes the general path, which reads the winner's row and audits the replay).
+   */
+  async #insertOne(v: NewVaccination, audit: AuditFor): Promise<InsertResult | undefined> {
+    const row = vaccinationRow(v);
+    const stored = toVaccination(row);
+    const entry = auditRow(audit(stored, true));
+    const text =
+      `with v as (${insertText('vaccinations', row)} ${SENDER_CONFLICT} returning id) ` +
+      `insert into audit_log (${Object.keys(entry).join(', ')}) select ${Object.keys(entry).map(() => '?').join(', ')} from v returning id`;
+    const written = await this.#hot.all(text, [...values(row), ...values(entry)]);
+    return written.length === 1 ? { inserted: true, vaccination: stored } : undefined;
+  }
+
+  /** On every registration: hand-written SQL (hot-sql.ts). */
   async findSameDose(patientInsz: string, group: string, administeredOn: string): Promise<readonly Vaccination[]> {
-    const rows = await this.#db
-      .selectFrom('vaccinations')
-      .selectAll()
-      .where('patient_insz', '=', patientInsz)
-      .where('vaccine_group', '=', group)
-      .where('administered_on', '=', administeredOn)
-      .where('status', '=', 'active')
-      .orderBy('registered_at')
-      .execute();
-    return rows.map(toVaccination);
+    const rows = await this.#hot.all(SAME_DOSE, [patientInsz, group, administeredOn]);
+    return rows.map((r) => toVaccination(r as unknown as VaccinationsTable));
   }
 
   async getVaccination(patientInsz: string, id: string): Promise<Vaccination | undefined> {
@@ -182,16 +203,45 @@ export class SqlVaccinationStore implements VaccinationStore {
     });
   }
 
+  /** Hand-written SQL (hot-sql.ts): one index range scan on `vaccinations_history_ix`. */
   async history(patientInsz: string, since?: string): Promise<readonly Vaccination[]> {
-    let q = this.#db
-      .selectFrom('vaccinations')
-      .selectAll()
-      .where('patient_insz', '=', patientInsz)
-      .where('status', '=', 'active');
-    if (since !== undefined) q = q.where('administered_on', '>=', since);
-    const rows = await q.orderBy('administered_on').orderBy('registered_at').execute();
-    return rows.map(toVaccination);
+    const rows = since === undefined ? await this.#hot.all(HISTORY, [patientInsz]) : await this.#hot.all(HISTORY_SINCE, [patientInsz, since]);
+    return rows.map((r) => toVaccination(r as unknown as VaccinationsTable));
   }
+}
+
+const insertTexts = new Map<string, string>();
+
+/** `insert into <table> (<the row's columns>) values (?, …)`, cached: the row shapes are few and fixed. */
+function insertText(table: 'vaccinations' | 'audit_log', row: VaccinationsTable | AuditLogTable): string {
+  const columns = Object.keys(row).join(', ');
+  const key = `${table}(${columns})`;
+  let text = insertTexts.get(key);
+  if (text === undefined) {
+    text = `insert into ${table} (${columns}) values (${Object.keys(row).map(() => '?').join(', ')})`;
+    insertTexts.set(key, text);
+  }
+  return text;
+}
+
+/** Bind values in column order; absent optional columns bind as NULL (drivers refuse `undefined`). */
+function values(row: VaccinationsTable | AuditLogTable): unknown[] {
+  return Object.values(row).map((x) => x ?? null);
+}
+
+/**
+ * SQLite group commit's write of one request, synchronous inside the shared transaction: insert-or-nothing per dose
+ * (the unique constraint decides, see the box above), the existing row when nothing was inserted, one audit row each.
+ */
+function writeSync(run: SyncSql, vs: readonly NewVaccination[], audit: AuditFor): readonly InsertResult[] {
+  return vs.map((v): InsertResult => {
+    const row = vaccinationRow(v);
+    const inserted = run.get(`${insertText('vaccinations', row)} ${SENDER_CONFLICT} returning id`, values(row)) !== undefined;
+    const stored = inserted ? toVaccination(row) : toVaccination(run.get(BY_SENDER, [v.patientInsz, v.registrantKey, v.senderKey]) as unknown as VaccinationsTable);
+    const entry = auditRow(audit(stored, inserted));
+    run.run(insertText('audit_log', entry), values(entry));
+    return { inserted, vaccination: stored } as InsertResult;
+  });
 }
 
 async function insertChunk(trx: Transaction<Database>, vs: readonly NewVaccination[]): Promise<InsertResult[]> {
