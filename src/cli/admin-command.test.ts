@@ -7,7 +7,7 @@ import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { testEngines } from '../store/testing/test-engines.js';
 import { registerAdminCommands } from './admin-command.js';
-import { runCli, type CliRun } from './admin/testing/run-cli.js';
+import { runCli, type CliRun } from './testing/run-cli.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vaccinnet-admin-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,46 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCTORS, ORGANISATIONS, PATIENTS, SOFTWARE_IDS } from '../registry/testing/personas.js';
 import { DEMO_PASSWORD } from '../server/demo/demo-seed.js';
 import { startRegistryUnderTest, type RegistryUnderTest } from '../../test/support/registry-under-test.js';
 import { registerBatchCommands } from './batch-command.js';
+import { runCli, type CliRun } from './testing/run-cli.js';
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-// stdout/stderr are captured per run; runs in this file never overlap in their writes except where awaited together.
-async function run(args: readonly string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const outSpy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  let code = 0;
-  const program = new Command('vaccinnet').exitOverride().configureOutput({ writeOut: (s) => (stdout += s), writeErr: (s) => (stderr += s) });
-  registerBatchCommands(program, (c) => {
-    code = c;
-  });
-  try {
-    await program.parseAsync([...args], { from: 'user' });
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    code = 2;
-  } finally {
-    outSpy.mockRestore();
-    errSpy.mockRestore();
-  }
-  return { code, stdout, stderr };
-}
+const run = (args: readonly string[]): Promise<CliRun> => runCli(registerBatchCommands, args);
 
 const AZ = ORGANISATIONS.azGroeninge;
 const day = (n: number): string => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);

@@ -4,8 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { Command, CommanderError } from 'commander';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseKmehr } from '../kmehr/parse-kmehr.js';
 import { KMEHR_XSD } from '../kmehr/test-paths.js';
 import { createP12 } from '../pki/pkcs12.js';
@@ -15,40 +14,9 @@ import { writeDeliveryResponse, writeResultResponse, type FolderResult } from '.
 import { makeTestCredentials } from '../soap/wssec/testing/test-credentials.js';
 import { createWsSecurityStreamVerifier } from '../soap/wssec/verify-ws-security.js';
 import { registerBatchCommands } from './batch-command.js';
+import { runCli, type CliRun } from './testing/run-cli.js';
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function run(args: readonly string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const outSpy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  let code = 0;
-  const program = new Command('vaccinnet').exitOverride().configureOutput({ writeOut: (s) => (stdout += s), writeErr: (s) => (stderr += s) });
-  registerBatchCommands(program, (c) => {
-    code = c;
-  });
-  try {
-    await program.parseAsync([...args], { from: 'user' });
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    code = 2;
-  } finally {
-    outSpy.mockRestore();
-    errSpy.mockRestore();
-  }
-  return { code, stdout, stderr };
-}
+const run = (args: readonly string[]): Promise<CliRun> => runCli(registerBatchCommands, args);
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vaccinnet-batch-cli-'));
 const p12 = path.join(dir, 'org.p12');

@@ -5,7 +5,7 @@ import { DOCTORS, IDENTITIES, PATIENTS, SOFTWARE_IDS, UNREGISTERED_INSZ, fixedCl
 import { registryPortsOf } from '../store/registry-ports-of.js';
 import type { Store } from '../store/store.js';
 import { testEngines } from '../store/testing/test-engines.js';
-import { runCli, type CliRun } from './admin/testing/run-cli.js';
+import { runCli, type CliRun } from './testing/run-cli.js';
 import { registerHistoryCommand } from './history-command.js';
 
 const { jan } = PATIENTS;

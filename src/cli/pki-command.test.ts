@@ -2,46 +2,12 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadP12 } from '../pki/pkcs12.js';
 import { registerPkiCommands } from './pki-command.js';
+import { runCli, type CliRun } from './testing/run-cli.js';
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function run(args: readonly string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const outSpy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  let code = 0;
-  const program = new Command('vaccinnet')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => (stdout += s), writeErr: (s) => (stderr += s) });
-  registerPkiCommands(program, (c) => {
-    code = c;
-  });
-  try {
-    await program.parseAsync([...args], { from: 'user' });
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    code = 2;
-  } finally {
-    outSpy.mockRestore();
-    errSpy.mockRestore();
-  }
-  return { code, stdout, stderr };
-}
+const run = (args: readonly string[]): Promise<CliRun> => runCli(registerPkiCommands, args);
 
 const root = mkdtempSync(path.join(tmpdir(), 'vaccinnet-pki-cli-'));
 const dir = path.join(root, 'pki');

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { vi } from 'vitest';
-import type { SetExitCode } from '../../commands.js';
+import type { SetExitCode } from '../commands.js';
 
 export interface CliRun {
   readonly code: number;
