@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerCertificateCommands } from './admin/certificates-command.js';
 import { registerDoctorCommands } from './admin/doctor-commands.js';
 import { registerLinkCommands } from './admin/link-commands.js';
 import { registerOrganisationCommands } from './admin/organisation-commands.js';
@@ -22,4 +23,5 @@ export function registerAdminCommands(program: Command, setExitCode: SetExitCode
   registerOrganisationCommands(admin, setExitCode);
   registerSoftwareIdCommands(admin, setExitCode);
   registerLinkCommands(admin, setExitCode);
+  registerCertificateCommands(admin, setExitCode);
 }

@@ -1,5 +1,6 @@
 import { checkSoftwareId } from '../kmehr/identifiers/index.js';
 import { finding, type Finding } from '../status/finding.js';
+import { checkCertificateBinding } from './certificate-binding.js';
 import { describeCaller, GROUP_PRACTICE_ID_TYPES, type CallerIdentity } from './caller-identity.js';
 import type { ProfileDirectory } from './ports.js';
 import type { Profile } from './profile.js';
@@ -14,7 +15,8 @@ export function isGroupPracticeIdentity(identity: CallerIdentity): boolean {
 }
 
 /**
- * Call-level authorisation (rule 5, identity.md §1 and §3): the caller has a profile, it is active, an organisation
+ * Call-level authorisation (rule 5, identity.md §1, §3, §5): the caller has a profile, the certificate is one bound
+ * to it when the profile has bound certificates (and not revoked), the profile is active, an organisation
  * has a responsible doctor, a HAIO has a stagemeester, and the softwareID is well formed and registered for THIS
  * profile. The first failure is the answer: these are call-level statuses, one per call.
  * @param identity - the verified certificate identity
@@ -29,6 +31,8 @@ export async function authoriseCaller(
   const who = describeCaller(identity);
   const profile = await directory.findProfile(identity);
   if (!profile) return { ok: false, finding: finding('PROFILE_NONE', { value: who }) };
+  const refusal = checkCertificateBinding(identity, profile, await directory.findCertificateBindings(profile.key));
+  if (refusal) return { ok: false, profile, finding: refusal };
   if (!profile.active) return { ok: false, profile, finding: finding('PROFILE_INACTIVE', { value: who }) };
   if (profile.kind === 'organisation' && profile.responsibleDoctors.length === 0) {
     return { ok: false, profile, finding: finding('PROFILE_NO_RESPONSIBLE_DOCTOR', { value: `${profile.name} (${who})` }) };

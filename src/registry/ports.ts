@@ -1,5 +1,6 @@
 import type { AuditEntry, NewAuditEntry } from './audit-entry.js';
 import type { CallerIdentity } from './caller-identity.js';
+import type { BindingState } from './certificate-binding.js';
 import type { Person } from './person.js';
 import type { Profile, SoftwareRegistration } from './profile.js';
 import type { NewVaccination, Removal, Vaccination } from './vaccination.js';
@@ -13,6 +14,8 @@ export interface PersonRegister {
 export interface ProfileDirectory {
   findProfile(identity: CallerIdentity): Promise<Profile | undefined>;
   findSoftwareId(softwareId: string): Promise<SoftwareRegistration | undefined>;
+  /** Every certificate bound to the profile, revoked ones included (empty: any trusted certificate of its identifier). */
+  findCertificateBindings(profileKey: string): Promise<readonly BindingState[]>;
 }
 
 /** Result of an insert-or-return-existing: `inserted: false` means a record with the same sender ids exists. */

@@ -42,6 +42,22 @@ export const PROFILE_CODES = {
       fr: 'L\'auteur {value} à {location} n\'est pas un maître de stage lié à ce HAIO.',
     },
   },
+  PROFILE_CERTIFICATE_NOT_BOUND: {
+    area: 'profile', severity: 'error', soap: 'call', http: 403, retry: false, rule: 'identity §5 (our choice)',
+    text: {
+      en: 'The certificate {value} is not one of the certificates bound to the Vaccinnet profile {profile}.',
+      nl: 'Het certificaat {value} is geen van de certificaten die aan het Vaccinnet-profiel {profile} gekoppeld zijn.',
+      fr: 'Le certificat {value} ne fait pas partie des certificats liés au profil Vaccinnet {profile}.',
+    },
+  },
+  PROFILE_CERTIFICATE_OTHER_IDENTITY: {
+    area: 'profile', severity: 'error', soap: 'call', http: 400, retry: false, rule: 'identity §5 (our choice)',
+    text: {
+      en: 'The certificate {value} is issued to {identity}, not to the profile {profile}.',
+      nl: 'Het certificaat {value} is uitgereikt aan {identity}, niet aan het profiel {profile}.',
+      fr: 'Le certificat {value} est délivré à {identity}, et non au profil {profile}.',
+    },
+  },
   SOFTWARE_ID_MALFORMED: {
     area: 'profile', severity: 'error', soap: 'call', http: 400, retry: false, rule: 'identity §3 (our choice)',
     text: {

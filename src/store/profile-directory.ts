@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CallerIdentity } from '../registry/caller-identity.js';
+import type { BindingState } from '../registry/certificate-binding.js';
 import type { ProfileDirectory } from '../registry/ports.js';
 import {
   doctorKey,
@@ -13,6 +14,7 @@ import {
   type Profile,
   type SoftwareRegistration,
 } from '../registry/profile.js';
+import { bindingStatesOf } from './certificate-repository.js';
 import type { Database, DoctorsTable, OrganisationsTable } from './database.js';
 
 /** Profiles on SQL: the lookup port plus the operator's administration (CLI `vaccinnet admin …`, fixtures). */
@@ -41,6 +43,11 @@ export class SqlProfileDirectory implements ProfileDirectory {
   async findSoftwareId(softwareId: string): Promise<SoftwareRegistration | undefined> {
     const row = await this.#db.selectFrom('software_ids').selectAll().where('software_id', '=', softwareId).executeTakeFirst();
     return row ? { softwareId: row.software_id, profileKey: row.profile_key } : undefined;
+  }
+
+  /** The profile's certificate bindings (`profile_certificates`): one indexed lookup, see certificate-repository.ts. */
+  findCertificateBindings(profileKey: string): Promise<readonly BindingState[]> {
+    return bindingStatesOf(this.#db, profileKey);
   }
 
   async findDoctor(nihii: string): Promise<DoctorProfile | undefined> {
