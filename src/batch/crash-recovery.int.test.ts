@@ -132,7 +132,7 @@ for (const engine of testEngines()) {
       } finally {
         await store.close();
       }
-    }, 180_000);
+    }, 360_000);
 
     if (engine.name === 'postgres') {
       it('two worker processes share the deliveries: each is processed by one, once', async () => {
@@ -156,7 +156,7 @@ for (const engine of testEngines()) {
         } finally {
           await store.close();
         }
-      }, 180_000);
+      }, 360_000);
     }
   });
 }

@@ -39,7 +39,7 @@ export interface ProcessorDeps {
   readonly log: Logger;
   readonly workerId: string;
   readonly retentionDays: number;
-  /** Transactions per database commit (default 1 000). */
+  /** Transactions per database commit (default 250: bigger slices cost memory, smaller ones commits). */
   readonly sliceSize?: number;
   /** Test hook: called after each committed slice with the number of results committed so far. */
   readonly afterSlice?: (committed: number) => void | Promise<void>;
@@ -67,7 +67,7 @@ interface Plan {
   inserted?: boolean;
 }
 
-const DEFAULT_SLICE = 1000;
+const DEFAULT_SLICE = 250;
 
 /**
  * Processes one claimed delivery (issue 5 §3): streams its stored message (memory independent of the number of
@@ -166,7 +166,7 @@ async function storeSlice(
   const ctx: RuleContext = { today: localDate(now, ports.settings.timeZone), reference: ports.reference };
   const messageId = idOf(header.ids, 'ID-KMEHR')?.value;
 
-  const plans: Plan[] = works.map((w) => planTransaction(w, header, headerFindings, profile, callFinding, ctx, messageId, delivery, deps, at));
+  const plans: Plan[] = works.map((w) => planTransaction(w, headerFindings, profile, callFinding, ctx, messageId, delivery, deps, at));
 
   // Rule 4 (person known, register mode) and rule 9 against the registered birth date: one query per slice.
   const inszs = [...new Set(plans.flatMap((p) => (p.insz !== undefined ? [p.insz] : [])))];
@@ -252,7 +252,6 @@ async function storeSlice(
 
 function planTransaction(
   w: Work,
-  header: Header,
   headerFindings: readonly Finding[],
   profile: Profile | undefined,
   callFinding: Finding | undefined,

@@ -42,7 +42,7 @@ export class LeaseLostError extends Error {
 }
 
 /** Size of a stored message piece: big enough for few rows, small enough to read one at a time. */
-export const CHUNK_BYTES = 1024 * 1024;
+export const CHUNK_BYTES = 256 * 1024;
 
 /**
  * Deliveries, their raw messages and their per-transaction results (migration 0002-batch), on SQLite or PostgreSQL.

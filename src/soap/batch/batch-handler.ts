@@ -188,7 +188,7 @@ async function deliver(
       caller: JSON.stringify(identity),
       receivedAt: deps.ports.clock.now().toISOString(),
     },
-    createReadStream(spool, { highWaterMark: 1024 * 1024 }),
+    createReadStream(spool, { highWaterMark: 256 * 1024 }),
   );
   // Only now, after the commit, is the sender told its delivery exists.
   return { httpStatus: 200, operation: op, code: 'OK', caller: describeCaller(identity), transactionId: id, body: writeDeliveryResponse(op, { transactionId: id }) };

@@ -68,21 +68,25 @@ describe('BatchUpload memory', () => {
 
     const dataDir = path.join(dir, 'registry');
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, pki.ca.certificatePath, pki.ca.crlPath, String(512 * 1024 * 1024)], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-    const next = async (prefix: string): Promise<string> => {
-      for (;;) {
-        const { value, done } = await lines.next();
-        if (done) throw new Error('registry child ended');
-        if ((value as string).startsWith(prefix)) return (value as string).slice(prefix.length);
-      }
-    };
+    const waiting = new Map<string, (rest: string) => void>();
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      for (const [prefix, resolve] of waiting) if (line.startsWith(prefix)) resolve(line.slice(prefix.length));
+      if (line.includes('"level":50')) process.stderr.write(`registry: ${line}\n`);
+    });
+    const next = (prefix: string): Promise<string> => new Promise((resolve) => waiting.set(prefix, resolve));
+    const url0 = next('URL ');
     try {
-      const base = await next('URL ');
+      const base = await url0;
       const url = `${base}${SOAP_SERVICES.UPLVaccinatieGegevens.path}`;
       const timings: Record<string, number> = {};
       let t = performance.now();
       const delivered = await post(url, 'Aanleveren', envelope.chunks(), envelope.contentLength);
       timings.intakeSeconds = (performance.now() - t) / 1000;
+      if (process.env.VACCINNET_TEST_WORKER === 'off') {
+        child.stdin!.write('rss\n');
+        console.log(`after intake: peak RSS ${Math.round(Number(await next('RSS ')) / 1024)} MB`);
+        return;
+      }
       const id = /<upl:transactionId>([^<]+)</.exec(delivered.text)?.[1];
       expect(id, delivered.text).toBeDefined();
 

@@ -24,6 +24,7 @@ const config = loadConfig({
     'pki.trustedCaFiles': [caFile],
     'pki.crlFiles': [crlFile],
     'batch.intervalSeconds': 1,
+    'batch.workerInProcess': process.env.VACCINNET_TEST_WORKER !== 'off',
     // 100 000 generated patients are not in the person register: check digits only.
     'registry.personCheck': 'checksum',
     'log.level': 'warn',
@@ -31,6 +32,13 @@ const config = loadConfig({
 });
 const registry = await startRegistry({ config, demo: true });
 process.stdout.write(`URL ${registry.url}\n`);
+// Diagnostics while tuning: one memory line per second on stderr.
+if (process.env.VACCINNET_TRACE_RSS) {
+  setInterval(() => {
+    const m = process.memoryUsage();
+    process.stderr.write(`mem rss=${m.rss >> 20} heapUsed=${m.heapUsed >> 20} heapTotal=${m.heapTotal >> 20} external=${m.external >> 20}\n`);
+  }, 1000).unref();
+}
 for await (const line of createInterface({ input: process.stdin })) {
   if (line === 'rss') process.stdout.write(`RSS ${process.resourceUsage().maxRSS}\n`);
   if (line === 'exit') break;
