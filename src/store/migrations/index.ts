@@ -4,6 +4,7 @@ import { registryCore } from './0001-registry-core.js';
 import { batchTables } from './0002-batch.js';
 import { profileCertificates } from './0003-profile-certificates.js';
 import { disableStockChange } from './0003-disable-stock-change.js';
+import { historyIndex } from './0004-history-index.js';
 
 /**
  * The versioned migrations, applied in name order on start by Kysely's Migrator (under `pg_advisory_lock` on
@@ -15,6 +16,7 @@ export function migrationProvider(caps: StoreCapabilities): MigrationProvider {
     '0002-batch': batchTables(caps),
     '0003-profile-certificates': profileCertificates(),
     '0003-disable-stock-change': disableStockChange(),
+    '0004-history-index': historyIndex(),
   };
   return { getMigrations: async (): Promise<Record<string, Migration>> => steps };
 }
