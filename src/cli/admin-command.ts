@@ -16,7 +16,7 @@ import type { SetExitCode } from './commands.js';
 export function registerAdminCommands(program: Command, setExitCode: SetExitCode): void {
   // showGlobalOptions: `admin doctors add --help` also lists --database, --json, … (they are defined on `admin`).
   const admin = addStoreOptions(
-    program.command('admin').description('operator tools: persons, doctors, organisations, softwareIDs, links').configureHelp({ showGlobalOptions: true }),
+    program.command('admin').description('operator tools: persons, doctors, organisations, softwareIDs, links, certificates').configureHelp({ showGlobalOptions: true }),
   );
   registerPersonsCommands(admin, setExitCode);
   registerDoctorCommands(admin, setExitCode);
