@@ -25,6 +25,18 @@ const HISTORY = "select * from vaccinations where patient_insz = ? and status = 
 const HISTORY_SINCE =
   "select * from vaccinations where patient_insz = ? and status = 'active' and administered_on >= ? order by administered_on, registered_at";
 
+/** PostgreSQL: single-dose registrations that reach the insert within SINGLES_LINGER_MS share one statement. */
+const SINGLES_MAX = 64;
+/** Short: PostgreSQL commits in parallel anyway; this only gathers the registrations whose reads finished together. */
+const SINGLES_LINGER_MS = 1;
+
+interface PendingSingle {
+  readonly v: NewVaccination;
+  readonly audit: AuditFor;
+  readonly resolve: (result: InsertResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 interface PendingInsert {
   readonly vs: readonly NewVaccination[];
   readonly audit: AuditFor;
@@ -51,6 +63,7 @@ export class SqlVaccinationStore implements VaccinationStore {
   #flushScheduled = false;
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
+  #singles: PendingSingle[] = [];
 
   constructor(db: Kysely<Database>, caps: StoreCapabilities, hot: HotSql) {
     this.#db = db;
@@ -69,10 +82,7 @@ export class SqlVaccinationStore implements VaccinationStore {
     if (vs.length === 0) return [];
     if (!this.#groupCommit) {
       const [only] = vs;
-      if (vs.length === 1 && only) {
-        const stored = await this.#insertOne(only, audit);
-        if (stored) return [stored];
-      }
+      if (vs.length === 1 && only) return [await this.#insertSingle(only, audit)];
       return this.#db.transaction().execute((trx) => this.#write(trx, vs, audit));
     }
     return new Promise((resolve, reject) => {
@@ -147,20 +157,47 @@ export class SqlVaccinationStore implements VaccinationStore {
     return results;
   }
 
+  /** PostgreSQL: queues a one-dose insert for the next shared statement (see #writeSingles). */
+  #insertSingle(v: NewVaccination, audit: AuditFor): Promise<InsertResult> {
+    return new Promise((resolve, reject) => {
+      this.#singles.push({ v, audit, resolve, reject });
+      if (this.#singles.length === 1) setTimeout(() => this.#flushSingles(), SINGLES_LINGER_MS);
+    });
+  }
+
+  #flushSingles(): void {
+    const pending = this.#singles;
+    this.#singles = [];
+    for (let i = 0; i < pending.length; i += SINGLES_MAX) void this.#writeSingles(pending.slice(i, i + SINGLES_MAX));
+  }
+
   /**
-   * PostgreSQL's one-dose registration in ONE autocommit statement (atomic on its own: no BEGIN/COMMIT round
-   * trips): the insert and, only when it inserted, its audit row. Undefined when the sender ids were already stored
-   * (the caller takes the general path, which reads the winner's row and audits the replay).
+   * PostgreSQL's registrations of one linger window in ONE autocommit statement (atomic on its own, no BEGIN/COMMIT
+   * round trips, one WAL flush): insert-or-nothing of every dose and, for exactly the doses it inserted, their audit
+   * rows. A dose not inserted (sender ids already stored — also by another dose of the same statement) or a failed
+   * statement takes the general path alone, which reads the winner's row and audits the replay.
    */
-  async #insertOne(v: NewVaccination, audit: AuditFor): Promise<InsertResult | undefined> {
-    const row = vaccinationRow(v);
-    const stored = toVaccination(row);
-    const entry = auditRow(audit(stored, true));
-    const text =
-      `with v as (${insertText('vaccinations', row)} ${SENDER_CONFLICT} returning id) ` +
-      `insert into audit_log (${Object.keys(entry).join(', ')}) select ${Object.keys(entry).map(() => '?').join(', ')} from v returning id`;
-    const written = await this.#hot.all(text, [...values(row), ...values(entry)]);
-    return written.length === 1 ? { inserted: true, vaccination: stored } : undefined;
+  async #writeSingles(group: readonly PendingSingle[]): Promise<void> {
+    const rows = group.map((r) => vaccinationRow(r.v));
+    const stored = rows.map(toVaccination);
+    let inserted: ReadonlySet<string> | undefined;
+    try {
+      const entries = group.map((r, i) => auditRow(r.audit(stored[i]!, true)));
+      const written = await this.#hot.all(singlesText(rows[0]!, entries[0]!, group.length), [...rows.flatMap(values), ...entries.flatMap(values)]);
+      inserted = new Set(written.map((w) => String(w.vaccination_id)));
+    } catch {
+      inserted = undefined;
+    }
+    for (const [i, r] of group.entries()) {
+      if (inserted?.has(r.v.id)) {
+        r.resolve({ inserted: true, vaccination: stored[i]! });
+        continue;
+      }
+      this.#db
+        .transaction()
+        .execute((trx) => this.#write(trx, [r.v], r.audit))
+        .then(([result]) => (result ? r.resolve(result) : r.reject(new Error('insert returned no result'))), r.reject);
+    }
   }
 
   /** On every registration: hand-written SQL (hot-sql.ts). */
@@ -203,7 +240,7 @@ export class SqlVaccinationStore implements VaccinationStore {
     });
   }
 
-  /** Hand-written SQL (hot-sql.ts): one index range scan on `vaccinations_history_ix`. */
+  /** Hand-written SQL (hot-sql.ts): one index range scan in order on `vaccinations_active_history_ix` (migration 0004). */
   async history(patientInsz: string, since?: string): Promise<readonly Vaccination[]> {
     const rows = since === undefined ? await this.#hot.all(HISTORY, [patientInsz]) : await this.#hot.all(HISTORY_SINCE, [patientInsz, since]);
     return rows.map((r) => toVaccination(r as unknown as VaccinationsTable));
@@ -220,6 +257,26 @@ function insertText(table: 'vaccinations' | 'audit_log', row: VaccinationsTable 
   if (text === undefined) {
     text = `insert into ${table} (${columns}) values (${Object.keys(row).map(() => '?').join(', ')})`;
     insertTexts.set(key, text);
+  }
+  return text;
+}
+
+const singlesTexts = new Map<string, string>();
+
+/** The shared statement of #writeSingles for `count` doses, cached per count. */
+function singlesText(row: VaccinationsTable, entry: AuditLogTable, count: number): string {
+  const columns = Object.keys(row);
+  const auditColumns = Object.keys(entry).join(', ');
+  const key = `${count}:${columns.join(',')}:${auditColumns}`;
+  let text = singlesTexts.get(key);
+  if (text === undefined) {
+    const tuple = (n: number): string => `(${Array.from({ length: n }, () => '?').join(', ')})`;
+    const tuples = (n: number): string => Array.from({ length: count }, () => tuple(n)).join(', ');
+    text =
+      `with v as (insert into vaccinations (${columns.join(', ')}) values ${tuples(columns.length)} ${SENDER_CONFLICT} returning id) ` +
+      `insert into audit_log (${auditColumns}) select a.* from (values ${tuples(Object.keys(entry).length)}) as a (${auditColumns}) ` +
+      'join v on v.id = a.vaccination_id returning vaccination_id';
+    singlesTexts.set(key, text);
   }
   return text;
 }
