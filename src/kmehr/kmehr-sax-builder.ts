@@ -1,4 +1,3 @@
-import { SaxesParser, type SaxesAttributeNS, type SaxesTagNS } from 'saxes';
 import { FindingError, finding } from '../status/finding.js';
 import {
   KMEHR_NS,
@@ -18,6 +17,7 @@ import {
   type Transaction,
 } from './model.js';
 import { doctypeFinding, type XmlLimits } from './xml-limits.js';
+import { FastXmlScanner, XmlSyntaxError } from './xml/fast-xml-scanner.js';
 
 /** Where the builder delivers what it has read: the header once, then each folder as soon as it is complete. */
 export interface KmehrSink {
@@ -235,12 +235,14 @@ const freeze = Object.freeze;
 // folders then allocate no array for them, which matters when a batch builds millions of objects.
 const NONE = freeze([]) as unknown as never[];
 
-function attr(attributes: Record<string, SaxesAttributeNS>, name: string): string | undefined {
-  return attributes[name]?.value;
+/** An attribute of a flat `[qname, value, …]` list (a handful per element: a linear search is fastest). */
+function attr(attributes: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < attributes.length; i += 2) if (attributes[i] === name) return attributes[i + 1];
+  return undefined;
 }
 
 /** A `cd`/`id`-shaped element: S, SV, SL, DN, L and the trimmed text. */
-function codeOf(attributes: Record<string, SaxesAttributeNS>, value: string): Code {
+function codeOf(attributes: readonly string[], value: string): Code {
   const code: Mutable<Code> = { s: attr(attributes, 'S') ?? '', value };
   const sv = attr(attributes, 'SV');
   if (sv !== undefined) code.sv = sv;
@@ -253,7 +255,7 @@ function codeOf(attributes: Record<string, SaxesAttributeNS>, value: string): Co
   return freeze(code);
 }
 
-function identifierOf(attributes: Record<string, SaxesAttributeNS>, value: string): Identifier {
+function identifierOf(attributes: readonly string[], value: string): Identifier {
   const id: Mutable<Identifier> = { s: attr(attributes, 'S') ?? '', value };
   const sv = attr(attributes, 'SV');
   if (sv !== undefined) id.sv = sv;
@@ -272,14 +274,14 @@ function booleanOf(value: string): boolean | undefined {
  * the parser at once (depth bombs, DOCTYPEs, malformed input).
  */
 export class KmehrSaxBuilder {
-  private readonly parser: SaxesParser<{ xmlns: true; position: true }>;
+  private readonly parser: FastXmlScanner;
   private readonly kinds: number[] = [];
   private depth = 0;
   private skip = 0;
   private rootSeen = false;
   private capturing = false;
   private text = '';
-  private leafAttributes: Record<string, SaxesAttributeNS> = {};
+  private leafAttributes: readonly string[] = [];
 
   private header: HeaderDraft | undefined;
   private headerDone = false;
@@ -300,40 +302,47 @@ export class KmehrSaxBuilder {
     private readonly limits: XmlLimits,
     private readonly sink: KmehrSink,
   ) {
-    const parser = new SaxesParser({ xmlns: true, position: true });
-    this.parser = parser;
-    // At most six handlers: a seventh property added to the parser object pushes V8 into dictionary mode and
-    // makes saxes 4-5x slower (measured). So no `xmldecl` handler: the root element checks `parser.xmlDecl`.
-    parser.on('opentag', (tag) => this.open(tag));
-    parser.on('closetag', () => this.close());
-    parser.on('text', (t) => {
-      if (this.capturing && this.skip === 0) this.text += t;
-    });
-    parser.on('cdata', (t) => {
-      if (this.capturing && this.skip === 0) this.text += t;
-    });
-    parser.on('doctype', (d) => {
-      throw new FindingError(doctypeFinding(d, this.position()));
-    });
-    parser.on('error', (err) => {
-      const detail = err.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '').replace(/\.$/, '');
-      this.fail('XML_MALFORMED', undefined, { detail });
+    this.parser = new FastXmlScanner({
+      open: (uri, local, attributes) => this.open(uri, local, attributes),
+      close: () => this.close(),
+      text: (t) => {
+        if (this.capturing && this.skip === 0) this.text += t;
+      },
+      doctype: (d) => {
+        throw new FindingError(doctypeFinding(d, this.position()));
+      },
     });
   }
 
   /** Parses the next piece of text. Throws `FindingError` on the first refusal. */
   write(chunk: string): void {
-    this.parser.write(chunk);
+    try {
+      this.parser.write(chunk);
+    } catch (err) {
+      this.malformed(err);
+    }
   }
 
   /** Signals the end of input: refuses truncated documents and a missing header/folder. */
   end(): void {
-    this.parser.close();
+    try {
+      this.parser.end();
+    } catch (err) {
+      this.malformed(err);
+    }
     if (!this.rootSeen) this.fail('XML_MALFORMED', '/', { detail: 'the document has no root element' });
   }
 
   private position(): { line: number; column: number } {
-    return { line: this.parser.line, column: this.parser.column + 1 };
+    return this.parser.position();
+  }
+
+  /** A scanner syntax error becomes XML_MALFORMED at its own position; anything else (findings) passes. */
+  private malformed(err: unknown): never {
+    if (!(err instanceof XmlSyntaxError)) throw err;
+    throw new FindingError(
+      finding('XML_MALFORMED', { location: this.currentLocation(), line: err.line, column: err.column, params: { detail: err.detail } }),
+    );
   }
 
   /** The innermost modelled element being read, as an XPath (computed only when refusing, never per element). */
@@ -367,7 +376,7 @@ export class KmehrSaxBuilder {
     this.fail('KMEHR_FIELD_MISSING', location, { field });
   }
 
-  private open(tag: SaxesTagNS): void {
+  private open(uri: string, local: string, attributes: readonly string[]): void {
     if (++this.depth > this.limits.maxDepth) this.fail('XML_TOO_DEEP', undefined, { limit: this.limits.maxDepth });
     if (this.skip !== 0) {
       this.skip++;
@@ -375,11 +384,11 @@ export class KmehrSaxBuilder {
     }
     const kinds = this.kinds;
     if (kinds.length === 0) {
-      if (tag.local !== 'kmehrmessage' || tag.uri !== KMEHR_NS) {
-        const name = tag.uri === '' ? tag.local : `{${tag.uri}}${tag.local}`;
+      if (local !== 'kmehrmessage' || uri !== KMEHR_NS) {
+        const name = uri === '' ? local : `{${uri}}${local}`;
         this.fail('KMEHR_NAMESPACE', '/', {}, name);
       }
-      const encoding = this.parser.xmlDecl.encoding;
+      const encoding = this.parser.xmlDeclEncoding;
       if (encoding !== undefined && !/^(utf-?8|utf-?16)$/i.test(encoding)) {
         this.fail('XML_MALFORMED', '/', { detail: `encoding ${encoding} is not supported; send UTF-8` });
       }
@@ -387,7 +396,7 @@ export class KmehrSaxBuilder {
       kinds.push(ROOT);
       return;
     }
-    const kind = tag.uri === KMEHR_NS ? childKind(kinds[kinds.length - 1]!, tag.local) : SKIP;
+    const kind = uri === KMEHR_NS ? childKind(kinds[kinds.length - 1]!, local) : SKIP;
     if (kind === SKIP) {
       this.skip = 1;
       return;
@@ -396,7 +405,7 @@ export class KmehrSaxBuilder {
     if (kind >= L_ID) {
       this.capturing = true;
       this.text = '';
-      this.leafAttributes = tag.attributes;
+      this.leafAttributes = attributes;
       return;
     }
     switch (kind) {

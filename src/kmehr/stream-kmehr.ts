@@ -10,7 +10,7 @@ export interface KmehrStreamHandlers {
   folder(f: Folder, index: number): void | Promise<void>;
 }
 
-// Text is fed to saxes in slices of this size, so one huge chunk cannot queue an unbounded number of folders
+// Text is fed to the scanner in slices of this size, so one huge chunk cannot queue an unbounded number of folders
 // before the (possibly async) handlers run.
 const SLICE = 64 * 1024;
 

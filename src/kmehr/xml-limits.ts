@@ -18,7 +18,7 @@ function byteLengthOver(input: string, max: number): boolean {
 }
 
 /**
- * Cheap pre-check run before any parser (saxes or libxml2) sees the input: the size limit, then any DOCTYPE in
+ * Cheap pre-check run before any parser (the KMEHR scanner or libxml2) sees the input: the size limit, then any DOCTYPE in
  * the prolog (XXE, entity declarations, or a plain DOCTYPE — all refused). Returns the first refusal, or undefined.
  */
 export function screenXml(input: Buffer | string, limits: XmlLimits = DEFAULT_XML_LIMITS): Finding | undefined {

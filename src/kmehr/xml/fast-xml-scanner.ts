@@ -1,0 +1,593 @@
+/**
+ * A strict, namespace-aware XML 1.0 scanner for the KMEHR reader, written by hand because it has to be fast on
+ * batch messages of millions of elements: it jumps between markup with `indexOf`, reads names and attributes in
+ * place with `charCodeAt`, keeps namespace scopes as flat arrays, and builds nothing the reader does not use.
+ * saxes (the general-purpose reader it replaces here) spends most of a batch's parse time on per-character state
+ * machines; see docs/benchmarks.md "KMEHR reader".
+ *
+ * Strictness is the input gate of the registry, so it refuses what saxes refuses (checked against saxes on a
+ * corpus in fast-xml-scanner.test.ts): illegal characters, bad names, unquoted / duplicate / `<`-containing
+ * attributes, undefined entities and invalid character references, `]]>` in text, `--` in comments, misplaced
+ * XML declarations, mismatched or unclosed tags, text or a second element outside the root, unbound prefixes,
+ * bad namespace declarations, duplicate expanded attribute names. DOCTYPEs are handed to `doctype` (the reader
+ * refuses them). Line endings are normalised (CRLF, CR → LF) and attribute values whitespace-normalised, as XML says.
+ */
+
+/** What the scanner reports; handlers may throw to stop it. */
+export interface XmlScanHandlers {
+  /**
+   * A start tag (an empty-element tag is followed by `close`). `attributes` is a flat `[qname, value, …]` list
+   * without namespace declarations; a fresh array per call (or a shared frozen empty one).
+   */
+  open(uri: string, local: string, attributes: readonly string[]): void;
+  close(): void;
+  /** Character data or CDATA inside the root element, decoded; may come in several pieces. */
+  text(text: string): void;
+  /** A DOCTYPE declaration in the prolog, from `<!DOCTYPE` to its closing `>`. */
+  doctype(declaration: string): void;
+}
+
+/** A well-formedness error, with the line and column (1-based) where it was found. */
+export class XmlSyntaxError extends Error {
+  constructor(
+    readonly detail: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(`${line}:${column}: ${detail}`);
+    this.name = 'XmlSyntaxError';
+  }
+}
+
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+const EMPTY: readonly string[] = Object.freeze([]);
+
+// Characters XML 1.0 does not allow anywhere (lone surrogates included: the `u` flag sees them as code points).
+const ILLEGAL = /[\0-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF\uD800-\uDFFF]/u;
+const NAME_START = 'A-Z_a-z\\xC0-\\xD6\\xD8-\\xF6\\xF8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
+const NAME_CHAR = `${NAME_START}\\-.0-9\\xB7\\u0300-\\u036F\\u203F\\u2040`;
+// An NCName (no colon), for names with non-ASCII characters (ASCII names are checked by the table below).
+const NCNAME = new RegExp(`^[${NAME_START}][${NAME_CHAR}]*$`, 'u');
+const NAME = new RegExp(`^[:${NAME_START}][:${NAME_CHAR}]*$`, 'u');
+
+// ASCII name table: 1 = name character, 2 = also a name start character.
+const ASCII_NAME = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const start = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 58;
+  const other = (c >= 48 && c <= 57) || c === 45 || c === 46;
+  ASCII_NAME[c] = start ? 2 : other ? 1 : 0;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13;
+}
+
+/** Whether `c` is an XML 1.0 Char. */
+function isXmlChar(c: number): boolean {
+  return c === 9 || c === 10 || c === 13 || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+}
+
+/**
+ * 1 when an attribute value needs no work (no character below U+0020, no `&`, `<`, no surrogate or U+FFFE/F):
+ * one pass over a short value instead of several regular expressions.
+ */
+function plain(v: string): number {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c === 0x26 || c === 0x3c || c >= 0xd800) return 0;
+  }
+  return 1;
+}
+
+/** 1 when character data needs no work: as `plain`, and no `]` (for `]]>`); tab and LF are fine in text. */
+function plainText(v: string): number {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x0a && c !== 0x09) || c === 0x26 || c === 0x5d || c >= 0xd800) return 0;
+  }
+  return 1;
+}
+
+/** A strict streaming XML scanner; see the module comment. Feed with `write`, finish with `end`. */
+export class FastXmlScanner {
+  /** The XML declaration's `encoding`, when it has one (read once the declaration is complete). */
+  xmlDeclEncoding: string | undefined = undefined;
+
+  private buf = '';
+  private pos = 0;
+  // Position bookkeeping, computed lazily: lines and the start of the current line before `buf[0]`.
+  private lineBase = 1;
+  private lineStartBase = 0; // offset of the current line's start relative to buf[0] (≤ 0)
+  private mark = 0; // offset in buf of the construct being reported (for positions)
+  private started = false; // anything but a BOM seen
+  private rootSeen = false;
+  private rootClosed = false;
+  // Open elements: qualified names; namespace scope as a flat [prefix, uri, …] list with per-element marks.
+  private readonly names: string[] = [];
+  private readonly scope: string[] = ['xml', XML_NS, 'xmlns', XMLNS_NS];
+  private readonly scopeMarks: number[] = [];
+  private defaultNs = '';
+  private readonly defaultStack: string[] = [];
+  // Retry only when new input holds this character (0: always): a tag or comment arriving in tiny chunks is
+  // not re-scanned from its start on every chunk.
+  private waitFor = 0;
+  private resumeAt = 0;
+  // A big unfinished construct is re-scanned only once the input from its start has doubled: a huge tag or
+  // DOCTYPE sent in tiny chunks then costs linear, not quadratic, time (bounded further by the size limit).
+  private retrySize = 0;
+
+  constructor(private readonly h: XmlScanHandlers) {}
+
+  /** The position (1-based line and column) of the construct being reported or refused. */
+  position(): { line: number; column: number } {
+    return this.positionAt(this.mark);
+  }
+
+  /** Scans the next piece of text. Throws `XmlSyntaxError` (or what a handler throws). */
+  write(chunk: string): void {
+    if (chunk.length === 0) return;
+    if (this.pos > 0) this.compact();
+    this.buf = this.buf.length === 0 ? chunk : this.buf + chunk;
+    if (this.retrySize !== 0) {
+      if (this.buf.length - this.pos < this.retrySize) return;
+      this.retrySize = 0;
+      this.waitFor = 0;
+    }
+    if (this.waitFor !== 0) {
+      if (chunk.indexOf(String.fromCharCode(this.waitFor)) === -1) return;
+      this.waitFor = 0;
+    }
+    this.run();
+  }
+
+  /** Ends the input: refuses an unfinished construct, unclosed elements and a missing root. */
+  end(): void {
+    this.waitFor = 0;
+    this.retrySize = 0;
+    this.run();
+    if (this.pos < this.buf.length) {
+      this.mark = this.pos;
+      if (this.buf.indexOf('<', this.pos) !== -1) this.fail('unexpected end of input');
+      this.textRun(this.pos, this.buf.length); // trailing text: white space after the root is fine
+      this.pos = this.buf.length;
+    }
+    this.mark = this.buf.length;
+    if (this.names.length > 0) this.fail(`unclosed tag: ${this.names[this.names.length - 1]}`);
+    if (!this.rootSeen) this.fail('document must contain a root element');
+  }
+
+  private compact(): void {
+    const buf = this.buf;
+    const pos = this.pos;
+    // Count the lines being dropped (LF, CRLF and lone CR each end one).
+    let lines = 0;
+    let lastStart = -1;
+    for (let i = buf.indexOf('\n'); i !== -1 && i < pos; i = buf.indexOf('\n', i + 1)) {
+      lines++;
+      lastStart = i + 1;
+    }
+    for (let i = buf.indexOf('\r'); i !== -1 && i < pos; i = buf.indexOf('\r', i + 1)) {
+      const next = buf.charCodeAt(i + 1);
+      if (next === 10) continue;
+      if (i + 1 >= buf.length) break; // a CR at the very end: decided when the next character comes
+      lines++;
+      if (i + 1 > lastStart) lastStart = i + 1;
+    }
+    this.lineBase += lines;
+    this.lineStartBase = lastStart >= 0 ? lastStart - pos : this.lineStartBase - pos;
+    this.buf = buf.slice(pos);
+    this.resumeAt = Math.max(0, this.resumeAt - pos);
+    this.pos = 0;
+  }
+
+  private positionAt(offset: number): { line: number; column: number } {
+    const buf = this.buf;
+    let line = this.lineBase;
+    let lineStart = this.lineStartBase;
+    for (let i = 0; i < offset && i < buf.length; i++) {
+      const c = buf.charCodeAt(i);
+      if (c === 10 || (c === 13 && buf.charCodeAt(i + 1) !== 10)) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return { line, column: Math.max(1, offset - lineStart + 1) };
+  }
+
+  private fail(detail: string, at: number = this.mark): never {
+    const { line, column } = this.positionAt(at);
+    throw new XmlSyntaxError(detail, line, column);
+  }
+
+  private run(): void {
+    const buf = this.buf;
+    const n = buf.length;
+    let pos = this.pos;
+    if (!this.started && pos === 0 && buf.charCodeAt(0) === 0xfeff) pos = 1;
+    while (pos < n) {
+      const lt = buf.indexOf('<', pos);
+      if (lt === -1) {
+        // Text without its end yet: keep it (it cannot be judged before its end: `]]>`, entities, CR LF).
+        this.waitFor = 0x3c;
+        break;
+      }
+      if (lt > pos) {
+        this.mark = pos;
+        this.textRun(pos, lt);
+        this.started = true;
+      }
+      this.mark = lt;
+      const c = buf.charCodeAt(lt + 1);
+      let end: number;
+      if (lt + 1 >= n) end = -1;
+      else if (c === 0x2f) end = this.endTag(lt);
+      else if (c === 0x21) end = this.bang(lt);
+      else if (c === 0x3f) end = this.pi(lt);
+      else end = this.startTag(lt);
+      if (end === -1) {
+        pos = lt;
+        if (this.waitFor === 0) this.waitFor = 0x3e;
+        if (n - lt > 4096) this.retrySize = 2 * (n - lt);
+        break;
+      }
+      this.started = true;
+      this.resumeAt = 0;
+      pos = end;
+    }
+    this.pos = pos;
+  }
+
+  /** Character data in [from, to): checked, decoded and (inside the root) reported. */
+  private textRun(from: number, to: number): void {
+    const buf = this.buf;
+    let raw = buf.slice(from, to);
+    if (this.names.length !== 0 && plainText(raw) !== 0) {
+      this.h.text(raw);
+      return;
+    }
+    if (ILLEGAL.test(raw)) this.fail('disallowed character', from + raw.search(ILLEGAL));
+    if (this.names.length === 0) {
+      for (let i = 0; i < raw.length; i++) {
+        if (!isSpace(raw.charCodeAt(i))) this.fail(this.rootClosed ? 'text data outside of root node' : 'text data outside of root node', from + i);
+      }
+      return;
+    }
+    const cdEnd = raw.indexOf(']]>');
+    if (cdEnd !== -1) this.fail('the string "]]>" is disallowed in char data', from + cdEnd);
+    if (raw.indexOf('\r') !== -1) raw = raw.replace(/\r\n?/g, '\n');
+    if (raw.indexOf('&') !== -1) raw = this.decode(raw, from, false);
+    this.h.text(raw);
+  }
+
+  /** Replaces entity and character references; `attribute` also normalises white space. */
+  private decode(s: string, at: number, attribute: boolean): string {
+    let out = '';
+    let last = 0;
+    for (let amp = s.indexOf('&'); amp !== -1; amp = s.indexOf('&', last)) {
+      const semi = s.indexOf(';', amp + 1);
+      if (semi === -1) this.fail('unterminated entity reference', at);
+      const name = s.slice(amp + 1, semi);
+      let value: string;
+      switch (name) {
+        case 'lt': value = '<'; break;
+        case 'gt': value = '>'; break;
+        case 'amp': value = '&'; break;
+        case 'quot': value = '"'; break;
+        case 'apos': value = "'"; break;
+        default: {
+          if (name.charCodeAt(0) !== 0x23) {
+            this.fail(name === '' || !NAME.test(name) ? 'malformed entity reference' : `undefined entity: ${name}`, at);
+          }
+          const hex = name.charCodeAt(1) === 0x78;
+          const digits = name.slice(hex ? 2 : 1);
+          if (digits === '' || !(hex ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits)) this.fail('malformed character entity', at);
+          const cp = parseInt(digits, hex ? 16 : 10);
+          if (!isXmlChar(cp)) this.fail('malformed character entity', at);
+          value = String.fromCodePoint(cp);
+        }
+      }
+      const before = s.slice(last, amp);
+      out += attribute ? before.replace(/[\t\n]/g, ' ') : before;
+      out += value;
+      last = semi + 1;
+    }
+    const rest = s.slice(last);
+    return out + (attribute ? rest.replace(/[\t\n]/g, ' ') : rest);
+  }
+
+  /** `</name S?>`; returns the offset after `>` or -1 when incomplete. */
+  private endTag(lt: number): number {
+    const buf = this.buf;
+    const gt = buf.indexOf('>', lt + 2);
+    if (gt === -1) return -1;
+    let e = gt;
+    while (isSpace(buf.charCodeAt(e - 1))) e--;
+    const name = buf.slice(lt + 2, e);
+    const names = this.names;
+    if (names.length === 0) this.fail(this.rootClosed ? `unmatched closing tag: ${name}` : `unmatched closing tag: ${name}`);
+    const open = names[names.length - 1]!;
+    if (name !== open) {
+      if (name === '' || !this.validName(name)) this.fail('disallowed character in closing tag name');
+      this.fail(`unexpected close tag: ${name}`);
+    }
+    this.mark = gt + 1;
+    this.closeElement();
+    return gt + 1;
+  }
+
+  private closeElement(): void {
+    this.names.pop();
+    const mark = this.scopeMarks.pop()!;
+    if (this.scope.length !== mark) this.scope.length = mark;
+    this.defaultNs = this.defaultStack.pop()!;
+    if (this.names.length === 0) this.rootClosed = true;
+    this.h.close();
+  }
+
+  private validName(name: string): boolean {
+    const c0 = name.charCodeAt(0);
+    if (c0 < 128 && ASCII_NAME[c0] !== 2) return false;
+    for (let i = 0; i < name.length; i++) {
+      const c = name.charCodeAt(i);
+      if (c >= 128) return NAME.test(name);
+      if (ASCII_NAME[c] === 0) return false;
+    }
+    return true;
+  }
+
+  /** A qualified name's parts, or undefined when it is not a QName (empty prefix/local, two colons). */
+  private static splitQName(name: string): [string, string] | undefined {
+    const colon = name.indexOf(':');
+    if (colon === -1) return ['', name];
+    if (colon === 0 || colon === name.length - 1 || name.indexOf(':', colon + 1) !== -1) return undefined;
+    const prefix = name.slice(0, colon);
+    const local = name.slice(colon + 1);
+    if (!FastXmlScanner.ncname(prefix) || !FastXmlScanner.ncname(local)) return undefined;
+    return [prefix, local];
+  }
+
+  private static ncname(s: string): boolean {
+    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 128) return NCNAME.test(s);
+    const c0 = s.charCodeAt(0);
+    return ASCII_NAME[c0] === 2 && c0 !== 58;
+  }
+
+  private resolve(prefix: string): string | undefined {
+    const scope = this.scope;
+    for (let i = scope.length - 2; i >= 0; i -= 2) if (scope[i] === prefix) return scope[i + 1];
+    return undefined;
+  }
+
+  /** A start or empty-element tag; returns the offset after `>` or -1 when incomplete. */
+  private startTag(lt: number): number {
+    const buf = this.buf;
+    const n = buf.length;
+    if (this.rootClosed) this.fail('text data outside of root node');
+    let i = lt + 1;
+    const nameStart = i;
+    let wide = 0; // any non-ASCII character: checked by the full Unicode rule
+    for (let c = buf.charCodeAt(i); i < n && (c >= 128 ? (wide = 1) : ASCII_NAME[c] !== 0); c = buf.charCodeAt(++i));
+    if (i >= n) return -1;
+    if (i === nameStart) this.fail('disallowed character in tag name');
+    const qname = buf.slice(nameStart, i);
+    if (wide !== 0 ? !NAME.test(qname) : ASCII_NAME[qname.charCodeAt(0)] !== 2) this.fail('disallowed character in tag name');
+    let attributes: string[] | undefined;
+    let declarations: string[] | undefined; // [prefix, uri, …]; '' prefix: default namespace
+    let selfClosing = false;
+    for (;;) {
+      let c = buf.charCodeAt(i);
+      const spaced = isSpace(c);
+      while (isSpace(c)) c = buf.charCodeAt(++i);
+      if (i >= n) return -1;
+      if (c === 0x3e) {
+        i++;
+        break;
+      }
+      if (c === 0x2f) {
+        if (i + 1 >= n) return -1;
+        if (buf.charCodeAt(i + 1) !== 0x3e) this.fail('forward-slash in opening tag not followed by >', i);
+        selfClosing = true;
+        i += 2;
+        break;
+      }
+      if (!spaced) this.fail('no whitespace between attributes', i);
+      const an0 = i;
+      wide = 0;
+      for (c = buf.charCodeAt(i); i < n && (c >= 128 ? (wide = 1) : ASCII_NAME[c] !== 0); c = buf.charCodeAt(++i));
+      if (i >= n) return -1;
+      if (i === an0) this.fail('disallowed character in attribute name', i);
+      const an = buf.slice(an0, i);
+      if (wide !== 0 ? !NAME.test(an) : ASCII_NAME[an.charCodeAt(0)] !== 2) this.fail('disallowed character in attribute name', an0);
+      c = buf.charCodeAt(i);
+      while (isSpace(c)) c = buf.charCodeAt(++i);
+      if (i >= n) return -1;
+      if (c !== 0x3d) this.fail('attribute without value', i);
+      c = buf.charCodeAt(++i);
+      while (isSpace(c)) c = buf.charCodeAt(++i);
+      if (i >= n) return -1;
+      if (c !== 0x22 && c !== 0x27) this.fail('unquoted attribute value', i);
+      const q = buf.indexOf(c === 0x22 ? '"' : "'", i + 1);
+      if (q === -1) {
+        this.waitFor = c;
+        return -1;
+      }
+      let v = buf.slice(i + 1, q);
+      if (plain(v) === 0) {
+        if (v.indexOf('<') !== -1) this.fail('disallowed character in attribute value', i + 1 + v.indexOf('<'));
+        if (ILLEGAL.test(v)) this.fail('disallowed character', i + 1 + v.search(ILLEGAL));
+        if (v.indexOf('\r') !== -1) v = v.replace(/\r\n?/g, '\n');
+        v = v.indexOf('&') !== -1 ? this.decode(v, i + 1, true) : v.replace(/[\t\n]/g, ' ');
+      }
+      i = q + 1;
+      if (an.charCodeAt(0) === 0x78 && (an === 'xmlns' || an.startsWith('xmlns:'))) {
+        declarations ??= [];
+        const prefix = an.length === 5 ? '' : an.slice(6);
+        if (an.length > 5 && prefix === '') this.fail(`malformed qualified name: ${an}`, an0);
+        for (let k = 0; k < declarations.length; k += 2) if (declarations[k] === prefix) this.fail(`duplicate attribute: ${an}`, an0);
+        this.checkDeclaration(prefix, v, an0);
+        declarations.push(prefix, v);
+        continue;
+      }
+      attributes ??= [];
+      for (let k = 0; k < attributes.length; k += 2) if (attributes[k] === an) this.fail(`duplicate attribute: ${an}`, an0);
+      attributes.push(an, v);
+    }
+    // Namespaces: this element's declarations apply to its own name and attributes.
+    this.scopeMarks.push(this.scope.length);
+    this.defaultStack.push(this.defaultNs);
+    if (declarations !== undefined) {
+      for (let k = 0; k < declarations.length; k += 2) {
+        if (declarations[k] === '') this.defaultNs = declarations[k + 1]!;
+        else this.scope.push(declarations[k]!, declarations[k + 1]!);
+      }
+    }
+    this.names.push(qname);
+    let uri: string;
+    let local: string;
+    const colon = qname.indexOf(':');
+    if (colon === -1) {
+      uri = this.defaultNs;
+      local = qname;
+    } else {
+      const parts = FastXmlScanner.splitQName(qname);
+      if (parts === undefined) this.fail(`malformed qualified name: ${qname}`);
+      if (parts[0] === 'xmlns') this.fail('the xmlns prefix cannot be used on an element');
+      const resolved = this.resolve(parts[0]);
+      if (resolved === undefined) this.fail(`unbound namespace prefix: "${parts[0]}"`);
+      uri = resolved;
+      local = parts[1];
+    }
+    if (attributes !== undefined) this.checkAttributeNames(attributes);
+    if (!this.rootSeen) this.rootSeen = true;
+    this.mark = i;
+    this.h.open(uri, local, attributes ?? EMPTY);
+    if (selfClosing) this.closeElement();
+    return i;
+  }
+
+  private checkDeclaration(prefix: string, uri: string, at: number): void {
+    if (prefix === '') {
+      if (uri === XML_NS || uri === XMLNS_NS) this.fail(`the default namespace cannot be bound to ${uri}`, at);
+      return;
+    }
+    if (!FastXmlScanner.ncname(prefix)) this.fail(`malformed qualified name: xmlns:${prefix}`, at);
+    if (uri === '') this.fail(`invalid empty namespace for prefix ${prefix}`, at);
+    if (prefix === 'xmlns') this.fail('the xmlns prefix cannot be declared', at);
+    if (prefix === 'xml' ? uri !== XML_NS : uri === XML_NS) this.fail(`xml prefix must be bound to ${XML_NS}`, at);
+    if (uri === XMLNS_NS) this.fail(`the prefix ${prefix} cannot be bound to ${XMLNS_NS}`, at);
+  }
+
+  /** Prefixed attributes: bound prefixes and no two with the same expanded name. */
+  private checkAttributeNames(attributes: readonly string[]): void {
+    let expanded: string[] | undefined;
+    for (let k = 0; k < attributes.length; k += 2) {
+      const an = attributes[k]!;
+      if (an.indexOf(':') === -1) continue;
+      const parts = FastXmlScanner.splitQName(an);
+      if (parts === undefined) this.fail(`malformed qualified name: ${an}`);
+      const uri = this.resolve(parts[0]);
+      if (uri === undefined) this.fail(`unbound namespace prefix: "${parts[0]}"`);
+      const key = `{${uri}}${parts[1]}`;
+      expanded ??= [];
+      if (expanded.includes(key)) this.fail(`duplicate attribute: ${key}`);
+      expanded.push(key);
+    }
+  }
+
+  /** `<?target body?>`, the XML declaration included; returns the offset after `?>` or -1. */
+  private pi(lt: number): number {
+    const buf = this.buf;
+    const end = buf.indexOf('?>', Math.max(lt + 2, this.resumeAt));
+    if (end === -1) {
+      this.resumeAt = Math.max(lt + 2, buf.length - 1);
+      return -1;
+    }
+    const body = buf.slice(lt + 2, end);
+    let t = 0;
+    while (t < body.length && !isSpace(body.charCodeAt(t))) t++;
+    const target = body.slice(0, t);
+    if (target === '' || !this.validName(target)) this.fail('disallowed character in processing instruction target');
+    if (ILLEGAL.test(body)) this.fail('disallowed character');
+    if (target.toLowerCase() === 'xml') {
+      if (target !== 'xml' || this.started || lt > (buf.charCodeAt(0) === 0xfeff ? 1 : 0)) {
+        this.fail('an XML declaration must be at the start of the document');
+      }
+      this.xmlDeclaration(body.slice(3));
+    } else if (target.indexOf(':') !== -1) {
+      this.fail('colons are forbidden in processing instruction targets');
+    }
+    return end + 2;
+  }
+
+  private xmlDeclaration(rest: string): void {
+    // version, then optional encoding, then optional standalone, each preceded by white space.
+    const m = /^(\s+version\s*=\s*(?:"([^"]*)"|'([^']*)'))(\s+encoding\s*=\s*(?:"([^"]*)"|'([^']*)'))?(\s+standalone\s*=\s*(?:"([^"]*)"|'([^']*)'))?\s*$/.exec(rest);
+    if (m === null) this.fail('malformed XML declaration');
+    const version = m[2] ?? m[3]!;
+    if (!/^1\.[0-9]+$/.test(version)) this.fail(`version number ${version} is not supported`);
+    const encoding = m[5] ?? m[6];
+    if (encoding !== undefined && !/^[A-Za-z][A-Za-z0-9._-]*$/.test(encoding)) this.fail('encoding value must match [A-Za-z][A-Za-z0-9._-]*');
+    const standalone = m[8] ?? m[9];
+    if (standalone !== undefined && standalone !== 'yes' && standalone !== 'no') this.fail('standalone value must be "yes" or "no"');
+    this.xmlDeclEncoding = encoding;
+  }
+
+  /** `<!--…-->`, `<![CDATA[…]]>` or `<!DOCTYPE…>`; returns the offset after it or -1. */
+  private bang(lt: number): number {
+    const buf = this.buf;
+    const n = buf.length;
+    if (n - lt < 9) {
+      const head = buf.slice(lt, n);
+      if ('<!--'.startsWith(head) || '<![CDATA['.startsWith(head) || '<!DOCTYPE'.startsWith(head)) return -1;
+    }
+    if (buf.startsWith('<!--', lt)) {
+      const end = buf.indexOf('--', Math.max(lt + 4, this.resumeAt));
+      if (end === -1 || end + 2 >= n) {
+        this.resumeAt = end === -1 ? Math.max(lt + 4, n - 1) : end;
+        return -1;
+      }
+      if (buf.charCodeAt(end + 2) !== 0x3e) this.fail('double-hyphen in comment', end);
+      const body = buf.slice(lt + 4, end);
+      if (ILLEGAL.test(body)) this.fail('disallowed character');
+      return end + 3;
+    }
+    if (buf.startsWith('<![CDATA[', lt)) {
+      if (this.names.length === 0) this.fail('CDATA section outside of the root element');
+      const end = buf.indexOf(']]>', Math.max(lt + 9, this.resumeAt));
+      if (end === -1) {
+        this.resumeAt = Math.max(lt + 9, n - 2);
+        return -1;
+      }
+      let body = buf.slice(lt + 9, end);
+      if (ILLEGAL.test(body)) this.fail('disallowed character');
+      if (body.indexOf('\r') !== -1) body = body.replace(/\r\n?/g, '\n');
+      this.h.text(body);
+      return end + 3;
+    }
+    if (buf.startsWith('<!DOCTYPE', lt)) {
+      if (this.rootSeen) this.fail('doctype can only appear before the root element');
+      const end = doctypeEnd(buf, lt + 9);
+      if (end === -1) return -1;
+      this.h.doctype(buf.slice(lt, end));
+      return end;
+    }
+    this.fail('disallowed markup declaration');
+  }
+}
+
+/** The offset after the `>` closing a DOCTYPE that starts before `from`, skipping quoted strings and the subset. */
+function doctypeEnd(buf: string, from: number): number {
+  let quote = 0;
+  let depth = 0;
+  for (let i = from; i < buf.length; i++) {
+    const c = buf.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if (c === 0x22 || c === 0x27) quote = c;
+    else if (c === 0x5b) depth++;
+    else if (c === 0x5d) depth--;
+    else if (c === 0x3e && depth <= 0) return i + 1;
+  }
+  return -1;
+}
