@@ -49,13 +49,13 @@ export function checkTransaction(message: KmehrMessage, f: number, t: number, ct
 
 /** Header rules: sender NIHII/CBE check digits (rule 11) and CD-HCPARTY of sender and recipient. */
 export function checkHeader(message: KmehrMessage): Finding[] {
-  const cached = headerFindings.get(message.header);
-  if (cached !== undefined) return [...cached];
+  if (message.header === lastHeader) return [...lastHeaderFindings];
   const h = locate.header();
   const out = hcpartyIdRule(message.header.senders, `${h}/sender`);
   append(out, hcpartyCodeRule(message.header.senders, `${h}/sender`));
   append(out, hcpartyCodeRule(message.header.recipients, `${h}/recipient`));
-  headerFindings.set(message.header, Object.freeze([...out]));
+  lastHeader = message.header;
+  lastHeaderFindings = Object.freeze([...out]);
   return out;
 }
 
@@ -90,7 +90,8 @@ export function checkTransactionOnly(message: KmehrMessage, f: number, t: number
 }
 
 // The header is frozen and shared by every transaction of a batch: its findings are computed once per header.
-const headerFindings = new WeakMap<Header, readonly Finding[]>();
+let lastHeader: Header | undefined;
+let lastHeaderFindings: readonly Finding[] = [];
 
 /** Pushes `more` onto `out` in order (no spread: most rule results are empty). */
 function append(out: Finding[], more: readonly Finding[]): Finding[] {

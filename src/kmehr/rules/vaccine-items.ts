@@ -2,17 +2,19 @@ import { itemType, type Item, type Transaction } from '../model.js';
 
 type VaccineItem = { readonly item: Item; readonly i: number };
 
-// Transactions are frozen; five rules ask for the same list per transaction.
-const cache = new WeakMap<Transaction, readonly VaccineItem[]>();
+// Transactions are frozen; five rules ask for the same list while one transaction is checked, so the last answer
+// is kept (a WeakMap over millions of transactions costs more in garbage collection than it saves).
+let lastTransaction: Transaction | undefined;
+let lastItems: readonly VaccineItem[] = [];
 
-/** The `vaccine` items of a transaction with their index among all items (for `locate.item`); frozen, cached. */
+/** The `vaccine` items of a transaction with their index among all items (for `locate.item`); frozen. */
 export function vaccineItems(transaction: Transaction): readonly VaccineItem[] {
-  const cached = cache.get(transaction);
-  if (cached !== undefined) return cached;
+  if (transaction === lastTransaction) return lastItems;
   const out: VaccineItem[] = [];
   const items = transaction.items;
   for (let i = 0; i < items.length; i++) if (itemType(items[i]!) === 'vaccine') out.push(Object.freeze({ item: items[i]!, i }));
   const frozen = Object.freeze(out);
-  cache.set(transaction, frozen);
+  lastTransaction = transaction;
+  lastItems = frozen;
   return frozen;
 }
