@@ -6,6 +6,8 @@ import type { BatchAnswer } from '../soap/batch/batch-answer.js';
 import type { BatchCall } from '../soap/batch/batch-handler.js';
 import { renderWsdl, renderXsd } from '../soap/contracts/render-contract.js';
 import { SOAP_SERVICES } from '../soap/contracts/soap-services.js';
+import { SOAP_FAULT_HTTP_STATUS, writeFault } from '../soap/envelope/write-fault.js';
+import { finding } from '../status/finding.js';
 import type { Metrics } from './metrics.js';
 
 export interface BatchPluginOptions {
@@ -45,6 +47,16 @@ export const batchPlugin: FastifyPluginAsync<BatchPluginOptions> = async (app, o
   // Leave the body unread: the route streams `req.raw` itself.
   app.addContentTypeParser(XML_TYPES, (_req, _payload, done) => done(null, undefined));
 
+  // Errors the framework raises before the handler (wrong content type, …) are answered as SOAP Faults too.
+  app.setErrorHandler((error: { code?: string }, req, reply) => {
+    const f = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+      ? finding('SOAP_CONTRACT', { location: 'Content-Type', params: { detail: `use one of ${XML_TYPES.join(', ')}` } })
+      : finding('INTERNAL_ERROR', { params: { reference: req.id } });
+    if (f.code === 'INTERNAL_ERROR') req.log.error({ err: error }, 'BatchUpload request failed before the handler');
+    options.metrics.soapCalls.inc({ service: SERVICE, operation: 'unknown', code: f.code });
+    return sendXml(reply, SOAP_FAULT_HTTP_STATUS, writeFault(f, language(req)));
+  });
+
   app.get(path, async (req, reply) => {
     const query = req.query as Record<string, string | undefined>;
     if ('wsdl' in query || 'WSDL' in query) return sendXml(reply, 200, renderWsdl(SERVICE, baseUrl(req)));
@@ -56,6 +68,13 @@ export const batchPlugin: FastifyPluginAsync<BatchPluginOptions> = async (app, o
   });
 
   app.post(path, async (req, reply) => {
+    const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!XML_TYPES.includes(type)) {
+      // Fastify's own parsers (JSON, text) would have consumed the body already: refuse before the handler.
+      const f = finding('SOAP_CONTRACT', { location: 'Content-Type', params: { detail: `use one of ${XML_TYPES.join(', ')}` } });
+      options.metrics.soapCalls.inc({ service: SERVICE, operation: 'unknown', code: f.code });
+      return sendXml(reply, SOAP_FAULT_HTTP_STATUS, writeFault(f, language(req)));
+    }
     const started = process.hrtime.bigint();
     const cert = peerCertificate(req);
     const action = req.headers['soapaction'];

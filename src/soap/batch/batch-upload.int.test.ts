@@ -197,6 +197,26 @@ for (const engine of testEngines()) {
       expect(stored).toEqual([]);
     }, 120_000);
 
+    it('answers an unsigned delivery with AUTH_NOT_AUTHENTICATED and a wrong content type with a SOAP Fault', async () => {
+      const endpoint = `${reg.url}${SOAP_SERVICES.UPLVaccinatieGegevens.path}`;
+      const ok = message('u0', [folder(0, PATIENTS.jan, [{ local: 'u0-1', date: day(2) }])]).replace(/^<\?xml[^>]*\?>/, '');
+      const envelope = '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
+        + '<upl:GetAanleverenVaccinatieGegevensRequest xmlns:upl="http://www.vaccinnet.be/wupl/UPLVaccinatieGegevens">'
+        + `<upl:extraInfo><upl:type>auth_eHealth_org</upl:type><upl:pakket>${AZ_SOFTWARE}</upl:pakket></upl:extraInfo>${ok}`
+        + '</upl:GetAanleverenVaccinatieGegevensRequest></s:Body></s:Envelope>';
+      const action = '"urn:be:vaccinnet:wupl:UPLVaccinatieGegevens:AanleverenVaccinatieGegevens"';
+      const unsigned = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: action }, body: envelope });
+      expect(unsigned.status).toBe(200);
+      expect(await unsigned.text()).toContain('<upl:foutCode>AUTH_NOT_AUTHENTICATED</upl:foutCode>');
+      // Without a SOAPAction the refusal comes before the operation element was read: a SOAP Fault with the same code.
+      const anonymous = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' }, body: envelope });
+      expect(anonymous.status).toBe(500);
+      expect(await anonymous.text()).toContain('AUTH_NOT_AUTHENTICATED');
+      const json = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(json.status).toBe(500);
+      expect(await json.text()).toContain('SOAP_CONTRACT');
+    }, 60_000);
+
     it('refuses single transactions with their code while the others of the same delivery are accepted', async () => {
       const { jan, emma, lotte } = PATIENTS;
       const mixed = message('m1', [
