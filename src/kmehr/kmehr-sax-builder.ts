@@ -305,8 +305,8 @@ export class KmehrSaxBuilder {
     this.parser = new FastXmlScanner({
       open: (uri, local, attributes) => this.open(uri, local, attributes),
       close: () => this.close(),
-      text: (t) => {
-        if (this.capturing && this.skip === 0) this.text += t;
+      text: (source, start, end) => {
+        if (this.capturing && this.skip === 0) this.text += source.slice(start, end);
       },
       doctype: (d) => {
         throw new FindingError(doctypeFinding(d, this.position()));

@@ -73,8 +73,8 @@ function scannerEvents(xml: string, chunk = Infinity): string {
       flush();
       out.push('C');
     },
-    text: (t) => {
-      text += t;
+    text: (source, start, end) => {
+      text += source.slice(start, end);
     },
     doctype: (d) => out.push(`D:${d.length > 0}`),
   });

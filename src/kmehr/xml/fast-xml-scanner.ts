@@ -21,8 +21,11 @@ export interface XmlScanHandlers {
    */
   open(uri: string, local: string, attributes: readonly string[]): void;
   close(): void;
-  /** Character data or CDATA inside the root element, decoded; may come in several pieces. */
-  text(text: string): void;
+  /**
+   * Character data or CDATA inside the root element, decoded: `source.slice(start, end)`, handed over as a range so
+   * that text nobody keeps (white space between elements) is never copied. May come in several pieces.
+   */
+  text(source: string, start: number, end: number): void;
   /** A DOCTYPE declaration in the prolog, from `<!DOCTYPE` to its closing `>`. */
   doctype(declaration: string): void;
 }
@@ -81,8 +84,8 @@ function plain(v: string): number {
 }
 
 /** 1 when character data needs no work: as `plain`, and no `]` (for `]]>`); tab and LF are fine in text. */
-function plainText(v: string): number {
-  for (let i = 0; i < v.length; i++) {
+function plainText(v: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
     const c = v.charCodeAt(i);
     if ((c < 0x20 && c !== 0x0a && c !== 0x09) || c === 0x26 || c === 0x5d || c >= 0xd800) return 0;
   }
@@ -106,9 +109,9 @@ export class FastXmlScanner {
   // Open elements: qualified names; namespace scope as a flat [prefix, uri, …] list with per-element marks.
   private readonly names: string[] = [];
   private readonly scope: string[] = ['xml', XML_NS, 'xmlns', XMLNS_NS];
-  private readonly scopeMarks: number[] = [];
   private defaultNs = '';
-  private readonly defaultStack: string[] = [];
+  // Only elements that declare namespaces push a frame: [depth, scope length, previous default namespace].
+  private readonly frames: (number | string)[] = [];
   // Retry only when new input holds this character (0: always): a tag or comment arriving in tiny chunks is
   // not re-scanned from its start on every chunk.
   private waitFor = 0;
@@ -241,11 +244,11 @@ export class FastXmlScanner {
   /** Character data in [from, to): checked, decoded and (inside the root) reported. */
   private textRun(from: number, to: number): void {
     const buf = this.buf;
-    let raw = buf.slice(from, to);
-    if (this.names.length !== 0 && plainText(raw) !== 0) {
-      this.h.text(raw);
+    if (this.names.length !== 0 && plainText(buf, from, to) !== 0) {
+      this.h.text(buf, from, to);
       return;
     }
+    let raw = buf.slice(from, to);
     if (ILLEGAL.test(raw)) this.fail('disallowed character', from + raw.search(ILLEGAL));
     if (this.names.length === 0) {
       for (let i = 0; i < raw.length; i++) {
@@ -257,7 +260,7 @@ export class FastXmlScanner {
     if (cdEnd !== -1) this.fail('the string "]]>" is disallowed in char data', from + cdEnd);
     if (raw.indexOf('\r') !== -1) raw = raw.replace(/\r\n?/g, '\n');
     if (raw.indexOf('&') !== -1) raw = this.decode(raw, from, false);
-    this.h.text(raw);
+    this.h.text(raw, 0, raw.length);
   }
 
   /** Replaces entity and character references; `attribute` also normalises white space. */
@@ -317,10 +320,13 @@ export class FastXmlScanner {
   }
 
   private closeElement(): void {
+    const frames = this.frames;
+    if (frames.length !== 0 && frames[frames.length - 3] === this.names.length) {
+      this.defaultNs = frames.pop() as string;
+      this.scope.length = frames.pop() as number;
+      frames.pop();
+    }
     this.names.pop();
-    const mark = this.scopeMarks.pop()!;
-    if (this.scope.length !== mark) this.scope.length = mark;
-    this.defaultNs = this.defaultStack.pop()!;
     if (this.names.length === 0) this.rootClosed = true;
     this.h.close();
   }
@@ -434,9 +440,8 @@ export class FastXmlScanner {
       attributes.push(an, v);
     }
     // Namespaces: this element's declarations apply to its own name and attributes.
-    this.scopeMarks.push(this.scope.length);
-    this.defaultStack.push(this.defaultNs);
     if (declarations !== undefined) {
+      this.frames.push(this.names.length + 1, this.scope.length, this.defaultNs);
       for (let k = 0; k < declarations.length; k += 2) {
         if (declarations[k] === '') this.defaultNs = declarations[k + 1]!;
         else this.scope.push(declarations[k]!, declarations[k + 1]!);
@@ -562,7 +567,7 @@ export class FastXmlScanner {
       let body = buf.slice(lt + 9, end);
       if (ILLEGAL.test(body)) this.fail('disallowed character');
       if (body.indexOf('\r') !== -1) body = body.replace(/\r\n?/g, '\n');
-      this.h.text(body);
+      this.h.text(body, 0, body.length);
       return end + 3;
     }
     if (buf.startsWith('<!DOCTYPE', lt)) {
