@@ -159,9 +159,14 @@ async function checkFolder(folder: Folder, f: number, patientId: string | undefi
   }
   const person = await ports.persons.findPerson(insz);
   if (!person && ports.settings.personCheck === 'register') findings.push(finding('INSZ_UNKNOWN', { location, value: insz }));
-  const check = checkInsz(insz, '9999-12-31');
-  const birthdate = person?.birthdate ?? (check.ok ? check.birthdate : undefined);
+  const birthdate = person?.birthdate ?? inszBirthdate(insz);
   return { findings, insz, ...(birthdate !== undefined && { birthdate }) };
+}
+
+/** The birth date the INSZ encodes, when the register has none (checked only then: it is on every registration). */
+function inszBirthdate(insz: string): string | undefined {
+  const check = checkInsz(insz, '9999-12-31');
+  return check.ok ? check.birthdate : undefined;
 }
 
 /** Rule 9 against the registered birth date; the message rules already compared with the INSZ and `birthdate`. */
