@@ -1,7 +1,7 @@
 /**
  * BatchUpload benchmark (issue 5): vaccinations processed per second for one 100 000-vaccination delivery (stored as
  * the intake stores it, then processed by the worker: streaming parse, rules, bulk person/duplicate lookups,
- * vaccinations + audit + results per 500-transaction commit) on SQLite and PostgreSQL, the peak RSS of the
+ * vaccinations + audit + results per 250-transaction commit) on SQLite and PostgreSQL, the peak RSS of the
  * processing process, and — same run — the raw driver insert rate of the same vaccination rows as the yardstick
  * (better-sqlite3 prepared INSERT in one transaction; pg multi-row INSERT of 1 000 rows per statement).
  * Each phase runs in its own child process so each peak RSS is its own.
@@ -128,7 +128,7 @@ function child(mode: string, engine: string, url: string): Json {
 
 /** Runs every engine; returns one JSON report. */
 export default async function batchBench(): Promise<Json> {
-  const out: Json = { vaccinations: N, sliceSize: 500, note: 'seconds are wall time on a shared machine: see loadAverage; perCpuSecond is the processing process CPU' };
+  const out: Json = { vaccinations: N, sliceSize: 250, note: 'seconds are wall time on a shared machine: see loadAverage; perCpuSecond is the processing process CPU' };
   for (const engine of ENGINES) {
     let url: string;
     let cleanup: () => Promise<void>;
