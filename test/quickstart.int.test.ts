@@ -62,6 +62,20 @@ describe('quick start', () => {
     expect(shown.stdout).toContain('lot FK1234');
   }, 180_000);
 
+  it('the printed hospital commands deliver the demo batch and show every vaccination accepted', () => {
+    const lines = printed.split('\n').map((l) => l.trim());
+    const submit = lines.find((l) => l.startsWith('npx vaccinnet batch submit'));
+    const result = lines.find((l) => l.startsWith('npx vaccinnet batch result'));
+    expect(submit, printed).toBeDefined();
+    const sent = runPrinted(submit!);
+    expect(sent.status, sent.stderr).toBe(0);
+    const transactionId = sent.stdout.trim().split('\n').at(-1)!;
+    expect(transactionId).toMatch(/^[0-9a-f-]{36}$/);
+    const shown = runPrinted(result!.replace('<transactionId>', transactionId));
+    expect(shown.status, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain('3 person(s), 4 vaccination(s): 4 accepted, 0 refused');
+  }, 180_000);
+
   it('stops cleanly on SIGTERM', async () => {
     server.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => server.once('exit', r));

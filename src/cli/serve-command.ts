@@ -36,9 +36,26 @@ export function quickStart(registry: RunningRegistry): string {
     '',
     `  npx vaccinnet get ${common} --patient ${patient.insz}`,
     '',
+    ...hospitalLines(registry),
     `WSDL: ${registry.url}/VaccinnetUPL/wupl/VaccinationService-2_1?wsdl    health: ${registry.url}/health    metrics: ${registry.url}/metrics`,
     '',
   ].join('\n');
+}
+
+/** The organisation's path: deliver the demo CSV through BatchUpload and follow its per-vaccination result. */
+function hospitalLines(registry: RunningRegistry): string[] {
+  const hospital = registry.demo?.certificates.find((c) => c.role === 'hospital');
+  if (!hospital || !registry.demo || !hospital.userCode) return [];
+  const p12 = quote(path.relative(process.cwd(), hospital.p12Path) || hospital.p12Path);
+  const csv = quote(path.relative(process.cwd(), registry.demo.batchCsv) || registry.demo.batchCsv);
+  const common = `--p12 ${p12} --password ${DEMO_PASSWORD} --url ${registry.url}`;
+  return [
+    'As the hospital, deliver a batch (BatchUpload) and wait for its per-vaccination result:',
+    '',
+    `  npx vaccinnet batch submit ${common} --software-id ${hospital.softwareId} --user-code ${hospital.userCode} --doctor-nihii ${hospital.nihii} ${csv}`,
+    `  npx vaccinnet batch result <transactionId> ${common} --user-code ${hospital.userCode} --wait`,
+    '',
+  ];
 }
 
 /** `vaccinnet serve`: runs the registry until SIGINT/SIGTERM. `npm start` = `vaccinnet serve --demo`. */

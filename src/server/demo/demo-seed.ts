@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestCa } from '../../pki/test-ca.js';
 import { DOCTORS, ORGANISATIONS, PATIENTS, SOFTWARE_IDS, seedPersonas } from '../../registry/testing/personas.js';
+import type { Person } from '../../registry/person.js';
 import type { Store } from '../../store/store.js';
 
 /** Password of every demo .p12 (development only). */
@@ -20,6 +21,8 @@ export interface DemoCertificate {
 export interface DemoInfo {
   /** True when this start created the demo data; false when it was already there. */
   readonly created: boolean;
+  /** A BatchUpload CSV (one row per vaccination) for the demo patients, ready for `vaccinnet batch submit`. */
+  readonly batchCsv: string;
   readonly certificates: readonly DemoCertificate[];
   readonly patients: readonly { readonly insz: string; readonly name: string }[];
 }
@@ -35,10 +38,12 @@ export async function seedDemo(store: Store, ca: TestCa, dataDir: string): Promi
   const dir = path.join(dataDir, 'demo');
   const manifest = path.join(dir, MANIFEST);
   const patients = Object.values(PATIENTS).map((p) => ({ insz: p.insz, name: `${p.firstname} ${p.familyname}` }));
+  const batchCsv = path.join(dir, 'batch.csv');
   if (existsSync(manifest)) {
-    return { created: false, certificates: JSON.parse(readFileSync(manifest, 'utf8')) as DemoCertificate[], patients };
+    return { created: false, certificates: JSON.parse(readFileSync(manifest, 'utf8')) as DemoCertificate[], patients, batchCsv };
   }
   mkdirSync(dir, { recursive: true });
+  writeFileSync(batchCsv, demoBatchCsv(new Date()));
   await seedPersonas(store);
   const people = [
     { persona: 'peeters', role: 'doctor' },
@@ -68,5 +73,24 @@ export async function seedDemo(store: Store, ca: TestCa, dataDir: string): Promi
     });
   }
   writeFileSync(manifest, JSON.stringify(certificates, null, 2));
-  return { created: true, certificates, patients };
+  return { created: true, certificates, patients, batchCsv };
+}
+
+/**
+ * The hospital's first delivery: the demo patients (known to the person register), one of them twice, a COVID-19 dose
+ * with its lot, dates over the last week — the shape of the BatchUpload qualification test (mission.md).
+ */
+function demoBatchCsv(now: Date): string {
+  const day = (n: number): string => new Date(now.getTime() - n * 86_400_000).toISOString().slice(0, 10);
+  const { jan, emma, lotte } = PATIENTS;
+  const row = (p: Person, cnk: string, date: string, lot: string): string =>
+    [p.insz, p.firstname, p.familyname, p.birthdate, p.sex, cnk, date, lot].join(',');
+  return [
+    'insz,firstname,familyname,birthdate,sex,cnk,date,lot',
+    row(jan, '4293254', day(6), 'FK5127'),
+    row(jan, '1734094', day(3), 'AB123'),
+    row(emma, '4301081', day(2), 'MOD3000'),
+    row(lotte, '1665363', day(1), 'A21CB'),
+    '',
+  ].join('\n');
 }
