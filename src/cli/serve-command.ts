@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../config/load-config.js';
 import { localDate } from '../registry/system-clock.js';
 import { DEMO_PASSWORD } from '../server/demo/demo-seed.js';
 import { startRegistry, type RunningRegistry } from '../server/start-registry.js';
 import type { SetExitCode } from './commands.js';
+import { configFromFlags, untilStopSignal } from './config-flags.js';
 
 interface ServeOptions {
   readonly config?: string;
@@ -70,28 +70,12 @@ export function registerServeCommand(program: Command, setExitCode: SetExitCode)
     .option('--database <url>', 'sqlite:<file> or postgres://… (default sqlite:<data-dir>/vaccinnet.db)')
     .option('--demo', 'create demo profiles and their certificates, and print how to send a first vaccination')
     .action(async (o: ServeOptions) => {
-      const config = loadConfig({
-        ...(o.config && { file: o.config }),
-        overrides: {
-          ...(o.dataDir && { dataDir: o.dataDir, 'pki.dir': path.resolve(o.dataDir, 'pki'), 'database.url': `sqlite:${path.resolve(o.dataDir, 'vaccinnet.db')}` }),
-          ...(o.port !== undefined && { 'server.port': Number(o.port) }),
-          ...(o.host && { 'server.host': o.host }),
-          ...(o.database && { 'database.url': o.database }),
-        },
-      });
+      const config = configFromFlags(o);
       const registry = await startRegistry({ config, demo: o.demo ?? false });
       process.stdout.write(`Vaccinnet registry listening on ${registry.url} (database ${config.database.url.split('@').pop()}, XSD validation ${registry.xsdEnabled ? 'on' : 'OFF'})\n`);
       if (registry.caCreated) process.stdout.write(`Created a development CA in ${config.pki.dir}\n`);
       if (o.demo) process.stdout.write(`${quickStart(registry)}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopSignal();
       await registry.close();
       setExitCode(0);
     });

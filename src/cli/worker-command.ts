@@ -1,9 +1,8 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { startBatchWorker } from '../batch/start-batch-worker.js';
-import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../server/logger.js';
 import type { SetExitCode } from './commands.js';
+import { configFromFlags, untilStopSignal } from './config-flags.js';
 
 interface WorkerOptions {
   readonly config?: string;
@@ -27,13 +26,7 @@ export function registerWorkerCommand(program: Command, setExitCode: SetExitCode
     .option('--once', 'process every due delivery, then exit')
     .option('--lease-seconds <n>', 'take over a delivery whose worker has been silent this long (default 120)')
     .action(async (o: WorkerOptions) => {
-      const config = loadConfig({
-        ...(o.config && { file: o.config }),
-        overrides: {
-          ...(o.dataDir && { dataDir: o.dataDir, 'database.url': `sqlite:${path.resolve(o.dataDir, 'vaccinnet.db')}` }),
-          ...(o.database && { 'database.url': o.database }),
-        },
-      });
+      const config = configFromFlags(o);
       const log = createLogger({ level: config.log.level });
       const running = await startBatchWorker(config, log, { ...(o.leaseSeconds !== undefined && { leaseSeconds: Number(o.leaseSeconds) }) });
       if (o.once) {
@@ -45,15 +38,7 @@ export function registerWorkerCommand(program: Command, setExitCode: SetExitCode
       }
       running.worker.start();
       process.stdout.write(`Vaccinnet batch worker ${running.worker.workerId} running every ${config.batch.intervalSeconds} s\n`);
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopSignal();
       await running.close();
       setExitCode(0);
     });

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/load-config.js';
+import { configFromFlags } from '../config-flags.js';
 import type { RegistryConfig } from '../../config/registry-config.js';
 import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
@@ -30,13 +30,7 @@ export function addStoreOptions(cmd: Command): Command {
 /** The configuration exactly as `vaccinnet serve` would resolve it from the same flags, files and environment. */
 export function resolveConfig(o: StoreOptions): RegistryConfig {
   try {
-    return loadConfig({
-      ...(o.config && { file: o.config }),
-      overrides: {
-        ...(o.dataDir && { dataDir: o.dataDir, 'database.url': `sqlite:${path.resolve(o.dataDir, 'vaccinnet.db')}` }),
-        ...(o.database && { 'database.url': o.database }),
-      },
-    });
+    return configFromFlags(o);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
