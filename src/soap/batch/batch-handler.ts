@@ -9,6 +9,7 @@ import { streamKmehr } from '../../kmehr/stream-kmehr.js';
 import { DEFAULT_XML_LIMITS } from '../../kmehr/xml-limits.js';
 import type { XsdValidator } from '../../kmehr/xsd/xsd-validator.js';
 import { authoriseCaller } from '../../registry/authorise-caller.js';
+import { checkCertificateBinding } from '../../registry/certificate-binding.js';
 import { describeCaller, type CallerIdentity } from '../../registry/caller-identity.js';
 import type { OrganisationProfile } from '../../registry/profile.js';
 import type { RegistryPorts } from '../../registry/registry-ports.js';
@@ -65,18 +66,26 @@ export async function handleBatchCall(call: BatchCall, deps: BatchHandlerDeps): 
   mkdirSync(deps.spoolDir, { recursive: true });
   const spool = path.join(deps.spoolDir, `${randomUUID()}.kmehr.xml`);
   const sink = createWriteStream(spool);
+  // Without a listener a spool write error (ENOSPC, EACCES) would be an uncaught 'error' event: the process dies.
+  let sinkError: Error | undefined;
+  sink.on('error', (error) => {
+    sinkError ??= error;
+  });
   const verifier = createWsSecurityStreamVerifier({
     now,
     maxAgeSeconds: deps.authentication.maxAgeSeconds,
     maxClockSkewSeconds: deps.authentication.clockSkewSeconds,
   });
-  const tls = call.peerCertificate !== undefined;
   const verifying = { on: true };
   const actionOp = operationOfAction(call.soapAction);
   try {
     let extracted;
     try {
-      extracted = await extractBatchRequestStream(verified(call.body, verifier, tls, verifying), sink, { ...(call.soapAction !== undefined && { soapAction: call.soapAction }), maxBytes: deps.maxBytes });
+      const trust = (certificate: Buffer | X509Certificate): Finding | undefined => {
+        const cert = deps.authentication.certificates.verifyCertificate(certificate, now);
+        return cert.ok ? undefined : cert.finding;
+      };
+      extracted = await extractBatchRequestStream(verified(call.body, verifier, call.peerCertificate, verifying, trust), sink, { ...(call.soapAction !== undefined && { soapAction: call.soapAction }), maxBytes: deps.maxBytes });
     } catch (error) {
       if (error instanceof FindingError) return refusal(actionOp, error.finding, language);
       throw error;
@@ -84,6 +93,8 @@ export async function handleBatchCall(call: BatchCall, deps: BatchHandlerDeps): 
       sink.end();
       await once(sink, 'close').catch(() => undefined);
     }
+    // A spool that failed to write is incomplete: never check or store it.
+    if (sinkError !== undefined) throw sinkError;
     if (!extracted.ok) {
       const op = extracted.operation ?? actionOp;
       if (extracted.finding.code === 'XML_TOO_LARGE') return { ...fault(extracted.finding, op ?? 'unknown', language), httpStatus: 413 };
@@ -109,16 +120,34 @@ export async function handleBatchCall(call: BatchCall, deps: BatchHandlerDeps): 
 /**
  * Feeds every chunk to the signature verifier on its way to the extraction; a bad signature stops the upload at
  * once. A request without WS-Security on a mutual-TLS connection stops the verifier instead (the TLS certificate
- * will be the caller's credential).
+ * will be the caller's credential). Whichever certificate is the credential is checked for trust as soon as it is
+ * known (before the Body), so an untrusted caller cannot make the server spool a whole delivery.
  */
-async function* verified(source: AsyncIterable<Buffer>, verifier: WsSecurityStreamVerifier, tls: boolean, state: { on: boolean }): AsyncGenerator<Buffer> {
+async function* verified(
+  source: AsyncIterable<Buffer>,
+  verifier: WsSecurityStreamVerifier,
+  peer: X509Certificate | undefined,
+  state: { on: boolean },
+  trust: (certificate: Buffer | X509Certificate) => Finding | undefined,
+): AsyncGenerator<Buffer> {
+  let trusted = false;
   for await (const chunk of source) {
     if (state.on) {
       verifier.write(chunk);
       const failure = verifier.failure;
       if (failure !== undefined) {
-        if (tls && failure.code === 'AUTH_NOT_AUTHENTICATED') state.on = false;
-        else throw new FindingError(failure);
+        if (peer === undefined || failure.code !== 'AUTH_NOT_AUTHENTICATED') throw new FindingError(failure);
+        state.on = false;
+        // Unsigned on mutual TLS: the TLS certificate is the credential, and TLS itself accepts any (rejectUnauthorized false).
+        const refused = trust(peer);
+        if (refused !== undefined) throw new FindingError(refused);
+      }
+      // The caller's certificate is checked as soon as it is known: a self-signed stranger must not get to stream
+      // (and spool) a whole delivery before being refused.
+      if (!trusted && state.on && verifier.header !== undefined) {
+        const refused = trust(verifier.header.certificateDer);
+        if (refused !== undefined) throw new FindingError(refused);
+        trusted = true;
       }
     }
     yield chunk;
@@ -220,6 +249,10 @@ async function result(request: BatchResultRequest, identity: CallerIdentity, dep
   const op = 'ResultaatVerwerking';
   const profile = await deps.ports.profiles.findProfile(identity);
   if (!profile) return refusal(op, finding('PROFILE_NONE', { value: describeCaller(identity) }), language, identity);
+  // Results carry patients' INSZ: a certificate whose binding was revoked, or a deactivated profile, reads none.
+  const unbound = checkCertificateBinding(identity, profile, await deps.ports.profiles.findCertificateBindings(profile.key));
+  if (unbound) return refusal(op, unbound, language, identity);
+  if (!profile.active) return refusal(op, finding('PROFILE_INACTIVE', { value: describeCaller(identity) }), language, identity);
   const delivery = await deps.repo.findDelivery(request.requestId);
   if (!delivery) return refusal(op, finding('BATCH_REQUEST_UNKNOWN', { value: request.requestId }), language, identity);
   if (delivery.organisationKey !== profile.key) return refusal(op, finding('BATCH_NOT_OWNER', { value: request.requestId }), language, identity);

@@ -52,7 +52,11 @@ export async function extractBatchRequestStream(
     const piece = pending.join('');
     pending = [];
     kmehrBytes += Buffer.byteLength(piece, 'utf8');
-    if (!kmehrSink.write(piece, 'utf8')) await once(kmehrSink, 'drain');
+    if (!kmehrSink.write(piece, 'utf8')) {
+      // A destroyed sink never emits 'drain': waiting for it would hang the request.
+      if (kmehrSink.destroyed) throw kmehrSink.errored ?? new Error('the KMEHR sink was destroyed');
+      await once(kmehrSink, 'drain');
+    }
   };
 
   try {
