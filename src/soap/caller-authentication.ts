@@ -43,11 +43,10 @@ function fromTls(peerCertificate: X509Certificate, now: Date, deps: Authenticati
 }
 
 /**
- * Mutual-TLS calls without a WS-Security header skip the signature parser: a byte search for the `Security`
- * element name before the Body is enough to know none is there (the verifier still parses every request that has one).
+ * Mutual-TLS calls without a WS-Security header skip the signature parser: no `Security` bytes anywhere means no
+ * header. (Not "before the first `Body`": that text can come earlier, in a namespace URI or a comment, and a signed
+ * request would then silently skip its signature check.) A Body that merely mentions it costs one parse.
  */
 function mentionsSecurityHeader(envelope: Buffer): boolean {
-  const body = envelope.indexOf('Body');
-  const security = envelope.indexOf('Security');
-  return security >= 0 && (body < 0 || security < body);
+  return envelope.includes('Security');
 }
