@@ -13,7 +13,9 @@ export function maskNationalNumbers(text: string): string {
 
 function maskDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskNationalNumbers(value);
-  if (depth > 4 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  // Not walked any deeper: written as it is, its strings would bypass the mask.
+  if (depth > 4) return '[nested too deep to log]';
   if (value instanceof Error) {
     return { type: value.name, message: maskNationalNumbers(value.message), stack: value.stack && maskNationalNumbers(value.stack) };
   }
