@@ -95,7 +95,10 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
     const app = await buildApp({
       logger: log,
       metrics,
-      bodyLimit: Math.max(config.server.maxRequestBytes, config.server.maxDeliveryBytes),
+      // Only Fastify's own JSON/text parsers use this (SOAP routes set theirs; BatchUpload streams and counts itself):
+      // a delivery-sized limit here (maxDeliveryBytes) let anyone have a JSON or text body that big buffered and parsed
+      // before any authentication.
+      bodyLimit: config.server.maxRequestBytes,
       healthCheck: async () => {
         await sql`select 1`.execute(store.db);
       },
