@@ -275,6 +275,13 @@ describe('RegistratieService refusals, each with its own code', () => {
     expect(stored?.responsibleNihii).toBe(DOCTORS.maes.nihii);
   });
 
+  it('a trusted certificate without a profile → PROFILE_NONE, also when no message passes the XSD', async () => {
+    const stranger = await ca.issue({ subject: { kind: 'person', ssin: '72022102793', name: 'Nobody Known' }, keyPem: doctor.privateKeyPem, outDir: false });
+    const invalid = Buffer.from('<kmehrmessage xmlns="http://www.ehealth.fgov.be/standards/kmehr/schema/v1"/>').toString('base64');
+    expect((await add(stranger, [invalid])).Status.Code).toBe('PROFILE_NONE');
+    expect((await add(stranger, [b64(message())])).Status.Code).toBe('PROFILE_NONE');
+  });
+
   it('an unregistered softwareID → SOFTWARE_ID_NOT_REGISTERED', async () => {
     expect((await add(doctor, [b64(message())], PATIENTS.emma.insz, 'acme_unknownsoftware')).Status.Code).toBe('SOFTWARE_ID_NOT_REGISTERED');
   });

@@ -85,25 +85,25 @@ async function addVaccinations(
 ): Promise<SoapAnswer> {
   const checks: SubmittedMessageCheck[] = request.messages.map((m) => checkSubmittedMessage(m.kmehr, deps.xsd, deps.limits));
   const accepted = checks.flatMap((c, i) => (c.accepted && c.message ? [{ index: i, message: c.message }] : []));
-  const outcome = accepted.length
-    ? await registerVaccinations(
-        {
-          caller,
-          softwareId: request.softwareId,
-          channel: 'registratie',
-          messages: accepted.map((a) => a.message),
-          patientId: request.patientId,
-          disableStockChange: accepted.map((a) => request.messages[a.index]?.disableStockChange),
-        },
-        deps.ports,
-      )
-    : undefined;
-  if (outcome && !outcome.ok) {
+  // Always through the use case, also when no message passed the transport checks: it authorises the caller (a caller
+  // without a profile gets its refusal, not schema findings) and audits the call.
+  const outcome = await registerVaccinations(
+    {
+      caller,
+      softwareId: request.softwareId,
+      channel: 'registratie',
+      messages: accepted.map((a) => a.message),
+      patientId: request.patientId,
+      disableStockChange: accepted.map((a) => request.messages[a.index]?.disableStockChange),
+    },
+    deps.ports,
+  );
+  if (!outcome.ok) {
     return refusal('AddVaccinations', outcome.findings[0] ?? finding('INTERNAL_ERROR'), language, caller);
   }
   const registered = new Map<number, MessageResult>();
   accepted.forEach((a, k) => {
-    const r = outcome?.ok ? outcome.messages[k] : undefined;
+    const r = outcome.messages[k];
     if (r) registered.set(a.index, r);
   });
   const perMessage: Finding[][] = [];
