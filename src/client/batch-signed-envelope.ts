@@ -1,11 +1,12 @@
-import { createHash, createPrivateKey, randomUUID, sign } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { TextDecoder } from 'node:util';
 import { canonicalizeXml } from '../soap/wssec/canonicalize-xml.js';
 import { ExcC14nWriter } from '../soap/wssec/exc-c14n.js';
 import type { SigningKey } from '../soap/wssec/sign-envelope.js';
-import { ALG, NS, TOKEN_TYPE } from '../soap/wssec/ws-security-profile.js';
+import { binarySecurityToken, newSecurityIds, signatureElement, timestampElement } from '../soap/wssec/security-header-parts.js';
+import { NS } from '../soap/wssec/ws-security-profile.js';
 import { createXmlEventReader } from '../soap/wssec/xml-event-reader.js';
 import { deliveryEnvelopeFrame, type DeliveryOperation, type DeliveryOptions } from './batch-requests.js';
 
@@ -37,9 +38,6 @@ async function prologueBytes(file: string): Promise<{ start: number; size: numbe
   }
 }
 
-function dateTime(d: Date): string {
-  return `${d.toISOString().slice(0, 19)}Z`;
-}
 
 /** SHA-256 of the exclusive C14N of the Body, computed while the envelope streams past (depth-bounded memory). */
 async function digestBody(prefixXml: string, file: string, start: number, tail: string): Promise<string> {
@@ -78,12 +76,6 @@ async function digestBody(prefixXml: string, file: string, start: number, tail: 
   return hash.digest('base64');
 }
 
-function reference(id: string, digestValue: string): string {
-  return (
-    `<ds:Reference URI="#${id}"><ds:Transforms><ds:Transform Algorithm="${ALG.excC14n}"></ds:Transform></ds:Transforms>` +
-    `<ds:DigestMethod Algorithm="${ALG.sha256}"></ds:DigestMethod><ds:DigestValue>${digestValue}</ds:DigestValue></ds:Reference>`
-  );
-}
 
 /**
  * An Aanleveren/Aanvulling envelope around a KMEHR file, WS-Security signed in the same profile as
@@ -103,20 +95,11 @@ export async function fileDeliveryEnvelope(
   const frame = deliveryEnvelopeFrame(operation, options);
   let head = frame.head;
   if (key !== undefined) {
-    const suffix = randomUUID();
-    const bodyId = `id-${suffix}`;
-    const tokenId = `X509-${suffix}`;
-    const timestampId = `TS-${suffix}`;
-    const bodyOpen = `<soapenv:Body xmlns:wsu="${NS.wsu}" wsu:Id="${bodyId}">`;
+    const ids = newSecurityIds();
+    const bodyOpen = `<soapenv:Body xmlns:wsu="${NS.wsu}" wsu:Id="${ids.bodyId}">`;
     const [envelopeOpen, afterBody] = splitAt(frame.head, '<soapenv:Header/><soapenv:Body>');
-    const created = opts.now ?? new Date();
-    const expires = new Date(created.getTime() + (opts.ttlSeconds ?? 300) * 1000);
-    const token =
-      `<wsse:BinarySecurityToken EncodingType="${TOKEN_TYPE.base64}" ValueType="${TOKEN_TYPE.x509v3}" wsu:Id="${tokenId}">` +
-      `${key.certificateDer.toString('base64')}</wsse:BinarySecurityToken>`;
-    const timestamp =
-      `<wsu:Timestamp wsu:Id="${timestampId}"><wsu:Created>${dateTime(created)}</wsu:Created>` +
-      `<wsu:Expires>${dateTime(expires)}</wsu:Expires></wsu:Timestamp>`;
+    const token = binarySecurityToken(key.certificateDer, ids.tokenId);
+    const timestamp = timestampElement(ids.timestampId, opts.now ?? new Date(), opts.ttlSeconds ?? 300);
     const securityOpen = `<wsse:Security xmlns:wsse="${NS.wsse}" xmlns:wsu="${NS.wsu}" soapenv:mustUnderstand="1">`;
     const timestampDigest = createHash('sha256')
       .update(canonicalizeXml(`${envelopeOpen}<soapenv:Header>${securityOpen}${timestamp}</wsse:Security></soapenv:Header></soapenv:Envelope>`, {
@@ -124,16 +107,7 @@ export async function fileDeliveryEnvelope(
       }), 'utf8')
       .digest('base64');
     const bodyDigest = await digestBody(`${envelopeOpen}${bodyOpen}${afterBody}`, file, start, frame.tail);
-    const signedInfo =
-      `<ds:SignedInfo><ds:CanonicalizationMethod Algorithm="${ALG.excC14n}"></ds:CanonicalizationMethod>` +
-      `<ds:SignatureMethod Algorithm="${ALG.rsaSha256}"></ds:SignatureMethod>` +
-      reference(timestampId, timestampDigest) + reference(bodyId, bodyDigest) + '</ds:SignedInfo>';
-    const signedInfoC14n = canonicalizeXml(signedInfo.replace('<ds:SignedInfo>', `<ds:SignedInfo xmlns:ds="${NS.ds}">`));
-    const signatureValue = sign('sha256', Buffer.from(signedInfoC14n, 'utf8'), createPrivateKey(key.privateKeyPem)).toString('base64');
-    const signature =
-      `<ds:Signature xmlns:ds="${NS.ds}">${signedInfo}<ds:SignatureValue>${signatureValue}</ds:SignatureValue>` +
-      `<ds:KeyInfo><wsse:SecurityTokenReference><wsse:Reference URI="#${tokenId}" ValueType="${TOKEN_TYPE.x509v3}"/>` +
-      '</wsse:SecurityTokenReference></ds:KeyInfo></ds:Signature>';
+    const signature = signatureElement(ids, { timestamp: timestampDigest, body: bodyDigest }, key.privateKeyPem);
     head = `${envelopeOpen}<soapenv:Header>${securityOpen}${token}${timestamp}${signature}</wsse:Security></soapenv:Header>${bodyOpen}${afterBody}`;
   }
   const tail = frame.tail;

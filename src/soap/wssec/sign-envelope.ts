@@ -1,7 +1,8 @@
-import { createHash, createPrivateKey, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { canonicalizeXml } from './canonicalize-xml.js';
 import type { C14nElement } from './exc-c14n.js';
-import { ALG, NS, TOKEN_TYPE } from './ws-security-profile.js';
+import { binarySecurityToken, newSecurityIds, signatureElement, timestampElement } from './security-header-parts.js';
+import { NS } from './ws-security-profile.js';
 import { createXmlEventReader } from './xml-event-reader.js';
 
 export interface SigningKey {
@@ -18,22 +19,7 @@ export interface SignEnvelopeOptions {
   readonly ttlSeconds?: number;
 }
 
-const KEY_CACHE = new Map<string, KeyObject>();
 
-function privateKey(pem: string): KeyObject {
-  let key = KEY_CACHE.get(pem);
-  if (key === undefined) {
-    key = createPrivateKey(pem);
-    if (KEY_CACHE.size >= 8) KEY_CACHE.clear();
-    KEY_CACHE.set(pem, key);
-  }
-  return key;
-}
-
-/** Seconds precision, UTC, as WS-Security implementations commonly write it. */
-function dateTime(d: Date): string {
-  return `${d.toISOString().slice(0, 19)}Z`;
-}
 
 interface EnvelopeShape {
   readonly prefix: string;
@@ -75,12 +61,6 @@ function digest(xml: string, id: string): string {
   return createHash('sha256').update(c14n, 'utf8').digest('base64');
 }
 
-function reference(id: string, digestValue: string): string {
-  return (
-    `<ds:Reference URI="#${id}"><ds:Transforms><ds:Transform Algorithm="${ALG.excC14n}"></ds:Transform></ds:Transforms>` +
-    `<ds:DigestMethod Algorithm="${ALG.sha256}"></ds:DigestMethod><ds:DigestValue>${digestValue}</ds:DigestValue></ds:Reference>`
-  );
-}
 
 /**
  * Signs a SOAP 1.1 envelope with WS-Security X.509 in exactly the profile the server accepts: adds `wsu:Id` to the
@@ -91,12 +71,8 @@ function reference(id: string, digestValue: string): string {
 export function signEnvelope(envelopeXml: string, key: SigningKey, opts: SignEnvelopeOptions = {}): string {
   const { prefix, hasHeader } = readShape(envelopeXml);
   const q = (local: string): string => (prefix === '' ? local : `${prefix}:${local}`);
-  const suffix = randomUUID();
-  const bodyId = `id-${suffix}`;
-  const tokenId = `X509-${suffix}`;
-  const timestampId = `TS-${suffix}`;
-  const created = opts.now ?? new Date();
-  const expires = new Date(created.getTime() + (opts.ttlSeconds ?? 300) * 1000);
+  const ids = newSecurityIds();
+  const { bodyId, tokenId, timestampId } = ids;
 
   // The Body start tag gets its wsu:Id (and the wsu declaration, so the Body canonicalises on its own).
   let xml = envelopeXml;
@@ -104,12 +80,8 @@ export function signEnvelope(envelopeXml: string, key: SigningKey, opts: SignEnv
   const bodyTagEnd = body.index + body[0].length - (body[1] === '/' ? 2 : 1);
   xml = `${xml.slice(0, bodyTagEnd)} xmlns:wsu="${NS.wsu}" wsu:Id="${bodyId}"${xml.slice(bodyTagEnd)}`;
 
-  const token =
-    `<wsse:BinarySecurityToken EncodingType="${TOKEN_TYPE.base64}" ValueType="${TOKEN_TYPE.x509v3}" wsu:Id="${tokenId}">` +
-    `${key.certificateDer.toString('base64')}</wsse:BinarySecurityToken>`;
-  const timestamp =
-    `<wsu:Timestamp wsu:Id="${timestampId}"><wsu:Created>${dateTime(created)}</wsu:Created>` +
-    `<wsu:Expires>${dateTime(expires)}</wsu:Expires></wsu:Timestamp>`;
+  const token = binarySecurityToken(key.certificateDer, tokenId);
+  const timestamp = timestampElement(timestampId, opts.now ?? new Date(), opts.ttlSeconds ?? 300);
   // mustUnderstand must be in the SOAP namespace; an envelope using it as default namespace needs a prefix here.
   const mustUnderstand = prefix === '' ? `xmlns:soapenv="${NS.soap11}" soapenv:mustUnderstand="1"` : `${prefix}:mustUnderstand="1"`;
   const securityOpen = `<wsse:Security xmlns:wsse="${NS.wsse}" xmlns:wsu="${NS.wsu}" ${mustUnderstand}>`;
@@ -128,17 +100,6 @@ export function signEnvelope(envelopeXml: string, key: SigningKey, opts: SignEnv
   }
 
   const unsigned = xml.replace(marker, '');
-  const signedInfo =
-    `<ds:SignedInfo><ds:CanonicalizationMethod Algorithm="${ALG.excC14n}"></ds:CanonicalizationMethod>` +
-    `<ds:SignatureMethod Algorithm="${ALG.rsaSha256}"></ds:SignatureMethod>` +
-    reference(timestampId, digest(unsigned, timestampId)) +
-    reference(bodyId, digest(unsigned, bodyId)) +
-    '</ds:SignedInfo>';
-  const signedInfoC14n = canonicalizeXml(signedInfo.replace('<ds:SignedInfo>', `<ds:SignedInfo xmlns:ds="${NS.ds}">`));
-  const signatureValue = sign('sha256', Buffer.from(signedInfoC14n, 'utf8'), privateKey(key.privateKeyPem)).toString('base64');
-  const signature =
-    `<ds:Signature xmlns:ds="${NS.ds}">${signedInfo}<ds:SignatureValue>${signatureValue}</ds:SignatureValue>` +
-    `<ds:KeyInfo><wsse:SecurityTokenReference><wsse:Reference URI="#${tokenId}" ValueType="${TOKEN_TYPE.x509v3}"/>` +
-    '</wsse:SecurityTokenReference></ds:KeyInfo></ds:Signature>';
+  const signature = signatureElement(ids, { timestamp: digest(unsigned, timestampId), body: digest(unsigned, bodyId) }, key.privateKeyPem);
   return xml.replace(marker, signature);
 }
