@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { RegistryPorts } from '../registry/registry-ports.js';
-import type { DeliveryRepository } from '../store/delivery-repository.js';
+import { finding } from '../status/finding.js';
+import type { Delivery, DeliveryRepository } from '../store/delivery-repository.js';
 import { processDelivery, type ProcessorDeps } from './process-delivery.js';
+import { storeFindings } from './stored-findings.js';
 
 export interface BatchWorkerOptions {
   readonly repo: DeliveryRepository;
@@ -15,6 +17,10 @@ export interface BatchWorkerOptions {
   readonly retentionDays: number;
   /** A claimed delivery whose worker did not renew its lease for this long is taken over (default 120 s). */
   readonly leaseSeconds?: number;
+  /** Attempts a delivery gets before it fails for good (config `batch.maxAttempts`, default 5). */
+  readonly maxAttempts?: number;
+  /** Back-off after a failed attempt, doubled per further attempt, at most an hour (config `batch.retryDelaySeconds`, default 60). */
+  readonly retryDelaySeconds?: number;
   readonly sliceSize?: number;
   readonly workerId?: string;
   readonly afterSlice?: ProcessorDeps['afterSlice'];
@@ -33,6 +39,18 @@ export interface BatchWorker {
 /** Thrown by the slice hook to stop a round between two slices (stop() during a long delivery). */
 class Stopping extends Error {}
 
+const MAX_BACKOFF_MS = 3_600_000;
+
+/** Wait before attempt `attempts + 1`: `delay`, doubled for each attempt after the first, at most an hour. */
+export function retryBackoffMs(attempts: number, delaySeconds: number): number {
+  return Math.min(delaySeconds * 1000 * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
+}
+
+/** What a delivery that ran out of attempts answers (stored as its failure). */
+function exhausted(id: string, attempts: number): string {
+  return storeFindings([finding('BATCH_PROCESSING_FAILED', { value: id, params: { detail: String(attempts) } })]);
+}
+
 /**
  * The batch processor loop (issue 5 §3): in the server process by default, or as `vaccinnet worker`; several of
  * them may run against PostgreSQL (each delivery is claimed by one at a time, see DeliveryRepository.claimDelivery).
@@ -40,6 +58,8 @@ class Stopping extends Error {}
 export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const leaseMs = (options.leaseSeconds ?? 120) * 1000;
+  const maxAttempts = options.maxAttempts ?? 5;
+  const retryDelaySeconds = options.retryDelaySeconds ?? 60;
   const log = options.log.child({ worker: workerId });
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
@@ -58,13 +78,34 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
     },
   };
 
+  /**
+   * An attempt threw (not a finding about the message: a bug, a database error, a poisoned row): the delivery gets
+   * another attempt after a back-off, or — out of attempts — fails for good. Either way the round goes on with the
+   * deliveries behind it instead of claiming the same one again.
+   */
+  async function attemptFailed(delivery: Delivery, error: unknown): Promise<void> {
+    const { repo } = options;
+    const now = options.ports.clock.now();
+    if (delivery.attempts >= maxAttempts) {
+      await repo.failDelivery(delivery.id, workerId, now, options.retentionDays, exhausted(delivery.id, delivery.attempts));
+      log.error({ err: error, delivery: delivery.id, attempt: delivery.attempts }, 'batch delivery failed for good: no attempts left');
+      return;
+    }
+    const runAfter = new Date(now.getTime() + retryBackoffMs(delivery.attempts, retryDelaySeconds));
+    await repo.retryDelivery(delivery.id, workerId, runAfter);
+    log.error({ err: error, delivery: delivery.id, attempt: delivery.attempts, retryAt: runAfter.toISOString() }, 'batch delivery attempt failed; retried later');
+  }
+
   async function round(): Promise<number> {
     const { repo } = options;
-    const expired = await repo.purgeExpired(options.ports.clock.now());
+    const now = options.ports.clock.now();
+    const expired = await repo.purgeExpired(now);
     if (expired > 0) log.info({ expired }, 'batch results past retention purged');
+    const abandoned = await repo.failAbandoned(maxAttempts, leaseMs, now, options.retentionDays, exhausted);
+    if (abandoned.length > 0) log.error({ deliveries: abandoned, maxAttempts }, 'batch deliveries whose workers kept dying failed for good');
     let processed = 0;
     while (!stopping) {
-      const delivery = await repo.claimDelivery(workerId, leaseMs, options.ports.clock.now());
+      const delivery = await repo.claimDelivery(workerId, leaseMs, options.ports.clock.now(), maxAttempts);
       if (!delivery) break;
       const started = performance.now();
       try {
@@ -73,10 +114,17 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
         log.info({ delivery: delivery.id, outcome, attempt: delivery.attempts, ms }, 'batch delivery processed');
         if (outcome !== 'lease-lost') processed += 1;
       } catch (error) {
-        await repo.releaseDelivery(delivery.id, workerId).catch(() => undefined);
-        if (error instanceof Stopping) break;
-        log.error({ err: error, delivery: delivery.id }, 'batch delivery processing failed; released for a retry');
-        break;
+        if (error instanceof Stopping) {
+          await repo.releaseDelivery(delivery.id, workerId).catch(() => undefined);
+          break;
+        }
+        try {
+          await attemptFailed(delivery, error);
+        } catch (bookkeeping) {
+          // The database itself is failing: end the round; the lease brings the delivery back later.
+          log.error({ err: bookkeeping, delivery: delivery.id }, 'batch delivery attempt failed and could not be rescheduled');
+          break;
+        }
       }
     }
     return processed;

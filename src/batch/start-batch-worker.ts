@@ -38,6 +38,8 @@ export async function startBatchWorker(
       log,
       intervalSeconds: config.batch.intervalSeconds,
       retentionDays: config.batch.retentionDays,
+      maxAttempts: config.batch.maxAttempts,
+      retryDelaySeconds: config.batch.retryDelaySeconds,
       ...options,
     });
     return {

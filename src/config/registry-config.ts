@@ -62,6 +62,10 @@ export interface RegistryConfig {
     readonly workerInProcess: boolean;
     /** How long delivery results stay available, days. */
     readonly retentionDays: number;
+    /** Attempts (claims) a delivery gets before it is failed for good with BATCH_PROCESSING_FAILED. */
+    readonly maxAttempts: number;
+    /** Back-off after a failed attempt, seconds; doubles with each further attempt (at most one hour). */
+    readonly retryDelaySeconds: number;
   };
   readonly log: {
     readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -137,7 +137,10 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
     });
     closers.push(() => app.close());
     const worker = config.batch.workerInProcess
-      ? createBatchWorker({ repo: deliveries, ports, log, intervalSeconds: config.batch.intervalSeconds, retentionDays: config.batch.retentionDays })
+      ? createBatchWorker({
+        repo: deliveries, ports, log, intervalSeconds: config.batch.intervalSeconds, retentionDays: config.batch.retentionDays,
+        maxAttempts: config.batch.maxAttempts, retryDelaySeconds: config.batch.retryDelaySeconds,
+      })
       : undefined;
     if (worker) {
       // Stopped before the app and the store close (closers run in reverse): a delivery in progress is released.

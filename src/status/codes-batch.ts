@@ -42,4 +42,20 @@ export const BATCH_CODES = {
       fr: 'Enregistré ; remplace la vaccination {value} livrée auparavant avec le même identifiant LOCAL.',
     },
   },
+  BATCH_PROCESSING_FAILED: {
+    area: 'batch', severity: 'error', soap: 'call', http: 500, retry: true, rule: 'our choice (retries, docs/batch.md)',
+    text: {
+      en: 'The delivery {value} could not be processed: {detail} attempts failed. Deliver it again, or contact the registry operator with this transactionId.',
+      nl: 'De aanlevering {value} kon niet worden verwerkt: {detail} pogingen mislukten. Lever ze opnieuw aan, of contacteer de beheerder van het register met deze transactionId.',
+      fr: 'La livraison {value} n\'a pas pu être traitée : {detail} tentatives ont échoué. Livrez-la à nouveau, ou contactez l\'opérateur du registre avec ce transactionId.',
+    },
+  },
+  BATCH_PARTIAL: {
+    area: 'batch', severity: 'error', soap: 'message', http: 207, retry: false, rule: 'our choice (partial results, docs/batch.md)',
+    text: {
+      en: 'Only the first {value} transactions of this delivery were processed (their results are above); the transactions after them were not registered. Cause: {detail}',
+      nl: 'Enkel de eerste {value} transacties van deze aanlevering werden verwerkt (hun resultaten staan hierboven); de transacties daarna werden niet geregistreerd. Oorzaak: {detail}',
+      fr: 'Seules les {value} premières transactions de cette livraison ont été traitées (leurs résultats figurent ci-dessus) ; les transactions suivantes n\'ont pas été enregistrées. Cause : {detail}',
+    },
+  },
 } as const satisfies Record<string, StatusEntry>;

@@ -29,6 +29,8 @@ export interface Delivery extends NewDelivery {
   readonly accepted: number;
   readonly refused: number;
   readonly failure?: string;
+  /** After a failed attempt: the earliest next claim. */
+  readonly runAfter?: string;
 }
 
 export type ResultRow = Selectable<DeliveryResultsTable>;
@@ -103,26 +105,75 @@ export class DeliveryRepository {
   }
 
   /**
-   * Claims the oldest due delivery for one worker: an accepted one, or one whose worker's lease expired (it crashed).
-   * One statement; `FOR UPDATE SKIP LOCKED` on PostgreSQL so parallel workers never wait on or double-claim a row.
+   * Claims the oldest due delivery for one worker: an accepted one whose back-off (`run_after`) has passed, or one
+   * whose worker's lease expired (it crashed) and that has attempts left. One statement; `FOR UPDATE SKIP LOCKED` on
+   * PostgreSQL so parallel workers never wait on or double-claim a row.
+   * @param maxAttempts - a crashed delivery that already used this many claims is not taken again (see failAbandoned)
    */
-  async claimDelivery(workerId: string, leaseMs: number, now: Date = new Date()): Promise<Delivery | undefined> {
+  async claimDelivery(workerId: string, leaseMs: number, now: Date = new Date(), maxAttempts: number = 2 ** 31 - 1): Promise<Delivery | undefined> {
     const at = now.toISOString();
     const staleBefore = new Date(now.getTime() - leaseMs).toISOString();
     let due = this.db
       .selectFrom('deliveries')
       .select('id')
-      .where((eb) => eb.or([eb('status', '=', 'accepted'), eb.and([eb('status', '=', 'processing'), eb('locked_at', '<', staleBefore)])]))
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'accepted'), eb.or([eb('run_after', 'is', null), eb('run_after', '<=', at)])]),
+          eb.and([eb('status', '=', 'processing'), eb('locked_at', '<', staleBefore), eb('attempts', '<', maxAttempts)]),
+        ]),
+      )
       .orderBy('received_at')
       .limit(1);
     if (this.caps.supportsSkipLocked) due = due.forUpdate().skipLocked();
     const row = await this.db
       .updateTable('deliveries')
-      .set((eb) => ({ status: 'processing', locked_by: workerId, locked_at: at, attempts: eb('attempts', '+', 1) }))
+      .set((eb) => ({ status: 'processing', locked_by: workerId, locked_at: at, run_after: null, attempts: eb('attempts', '+', 1) }))
       .where('id', 'in', due)
       .returningAll()
       .executeTakeFirst();
     return row ? toDelivery(row) : undefined;
+  }
+
+  /**
+   * Gives a delivery whose attempt failed back for a later attempt: claimable again from `runAfter` (back-off), so
+   * the deliveries behind it are processed meanwhile. What the attempt committed stays; the next one resumes after it.
+   */
+  async retryDelivery(id: string, workerId: string, runAfter: Date): Promise<void> {
+    await this.db
+      .updateTable('deliveries')
+      .set({ status: 'accepted', locked_by: null, locked_at: null, run_after: runAfter.toISOString() })
+      .where('id', '=', id)
+      .where('locked_by', '=', workerId)
+      .where('status', '=', 'processing')
+      .execute();
+  }
+
+  /**
+   * Deliveries whose worker died (lease expired) after they had used all `maxAttempts` claims: a delivery that
+   * crashes its worker every time would otherwise be claimed again forever. Each one is marked failed with
+   * `failureOf(id, attempts)`; returns their ids.
+   */
+  async failAbandoned(
+    maxAttempts: number,
+    leaseMs: number,
+    now: Date,
+    retentionDays: number,
+    failureOf: (id: string, attempts: number) => string,
+  ): Promise<string[]> {
+    const staleBefore = new Date(now.getTime() - leaseMs).toISOString();
+    const abandoned = await this.db
+      .selectFrom('deliveries')
+      .select(['id', 'attempts', 'locked_by'])
+      .where('status', '=', 'processing')
+      .where('locked_at', '<', staleBefore)
+      .where('attempts', '>=', maxAttempts)
+      .execute();
+    const failed: string[] = [];
+    for (const d of abandoned) {
+      if (d.locked_by === null) continue;
+      if (await this.failDelivery(d.id, d.locked_by, now, retentionDays, failureOf(d.id, Number(d.attempts)))) failed.push(d.id);
+    }
+    return failed;
   }
 
   /** How many transactions of the delivery already have a committed result (processing resumes after them). */
@@ -174,14 +225,32 @@ export class DeliveryRepository {
     });
   }
 
-  /** The delivery cannot be processed at all (e.g. the stored message does not parse): answer `failure` to the asker. */
-  async failDelivery(id: string, workerId: string, now: Date, retentionDays: number, failure: string): Promise<void> {
-    await this.db
-      .updateTable('deliveries')
-      .set({ status: 'failed', locked_by: null, locked_at: null, processed_at: now.toISOString(), expires_at: new Date(now.getTime() + retentionDays * 86_400_000).toISOString(), failure })
-      .where('id', '=', id)
-      .where('locked_by', '=', workerId)
-      .execute();
+  /**
+   * The delivery cannot be processed (the stored message does not parse, or its attempts ran out): the result
+   * operation answers `failure`. Results committed before keep their vaccinations and stay readable; the counts
+   * say how many there are (the result answer marks them as partial). False when the lease was lost.
+   */
+  async failDelivery(id: string, workerId: string, now: Date, retentionDays: number, failure: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const counts = await trx
+        .selectFrom('delivery_results')
+        .select((eb) => [eb.fn.countAll().as('total'), eb.fn.count('vaccination_id').as('accepted')])
+        .where('delivery_id', '=', id)
+        .executeTakeFirstOrThrow();
+      const total = Number(counts.total);
+      const accepted = Number(counts.accepted);
+      const r = await trx
+        .updateTable('deliveries')
+        .set({
+          status: 'failed', locked_by: null, locked_at: null, processed_at: now.toISOString(),
+          expires_at: new Date(now.getTime() + retentionDays * 86_400_000).toISOString(), failure, transactions: total, accepted, refused: total - accepted,
+        })
+        .where('id', '=', id)
+        .where('locked_by', '=', workerId)
+        .where('status', '=', 'processing')
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    });
   }
 
   /** Gives a claimed delivery back (shutdown, transient error): the next round claims it again. */
@@ -251,6 +320,7 @@ function toDelivery(r: Selectable<DeliveriesTable>): Delivery {
     accepted: Number(r.accepted),
     refused: Number(r.refused),
     ...(r.failure !== null && { failure: r.failure }),
+    ...(r.run_after != null && { runAfter: r.run_after }),
   });
 }
 

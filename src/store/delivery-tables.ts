@@ -26,6 +26,8 @@ export interface DeliveriesTable {
   refused: number;
   /** JSON finding when the delivery as a whole could not be processed. */
   failure: string | null;
+  /** Earliest next claim after a failed attempt (migration 0005-delivery-retries); null = due at once. */
+  run_after?: string | null;
 }
 
 export interface DeliveryChunksTable {

@@ -5,6 +5,7 @@ import { batchTables } from './0002-batch.js';
 import { profileCertificates } from './0003-profile-certificates.js';
 import { disableStockChange } from './0003-disable-stock-change.js';
 import { historyIndex } from './0004-history-index.js';
+import { deliveryRetries } from './0005-delivery-retries.js';
 
 /**
  * The versioned migrations, applied in name order on start by Kysely's Migrator (under `pg_advisory_lock` on
@@ -17,6 +18,7 @@ export function migrationProvider(caps: StoreCapabilities): MigrationProvider {
     '0003-profile-certificates': profileCertificates(),
     '0003-disable-stock-change': disableStockChange(),
     '0004-history-index': historyIndex(),
+    '0005-delivery-retries': deliveryRetries(),
   };
   return { getMigrations: async (): Promise<Record<string, Migration>> => steps };
 }

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { testEngines } from '../store/testing/test-engines.js';
+import { loadFindings } from './stored-findings.js';
+import { retryBackoffMs } from './batch-worker.js';
+import { workerFixture } from './testing/worker-fixture.js';
+
+describe('retryBackoffMs', () => {
+  it('doubles the delay per attempt and stops at an hour', () => {
+    expect([1, 2, 3, 4].map((a) => retryBackoffMs(a, 60))).toEqual([60_000, 120_000, 240_000, 480_000]);
+    expect(retryBackoffMs(12, 60)).toBe(3_600_000);
+  });
+});
+
+for (const engine of testEngines()) {
+  describe(`batch worker: failing deliveries (${engine.name})`, () => {
+    it('a delivery whose processing always fails is retried after a back-off, fails for good after maxAttempts, and never holds up the deliveries behind it', async () => {
+      const store = await engine.open();
+      try {
+        const fx = await workerFixture(store);
+        // A poisoned row: its stored caller is not JSON, so every attempt throws before anything is stored.
+        const poison = await fx.deliver({ folders: 2, tag: 'poison', caller: '{not json' });
+        const first = await fx.deliver({ folders: 3, tag: 'first', patientOffset: 10 });
+        const worker = fx.worker({ maxAttempts: 3, retryDelaySeconds: 60 });
+
+        expect(await worker.runOnce()).toBe(1);
+        expect(await fx.repo.findDelivery(first)).toMatchObject({ status: 'processed', transactions: 3, accepted: 3 });
+        expect(await fx.repo.findDelivery(poison)).toMatchObject({ status: 'accepted', attempts: 1, runAfter: '2026-01-10T10:01:00.000Z' });
+
+        // Not due yet: a later delivery is processed, the poisoned one is left alone.
+        const second = await fx.deliver({ folders: 2, tag: 'second', patientOffset: 20 });
+        fx.clock.advance(59);
+        expect(await worker.runOnce()).toBe(1);
+        expect(await fx.repo.findDelivery(second)).toMatchObject({ status: 'processed' });
+        expect(await fx.repo.findDelivery(poison)).toMatchObject({ status: 'accepted', attempts: 1 });
+
+        fx.clock.advance(1);
+        expect(await worker.runOnce()).toBe(0);
+        expect(await fx.repo.findDelivery(poison)).toMatchObject({ status: 'accepted', attempts: 2, runAfter: '2026-01-10T10:03:00.000Z' });
+
+        fx.clock.advance(120);
+        expect(await worker.runOnce()).toBe(0);
+        const failed = await fx.repo.findDelivery(poison);
+        expect(failed).toMatchObject({ status: 'failed', attempts: 3, transactions: 0 });
+        expect(loadFindings(failed!.failure!).map((f) => [f.code, f.value, f.params?.detail])).toEqual([['BATCH_PROCESSING_FAILED', poison, '3']]);
+
+        // Failed for good: never claimed again.
+        fx.clock.advance(86_400);
+        expect(await worker.runOnce()).toBe(0);
+        expect(await fx.repo.findDelivery(poison)).toMatchObject({ status: 'failed', attempts: 3 });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('a delivery whose worker died on every attempt is failed for good once its lease runs out, not claimed again', async () => {
+      const store = await engine.open();
+      try {
+        const fx = await workerFixture(store);
+        const crashing = await fx.deliver({ folders: 2, tag: 'crash' });
+        // Two workers claimed it and died (no release, no renewal).
+        expect(await fx.repo.claimDelivery('dead-1', 120_000, fx.clock.now())).toMatchObject({ id: crashing, attempts: 1 });
+        fx.clock.advance(121);
+        expect(await fx.repo.claimDelivery('dead-2', 120_000, fx.clock.now())).toMatchObject({ id: crashing, attempts: 2 });
+        fx.clock.advance(121);
+        const later = await fx.deliver({ folders: 1, tag: 'later', patientOffset: 5 });
+
+        expect(await fx.worker({ maxAttempts: 2, leaseSeconds: 120 }).runOnce()).toBe(1);
+        expect(await fx.repo.findDelivery(later)).toMatchObject({ status: 'processed' });
+        const failed = await fx.repo.findDelivery(crashing);
+        expect(failed).toMatchObject({ status: 'failed', attempts: 2 });
+        expect(loadFindings(failed!.failure!)[0]?.code).toBe('BATCH_PROCESSING_FAILED');
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
