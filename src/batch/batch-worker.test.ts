@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import type { Store } from '../store/store.js';
 import { testEngines } from '../store/testing/test-engines.js';
 import { loadFindings } from './stored-findings.js';
 import { retryBackoffMs } from './batch-worker.js';
@@ -10,6 +12,10 @@ describe('retryBackoffMs', () => {
     expect(retryBackoffMs(12, 60)).toBe(3_600_000);
   });
 });
+
+async function count(store: Store, query: string): Promise<number> {
+  return Number((await sql.raw<{ n: number | string }>(query).execute(store.db)).rows[0]!.n);
+}
 
 for (const engine of testEngines()) {
   describe(`batch worker: failing deliveries (${engine.name})`, () => {
@@ -69,6 +75,64 @@ for (const engine of testEngines()) {
         const failed = await fx.repo.findDelivery(crashing);
         expect(failed).toMatchObject({ status: 'failed', attempts: 2 });
         expect(loadFindings(failed!.failure!)[0]?.code).toBe('BATCH_PROCESSING_FAILED');
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('an attempt that fails part-way is resumed after the slices it committed, and the delivery ends processed with every result once', async () => {
+      const store = await engine.open();
+      try {
+        const fx = await workerFixture(store);
+        const id = await fx.deliver({ folders: 1000, tag: 'resume' });
+        const seen: number[] = [];
+        let failOnce = true;
+        const worker = fx.worker({
+          sliceSize: 250,
+          afterSlice: (committed) => {
+            seen.push(committed);
+            if (committed === 500 && failOnce) {
+              failOnce = false;
+              throw new Error('connection reset (test)');
+            }
+          },
+        });
+        expect(await worker.runOnce()).toBe(0);
+        expect(await fx.repo.findDelivery(id)).toMatchObject({ status: 'accepted', attempts: 1 });
+        expect(await fx.repo.committedResults(id)).toBe(500);
+
+        fx.clock.advance(60);
+        expect(await worker.runOnce()).toBe(1);
+        // The second attempt started after the 500 committed results: only two more slices.
+        expect(seen).toEqual([250, 500, 750, 1000]);
+        expect(await fx.repo.findDelivery(id)).toMatchObject({ status: 'processed', attempts: 2, transactions: 1000, accepted: 1000, refused: 0 });
+        expect(await count(store, `select count(*) as n from vaccinations where channel = 'batch'`)).toBe(1000);
+        expect(await count(store, `select count(distinct sender_key) as n from vaccinations where channel = 'batch'`)).toBe(1000);
+        expect(await count(store, `select count(*) as n from audit_log where channel = 'batch'`)).toBe(1000);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('a delivery that keeps failing part-way fails for good at maxAttempts with its committed results kept and counted', async () => {
+      const store = await engine.open();
+      try {
+        const fx = await workerFixture(store);
+        const id = await fx.deliver({ folders: 1000, tag: 'partial' });
+        const worker = fx.worker({
+          sliceSize: 250,
+          maxAttempts: 2,
+          afterSlice: () => {
+            throw new Error('disk full (test)');
+          },
+        });
+        expect(await worker.runOnce()).toBe(0);
+        fx.clock.advance(60);
+        expect(await worker.runOnce()).toBe(0);
+        const failed = await fx.repo.findDelivery(id);
+        expect(failed).toMatchObject({ status: 'failed', attempts: 2, transactions: 500, accepted: 500, refused: 0 });
+        expect(loadFindings(failed!.failure!)[0]?.code).toBe('BATCH_PROCESSING_FAILED');
+        expect(await count(store, `select count(*) as n from vaccinations where channel = 'batch'`)).toBe(500);
       } finally {
         await store.close();
       }

@@ -25,6 +25,16 @@ export class ManualClock {
   }
 }
 
+export interface DeliverySpec {
+  readonly folders: number;
+  readonly tag: string;
+  readonly patientOffset?: number;
+  /** The stored caller identity JSON (default AZ Groeninge's). */
+  readonly caller?: string;
+  /** Raw bytes appended after the last folder, before `</kmehrmessage>` (e.g. a broken folder). */
+  readonly trailer?: string;
+}
+
 /** A seeded store, a manual clock, its delivery repository and a way to deliver and to make workers. */
 export interface WorkerFixture {
   readonly store: Store;
@@ -32,7 +42,7 @@ export interface WorkerFixture {
   readonly ports: RegistryPorts;
   readonly repo: DeliveryRepository;
   /** Stores an accepted delivery of `folders` one-dose folders as the intake does; `caller` overrides the stored identity JSON. */
-  deliver(spec: { readonly folders: number; readonly tag: string; readonly patientOffset?: number; readonly caller?: string }): Promise<string>;
+  deliver(spec: DeliverySpec): Promise<string>;
   worker(options?: Partial<BatchWorkerOptions>): BatchWorker;
 }
 
@@ -54,7 +64,7 @@ export async function workerFixture(store: Store, start = '2026-01-10T10:00:00.0
           // Claim order is receipt order: each delivery a millisecond after the one before.
           receivedAt: new Date(clock.now().getTime() + received).toISOString(),
         },
-        organisationBatchChunks({ folders: spec.folders, tag: spec.tag, patientOffset: spec.patientOffset ?? 0, date: '2024-03-01' }),
+        withTrailer(organisationBatchChunks({ folders: spec.folders, tag: spec.tag, patientOffset: spec.patientOffset ?? 0, date: '2024-03-01' }), spec.trailer),
       );
       return id;
     },
@@ -62,4 +72,17 @@ export async function workerFixture(store: Store, start = '2026-01-10T10:00:00.0
       return createBatchWorker({ repo, ports, log: pino({ level: 'silent' }), intervalSeconds: 3600, retentionDays: 30, ...options });
     },
   };
+}
+
+/** Inserts `trailer` before the closing `</kmehrmessage>` of the last chunk. */
+async function* withTrailer(chunks: AsyncIterable<Buffer>, trailer: string | undefined): AsyncGenerator<Buffer> {
+  let last: Buffer | undefined;
+  for await (const c of chunks) {
+    if (last) yield last;
+    last = c;
+  }
+  if (!last) return;
+  const text = last.toString('utf8');
+  const end = text.lastIndexOf('</kmehrmessage>');
+  yield trailer === undefined || end < 0 ? last : Buffer.from(text.slice(0, end) + trailer + text.slice(end), 'utf8');
 }

@@ -264,7 +264,10 @@ async function result(request: BatchResultRequest, identity: CallerIdentity, dep
   }
   if (delivery.status === 'failed') {
     const failure = loadFindings(delivery.failure ?? '[]')[0] ?? finding('INTERNAL_ERROR');
-    return refusal(op, failure, language, identity);
+    if (delivery.transactions === 0) return refusal(op, failure, language, identity);
+    // Failed part-way: what was committed is registered and must be reported, marked as partial.
+    const partial = { committed: delivery.transactions, failure };
+    return { httpStatus: 200, operation: op, code: 'BATCH_PARTIAL', caller: describeCaller(identity), body: resultAnswerChunks(deps.repo, delivery.id, language, partial) };
   }
   if (delivery.status !== 'processed' || delivery.transactions === 0) {
     return refusal(op, finding('BATCH_NOT_PROCESSED', { value: request.requestId }), language, identity);

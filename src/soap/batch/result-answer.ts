@@ -1,5 +1,6 @@
 import { loadFindings } from '../../batch/stored-findings.js';
 import type { Language } from '../../status/catalogue.js';
+import { finding, localise, type Finding } from '../../status/finding.js';
 import type { DeliveryRepository, ResultRow } from '../../store/delivery-repository.js';
 import {
   transactionOutcome,
@@ -12,11 +13,26 @@ import {
 
 const PAGE = 2000;
 
+/** The `SL` of the id naming the delivery in the closing folder of a partial result. */
+export const DELIVERY_STATUS_SL = 'vaccinnet-delivery-status';
+
+/** A delivery that failed after committing `committed` results: why it stopped. */
+export interface PartialResult {
+  readonly committed: number;
+  readonly failure: Finding;
+}
+
 /**
  * The full ResultaatVerwerking answer of a processed delivery as XML pieces, one per folder, reading the results a
  * page at a time: a 100 000-vaccination result never sits in memory as one string (or one row set).
+ *
+ * A delivery that failed part-way (`partial`) answers the results it committed — their vaccinations are stored — and
+ * then one closing `folderResult` that says so: id `LOCAL`/`vaccinnet-delivery-status` = the transactionId, an empty
+ * `patient`, one transaction with `resultCode` BATCH_PARTIAL whose text names the count and the cause. *Our choice*:
+ * the contract's answer is either folder results or a `foutCode`, never both, and hiding registered vaccinations
+ * behind a `foutCode` would misreport them.
  */
-export async function* resultAnswerChunks(repo: DeliveryRepository, deliveryId: string, language: Language): AsyncGenerator<string> {
+export async function* resultAnswerChunks(repo: DeliveryRepository, deliveryId: string, language: Language, partial?: PartialResult): AsyncGenerator<string> {
   const [head, tail] = [...writeResultResponseChunks([])];
   yield head ?? '';
   let after = -1;
@@ -38,7 +54,15 @@ export async function* resultAnswerChunks(repo: DeliveryRepository, deliveryId: 
     if (out) yield out;
   }
   if (folder) yield writeFolderResult(asFolder(folder));
+  if (partial) yield writeFolderResult(partialFolder(deliveryId, partial, language));
   yield tail ?? '';
+}
+
+function partialFolder(deliveryId: string, partial: PartialResult, language: Language): FolderResult {
+  const id: SubmittedId = { S: 'LOCAL', SL: DELIVERY_STATUS_SL, value: deliveryId };
+  const cause = `${partial.failure.code}: ${localise(partial.failure, language)}`;
+  const marker = finding('BATCH_PARTIAL', { value: String(partial.committed), params: { detail: cause } });
+  return { ids: [id], patient: '', transactions: [{ ids: [id], resultCode: marker.code, resultTekst: localise(marker, language) }] };
 }
 
 function asFolder(f: { ids: readonly SubmittedId[]; patient: string; transactions: TransactionResult[] }): FolderResult {
