@@ -1,6 +1,7 @@
 import type SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from './database.js';
+import type { SqliteWriter } from './sqlite-writer/sqlite-writer.js';
 
 /** A row as the driver returns it. */
 export type SqlRow = Record<string, unknown>;
@@ -13,17 +14,10 @@ export type SqlRow = Record<string, unknown>;
 export interface HotSql {
   /** Rows of one read statement. */
   all(text: string, params: readonly unknown[]): Promise<readonly SqlRow[]>;
-  /**
-   * Runs `work` on the engine's single write connection with exclusive use of it (Kysely's connection mutex), as one
-   * durable transaction. SQLite only: `work` runs synchronously, so no other query can interleave.
-   */
-  readonly sqliteTransaction?: <T>(work: (run: SyncSql) => T) => Promise<T>;
-}
-
-/** Synchronous statements on the raw SQLite connection, inside `sqliteTransaction`. */
-export interface SyncSql {
-  get(text: string, params: readonly unknown[]): SqlRow | undefined;
-  run(text: string, params: readonly unknown[]): void;
+  /** SQLite only: the write thread that runs the registrations' group commits (sqlite-writer/). */
+  readonly sqliteWriter?: SqliteWriter;
+  /** Releases what the hot path holds besides the Kysely connection (the write thread). */
+  close(): Promise<void>;
 }
 
 /** Prepared statements by SQL text, shared with Kysely's SQLite connection (see sqlite-connection.ts). */
@@ -32,24 +26,19 @@ export type PrepareCached = (text: string) => SqliteDatabase.Statement;
 /**
  * SQLite: reads run synchronously on the raw handle when no Kysely transaction is open on it (nothing can interleave
  * with a synchronous call, and no foreign uncommitted state is visible); otherwise they wait for the connection like
- * any Kysely query. Writes always take the connection mutex.
+ * any Kysely query. The registrations' writes go to the write thread (its own connection).
  * @param db - the Kysely instance owning the connection
  * @param raw - the same better-sqlite3 connection
  * @param prepare - the shared statement cache
  */
-export function sqliteHotSql(db: Kysely<Database>, raw: SqliteDatabase.Database, prepare: PrepareCached): HotSql {
-  const sync: SyncSql = {
-    get: (text, params) => prepare(text).get(...params) as SqlRow | undefined,
-    run: (text, params) => void prepare(text).run(...params),
-  };
-  const transaction = raw.transaction(<T>(work: (run: SyncSql) => T): T => work(sync));
+export function sqliteHotSql(db: Kysely<Database>, raw: SqliteDatabase.Database, prepare: PrepareCached, writer: SqliteWriter): HotSql {
   return {
     all(text, params): Promise<readonly SqlRow[]> {
       if (!raw.inTransaction) return Promise.resolve(prepare(text).all(...params) as SqlRow[]);
       return db.connection().execute(async () => prepare(text).all(...params) as SqlRow[]);
     },
-    sqliteTransaction: <T>(work: (run: SyncSql) => T): Promise<T> =>
-      db.connection().execute(async () => transaction(work) as T),
+    sqliteWriter: writer,
+    close: () => writer.close(),
   };
 }
 
@@ -71,5 +60,6 @@ export function postgresHotSql(db: Kysely<Database>): HotSql {
       const result = await db.executeQuery<SqlRow>(CompiledQuery.raw(numbered, [...params]));
       return result.rows;
     },
+    close: async () => {},
   };
 }

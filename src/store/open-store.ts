@@ -3,6 +3,7 @@ import { POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES } from './capabilities.js';
 import { postgresHotSql, sqliteHotSql } from './hot-sql.js';
 import { openPostgres } from './postgres-connection.js';
 import { openSqlite } from './sqlite-connection.js';
+import { SqliteWriter } from './sqlite-writer/sqlite-writer.js';
 import { Store } from './store.js';
 
 /**
@@ -17,8 +18,9 @@ export async function openStore(url: string): Promise<Store> {
     const { db, schema } = openPostgres(url);
     return new Store(db, POSTGRES_CAPABILITIES, postgresHotSql(db), schema);
   }
-  const { db, raw, prepare } = openSqlite(sqlitePath(url));
-  return new Store(db, SQLITE_CAPABILITIES, sqliteHotSql(db, raw, prepare));
+  const file = sqlitePath(url);
+  const { db, raw, prepare } = openSqlite(file);
+  return new Store(db, SQLITE_CAPABILITIES, sqliteHotSql(db, raw, prepare, new SqliteWriter(file)));
 }
 
 function sqlitePath(url: string): string {

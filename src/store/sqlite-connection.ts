@@ -39,7 +39,11 @@ function cachingStatements(database: SqliteDatabase.Database): KyselySqliteDatab
   const cache = new Map<string, SqliteStatement>();
   return {
     close: (): void => void database.close(),
-    prepare(sql: string): SqliteStatement {
+    prepare(text: string): SqliteStatement {
+      // Kysely's BEGIN is deferred; a deferred transaction that read first cannot take the write lock once the write
+      // thread (sqlite-writer/) has committed meanwhile (SQLITE_BUSY_SNAPSHOT, no retry). IMMEDIATE takes the lock
+      // at BEGIN, where busy_timeout waits for it.
+      const sql = text === 'begin' ? 'begin immediate' : text;
       let statement = cache.get(sql);
       if (!statement) {
         statement = database.prepare(sql) as unknown as SqliteStatement;

@@ -27,6 +27,7 @@ export class Store {
    */
   readonly db: Kysely<Database>;
   readonly #schema: string;
+  readonly #hot: HotSql;
 
   /**
    * @param kysely - the Kysely handle
@@ -39,6 +40,7 @@ export class Store {
     this.db = db;
     this.capabilities = caps;
     this.#schema = schema;
+    this.#hot = hot;
     this.persons = new SqlPersonRegister(db, hot);
     this.profiles = new SqlProfileDirectory(db);
     this.profileLookups = new CachedProfileDirectory(this.profiles);
@@ -71,6 +73,7 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    await this.#hot.close();
     await this.db.destroy();
   }
 }

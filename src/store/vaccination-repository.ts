@@ -4,7 +4,8 @@ import type { InsertResult, RemoveResult, VaccinationStore } from '../registry/p
 import type { NewVaccination, Removal, Vaccination } from '../registry/vaccination.js';
 import type { StoreCapabilities } from './capabilities.js';
 import type { AuditLogTable, Database, VaccinationsTable } from './database.js';
-import type { HotSql, SyncSql } from './hot-sql.js';
+import type { HotSql } from './hot-sql.js';
+import type { SqliteWriter, WriteDose } from './sqlite-writer/sqlite-writer.js';
 import { auditRow, toVaccination, vaccinationRow } from './rows.js';
 
 const COLUMNS_PER_ROW = 24;
@@ -68,7 +69,7 @@ export class SqlVaccinationStore implements VaccinationStore {
   constructor(db: Kysely<Database>, caps: StoreCapabilities, hot: HotSql) {
     this.#db = db;
     this.#rowsPerStatement = Math.min(500, Math.floor(caps.maxParameters / COLUMNS_PER_ROW));
-    this.#groupCommit = caps.groupCommit && hot.sqliteTransaction !== undefined;
+    this.#groupCommit = caps.groupCommit && hot.sqliteWriter !== undefined;
     this.#hot = hot;
   }
 
@@ -114,11 +115,11 @@ export class SqlVaccinationStore implements VaccinationStore {
     this.#pending = [];
     try {
       if (group.length === 0) return;
-      const transaction = this.#hot.sqliteTransaction;
-      if (!transaction) throw new Error('group commit needs a SQLite connection');
+      const writer = this.#hot.sqliteWriter;
+      if (!writer) throw new Error('group commit needs the SQLite write thread');
       let results: (readonly InsertResult[])[] | undefined;
       try {
-        results = await transaction((run) => group.map((request) => writeSync(run, request.vs, request.audit)));
+        results = await writeGroup(writer, this.#db, group);
       } catch (error) {
         if (group.length === 1) throw error;
         results = undefined;
@@ -129,7 +130,8 @@ export class SqlVaccinationStore implements VaccinationStore {
       }
       for (const request of group) {
         try {
-          request.resolve(await transaction((run) => writeSync(run, request.vs, request.audit)));
+          const [alone] = await writeGroup(writer, this.#db, [request]);
+          request.resolve(alone ?? []);
         } catch (error) {
           request.reject(error);
         }
@@ -287,18 +289,43 @@ function values(row: VaccinationsTable | AuditLogTable): unknown[] {
 }
 
 /**
- * SQLite group commit's write of one request, synchronous inside the shared transaction: insert-or-nothing per dose
- * (the unique constraint decides, see the box above), the existing row when nothing was inserted, one audit row each.
+ * SQLite group commit: every dose of every request in ONE transaction on the write thread (sqlite-writer/), which
+ * inserts or skips each dose on its sender key (the unique constraint decides, see the box above) with the
+ * registration's audit row, and returns the stored row of each skipped one. A replay's audit row (it names the
+ * stored vaccination, known only now) is written afterwards, before the replay is answered: replays are rare and
+ * change nothing, so they do not make every group carry a second audit row.
  */
-function writeSync(run: SyncSql, vs: readonly NewVaccination[], audit: AuditFor): readonly InsertResult[] {
-  return vs.map((v): InsertResult => {
-    const row = vaccinationRow(v);
-    const inserted = run.get(`${insertText('vaccinations', row)} ${SENDER_CONFLICT} returning id`, values(row)) !== undefined;
-    const stored = inserted ? toVaccination(row) : toVaccination(run.get(BY_SENDER, [v.patientInsz, v.registrantKey, v.senderKey]) as unknown as VaccinationsTable);
-    const entry = auditRow(audit(stored, inserted));
-    run.run(insertText('audit_log', entry), values(entry));
-    return { inserted, vaccination: stored } as InsertResult;
-  });
+async function writeGroup(writer: SqliteWriter, db: Kysely<Database>, requests: readonly PendingInsert[]): Promise<(readonly InsertResult[])[]> {
+  const doses: WriteDose[] = [];
+  const stored: Vaccination[] = [];
+  let texts: { insertSql: string; auditSql: string } | undefined;
+  for (const request of requests) {
+    for (const v of request.vs) {
+      const row = vaccinationRow(v);
+      const vaccination = toVaccination(row);
+      const audit = auditRow(request.audit(vaccination, true));
+      texts ??= { insertSql: `${insertText('vaccinations', row)} ${SENDER_CONFLICT} returning id`, auditSql: insertText('audit_log', audit) };
+      stored.push(vaccination);
+      doses.push({ values: values(row), senderKey: [v.patientInsz, v.registrantKey, v.senderKey], audit: values(audit) });
+    }
+  }
+  if (!texts) return requests.map(() => []);
+  const written = await writer.write({ ...texts, bySenderSql: BY_SENDER, doses });
+  const replayAudits: AuditLogTable[] = [];
+  let n = 0;
+  const results = requests.map((request) =>
+    request.vs.map((): InsertResult => {
+      const existing = written[n];
+      const vaccination = stored[n]!;
+      n += 1;
+      if (!existing) return { inserted: true, vaccination };
+      const original = toVaccination(existing as unknown as VaccinationsTable);
+      replayAudits.push(auditRow(request.audit(original, false)));
+      return { inserted: false, vaccination: original };
+    }),
+  );
+  if (replayAudits.length > 0) await db.insertInto('audit_log').values(replayAudits).execute();
+  return results;
 }
 
 async function insertChunk(trx: Transaction<Database>, vs: readonly NewVaccination[]): Promise<InsertResult[]> {

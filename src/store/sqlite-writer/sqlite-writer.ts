@@ -1,0 +1,121 @@
+import { Worker } from 'node:worker_threads';
+import type { SqlRow } from '../hot-sql.js';
+
+/** One dose of a write group, as bind values in the group's column orders. */
+export interface WriteDose {
+  /** Values of `insertSql` (the vaccination row). */
+  readonly values: readonly unknown[];
+  /** Values of `bySenderSql`: patient, registrant, sender key. */
+  readonly senderKey: readonly unknown[];
+  /** Values of `auditSql`, written when the dose is inserted. */
+  readonly audit: readonly unknown[];
+}
+
+/** A group commit: every dose in one durable transaction. */
+export interface WriteGroup {
+  /** `insert … on conflict (sender key) do nothing returning id`. */
+  readonly insertSql: string;
+  /** The stored row by sender key. */
+  readonly bySenderSql: string;
+  readonly auditSql: string;
+  readonly doses: readonly WriteDose[];
+}
+
+/**
+ * Per dose: `null` = inserted now (with its audit row); a row = the vaccination stored earlier under the same sender
+ * key (a replay: nothing written for it).
+ */
+export type WriteResult = SqlRow | null;
+
+/** A write the thread refused; `code` is SQLite's (e.g. SQLITE_BUSY). */
+export class SqliteWriteError extends Error {
+  readonly code: string | undefined;
+  constructor(message: string, code: string | undefined) {
+    super(message);
+    this.name = 'SqliteWriteError';
+    this.code = code;
+  }
+}
+
+type Reply =
+  | { type: 'written'; seq: number; results: WriteResult[] }
+  | { type: 'failed'; seq: number; message: string; code?: string }
+  | { type: 'closed' };
+
+interface Waiting {
+  readonly resolve: (results: WriteResult[]) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * The registry's SQLite write thread (write-thread.mjs), seen from the event loop: `write` hands a group over and
+ * resolves once it is durably committed. Why a thread: better-sqlite3 is synchronous, so on the event loop every
+ * commit's fsync (~1–5 ms) stalled every request; on its own thread the fsync of one group overlaps the work that
+ * forms the next. The thread has its own connection (WAL: the event loop's connection keeps reading meanwhile).
+ */
+export class SqliteWriter {
+  readonly #file: string;
+  #worker: Worker | undefined;
+  readonly #waiting = new Map<number, Waiting>();
+  #seq = 0;
+  #closed: Promise<void> | undefined;
+  #failure: Error | undefined;
+
+  /** @param file - the SQLite file; the thread starts at the first write (read-only commands never start it) */
+  constructor(file: string) {
+    this.#file = file;
+  }
+
+  /** Writes one group in one durable transaction; the results are in dose order. */
+  write(group: WriteGroup): Promise<WriteResult[]> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (this.#closed) return Promise.reject(new Error('the SQLite writer is closed'));
+    const worker = this.#started();
+    const seq = ++this.#seq;
+    if (this.#waiting.size === 0) worker.ref();
+    return new Promise((resolve, reject) => {
+      this.#waiting.set(seq, { resolve, reject });
+      worker.postMessage({ seq, group: JSON.stringify(group) });
+    });
+  }
+
+  /** Lets the groups in flight finish, then closes the thread's connection. */
+  close(): Promise<void> {
+    this.#closed ??= new Promise<void>((resolve) => {
+      const worker = this.#worker;
+      if (!worker || this.#failure) return resolve();
+      worker.ref();
+      worker.once('exit', () => resolve());
+      worker.postMessage({ type: 'close' });
+    });
+    return this.#closed;
+  }
+
+  #started(): Worker {
+    if (this.#worker) return this.#worker;
+    const worker = new Worker(new URL('./write-thread.mjs', import.meta.url), { workerData: { file: this.#file } });
+    // Idle, the thread must not keep the process alive; `write` refs it while a group is in flight.
+    worker.unref();
+    worker.on('message', (reply: Reply) => this.#answer(reply));
+    worker.on('error', (error) => this.#fail(error));
+    worker.on('exit', (code) => this.#fail(new Error(`the SQLite write thread exited (code ${code})`)));
+    this.#worker = worker;
+    return worker;
+  }
+
+  #answer(reply: Reply): void {
+    if (reply.type === 'closed') return;
+    const waiting = this.#waiting.get(reply.seq);
+    if (!waiting) return;
+    this.#waiting.delete(reply.seq);
+    if (this.#waiting.size === 0) this.#worker?.unref();
+    if (reply.type === 'written') waiting.resolve(reply.results);
+    else waiting.reject(new SqliteWriteError(reply.message, reply.code));
+  }
+
+  #fail(error: Error): void {
+    this.#failure ??= error;
+    for (const waiting of this.#waiting.values()) waiting.reject(error);
+    this.#waiting.clear();
+  }
+}
