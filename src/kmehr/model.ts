@@ -156,7 +156,14 @@ export function idOf(ids: readonly Identifier[], scheme: string, sl?: string): I
 
 /** The CD-ITEM value of an item, lower-cased ("vaccine", "adr", …), or undefined. */
 export function itemType(item: Item): string | undefined {
-  return codeOf(item.cds, 'CD-ITEM')?.value.toLowerCase();
+  // As `codeOf(item.cds, 'CD-ITEM')`, without a closure or upper-casing the usual spelling: the rules ask this for
+  // every item of a batch.
+  const cds = item.cds;
+  for (let j = 0; j < cds.length; j++) {
+    const s = cds[j]!.s;
+    if (s === 'CD-ITEM' || s.toUpperCase() === 'CD-ITEM') return cds[j]!.value.toLowerCase();
+  }
+  return undefined;
 }
 
 /** XPath-style locations, 1-based like XPath, used in every finding. */

@@ -20,6 +20,23 @@ const cachedItems: (Item | undefined)[] = new Array<Item | undefined>(CACHED).fi
 const cachedCodes: (readonly ProductCode[])[] = new Array<readonly ProductCode[]>(CACHED).fill([]);
 let cacheNext = 0;
 
+// The relative paths of the first few positions, made once: every item of a batch asks for three or four of them.
+const PATHS = 8;
+const cnkPaths = pathTable((k, j) => `content[${k + 1}]/medicinalproduct/intendedcd[${j + 1}]`);
+const cdPaths = pathTable((k, j) => `content[${k + 1}]/cd[${j + 1}]`);
+
+function pathTable(path: (k: number, j: number) => string): string[][] {
+  return Array.from({ length: PATHS }, (_, k) => Array.from({ length: PATHS }, (_, j) => path(k, j)));
+}
+
+function cnkPath(k: number, j: number): string {
+  return k < PATHS && j < PATHS ? cnkPaths[k]![j]! : `content[${k + 1}]/medicinalproduct/intendedcd[${j + 1}]`;
+}
+
+function cdPath(k: number, j: number): string {
+  return k < PATHS && j < PATHS ? cdPaths[k]![j]! : `content[${k + 1}]/cd[${j + 1}]`;
+}
+
 /**
  * Case-insensitive scheme comparison without allocating when the scheme is already upper case (the usual case).
  * The length test is exact for the constants used here: none contains a sequence (SS, FF, FI, FL, ST, …) that a
@@ -45,7 +62,7 @@ export function productCodesOf(item: Item): readonly ProductCode[] {
       for (let j = 0; j < cds.length; j++) {
         const cd = cds[j]!;
         if (isScheme(cd.s, CNK_SCHEME)) {
-          out.push(Object.freeze({ kind: 'cnk', value: cd.value.trim(), path: `content[${k + 1}]/medicinalproduct/intendedcd[${j + 1}]` }));
+          out.push(Object.freeze({ kind: 'cnk', value: cd.value.trim(), path: cnkPath(k, j) }));
         }
       }
     } else if (content.kind === 'cd') {
@@ -58,7 +75,7 @@ export function productCodesOf(item: Item): readonly ProductCode[] {
           : isScheme(s, INDICATION_SCHEME) ? 'indication'
           : isScheme(s, 'LOCAL') && cd.sl !== undefined && isScheme(cd.sl, VACCINNET_SL) ? 'vaccinnetCode'
           : undefined;
-        if (kind) out.push(Object.freeze({ kind, value: cd.value.trim(), path: `content[${k + 1}]/cd[${j + 1}]` }));
+        if (kind) out.push(Object.freeze({ kind, value: cd.value.trim(), path: cdPath(k, j) }));
       }
     }
   }

@@ -32,8 +32,18 @@ export interface ProductInfo {
   readonly product?: VaccineProduct;
 }
 
+function sevenDigits(value: string): boolean {
+  if (value.length !== 7) return false;
+  for (let i = 0; i < 7; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** Normalises a CNK as found in the source and in messages: "2374 429" → "2374429", "69914" → "0069914". */
 export function normaliseCnk(value: string): string | undefined {
+  if (sevenDigits(value)) return value; // the usual form: no regular expressions, no copy
   const digits = value.replace(/[\s.-]/g, '');
   return /^\d{1,7}$/.test(digits) ? digits.padStart(7, '0') : undefined;
 }

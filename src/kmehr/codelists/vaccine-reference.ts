@@ -1,6 +1,6 @@
 import type { Item } from '../model.js';
 import { DEFAULT_VACCINE_TABLE } from './default-vaccine-table.js';
-import { productCodesOf } from './product-codes-of.js';
+import { productCodesOf, type ProductCode } from './product-codes-of.js';
 import { isVaccineIndication, type VaccineIndication } from './vaccine-indications.js';
 import { normaliseCnk, vaccinnetGroup, type ProductInfo, type VaccineProduct } from './vaccine-product.js';
 
@@ -81,17 +81,21 @@ export class TableVaccineReference implements VaccineReference {
   }
 
   isCovid19Item(item: Item): boolean {
-    return productCodesOf(item).some((c) => {
-      switch (c.kind) {
-        case 'indication': return c.value === COVID19_INDICATION;
-        case 'atc': return this.isCovidAtc(c.value);
-        case 'vaccinnetCode': return vaccinnetGroup(c.value) === COVID19_GROUP;
-        case 'cnk': {
-          const p = this.byCnk(c.value);
-          return p !== undefined && this.#isCovidProduct(p);
-        }
+    const codes = productCodesOf(item);
+    for (let k = 0; k < codes.length; k++) if (this.#isCovidCode(codes[k]!)) return true;
+    return false;
+  }
+
+  #isCovidCode(c: ProductCode): boolean {
+    switch (c.kind) {
+      case 'indication': return c.value === COVID19_INDICATION;
+      case 'atc': return this.isCovidAtc(c.value);
+      case 'vaccinnetCode': return vaccinnetGroup(c.value) === COVID19_GROUP;
+      case 'cnk': {
+        const p = this.byCnk(c.value);
+        return p !== undefined && this.#isCovidProduct(p);
       }
-    });
+    }
   }
 
   describe(item: Item): ProductInfo {

@@ -30,9 +30,29 @@ const fail = (code: Exclude<InszCheck, { ok: true }>['code'], detail: string): I
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
-/** Days in a month of the proleptic Gregorian calendar. */
+const DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in a month (1-12) of the proleptic Gregorian calendar. Arithmetic, not `Date`: rules call it per transaction. */
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return DAYS[month] ?? new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** The number written by the ASCII digits `s[from..to)` (the caller has checked they are digits). */
+function digitsValue(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + (s.charCodeAt(i) - 48);
+  return n;
+}
+
+/** Whether `s` is exactly 11 ASCII digits (no regular expression: checked for every patient of a batch). */
+function elevenDigits(s: string): boolean {
+  if (s.length !== 11) return false;
+  for (let i = 0; i < 11; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /**
@@ -42,17 +62,17 @@ export function daysInMonth(year: number, month: number): number {
  * @example checkInsz('85071412330', '2026-01-01') // { ok: true, kind: 'register', birthdate: '1985-07-14', sex: 'male', … }
  */
 export function checkInsz(value: string, today: string): InszCheck {
-  if (!/^\d{11}$/.test(value)) return fail('INSZ_FORMAT', 'not 11 digits');
-  const n = Number(value.slice(0, 9));
-  const cc = Number(value.slice(9));
+  if (!elevenDigits(value)) return fail('INSZ_FORMAT', 'not 11 digits');
+  const n = digitsValue(value, 0, 9);
+  const cc = digitsValue(value, 9, 11);
   // 2000000000 mod 97 = 68, so at most one of the two rules can hold.
   const century = 97 - (n % 97) === cc ? 1900 : 97 - ((2_000_000_000 + n) % 97) === cc ? 2000 : undefined;
   if (century === undefined) return fail('INSZ_CHECKSUM', 'check digits match neither the 19xx nor the 20xx rule');
 
-  const yy = Number(value.slice(0, 2));
-  const mm = Number(value.slice(2, 4));
-  const dd = Number(value.slice(4, 6));
-  const seq = Number(value.slice(6, 9));
+  const yy = digitsValue(value, 0, 2);
+  const mm = digitsValue(value, 2, 4);
+  const dd = digitsValue(value, 4, 6);
+  const seq = digitsValue(value, 6, 9);
   if (mm > 52 || mm % 20 > 12) return fail('INSZ_DATE', `month part ${pad(mm)} is not a month, month + 20 or month + 40`);
 
   const kind = mm >= 20 ? 'bis' : 'register';
@@ -72,12 +92,13 @@ export function checkInsz(value: string, today: string): InszCheck {
   if (bound > today.slice(0, bound.length)) return fail('INSZ_BIRTH_IN_FUTURE', `birth date ${bound} is after ${today}`);
 
   const sex = kind === 'bis' && mm < 40 ? undefined : seq % 2 === 1 ? 'male' : 'female';
-  return {
+  const ok: { ok: true; kind: typeof kind; birthYear: number; birthMonth?: number; birthdate?: string; sex?: 'male' | 'female' } = {
     ok: true,
     kind,
     birthYear: year,
-    ...(month !== 0 && { birthMonth: month }),
-    ...(birthdate !== undefined && { birthdate }),
-    ...(sex !== undefined && { sex }),
   };
+  if (month !== 0) ok.birthMonth = month;
+  if (birthdate !== undefined) ok.birthdate = birthdate;
+  if (sex !== undefined) ok.sex = sex;
+  return ok;
 }

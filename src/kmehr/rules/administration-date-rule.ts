@@ -14,32 +14,39 @@ import { vaccineItems } from './vaccine-items.js';
  */
 export function administrationDateRule(s: TransactionScope): Finding[] {
   const out: Finding[] = [];
-  const txBase = locate.transaction(s.f, s.t);
   const txDate = s.transaction.date === undefined ? undefined : calendarDate(s.transaction.date);
   if (s.transaction.date !== undefined && txDate === undefined) {
-    out.push(finding('DATE_INVALID', { location: `${txBase}/date`, value: s.transaction.date }));
+    out.push(finding('DATE_INVALID', { location: `${locate.transaction(s.f, s.t)}/date`, value: s.transaction.date }));
   }
-  const birth = birthBound(s.folder.patient, s.ctx.today);
-  for (const { item, i } of vaccineItems(s.transaction)) {
-    const base = locate.item(s.f, s.t, i);
+  const vaccine = vaccineItems(s.transaction);
+  // Computed once, only when an item has a date to compare; locations only for a finding (once per batch transaction).
+  let birth: string | undefined | null = null;
+  for (let k = 0; k < vaccine.length; k++) {
+    const { item, i } = vaccine[k]!;
     const raw = item.beginmoment?.date;
     if (raw === undefined || raw.trim() === '') {
+      const base = locate.item(s.f, s.t, i);
       out.push(finding('KMEHR_FIELD_MISSING', { location: item.beginmoment ? `${base}/beginmoment` : base, params: { field: 'beginmoment/date' } }));
       continue;
     }
-    const location = `${base}/beginmoment/date`;
     const date = calendarDate(raw);
     if (date === undefined) {
-      out.push(finding('DATE_INVALID', { location, value: raw }));
+      out.push(finding('DATE_INVALID', { location: beginDateAt(s, i), value: raw }));
       continue;
     }
-    if (date > s.ctx.today) out.push(finding('DATE_IN_FUTURE', { location, value: raw }));
-    if (txDate !== undefined && date > txDate) out.push(finding('DATE_AFTER_TRANSACTION', { location, value: raw, params: { date: txDate } }));
+    if (date > s.ctx.today) out.push(finding('DATE_IN_FUTURE', { location: beginDateAt(s, i), value: raw }));
+    if (txDate !== undefined && date > txDate) out.push(finding('DATE_AFTER_TRANSACTION', { location: beginDateAt(s, i), value: raw, params: { date: txDate } }));
+    if (birth === null) birth = birthBound(s.folder.patient, s.ctx.today);
     if (birth !== undefined && date.slice(0, birth.length) < birth) {
-      out.push(finding('DATE_BEFORE_BIRTH', { location, value: raw, params: { date: birth } }));
+      out.push(finding('DATE_BEFORE_BIRTH', { location: beginDateAt(s, i), value: raw, params: { date: birth } }));
     }
   }
   return out;
+}
+
+/** Only for a finding (a closure per item would cost more than the rule: tsx names every closure it creates). */
+function beginDateAt(s: TransactionScope, i: number): string {
+  return `${locate.item(s.f, s.t, i)}/beginmoment/date`;
 }
 
 /** The patient's birth date (YYYY-MM-DD, or YYYY-MM / YYYY when the INSZ only tells that much). */
@@ -47,7 +54,7 @@ export function birthBound(patient: Patient, today: string): string | undefined 
   const fromElement = calendarDate(patient.birthdate);
   if (fromElement !== undefined) return fromElement;
   for (const id of patient.ids) {
-    const s = id.s.toUpperCase();
+    const s = id.s === 'ID-PATIENT' ? id.s : id.s.toUpperCase();
     if (s !== 'ID-PATIENT' && s !== 'INSS') continue;
     const r = checkInsz(id.value.trim(), today);
     if (r.ok) return r.birthdate ?? (r.birthMonth !== undefined ? `${r.birthYear}-${String(r.birthMonth).padStart(2, '0')}` : String(r.birthYear));

@@ -50,10 +50,9 @@ export function checkTransaction(message: KmehrMessage, f: number, t: number, ct
 /** Header rules: sender NIHII/CBE check digits (rule 11) and CD-HCPARTY of sender and recipient. */
 export function checkHeader(message: KmehrMessage): Finding[] {
   if (message.header === lastHeader) return [...lastHeaderFindings];
-  const h = locate.header();
-  const out = hcpartyIdRule(message.header.senders, `${h}/sender`);
-  append(out, hcpartyCodeRule(message.header.senders, `${h}/sender`));
-  append(out, hcpartyCodeRule(message.header.recipients, `${h}/recipient`));
+  const out = hcpartyIdRule(message.header.senders, senderAt);
+  append(out, hcpartyCodeRule(message.header.senders, senderAt));
+  append(out, hcpartyCodeRule(message.header.recipients, recipientAt));
   lastHeader = message.header;
   lastHeaderFindings = Object.freeze([...out]);
   return out;
@@ -63,21 +62,24 @@ export function checkHeader(message: KmehrMessage): Finding[] {
 export function checkTransactionOnly(message: KmehrMessage, f: number, t: number, ctx: RuleContext): Finding[] {
   const folder = message.folders[f]!;
   const transaction = folder.transactions[t]!;
-  const covid = vaccineItems(transaction).some(({ item }) => ctx.reference.isCovid19Item(item));
+  const vaccine = vaccineItems(transaction);
+  let covid = false;
+  for (let k = 0; k < vaccine.length && !covid; k++) covid = ctx.reference.isCovid19Item(vaccine[k]!.item);
   const s: TransactionScope = { message, f, t, folder, transaction, ctx, covid };
   const type = transactionTypeRule(s);
   if (type.otherType) return type.findings;
-  const tx = locate.transaction(f, t);
-  const out = type.findings;
+  // Locations are computed only when a rule reports something: building them cost more than the rules themselves.
+  const out: Finding[] = [];
+  append(out, type.findings);
   append(out, vaccineItemCountRule(s));
-  append(out, authorNihiiPresentRule(transaction.authors, `${tx}/author`));
-  append(out, hcpartyIdRule(transaction.authors, `${tx}/author`));
-  append(out, hcpartyCodeRule(transaction.authors, `${tx}/author`));
+  append(out, authorNihiiPresentRule(transaction.authors, transactionAuthorAt, f, t));
+  append(out, hcpartyIdRule(transaction.authors, transactionAuthorAt, f, t));
+  append(out, hcpartyCodeRule(transaction.authors, transactionAuthorAt, f, t));
   for (let i = 0; i < transaction.items.length; i++) {
     const item = transaction.items[i]!;
     if (item.authors.length === 0) continue;
-    append(out, hcpartyIdRule(item.authors, `${locate.item(f, t, i)}/author`));
-    append(out, hcpartyCodeRule(item.authors, `${locate.item(f, t, i)}/author`));
+    append(out, hcpartyIdRule(item.authors, itemAuthorAt, f, t, i));
+    append(out, hcpartyCodeRule(item.authors, itemAuthorAt, f, t, i));
   }
   append(out, itemCodeRule(s));
   append(out, indicationCodeRule(s));
@@ -88,6 +90,11 @@ export function checkTransactionOnly(message: KmehrMessage, f: number, t: number
   append(out, administrationDateRule(s));
   return append(out, quantityRule(s));
 }
+
+const senderAt = (): string => `${locate.header()}/sender`;
+const recipientAt = (): string => `${locate.header()}/recipient`;
+const transactionAuthorAt = (f: number, t: number): string => `${locate.transaction(f, t)}/author`;
+const itemAuthorAt = (f: number, t: number, i: number): string => `${locate.item(f, t, i)}/author`;
 
 // The header is frozen and shared by every transaction of a batch: its findings are computed once per header.
 let lastHeader: Header | undefined;

@@ -19,18 +19,20 @@ export const ADVERSE_EVENT_WORDING =
  */
 export function covidAdverseEventRule(s: TransactionScope): Finding[] {
   if (!s.covid) return [];
-  const base = locate.transaction(s.f, s.t);
   const out: Finding[] = [];
-  s.transaction.items.forEach((item, i) => {
-    if (itemType(item) === 'adr') out.push(finding('COVID_ADVERSE_EVENT', { location: locate.item(s.f, s.t, i), value: 'adr' }));
-  });
-  s.transaction.texts.forEach((text, k) => {
-    if (ADVERSE_EVENT_WORDING.test(text.value)) out.push(finding('COVID_ADVERSE_EVENT', { location: `${base}/text[${k + 1}]`, value: text.value }));
-  });
-  s.transaction.links.forEach((link, k) => {
+  const { items, texts, links } = s.transaction;
+  for (let i = 0; i < items.length; i++) {
+    if (itemType(items[i]!) === 'adr') out.push(finding('COVID_ADVERSE_EVENT', { location: locate.item(s.f, s.t, i), value: 'adr' }));
+  }
+  for (let k = 0; k < texts.length; k++) {
+    const text = texts[k]!;
+    if (ADVERSE_EVENT_WORDING.test(text.value)) out.push(finding('COVID_ADVERSE_EVENT', { location: `${locate.transaction(s.f, s.t)}/text[${k + 1}]`, value: text.value }));
+  }
+  for (let k = 0; k < links.length; k++) {
+    const link = links[k]!;
     if (ADVERSE_EVENT_WORDING.test(link.type) || ADVERSE_EVENT_WORDING.test(link.url ?? '')) {
-      out.push(finding('COVID_ADVERSE_EVENT', { location: `${base}/lnk[${k + 1}]`, value: link.url ?? link.type }));
+      out.push(finding('COVID_ADVERSE_EVENT', { location: `${locate.transaction(s.f, s.t)}/lnk[${k + 1}]`, value: link.url ?? link.type }));
     }
-  });
+  }
   return out;
 }

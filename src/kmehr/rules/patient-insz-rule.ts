@@ -11,19 +11,21 @@ import type { RuleContext } from './rule-context.js';
  */
 export function patientInszRule(message: KmehrMessage, f: number, ctx: RuleContext): Finding[] {
   const patient = message.folders[f]!.patient;
-  const base = locate.patient(f);
   const out: Finding[] = [];
   let found = false;
-  patient.ids.forEach((id, j) => {
-    const s = id.s.toUpperCase();
-    if (s !== 'ID-PATIENT' && s !== 'INSS') return;
+  // Locations are built only for a finding: this runs once per transaction of a batch.
+  const ids = patient.ids;
+  for (let j = 0; j < ids.length; j++) {
+    const id = ids[j]!;
+    const s = id.s === 'ID-PATIENT' ? id.s : id.s.toUpperCase();
+    if (s !== 'ID-PATIENT' && s !== 'INSS') continue;
     found = true;
     const r = checkInsz(id.value.trim(), ctx.today);
-    if (!r.ok) out.push(finding(r.code, { location: `${base}/id[${j + 1}]`, value: id.value, params: { detail: r.detail } }));
-  });
-  if (!found) out.push(finding('KMEHR_FIELD_MISSING', { location: base, params: { field: 'id[@S="ID-PATIENT"]' } }));
+    if (!r.ok) out.push(finding(r.code, { location: `${locate.patient(f)}/id[${j + 1}]`, value: id.value, params: { detail: r.detail } }));
+  }
+  if (!found) out.push(finding('KMEHR_FIELD_MISSING', { location: locate.patient(f), params: { field: 'id[@S="ID-PATIENT"]' } }));
   if (patient.birthdate !== undefined && calendarDate(patient.birthdate) === undefined) {
-    out.push(finding('DATE_INVALID', { location: `${base}/birthdate/date`, value: patient.birthdate }));
+    out.push(finding('DATE_INVALID', { location: `${locate.patient(f)}/birthdate/date`, value: patient.birthdate }));
   }
   return out;
 }
