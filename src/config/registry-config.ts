@@ -5,6 +5,10 @@
 export const PERSON_CHECKS = ['register', 'checksum'] as const;
 export type PersonCheck = (typeof PERSON_CHECKS)[number];
 
+/** Whether the development CA is a trust anchor: `auto` = only in the demo or when no operator CA is configured. */
+export const DEV_CA_TRUST_MODES = ['auto', 'always', 'never'] as const;
+export type DevCaTrust = (typeof DEV_CA_TRUST_MODES)[number];
+
 export const CLIENT_CERT_MODES = ['off', 'optional'] as const;
 export type ClientCertMode = (typeof CLIENT_CERT_MODES)[number];
 
@@ -30,8 +34,14 @@ export interface RegistryConfig {
     readonly maxDeliveryBytes: number;
   };
   readonly pki: {
-    /** Folder of the development CA (`vaccinnet pki init`); its CA certificate and CRL are trusted. */
+    /** Folder of the development CA (`vaccinnet pki init`); it issues the server certificate unless one is configured. */
     readonly dir: string;
+    /**
+     * Trust certificates of the development CA: `auto` (default) only for the demo (`npm start`) or when
+     * `trustedCaFiles` is empty (a development setup); an operator who lists its own CAs does not trust it unless
+     * it says `always`.
+     */
+    readonly trustDevCa: DevCaTrust;
     /** Extra trusted CA certificate files (PEM). */
     readonly trustedCaFiles: readonly string[];
     /** Extra CRL files (PEM), re-read when they change. */

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RegistryConfig } from '../config/registry-config.js';
 import { TestCa } from '../pki/test-ca.js';
+import { TrustStore } from '../pki/trust-store.js';
 
 export interface ServerTls {
   readonly keyPem: string;
@@ -32,4 +33,26 @@ export async function ensureDevPki(config: RegistryConfig): Promise<{ ca: TestCa
     writeFileSync(certFile, server.certificatePem);
   }
   return { ca, created, tls: { keyPem: readFileSync(keyFile, 'utf8'), certPem: readFileSync(certFile, 'utf8'), caPem: ca.certificatePem } };
+}
+
+/**
+ * Whether callers' certificates from the development CA are accepted. Its key sits unprotected in the data folder
+ * and anyone with `vaccinnet pki issue` can mint "eHealth" certificates with it, so in production (the operator
+ * lists its own CAs) it is not trusted unless `pki.trustDevCa` is `always`. The demo (`npm start`) and a plain
+ * development start without CAs of its own keep trusting it.
+ */
+export function trustsDevCa(config: RegistryConfig, demo: boolean): boolean {
+  if (config.pki.trustDevCa === 'always') return true;
+  if (config.pki.trustDevCa === 'never') return false;
+  return demo || config.pki.trustedCaFiles.length === 0;
+}
+
+/** The trust anchors and CRLs callers are checked against: the configured ones, plus the development CA when trusted. */
+export function loadTrustStore(config: RegistryConfig, devCa: TestCa, demo: boolean): { readonly trust: TrustStore; readonly devCaTrusted: boolean } {
+  const devCaTrusted = trustsDevCa(config, demo);
+  const trust = TrustStore.load({
+    caFiles: [...(devCaTrusted ? [devCa.certificatePath] : []), ...config.pki.trustedCaFiles],
+    crlFiles: [...(devCaTrusted ? [devCa.crlPath] : []), ...config.pki.crlFiles],
+  });
+  return { trust, devCaTrusted };
 }

@@ -9,7 +9,6 @@ import { defaultVaccineReference } from '../kmehr/codelists/index.js';
 import { DEFAULT_XML_LIMITS, type XmlLimits } from '../kmehr/xml-limits.js';
 import { createXsdValidator, type XsdValidator } from '../kmehr/xsd/xsd-validator.js';
 import { createCertificateVerifier } from '../pki/certificate-verifier.js';
-import { TrustStore } from '../pki/trust-store.js';
 import type { Clock } from '../registry/ports.js';
 import type { RegistryPorts } from '../registry/registry-ports.js';
 import { handleRegistratieCall } from '../soap/registratie/registratie-handler.js';
@@ -18,7 +17,7 @@ import { registryPortsOf } from '../store/registry-ports-of.js';
 import type { Store } from '../store/store.js';
 import { buildApp } from './build-app.js';
 import { seedDemo, type DemoInfo } from './demo/demo-seed.js';
-import { ensureDevPki } from './dev-pki.js';
+import { ensureDevPki, loadTrustStore } from './dev-pki.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { soapPlugin } from './soap-plugin.js';
@@ -46,6 +45,8 @@ export interface RunningRegistry {
   /** The development CA certificate that issued the server certificate (clients trust it). */
   readonly caPem?: string;
   readonly caCreated: boolean;
+  /** Whether certificates of the development CA are accepted from callers (`pki.trustDevCa`). */
+  readonly devCaTrusted: boolean;
   readonly demo?: DemoInfo;
   readonly xsdEnabled: boolean;
   /** BatchUpload: the deliveries store and the in-process worker (absent when `batch.workerInProcess` is off). */
@@ -64,10 +65,8 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
   const closers: (() => Promise<void>)[] = [];
   try {
     const pki = await ensureDevPki(config);
-    const trust = TrustStore.load({
-      caFiles: [pki.ca.certificatePath, ...config.pki.trustedCaFiles],
-      crlFiles: [pki.ca.crlPath, ...config.pki.crlFiles],
-    });
+    const { trust, devCaTrusted } = loadTrustStore(config, pki.ca, options.demo ?? false);
+    if (devCaTrusted && config.pki.trustedCaFiles.length > 0) log.warn({ devCa: pki.ca.certificatePath }, 'the development CA is trusted next to the configured CAs (pki.trustDevCa)');
     const certificates = createCertificateVerifier(trust);
 
     if (config.database.url.startsWith('sqlite:')) mkdirSync(path.dirname(config.database.url.slice('sqlite:'.length)), { recursive: true });
@@ -106,7 +105,8 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
         tls: {
           key: pki.tls.keyPem,
           cert: pki.tls.certPem,
-          ca: [pki.ca.certificatePem],
+          // The CertificateRequest names the CAs callers' certificates are accepted from.
+          ca: trust.caPems(),
           requestClientCertificate: config.server.clientCertificates === 'optional',
         },
       }),
@@ -154,7 +154,7 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
     log.info({ url, database: redactUrl(config.database.url), xsd: xsd ? 'on' : 'off' }, 'registry started');
     let closed = false;
     return {
-      url, app, store, ports, config, log, caCreated: pki.created, xsdEnabled: xsd !== undefined,
+      url, app, store, ports, config, log, caCreated: pki.created, devCaTrusted, xsdEnabled: xsd !== undefined,
       batch: { deliveries, ...(worker && { worker }) },
       ...(pki.tls.caPem && { caPem: pki.tls.caPem }),
       ...(demo && { demo }),
