@@ -2,7 +2,7 @@ import type { X509Certificate } from 'node:crypto';
 import type { CertificateVerifier } from '../pki/certificate-verifier.js';
 import type { CallerIdentity } from '../registry/caller-identity.js';
 import type { Finding } from '../status/finding.js';
-import { verifyWsSecurity } from './wssec/verify-ws-security.js';
+import { verifyWsSecurity, type WsSecurityResult, type WsSecurityVerifyOptions } from './wssec/verify-ws-security.js';
 
 export interface AuthenticationDeps {
   readonly certificates: CertificateVerifier;
@@ -20,21 +20,34 @@ export type Authentication =
  * refused even when a valid TLS certificate came along: a broken signature is never silently ignored.
  * @param envelope - the raw request bytes, exactly as received
  * @param peerCertificate - the TLS client certificate, when mutual TLS presented one
+ * @param verified - `verifyWsSecurity` of this envelope with {@link signatureCheckOptions}, when the caller already
+ *   ran it (RegistratieService does, in the same scan as reading the request); else it runs here when needed
  */
 export function authenticateCaller(
   envelope: Buffer,
   peerCertificate: X509Certificate | undefined,
   now: Date,
   deps: AuthenticationDeps,
+  verified?: WsSecurityResult,
 ): Authentication {
-  if (peerCertificate && !mentionsSecurityHeader(envelope)) return fromTls(peerCertificate, now, deps);
-  const signature = verifyWsSecurity(envelope, { now, maxAgeSeconds: deps.maxAgeSeconds, maxClockSkewSeconds: deps.clockSkewSeconds });
+  if (!needsSignatureCheck(envelope, peerCertificate)) return fromTls(peerCertificate as X509Certificate, now, deps);
+  const signature = verified ?? verifyWsSecurity(envelope, signatureCheckOptions(now, deps));
   if (signature.ok) {
     const cert = deps.certificates.verifyCertificate(signature.certificateDer, now);
     return cert.ok ? { ok: true, identity: cert.identity, method: 'ws-security' } : cert;
   }
   if (signature.finding.code !== 'AUTH_NOT_AUTHENTICATED' || !peerCertificate) return signature;
   return fromTls(peerCertificate, now, deps);
+}
+
+/** Whether {@link authenticateCaller} checks a WS-Security signature for this request (else the TLS certificate decides). */
+export function needsSignatureCheck(envelope: Buffer, peerCertificate: X509Certificate | undefined): boolean {
+  return !peerCertificate || mentionsSecurityHeader(envelope);
+}
+
+/** The options the signature of a request is checked with at `now`. */
+export function signatureCheckOptions(now: Date, deps: AuthenticationDeps): WsSecurityVerifyOptions {
+  return { now, maxAgeSeconds: deps.maxAgeSeconds, maxClockSkewSeconds: deps.clockSkewSeconds };
 }
 
 function fromTls(peerCertificate: X509Certificate, now: Date, deps: AuthenticationDeps): Authentication {

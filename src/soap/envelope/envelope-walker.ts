@@ -31,9 +31,14 @@ type Place = 'before' | 'envelope' | 'header' | 'body' | 'after';
  * the raw bytes), then exactly one `Body` with exactly one element child, handed to a {@link BodyHandler}.
  * Refuses DOCTYPEs (backstop for `screenXml`) and nesting deeper than `maxDepth`.
  * Errors are thrown as {@link EnvelopeAbort}.
+ *
+ * Without a parser (`parse: false`) the walker takes its events from another XML reader through
+ * {@link openElement}, {@link closeElement}, {@link characters} and {@link endDocument} (the RegistratieService fast
+ * path feeds it from the WS-Security scanner); it then knows no line or column (0), so callers that report its
+ * findings to a client use the saxes mode.
  */
 export class EnvelopeWalker {
-  readonly #parser: SaxesParser<{ xmlns: true; position: true }>;
+  readonly #parser: SaxesParser<{ xmlns: true; position: true }> | undefined;
   readonly #handler: BodyHandler;
   readonly #maxDepth: number;
   #depth = 0;
@@ -50,9 +55,10 @@ export class EnvelopeWalker {
   /** Called with each chunk before it is parsed (the raw subtree copier keeps the text it must pass on). */
   onChunk: ((chunk: string) => void) | undefined;
 
-  constructor(handler: BodyHandler, maxDepth: number) {
+  constructor(handler: BodyHandler, maxDepth: number, parse = true) {
     this.#handler = handler;
     this.#maxDepth = maxDepth;
+    if (!parse) return;
     const p = new SaxesParser({ xmlns: true, position: true });
     this.#parser = p;
     p.on('doctype', (d) => this.abort(doctypeFinding(d, this.#pos())));
@@ -64,14 +70,14 @@ export class EnvelopeWalker {
       const detail = e.message.replace(/^\d+:\d+:\s*/, '');
       throw new EnvelopeAbort(finding('XML_MALFORMED', { ...this.#pos(), params: { detail } }));
     });
-    p.on('opentag', (tag) => this.#open(tag));
-    p.on('closetag', (tag) => this.#close(tag));
-    p.on('text', (t) => this.#text(t));
-    p.on('cdata', (t) => this.#text(t));
+    p.on('opentag', (tag) => this.openElement(tag));
+    p.on('closetag', (tag) => this.closeElement(tag));
+    p.on('text', (t) => this.characters(t));
+    p.on('cdata', (t) => this.characters(t));
   }
 
   #pos(): { line: number; column: number } {
-    return { line: this.#parser.line, column: this.#parser.column };
+    return { line: this.line, column: this.column };
   }
 
   /** Throws a finding that stops the parse. */
@@ -85,28 +91,39 @@ export class EnvelopeWalker {
   }
 
   get line(): number {
-    return this.#parser.line;
+    return this.#parser?.line ?? 0;
   }
 
   get column(): number {
-    return this.#parser.column;
+    return this.#parser?.column ?? 0;
   }
 
   /** Offset just after the last character saxes consumed, in the whole document. */
   get position(): number {
-    return this.#parser.position;
+    return this.#saxes().position;
+  }
+
+  #saxes(): SaxesParser<{ xmlns: true; position: true }> {
+    if (this.#parser === undefined) throw new Error('this EnvelopeWalker takes events, not text');
+    return this.#parser;
   }
 
   write(chunk: string): void {
+    const parser = this.#saxes();
     this.chunkStart += this.currentChunk.length;
     this.currentChunk = chunk;
     this.onChunk?.(chunk);
-    this.#parser.write(chunk);
+    parser.write(chunk);
   }
 
   /** Ends the document; checks that a Body with an operation was seen. */
   close(): void {
-    this.#parser.close();
+    this.#saxes().close();
+    this.endDocument();
+  }
+
+  /** The end of a document read by another reader: checks that a Body with an operation was seen. */
+  endDocument(): void {
     if (!this.#sawBody) this.contract(ENVELOPE_PATH, 'the Body element is missing');
     if (!this.#sawOperation) this.contract(BODY_PATH, 'the Body has no operation element');
   }
@@ -120,7 +137,8 @@ export class EnvelopeWalker {
     return scope;
   }
 
-  #open(tag: SaxesTagNS): void {
+  /** An element starts (saxes calls this itself; another reader must give namespace-resolved names). */
+  openElement(tag: SaxesTagNS): void {
     this.#depth++;
     this.#nsStack.push(tag.ns ?? {});
     if (this.#depth > this.#maxDepth) {
@@ -129,7 +147,8 @@ export class EnvelopeWalker {
     switch (this.#place) {
       case 'before': {
         // The body is decoded as UTF-8 (or UTF-16 by BOM); another declared encoding would be misread.
-        const encoding = this.#parser.xmlDecl.encoding;
+        // Without saxes the feeding reader checked the declaration (the WS-Security scanner accepts UTF-8 only).
+        const encoding = this.#parser?.xmlDecl.encoding;
         if (encoding !== undefined && !/^utf-?(8|16)$/i.test(encoding)) {
           this.contract('/', `the encoding ${encoding} is not supported; use UTF-8`);
         }
@@ -171,7 +190,7 @@ export class EnvelopeWalker {
     }
   }
 
-  #close(tag: SaxesTagNS): void {
+  closeElement(tag: SaxesTagNS): void {
     const depth = this.#depth--;
     this.#nsStack.pop();
     if (this.#place === 'body' && depth >= 3) this.#handler.close(tag, depth - 3, this);
@@ -180,7 +199,8 @@ export class EnvelopeWalker {
     }
   }
 
-  #text(t: string): void {
+  /** Text or CDATA content, entities decoded. */
+  characters(t: string): void {
     if (this.#place === 'body' && this.#depth >= 3) {
       this.#handler.text(t, this.#depth - 3, this);
       return;

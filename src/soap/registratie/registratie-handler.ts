@@ -14,7 +14,7 @@ import { localDate } from '../../registry/system-clock.js';
 import type { KmehrMessage } from '../../kmehr/model.js';
 import { CATALOGUE } from '../../status/catalogue.js';
 import { finding, type Finding } from '../../status/finding.js';
-import { authenticateCaller, type AuthenticationDeps } from '../caller-authentication.js';
+import { authenticateCaller, needsSignatureCheck, signatureCheckOptions, type AuthenticationDeps } from '../caller-authentication.js';
 import type { RegistratieOperation } from '../envelope/operations.js';
 import { readRegistratieRequest } from '../envelope/read-registratie-request.js';
 import type { AddVaccinationsRequest, GetVaccinationsRequest, RemoveVaccinationRequest } from '../envelope/registratie-request.js';
@@ -28,6 +28,7 @@ import {
   type AddVaccinationResult,
 } from '../envelope/write-registratie-response.js';
 import type { SoapAnswer, SoapCall } from '../soap-call.js';
+import { readSignedRegistratieRequest } from './read-signed-registratie-request.js';
 import { checkSubmittedMessage, type SubmittedMessageCheck } from './submitted-message.js';
 
 export interface RegistratieDeps {
@@ -49,15 +50,18 @@ export const VACCINATION_ID_SOURCE = 'Vaccinnet';
  */
 export async function handleRegistratieCall(call: SoapCall, deps: RegistratieDeps): Promise<SoapAnswer> {
   const language = call.language ?? 'en';
-  const read = readRegistratieRequest(call.body, call.soapAction, deps.limits);
+  const now = deps.ports.clock.now();
+  // A request whose signature is checked is scanned once for both (the outcome is that of reading, then verifying).
+  const { read, signature } = needsSignatureCheck(call.body, call.peerCertificate)
+    ? readSignedRegistratieRequest(call.body, call.soapAction, deps.limits, signatureCheckOptions(now, deps.authentication))
+    : { read: readRegistratieRequest(call.body, call.soapAction, deps.limits), signature: undefined };
   if (!read.ok) {
     // Not a valid call at all (malformed, unknown operation, contract) → Fault; otherwise the operation's own answer.
     if (!read.operation || CATALOGUE[read.finding.code].soap === 'fault') return fault(read.finding, read.operation ?? 'unknown', language);
     return refusal(read.operation, read.finding, language);
   }
   const request = read.request;
-  const now = deps.ports.clock.now();
-  const auth = authenticateCaller(call.body, call.peerCertificate, now, deps.authentication);
+  const auth = authenticateCaller(call.body, call.peerCertificate, now, deps.authentication, signature);
   if (!auth.ok) return refusal(request.operation, auth.finding, language);
   const access = checkServiceAccess(auth.identity, 'registratie');
   if (access) return refusal(request.operation, access, language, auth.identity);

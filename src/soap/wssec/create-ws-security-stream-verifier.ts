@@ -5,7 +5,7 @@ import { finding, type Finding } from '../../status/finding.js';
 import { checkTimestamp } from './check-timestamp.js';
 import { ExcC14nWriter, type C14nElement } from './exc-c14n.js';
 import { ALG, DIGEST_METHODS, NS, SIGNATURE_METHODS, TOKEN_TYPE } from './ws-security-profile.js';
-import { createXmlEventReader, XmlReadError } from './xml-event-reader.js';
+import { createXmlEventReader, XmlReadError, type XmlEventHandlers } from './xml-event-reader.js';
 import { MAX_XML_DEPTH } from './xml-scanner.js';
 import { attributeOf, canonicalizeSubtree, childElements, elementChildren, textOf, type XmlSubtree } from './xml-subtree.js';
 
@@ -18,6 +18,12 @@ export interface WsSecurityVerifyOptions {
   readonly maxAgeSeconds?: number;
   /** Cap on the recorded wsse:Security header (characters); default 256 KiB. */
   readonly maxSecurityHeaderChars?: number;
+  /**
+   * Also receives every event of the verifier's own scan, after the verifier handled it, so another reader of the
+   * same envelope needs no second parse (RegistratieService reads its request from them). It sees the events up
+   * to the first failure only, and must not throw: a throw would stop the verification.
+   */
+  readonly observer?: XmlEventHandlers;
 }
 
 export type WsSecurityResult =
@@ -314,7 +320,7 @@ export function createWsSecurityStreamVerifier(options: WsSecurityVerifyOptions)
     (recording[recording.length - 1] as XmlSubtree).children.push(child);
   };
 
-  const reader = createXmlEventReader({
+  const verifierHandlers: XmlEventHandlers = {
     open(el) {
       const depth = stack.length;
       const isBody = depth === 1 && el.uri === NS.soap11 && el.local === 'Body';
@@ -372,7 +378,30 @@ export function createWsSecurityStreamVerifier(options: WsSecurityVerifyOptions)
       if (recording.length > 0) record({ target, body }, target.length + body.length);
       else if (bodyWriter !== undefined) bodyWriter.processingInstruction(target, body);
     },
-  });
+  };
+  const observer = options.observer;
+  const reader = createXmlEventReader(
+    observer === undefined
+      ? verifierHandlers
+      : {
+          open(el) {
+            verifierHandlers.open(el);
+            observer.open(el);
+          },
+          close() {
+            verifierHandlers.close();
+            observer.close();
+          },
+          text(text) {
+            verifierHandlers.text(text);
+            observer.text(text);
+          },
+          processingInstruction(target, body) {
+            verifierHandlers.processingInstruction(target, body);
+            observer.processingInstruction(target, body);
+          },
+        },
+  );
 
   const guard = (fn: () => void): void => {
     if (failure !== undefined) return;

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_XML_LIMITS } from '../../kmehr/xml-limits.js';
+import { createXmlEventReader } from '../wssec/xml-event-reader.js';
+import {
+  listenForRegistratieRequest,
+  plainUtf8Text,
+  readRegistratieRequest,
+  readRegistratieRequestWithSaxes,
+} from './read-registratie-request.js';
+
+const V21 = 'http://www.vaccinnet.be/VaccinnetUPL/wupl/VaccinationService/V21';
+const MSG = `${V21}/message`;
+const SOAP = 'http://schemas.xmlsoap.org/soap/envelope/';
+const B64 = Buffer.from('<kmehrmessage xmlns="http://www.ehealth.fgov.be/standards/kmehr/schema/v1"/>').toString('base64');
+const head = '<m:SoftwareId>SW-1</m:SoftwareId><m:PatientId>85071412330</m:PatientId>';
+
+const envelope = (body: string, header = '<s:Header><wsse:Security xmlns:wsse="urn:x"><x a="1"/></wsse:Security></s:Header>'): string =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<s:Envelope xmlns:s="${SOAP}">\n${header}<s:Body>${body}</s:Body></s:Envelope>`;
+const op = (name: string, children: string, attrs = ''): string =>
+  envelope(`<v:${name} xmlns:v="${V21}" xmlns:m="${MSG}"${attrs}>${children}</v:${name}>`);
+const msg = (content = B64, attrs = ''): string => `<m:Base64EncodedKmehrmessage${attrs}>${content}</m:Base64EncodedKmehrmessage>`;
+
+/** The fast path alone: the listener fed by the WS-Security scanner; undefined when it defers to saxes. */
+function fastPath(xml: string, soapAction?: string): unknown {
+  const listener = listenForRegistratieRequest(soapAction, DEFAULT_XML_LIMITS);
+  const reader = createXmlEventReader(listener.handlers);
+  try {
+    reader.write(xml);
+    reader.end();
+  } catch {
+    return undefined;
+  }
+  return listener.result();
+}
+
+const VALID: readonly [string, string, string?][] = [
+  ['AddVaccinations, wrapped base64, DisableStockChange, padded values',
+    op('AddVaccinationsRequest', `<m:SoftwareId> SW-1 </m:SoftwareId><m:VaccinnetId>14700250004</m:VaccinnetId><m:PatientId>85071412330</m:PatientId>${msg(B64.replace(/(.{20})/g, '$1\r\n'), ' DisableStockChange="1"')}${msg(B64, " DisableStockChange='false'")}`)],
+  ['five messages', op('AddVaccinationsRequest', head + msg().repeat(5))],
+  ['entities, CDATA, comments and a PI in values', op('AddVaccinationsRequest', `<m:SoftwareId>SW&#45;1<!-- c --></m:SoftwareId><m:PatientId><![CDATA[8507]]>1412330<?pi x?></m:PatientId>${msg()}`)],
+  ['GetVaccinations with a default namespace and no Header',
+    envelope(`<GetVaccinationsRequest xmlns="${V21}"><SoftwareId xmlns="${MSG}">S</SoftwareId><PatientId xmlns="${MSG}">1</PatientId><vaccinationDateSince xmlns="${MSG}">2021-02-03+01:00</vaccinationDateSince></GetVaccinationsRequest>`, '')],
+  ['RemoveVaccination with a matching SOAPAction', op('RemoveVaccinationRequest', `${head}<m:VaccinationId>ABC</m:VaccinationId>`), '"urn:be:fgov:ehealth:safe:vaccination:RemoveVaccination"'],
+  ['namespaced attributes on the operation', op('GetVaccinationsRequest', head, ` xml:lang="nl" xmlns:x="urn:x" x:y="1"`)],
+];
+
+const INVALID: readonly [string, string, string?][] = [
+  ['a missing SoftwareId', op('AddVaccinationsRequest', `<m:PatientId>1</m:PatientId>${msg()}`)],
+  ['six messages', op('AddVaccinationsRequest', head + msg().repeat(6))],
+  ['bad base64', op('AddVaccinationsRequest', head + msg('QUJ'))],
+  ['an unknown attribute', op('AddVaccinationsRequest', head + msg(B64, ' Stock="1"'))],
+  ['a bad date', op('GetVaccinationsRequest', `${head}<m:vaccinationDateSince>2021-02-30</m:vaccinationDateSince>`)],
+  ['a SOAPAction of another operation', op('AddVaccinationsRequest', head + msg()), 'urn:be:fgov:ehealth:safe:vaccination:RemoveVaccination'],
+  ['an unknown operation', envelope(`<v:UpdateVaccinationRequest xmlns:v="${V21}"/>`)],
+  ['text in the Envelope', op('GetVaccinationsRequest', head).replace('<s:Body>', 'oops<s:Body>')],
+  ['two Bodies', op('GetVaccinationsRequest', head).replace('</s:Envelope>', '<s:Body/></s:Envelope>')],
+  ['not well-formed', op('GetVaccinationsRequest', head).replace('</s:Envelope>', '')],
+  ['SOAP 1.2', `<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body/></e:Envelope>`],
+];
+
+describe('readRegistratieRequest fast path (WS-Security scanner events)', () => {
+  it.each(VALID)('reads %s exactly as saxes does', (_name, xml, action) => {
+    const reference = readRegistratieRequestWithSaxes(Buffer.from(xml), action);
+    expect(reference.ok).toBe(true);
+    expect(fastPath(xml, action)).toEqual(reference);
+    expect(readRegistratieRequest(Buffer.from(xml), action)).toEqual(reference);
+  });
+
+  it.each(INVALID)('defers %s to saxes, whose finding (with line and column) is the answer', (_name, xml, action) => {
+    expect(fastPath(xml, action)).toBeUndefined();
+    const reference = readRegistratieRequestWithSaxes(Buffer.from(xml), action);
+    expect(reference.ok).toBe(false);
+    expect(readRegistratieRequest(Buffer.from(xml), action)).toEqual(reference);
+  });
+
+  it('gives contract findings their line from saxes (the scanner knows none)', () => {
+    const read = readRegistratieRequest(Buffer.from(op('AddVaccinationsRequest', `<m:PatientId>1</m:PatientId>${msg()}`)));
+    expect(read).toMatchObject({ ok: false, finding: { code: 'SOAP_CONTRACT', line: 3 } });
+  });
+
+  it('reads only plain UTF-8 text on the fast path: a BOM, UTF-16 or an invalid byte goes to saxes', () => {
+    const xml = op('GetVaccinationsRequest', head);
+    expect(plainUtf8Text(Buffer.from(xml))).toBe(xml);
+    expect(plainUtf8Text(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(xml)]))).toBeUndefined();
+    expect(plainUtf8Text(Buffer.from(`\ufeff${xml}`, 'utf16le'))).toBeUndefined();
+    expect(plainUtf8Text(Buffer.from(xml.replace('utf-8', 'UTF-16'), 'utf16le'))).toBeUndefined();
+    const invalid = Buffer.from(xml.replace('SW-1', 'SW-\u00e9'));
+    invalid[invalid.indexOf(0xc3)] = 0xff;
+    expect(plainUtf8Text(invalid)).toBeUndefined();
+    // Those bodies still read (or are refused) exactly as before.
+    for (const body of [Buffer.from(`\ufeff${xml}`, 'utf16le'), invalid]) {
+      expect(readRegistratieRequest(body)).toEqual(readRegistratieRequestWithSaxes(body, undefined));
+    }
+  });
+});
