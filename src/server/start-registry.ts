@@ -21,6 +21,7 @@ import { ensureDevPki, loadTrustStore } from './dev-pki.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { soapPlugin } from './soap-plugin.js';
+import { startSpoolSweeper } from './spool-sweeper.js';
 import { batchPlugin } from './batch-plugin.js';
 import { createBatchWorker, type BatchWorker } from '../batch/batch-worker.js';
 import { handleBatchCall } from '../soap/batch/batch-handler.js';
@@ -85,6 +86,9 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
     const demo = options.demo ? await seedDemo(store, pki.ca, config.dataDir) : undefined;
 
     const deliveries = DeliveryRepository.of(store);
+    const spoolDir = path.join(config.dataDir, 'batch-spool');
+    const stopSweeper = startSpoolSweeper(spoolDir, log);
+    closers.push(async () => stopSweeper());
     const metrics = createMetrics();
     const authentication = {
       certificates,
@@ -127,7 +131,7 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
                 ports,
                 authentication,
                 ...(xsd && { xsd }),
-                spoolDir: path.join(config.dataDir, 'batch-spool'),
+                spoolDir,
                 maxBytes: config.server.maxDeliveryBytes,
                 retentionDays: config.batch.retentionDays,
                 log,

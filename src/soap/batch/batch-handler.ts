@@ -1,7 +1,6 @@
 import { randomUUID, type X509Certificate } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import path from 'node:path';
 import type { Logger } from 'pino';
 import { loadFindings } from '../../batch/stored-findings.js';
 import type { Header } from '../../kmehr/model.js';
@@ -27,6 +26,7 @@ import { SOAP_FAULT_HTTP_STATUS, writeFault } from '../envelope/write-fault.js';
 import { createWsSecurityStreamVerifier, type WsSecurityStreamVerifier } from '../wssec/create-ws-security-stream-verifier.js';
 import type { BatchAnswer } from './batch-answer.js';
 import { resultAnswerChunks } from './result-answer.js';
+import { claimSpoolFile, releaseSpoolFile } from './spool-files.js';
 
 export interface BatchCall {
   /** The request body as it arrives (never buffered whole). */
@@ -63,8 +63,7 @@ const HEADER_READ = Symbol('header read');
 export async function handleBatchCall(call: BatchCall, deps: BatchHandlerDeps): Promise<BatchAnswer> {
   const language = call.language ?? 'en';
   const now = deps.ports.clock.now();
-  mkdirSync(deps.spoolDir, { recursive: true });
-  const spool = path.join(deps.spoolDir, `${randomUUID()}.kmehr.xml`);
+  const spool = claimSpoolFile(deps.spoolDir);
   const sink = createWriteStream(spool);
   // Without a listener a spool write error (ENOSPC, EACCES) would be an uncaught 'error' event: the process dies.
   let sinkError: Error | undefined;
@@ -113,7 +112,7 @@ export async function handleBatchCall(call: BatchCall, deps: BatchHandlerDeps): 
     deps.log.error({ err: error, reference }, 'BatchUpload call failed');
     return refusal(actionOp, finding('INTERNAL_ERROR', { params: { reference } }), language);
   } finally {
-    rmSync(spool, { force: true });
+    releaseSpoolFile(spool);
   }
 }
 
