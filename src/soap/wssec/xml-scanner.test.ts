@@ -51,6 +51,7 @@ const WELL_FORMED = [
   "<a x='single \"q\"' y=\"tab\there\r\nnl\">&#x1F600;&#233;</a>",
   '<p:a xmlns:p="urn:p" p:x="1" xml:lang="nl"><p:b xmlns:p="urn:p2" p:x="2"/></p:a>',
   '\uFEFF<a b = "1" >x</a >',
+  `<a x='>"' y="'>'" \t\r\n><b c="1"\n/></a>`,
 ];
 
 const MALFORMED = [
@@ -58,6 +59,7 @@ const MALFORMED = [
   '<!DOCTYPE a><a/>', '<a/><b/>', 'text<a/>', '<a/>text', '<a b=1/>', '<a xmlns:p=""/>', '<a>]]></a>',
   '<a>\u0001</a>', '<a>&#0;</a>', '<a p:x="1" xmlns:p="urn:p" xmlns:q="urn:p" q:x="2"/>', ' <?xml version="1.0"?><a/>',
   '<a><!-- a -- b --></a>', '<a b="1"c="2"/>', '', '<a',
+  '<a x="1" <b/></a>', '<a x="1></a>', "<a x='1/>", '<a b="1" xmlns:p="urn:p" p:c="2" p:c="3"/>',
 ];
 
 describe('the fast XML scanner against saxes', () => {

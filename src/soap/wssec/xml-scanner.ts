@@ -19,6 +19,10 @@ const ATTRIBUTE = new RegExp(`\\s+(${NCNAME}(?::${NCNAME})?)\\s*=\\s*(?:"([^"<]*
 const END_TAG = new RegExp(`^(${NCNAME}(?::${NCNAME})?)\\s*$`);
 const PI = new RegExp(`^(${NCNAME})(?:\\s+([\\s\\S]*))?$`);
 const ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+const ATTRIBUTE_WHITE_SPACE = /[\r\n\t]/;
+const TRAILING_SPACE = /\s*$/y;
+/** A tag's inside up to its '>' (or a '<', or the end of what has arrived): quoted values may hold both. */
+const TAG_BODY = /(?:[^"'<>]+|"[^"]*"|'[^']*')*/y;
 const MAX_MARKUP = 8 * 1024 * 1024;
 /** Nesting limit: namespace scopes are prototype chains, so unbounded depth would make lookups quadratic. */
 export const MAX_XML_DEPTH = 256;
@@ -54,15 +58,12 @@ function decode(s: string): string {
 
 /** Index of the '>' closing the tag that starts at `from`, skipping quoted attribute values; -1 if not yet there. */
 function tagEnd(buf: string, from: number): number {
-  let quote = '';
-  for (let i = from; i < buf.length; i += 1) {
-    const c = buf[i];
-    if (quote !== '') {
-      if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '>') return i;
-    else if (c === '<') throw malformed('"<" inside a tag');
-  }
+  TAG_BODY.lastIndex = from;
+  TAG_BODY.exec(buf); // always matches (possibly empty); a quote left where it stopped is not closed yet
+  const i = TAG_BODY.lastIndex;
+  const c = buf.charCodeAt(i);
+  if (c === 0x3e /* > */) return i;
+  if (c === 0x3c /* < */) throw malformed('"<" inside a tag');
   return -1;
 }
 
@@ -115,18 +116,20 @@ export function createXmlScanner(handlers: XmlEventHandlers): XmlEventReader {
     for (let a = ATTRIBUTE.exec(body); a !== null; a = ATTRIBUTE.exec(body)) {
       const value = (a[2] ?? a[3]) as string;
       if (ILLEGAL.test(value)) throw malformed('illegal character in an attribute value');
-      raw.push({ name: a[1] as string, value: decode(value.replace(/\r\n|[\r\n\t]/g, ' ')) });
+      const normalised = ATTRIBUTE_WHITE_SPACE.test(value) ? value.replace(/\r\n|[\r\n\t]/g, ' ') : value;
+      raw.push({ name: a[1] as string, value: decode(normalised) });
       end = ATTRIBUTE.lastIndex;
     }
-    if (!/^\s*$/.test(body.slice(end))) throw malformed(`malformed attributes in <${name}>`);
+    TRAILING_SPACE.lastIndex = end;
+    if (!TRAILING_SPACE.test(body)) throw malformed(`malformed attributes in <${name}>`);
 
     const parent = scopes[scopes.length - 1] as Scope;
     let scope = parent;
     const ns: Record<string, string> = {};
-    const seen = new Set<string>();
-    for (const a of raw) {
-      if (seen.has(a.name)) throw malformed(`duplicate attribute ${a.name}`);
-      seen.add(a.name);
+    // Tags carry a handful of attributes: a linear duplicate check beats building Sets per element.
+    for (let i = 0; i < raw.length; i += 1) {
+      const a = raw[i] as { name: string; value: string };
+      for (let j = 0; j < i; j += 1) if ((raw[j] as { name: string }).name === a.name) throw malformed(`duplicate attribute ${a.name}`);
       const p = a.name === 'xmlns' ? '' : a.name.startsWith('xmlns:') ? a.name.slice(6) : undefined;
       if (p === undefined) continue;
       if (p !== '' && a.value === '') throw malformed(`cannot undeclare prefix ${p} in XML 1.0`);
@@ -139,13 +142,10 @@ export function createXmlScanner(handlers: XmlEventHandlers): XmlEventReader {
     }
     const [prefix, local, uri] = resolveName(scope, name, true);
     const attributes: C14nAttribute[] = [];
-    const expanded = new Set<string>();
     for (const a of raw) {
       if (a.name === 'xmlns' || a.name.startsWith('xmlns:')) continue;
       const [ap, al, au] = resolveName(scope, a.name, false);
-      const key = `{${au}}${al}`;
-      if (expanded.has(key)) throw malformed(`duplicate attribute ${key}`);
-      expanded.add(key);
+      for (const b of attributes) if (b.local === al && b.uri === au) throw malformed(`duplicate attribute {${au}}${al}`);
       attributes.push({ name: a.name, prefix: ap, local: al, uri: au, value: a.value });
     }
     const el: C14nElement = { name, prefix, local, uri, attributes, ns };
