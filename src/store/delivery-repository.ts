@@ -5,6 +5,14 @@ import type { Store } from './store.js';
 
 export type DeliveryStatus = 'accepted' | 'processing' | 'processed' | 'failed' | 'expired';
 
+/** A signed delivery's replay-cache entry: stored with the delivery, in the same transaction. */
+export interface ReplayEntry {
+  /** SHA-256 (hex) of the request's ds:SignatureValue. */
+  readonly signatureHash: string;
+  /** Until when a request with this signature could still pass the Timestamp check (ISO). */
+  readonly expiresAt: string;
+}
+
 /** What the intake stores for an accepted delivery (the message itself comes as chunks). */
 export interface NewDelivery {
   readonly id: string;
@@ -69,8 +77,13 @@ export class DeliveryRepository {
    * `synchronous=FULL` fsyncs the WAL, PostgreSQL waits for its WAL flush), so the answer sent afterwards never
    * names a delivery a crash could lose. Reads the message piece by piece: memory does not grow with its size.
    */
-  async storeDelivery(d: NewDelivery, message: AsyncIterable<Buffer>): Promise<void> {
+  async storeDelivery(d: NewDelivery, message: AsyncIterable<Buffer>, replay?: ReplayEntry): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      if (replay) {
+        // First, so an identical request racing this one (another node) waits on the key and then fails: never two deliveries.
+        await trx.deleteFrom('batch_replays').where('expires_at', '<', d.receivedAt).execute();
+        await trx.insertInto('batch_replays').values({ signature_hash: replay.signatureHash, delivery_id: d.id, expires_at: replay.expiresAt }).execute();
+      }
       await trx
         .insertInto('deliveries')
         .values({
@@ -89,6 +102,17 @@ export class DeliveryRepository {
       // Claimable only once the whole message is in (same transaction anyway; explicit for readers of the code).
       await trx.updateTable('deliveries').set({ bytes, chunks: seq, status: 'accepted', locked_by: null, locked_at: null }).where('id', '=', d.id).execute();
     });
+  }
+
+  /** The delivery an earlier request with the same signature created, while that signature is still fresh. */
+  async findReplay(signatureHash: string, now: Date): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('batch_replays')
+      .select('delivery_id')
+      .where('signature_hash', '=', signatureHash)
+      .where('expires_at', '>=', now.toISOString())
+      .executeTakeFirst();
+    return row?.delivery_id;
   }
 
   async findDelivery(id: string): Promise<Delivery | undefined> {

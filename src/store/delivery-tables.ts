@@ -56,8 +56,17 @@ export interface DeliveryResultsTable {
   replaced_id: string | null;
 }
 
+/** Signed deliveries seen within the freshness window (migration 0005-replay-cache). */
+export interface BatchReplaysTable {
+  /** SHA-256 (hex) of the request's ds:SignatureValue bytes. */
+  signature_hash: string;
+  delivery_id: string;
+  expires_at: string;
+}
+
 export interface BatchDatabase extends Database {
   deliveries: DeliveriesTable;
   delivery_chunks: DeliveryChunksTable;
   delivery_results: DeliveryResultsTable;
+  batch_replays: BatchReplaysTable;
 }

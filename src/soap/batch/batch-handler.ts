@@ -1,4 +1,4 @@
-import { randomUUID, type X509Certificate } from 'node:crypto';
+import { createHash, randomUUID, type X509Certificate } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Logger } from 'pino';
@@ -15,7 +15,7 @@ import type { RegistryPorts } from '../../registry/registry-ports.js';
 import { checkServiceAccess } from '../../registry/service-access.js';
 import { CATALOGUE, type Language } from '../../status/catalogue.js';
 import { finding, FindingError, hasErrors, type Finding } from '../../status/finding.js';
-import type { DeliveryRepository } from '../../store/delivery-repository.js';
+import type { DeliveryRepository, ReplayEntry } from '../../store/delivery-repository.js';
 import type { AuthenticationDeps } from '../caller-authentication.js';
 import type { StreamedBatchDelivery, BatchResultRequest } from '../envelope/batch-request.js';
 import { extractBatchRequestStream } from '../envelope/extract-batch-request-stream.js';
@@ -106,7 +106,7 @@ export async function handleBatchCall(call: BatchCall, deps: BatchHandlerDeps): 
     const access = checkServiceAccess(identity.identity, 'batch');
     if (access) return refusal(request.operation, access, language, identity.identity);
     if (request.operation === 'ResultaatVerwerking') return await result(request, identity.identity, deps, language);
-    return await deliver(request as StreamedBatchDelivery, spool, identity.identity, deps, language);
+    return await deliver(request as StreamedBatchDelivery, spool, identity.identity, deps, language, replayEntry(verifying.on, verifier, deps));
   } catch (error) {
     const reference = randomUUID();
     deps.log.error({ err: error, reference }, 'BatchUpload call failed');
@@ -170,14 +170,42 @@ function authenticate(verifier: WsSecurityStreamVerifier, signed: boolean, peer:
   return cert.ok ? { ok: true, identity: cert.identity } : cert;
 }
 
+/**
+ * The replay-cache entry of a request authenticated by its signature: a request that passed the Timestamp check
+ * could be sent again, unchanged, until `Created + maxAge + skew`. Undefined for a request authenticated by TLS
+ * alone (TLS itself prevents replays).
+ */
+function replayEntry(signed: boolean, verifier: WsSecurityStreamVerifier, deps: BatchHandlerDeps): ReplayEntry | undefined {
+  const header = verifier.header;
+  if (!signed || header === undefined) return undefined;
+  // The SignatureValue signs SignedInfo, which holds the digests of the Timestamp and the Body: it names the request.
+  const signatureHash = createHash('sha256').update(Buffer.from(header.signatureValue, 'base64')).digest('hex');
+  const freshFor = (deps.authentication.maxAgeSeconds + deps.authentication.clockSkewSeconds) * 1000;
+  return { signatureHash, expiresAt: new Date(header.created.getTime() + freshFor).toISOString() };
+}
+
+/**
+ * A signed delivery sent again (same signature, still fresh) gets the transactionId of the delivery it created —
+ * *our choice*: idempotent, like a dose sent twice (DUPLICATE_REPLAY), so a sender that lost the first answer can
+ * safely resend; nothing is stored twice. Logged with code DUPLICATE_REPLAY.
+ */
+function replayed(op: StreamedBatchDelivery['operation'], transactionId: string, identity: CallerIdentity): BatchAnswer {
+  return { httpStatus: 200, operation: op, code: 'DUPLICATE_REPLAY', caller: describeCaller(identity), transactionId, body: writeDeliveryResponse(op, { transactionId }) };
+}
+
 async function deliver(
   request: StreamedBatchDelivery,
   spool: string,
   identity: CallerIdentity,
   deps: BatchHandlerDeps,
   language: Language,
+  replay: ReplayEntry | undefined,
 ): Promise<BatchAnswer> {
   const op = request.operation;
+  if (replay) {
+    const original = await deps.repo.findReplay(replay.signatureHash, deps.ports.clock.now());
+    if (original !== undefined) return replayed(op, original, identity);
+  }
   const auth = await authoriseCaller(identity, request.extraInfo.pakket, deps.ports.profiles);
   if (!auth.ok) return refusal(op, auth.finding, language, identity);
   if (auth.profile.kind !== 'organisation') return refusal(op, finding('AUTH_WRONG_SERVICE', { value: 'personal' }), language, identity);
@@ -206,20 +234,33 @@ async function deliver(
   if (!header.ok) return refusal(op, header.finding, language, identity);
 
   const id = randomUUID();
-  await deps.repo.storeDelivery(
-    {
-      id,
-      operation: op,
-      organisationKey: profile.key,
-      userCode: profile.userCode,
-      softwareId: request.extraInfo.pakket,
-      caller: JSON.stringify(identity),
-      receivedAt: deps.ports.clock.now().toISOString(),
-    },
-    createReadStream(spool, { highWaterMark: 256 * 1024 }),
-  );
+  try {
+    await deps.repo.storeDelivery(
+      {
+        id,
+        operation: op,
+        organisationKey: profile.key,
+        userCode: profile.userCode,
+        softwareId: request.extraInfo.pakket,
+        caller: JSON.stringify(identity),
+        receivedAt: deps.ports.clock.now().toISOString(),
+      },
+      readSpool(spool),
+      replay,
+    );
+  } catch (error) {
+    // The same request stored meanwhile (on this node or another): its key made this transaction fail.
+    const original = replay && (await deps.repo.findReplay(replay.signatureHash, deps.ports.clock.now()));
+    if (original) return replayed(op, original, identity);
+    throw error;
+  }
   // Only now, after the commit, is the sender told its delivery exists.
   return { httpStatus: 200, operation: op, code: 'OK', caller: describeCaller(identity), transactionId: id, body: writeDeliveryResponse(op, { transactionId: id }) };
+}
+
+/** The spool's bytes, opened only when the store starts reading (a store that fails first leaves no stream to error). */
+async function* readSpool(spool: string): AsyncGenerator<Buffer> {
+  yield* createReadStream(spool, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>;
 }
 
 async function readHeader(spool: string): Promise<{ readonly ok: true; readonly header: Header } | { readonly ok: false; readonly finding: Finding }> {

@@ -35,6 +35,8 @@ export interface WsSecurityHeaderInfo {
   readonly certificateDer: Buffer;
   readonly created: Date;
   readonly expires?: Date;
+  /** The verified ds:SignatureValue (base64, white space removed): identifies the signed request (replay caches). */
+  readonly signatureValue: string;
 }
 
 /**
@@ -278,7 +280,7 @@ export function createWsSecurityStreamVerifier(options: WsSecurityVerifyOptions)
     );
     if (!t.ok) return fail('AUTH_TIMESTAMP_INVALID', t.detail);
     const signedIds = refs.map((r) => r.id);
-    header = { certificateDer: cert.der, created: t.created, ...(t.expires !== undefined && { expires: t.expires }), signedIds };
+    header = { certificateDer: cert.der, created: t.created, ...(t.expires !== undefined && { expires: t.expires }), signatureValue: sigText, signedIds };
   };
 
   const flushBody = (s: string): void => {

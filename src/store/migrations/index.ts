@@ -6,6 +6,7 @@ import { profileCertificates } from './0003-profile-certificates.js';
 import { disableStockChange } from './0003-disable-stock-change.js';
 import { historyIndex } from './0004-history-index.js';
 import { deliveryRetries } from './0005-delivery-retries.js';
+import { replayCache } from './0005-replay-cache.js';
 
 /**
  * The versioned migrations, applied in name order on start by Kysely's Migrator (under `pg_advisory_lock` on
@@ -19,6 +20,7 @@ export function migrationProvider(caps: StoreCapabilities): MigrationProvider {
     '0003-disable-stock-change': disableStockChange(),
     '0004-history-index': historyIndex(),
     '0005-delivery-retries': deliveryRetries(),
+    '0005-replay-cache': replayCache(),
   };
   return { getMigrations: async (): Promise<Record<string, Migration>> => steps };
 }
