@@ -78,6 +78,32 @@ describe('readRegistratieRequest fast path (WS-Security scanner events)', () => 
     expect(read).toMatchObject({ ok: false, finding: { code: 'SOAP_CONTRACT', line: 3 } });
   });
 
+  it('agrees with saxes on 3 000 random one-character mutations of valid requests', () => {
+    const seeds = [VALID[0]![1], VALID[2]![1], VALID[3]![1]];
+    const significant = ['<', '>', '&', '"', "'", '=', ' ', '/', ':', ';', '#', ']', '!', '?', '-', 'x', 'm', '\u0001', '\r', '\t'];
+    let state = 42; // a fixed LCG: the same mutations on every run
+    const random = (n: number): number => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state % n;
+    };
+    let accepted = 0;
+    for (let k = 0; k < 3000; k++) {
+      const xml = seeds[k % seeds.length]!;
+      const at = random(xml.length);
+      const kind = random(3);
+      const mutated = kind === 0 ? xml.slice(0, at) + xml.slice(at + 1)
+        : kind === 1 ? xml.slice(0, at) + xml[at] + xml.slice(at)
+        : xml.slice(0, at) + significant[random(significant.length)] + xml.slice(at + 1);
+      const body = Buffer.from(mutated);
+      const reference = readRegistratieRequestWithSaxes(body, undefined);
+      expect(readRegistratieRequest(body), mutated).toEqual(reference);
+      if (reference.ok) accepted++;
+    }
+    // Both kinds occur: many mutations only touch a value (still a valid request), many break the envelope.
+    expect(accepted).toBeGreaterThan(100);
+    expect(accepted).toBeLessThan(2700);
+  });
+
   it('reads only plain UTF-8 text on the fast path: a BOM, UTF-16 or an invalid byte goes to saxes', () => {
     const xml = op('GetVaccinationsRequest', head);
     expect(plainUtf8Text(Buffer.from(xml))).toBe(xml);

@@ -130,13 +130,14 @@ export function readRegistratieRequest(body: Buffer, soapAction?: string, limits
   if (text !== undefined) {
     const listener = listenForRegistratieRequest(soapAction, limits);
     const reader = createXmlEventReader(listener.handlers);
+    let wellFormed = true;
     try {
       reader.write(text);
       reader.end();
     } catch {
-      // Not well-formed for the scanner: saxes below says exactly why, with line and column.
+      wellFormed = false; // saxes below says exactly why, with line and column
     }
-    const read = listener.result();
+    const read = wellFormed ? listener.result() : undefined;
     if (read !== undefined) return read;
   }
   return readRegistratieRequestWithSaxes(body, soapAction, limits);
@@ -155,7 +156,10 @@ export function plainUtf8Text(body: Buffer): string | undefined {
 /** Feeds the envelope walker from another reader's events; see {@link listenForRegistratieRequest}. */
 export interface RegistratieRequestListener {
   readonly handlers: XmlEventHandlers;
-  /** After the reader ended without error: the request, or undefined when anything was off (then read with saxes). */
+  /**
+   * Call only after the reader accepted the WHOLE document (the listener cannot know: a reader may refuse what
+   * follows the root). The request, or undefined when anything was off (then read with saxes).
+   */
   result(): RegistratieReadResult | undefined;
 }
 

@@ -38,6 +38,7 @@ function cases(): [string, Buffer, string?][] {
     ['a signed request with the SOAPAction of another operation', Buffer.from(good), 'urn:be:fgov:ehealth:safe:vaccination:GetVaccinations'],
     ['a signed request with a UTF-8 BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(good)])],
     ['a signed request cut short', Buffer.from(good.slice(0, -20))],
+    ['a signed request with a stray character after the Envelope', Buffer.from(`${good}>`)],
   ];
 }
 
@@ -60,6 +61,7 @@ describe('readSignedRegistratieRequest (one scan for the request and its signatu
       'a signed request with the SOAPAction of another operation: SOAP_ACTION_MISMATCH / -',
       'a signed request with a UTF-8 BOM: read / ok',
       'a signed request cut short: XML_MALFORMED / -',
+      'a signed request with a stray character after the Envelope: XML_MALFORMED / -',
     ]);
   });
 
@@ -68,6 +70,29 @@ describe('readSignedRegistratieRequest (one scan for the request and its signatu
     if (!once.read.ok || once.read.request.operation !== 'AddVaccinations') throw new Error(JSON.stringify(once.read));
     expect(once.read.request.messages.map((m) => [m.kmehr.toString('utf8'), m.disableStockChange])).toEqual([[kmehr, undefined], [kmehr, true]]);
     expect(once.signature).toMatchObject({ ok: true });
+  });
+
+  it('agrees with reading then verifying on 1 500 random one-character mutations of a signed request', () => {
+    const xml = signed();
+    const significant = ['<', '>', '&', '"', "'", '=', ' ', '/', ':', ';', ']', '!', '?', '-', 'x', '\u0001', '\r'];
+    let state = 7; // a fixed LCG: the same mutations on every run
+    const random = (n: number): number => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state % n;
+    };
+    const seen = new Set<string>();
+    for (let k = 0; k < 1500; k++) {
+      const at = random(xml.length);
+      const kind = random(3);
+      const mutated = kind === 0 ? xml.slice(0, at) + xml.slice(at + 1)
+        : kind === 1 ? xml.slice(0, at) + xml[at] + xml.slice(at)
+        : xml.slice(0, at) + significant[random(significant.length)] + xml.slice(at + 1);
+      const body = Buffer.from(mutated);
+      const once = readSignedRegistratieRequest(body, undefined, DEFAULT_XML_LIMITS, verify);
+      expect(once, mutated).toEqual(separately(body));
+      seen.add(once.read.ok ? (once.signature?.ok ? 'ok' : 'signature refused') : 'read refused');
+    }
+    expect([...seen].sort()).toEqual(['ok', 'read refused', 'signature refused']);
   });
 
   it('agrees with reading then verifying on every WS-Security test vector', () => {

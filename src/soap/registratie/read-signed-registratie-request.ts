@@ -19,9 +19,9 @@ export interface SignedRegistratieRead {
  * Reads a RegistratieService request that must have its WS-Security signature checked, scanning the envelope once
  * for both (issue 4: the signed path used to parse it twice, saxes for the request and the verifier's scanner for
  * the signature). The outcome is exactly that of `readRegistratieRequest` followed by `verifyWsSecurity`: the request
- * comes from the verifier's events when they give a valid one, else from `readRegistratieRequest` (a contract
- * violation, a body the scanner refuses or a verification that stopped early); a body that is not plain UTF-8 is
- * read and verified separately, as before.
+ * comes from the verifier's events when the signature verified (so the scanner accepted the whole document) and they
+ * give a valid request, else from `readRegistratieRequest` (a contract violation, a refused signature, a body the
+ * scanner refuses); a body that is not plain UTF-8 is read and verified separately, as before.
  */
 export function readSignedRegistratieRequest(
   body: Buffer,
@@ -38,6 +38,7 @@ export function readSignedRegistratieRequest(
   const verifier = createWsSecurityStreamVerifier({ ...verify, observer: listener.handlers });
   verifier.write(text);
   const signature = verifier.end();
-  const read = listener.result() ?? readRegistratieRequest(body, soapAction, limits);
+  // Only a verified signature says the scanner accepted the whole document; otherwise (refused anyway) read again.
+  const read = (signature.ok ? listener.result() : undefined) ?? readRegistratieRequest(body, soapAction, limits);
   return read.ok ? { read, signature } : { read };
 }

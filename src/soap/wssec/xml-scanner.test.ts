@@ -52,6 +52,7 @@ const WELL_FORMED = [
   '<p:a xmlns:p="urn:p" p:x="1" xml:lang="nl"><p:b xmlns:p="urn:p2" p:x="2"/></p:a>',
   '\uFEFF<a b = "1" >x</a >',
   `<a x='>"' y="'>'" \t\r\n><b c="1"\n/></a>`,
+  "<?xml version='1.0' encoding='utf-8' standalone='yes' ?><a/>",
 ];
 
 const MALFORMED = [
@@ -60,6 +61,8 @@ const MALFORMED = [
   '<a>\u0001</a>', '<a>&#0;</a>', '<a p:x="1" xmlns:p="urn:p" xmlns:q="urn:p" q:x="2"/>', ' <?xml version="1.0"?><a/>',
   '<a><!-- a -- b --></a>', '<a b="1"c="2"/>', '', '<a',
   '<a x="1" <b/></a>', '<a x="1></a>', "<a x='1/>", '<a b="1" xmlns:p="urn:p" p:c="2" p:c="3"/>',
+  `<?xml ve'sion="1.0"?><a/>`, '<?xml?><a/>', '<?xml version="2.0"?><a/>', '<?xml version="1.0" standalone="maybe"?><a/>',
+  '<?xml encoding="UTF-8" version="1.0"?><a/>',
 ];
 
 describe('the fast XML scanner against saxes', () => {

@@ -18,6 +18,8 @@ const QNAME_ONLY = new RegExp(`^${NCNAME}(?::${NCNAME})?$`);
 const ATTRIBUTE = new RegExp(`\\s+(${NCNAME}(?::${NCNAME})?)\\s*=\\s*(?:"([^"<]*)"|'([^'<]*)')`, 'y');
 const END_TAG = new RegExp(`^(${NCNAME}(?::${NCNAME})?)\\s*$`);
 const PI = new RegExp(`^(${NCNAME})(?:\\s+([\\s\\S]*))?$`);
+/** The XML declaration after `<?xml` and white space (XML 1.0 §2.8 VersionInfo EncodingDecl? SDDecl?), as saxes checks it. */
+const XML_DECL = /^version\s*=\s*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:\s+encoding\s*=\s*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:\s+standalone\s*=\s*(?:"(?:yes|no)"|'(?:yes|no)'))?\s*$/;
 const ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 const ATTRIBUTE_WHITE_SPACE = /[\r\n\t]/;
 const TRAILING_SPACE = /\s*$/y;
@@ -185,6 +187,7 @@ export function createXmlScanner(handlers: XmlEventHandlers): XmlEventReader {
       const target = m[1] as string;
       if (target.toLowerCase() === 'xml') {
         if (started) throw malformed('XML declaration not at the start');
+        if (!XML_DECL.test(m[2] ?? '')) throw malformed('malformed XML declaration');
         const enc = /encoding\s*=\s*["']([^"']*)["']/.exec(m[2] ?? '')?.[1];
         if (enc !== undefined && !/^utf-?8$/i.test(enc)) throw malformed(`unsupported encoding ${enc}`);
       } else {
