@@ -7,6 +7,7 @@ import type { DestinationStream, Logger } from 'pino';
 import type { RegistryConfig } from '../config/registry-config.js';
 import { defaultVaccineReference } from '../kmehr/codelists/index.js';
 import { DEFAULT_XML_LIMITS, type XmlLimits } from '../kmehr/xml-limits.js';
+import { stopXsdWorker, validateFileInWorker } from '../kmehr/xsd/validate-file-in-worker.js';
 import { createXsdValidator, type XsdValidator } from '../kmehr/xsd/xsd-validator.js';
 import { createCertificateVerifier } from '../pki/certificate-verifier.js';
 import type { Clock } from '../registry/ports.js';
@@ -77,6 +78,8 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
 
     const xsd = loadXsd(config.kmehr.schemaDir, log);
+    // Closed after the app (closers run in reverse): no intake is waiting on it any more.
+    if (xsd) closers.push(() => stopXsdWorker());
     const limits: XmlLimits = { ...DEFAULT_XML_LIMITS, maxBytes: config.kmehr.maxMessageBytes, maxDepth: config.kmehr.maxDepth };
     const ports = registryPortsOf(store, {
       reference: defaultVaccineReference(),
@@ -130,7 +133,8 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
                 repo: deliveries,
                 ports,
                 authentication,
-                ...(xsd && { xsd }),
+                // Deliveries are validated in the XSD worker process; single RegistratieService messages stay on this thread.
+                ...(xsd && { validateSpool: (file: string) => validateFileInWorker(config.kmehr.schemaDir, file) }),
                 spoolDir,
                 maxBytes: config.server.maxDeliveryBytes,
                 retentionDays: config.batch.retentionDays,

@@ -58,4 +58,12 @@ export const BATCH_CODES = {
       fr: 'Seules les {value} premières transactions de cette livraison ont été traitées (leurs résultats figurent ci-dessus) ; les transactions suivantes n\'ont pas été enregistrées. Cause : {detail}',
     },
   },
+  BATCH_XSD_UNAVAILABLE: {
+    area: 'batch', severity: 'error', soap: 'call', http: 503, retry: true, rule: 'our choice (XSD worker, docs/batch.md)',
+    text: {
+      en: 'The delivery could not be checked against the KMEHR schema: the validator stopped (reference {reference}). Nothing was stored; deliver it again.',
+      nl: 'De aanlevering kon niet tegen het KMEHR-schema worden gecontroleerd: de validator stopte (referentie {reference}). Er werd niets opgeslagen; lever ze opnieuw aan.',
+      fr: 'La livraison n\'a pas pu être contrôlée par rapport au schéma KMEHR : le validateur s\'est arrêté (référence {reference}). Rien n\'a été enregistré ; livrez-la à nouveau.',
+    },
+  },
 } as const satisfies Record<string, StatusEntry>;

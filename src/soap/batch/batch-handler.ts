@@ -6,7 +6,6 @@ import { loadFindings } from '../../batch/stored-findings.js';
 import type { Header } from '../../kmehr/model.js';
 import { streamKmehr } from '../../kmehr/stream-kmehr.js';
 import { DEFAULT_XML_LIMITS } from '../../kmehr/xml-limits.js';
-import type { XsdValidator } from '../../kmehr/xsd/xsd-validator.js';
 import { authoriseCaller } from '../../registry/authorise-caller.js';
 import { checkCertificateBinding } from '../../registry/certificate-binding.js';
 import { describeCaller, type CallerIdentity } from '../../registry/caller-identity.js';
@@ -40,7 +39,11 @@ export interface BatchHandlerDeps {
   readonly repo: DeliveryRepository;
   readonly ports: RegistryPorts;
   readonly authentication: AuthenticationDeps;
-  readonly xsd?: XsdValidator;
+  /**
+   * XSD validation of a spooled delivery, off the event loop (`validateFileInWorker`: ~2 s of libxml2 for 120 MB
+   * would otherwise stall every other request); absent when XSD validation is off. Rejects when the validator died.
+   */
+  readonly validateSpool?: (file: string) => Promise<readonly Finding[]>;
   /** Where a delivery's KMEHR is spooled while it is checked (deleted afterwards). */
   readonly spoolDir: string;
   /** Largest delivery body, bytes (config `server.maxDeliveryBytes`). */
@@ -218,8 +221,16 @@ async function deliver(
       return refusal(op, finding('USER_CODE_MISMATCH', { location: '/kmehrmessage/header/sender/hcparty/id[@S="LOCAL"]', value: locals[0] ?? '' }), language, identity);
     }
   }
-  if (deps.xsd) {
-    const xsd = deps.xsd.validateFile(spool);
+  if (deps.validateSpool) {
+    let xsd: readonly Finding[];
+    try {
+      xsd = await deps.validateSpool(spool);
+    } catch (error) {
+      // The worker process crashed or was killed: a catalogued, retryable answer, never a hang or a bare 500.
+      const reference = randomUUID();
+      deps.log.error({ err: error, reference }, 'BatchUpload XSD validation failed');
+      return refusal(op, finding('BATCH_XSD_UNAVAILABLE', { params: { reference } }), language, identity);
+    }
     if (hasErrors(xsd)) {
       const first = xsd.find((f) => f.severity === 'error')!;
       return {
