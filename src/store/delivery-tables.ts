@@ -54,6 +54,8 @@ export interface DeliveryResultsTable {
   vaccination_id: string | null;
   /** The earlier VaccinationId an Aanvulling transaction replaced. */
   replaced_id: string | null;
+  /** `patientTekst`: the folder's patient name as submitted (`patientText`, migration 0005-result-patient-text). */
+  patient_text?: string | null;
 }
 
 /** Signed deliveries seen within the freshness window (migration 0005-replay-cache). */

@@ -36,7 +36,7 @@ export async function* resultAnswerChunks(repo: DeliveryRepository, deliveryId: 
   const [head, tail] = [...writeResultResponseChunks([])];
   yield head ?? '';
   let after = -1;
-  let folder: { f: number; ids: readonly SubmittedId[]; patient: string; transactions: TransactionResult[] } | undefined;
+  let folder: { f: number; ids: readonly SubmittedId[]; patient: string; patientTekst?: string; transactions: TransactionResult[] } | undefined;
   for (;;) {
     const page: readonly ResultRow[] = await repo.resultPage(deliveryId, after, PAGE);
     if (page.length === 0) break;
@@ -47,7 +47,7 @@ export async function* resultAnswerChunks(repo: DeliveryRepository, deliveryId: 
         out += writeFolderResult(asFolder(folder));
         folder = undefined;
       }
-      folder ??= { f, ids: JSON.parse(row.folder_ids) as SubmittedId[], patient: row.patient, transactions: [] };
+      folder ??= { f, ids: JSON.parse(row.folder_ids) as SubmittedId[], patient: row.patient, ...(row.patient_text != null && { patientTekst: row.patient_text }), transactions: [] };
       folder.transactions.push({ ids: JSON.parse(row.transaction_ids) as SubmittedId[], ...transactionOutcome(loadFindings(row.findings), language) });
       after = Number(row.ordinal);
     }
@@ -65,6 +65,6 @@ function partialFolder(deliveryId: string, partial: PartialResult, language: Lan
   return { ids: [id], patient: '', transactions: [{ ids: [id], resultCode: marker.code, resultTekst: localise(marker, language) }] };
 }
 
-function asFolder(f: { ids: readonly SubmittedId[]; patient: string; transactions: TransactionResult[] }): FolderResult {
-  return { ids: f.ids, patient: f.patient, transactions: f.transactions };
+function asFolder(f: { ids: readonly SubmittedId[]; patient: string; patientTekst?: string; transactions: TransactionResult[] }): FolderResult {
+  return { ids: f.ids, patient: f.patient, ...(f.patientTekst !== undefined && { patientTekst: f.patientTekst }), transactions: f.transactions };
 }

@@ -7,6 +7,7 @@ import { disableStockChange } from './0003-disable-stock-change.js';
 import { historyIndex } from './0004-history-index.js';
 import { deliveryRetries } from './0005-delivery-retries.js';
 import { replayCache } from './0005-replay-cache.js';
+import { resultPatientText } from './0005-result-patient-text.js';
 
 /**
  * The versioned migrations, applied in name order on start by Kysely's Migrator (under `pg_advisory_lock` on
@@ -21,6 +22,7 @@ export function migrationProvider(caps: StoreCapabilities): MigrationProvider {
     '0004-history-index': historyIndex(),
     '0005-delivery-retries': deliveryRetries(),
     '0005-replay-cache': replayCache(),
+    '0005-result-patient-text': resultPatientText(),
   };
   return { getMigrations: async (): Promise<Record<string, Migration>> => steps };
 }

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { readResultResponse } from '../../client/batch-responses.js';
+import { testEngines } from '../../store/testing/test-engines.js';
+import { DeliveryRepository } from '../../store/delivery-repository.js';
+import { patientText } from './patient-text.js';
+import { resultAnswerChunks } from './result-answer.js';
+
+describe('patientText', () => {
+  it('is the name as submitted: first names then family name, white space tidied; none when the folder names nobody', () => {
+    expect(patientText({ firstnames: ['Jan', ' Pieter '], familyname: 'Van  den Broeck' })).toBe('Jan Pieter Van den Broeck');
+    expect(patientText({ firstnames: [], familyname: 'Peeters' })).toBe('Peeters');
+    expect(patientText({ firstnames: [' '] })).toBeUndefined();
+    expect(patientText({ firstnames: ['x'.repeat(300)] })).toHaveLength(200);
+  });
+});
+
+const [engine] = testEngines();
+
+describe('ResultaatVerwerking answer', () => {
+  it('sends a folder\'s stored patient text as patientTekst, and leaves it out when there is none', async () => {
+    const store = await engine!.open();
+    try {
+      const repo = DeliveryRepository.of(store);
+      const id = 'a1b2c3d4-0000-4000-8000-000000000001';
+      const row = (ordinal: number, patient: string, text: string | null) => ({
+        delivery_id: id, ordinal, folder_index: ordinal, transaction_index: 0,
+        folder_ids: JSON.stringify([{ S: 'ID-KMEHR', SV: '1.0', value: String(ordinal + 1) }]), patient,
+        transaction_ids: JSON.stringify([{ S: 'ID-KMEHR', SV: '1.0', value: '1' }]), result_code: 'OK', findings: '[]',
+        vaccination_id: null, replaced_id: null, patient_text: text,
+      });
+      await repo.db.insertInto('delivery_results').values([row(0, '85071412330', 'Jan Vermeulen'), row(1, '06070500252', null)]).execute();
+      let xml = '';
+      for await (const piece of resultAnswerChunks(repo, id, 'en')) xml += piece;
+      const answer = readResultResponse(xml);
+      if (answer.kind !== 'result') throw new Error(xml);
+      expect(answer.folders.map((f) => [f.patient, f.patientTekst])).toEqual([['85071412330', 'Jan Vermeulen'], ['06070500252', undefined]]);
+      expect(xml).toContain('<upl:patient>85071412330</upl:patient><upl:patientTekst>Jan Vermeulen</upl:patientTekst>');
+    } finally {
+      await store.close();
+    }
+  });
+});
