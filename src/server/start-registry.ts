@@ -7,7 +7,7 @@ import type { DestinationStream, Logger } from 'pino';
 import type { RegistryConfig } from '../config/registry-config.js';
 import { defaultVaccineReference } from '../kmehr/codelists/index.js';
 import { DEFAULT_XML_LIMITS, type XmlLimits } from '../kmehr/xml-limits.js';
-import { stopXsdWorker, validateFileInWorker } from '../kmehr/xsd/validate-file-in-worker.js';
+import { stopXsdWorker } from '../kmehr/xsd/validate-file-in-worker.js';
 import { createXsdValidator, type XsdValidator } from '../kmehr/xsd/xsd-validator.js';
 import { createCertificateVerifier } from '../pki/certificate-verifier.js';
 import type { Clock } from '../registry/ports.js';
@@ -23,6 +23,7 @@ import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { soapPlugin } from './soap-plugin.js';
 import { startSpoolSweeper } from './spool-sweeper.js';
+import { validateSpoolInWorker } from './spool-xsd.js';
 import { batchPlugin } from './batch-plugin.js';
 import { createBatchWorker, type BatchWorker } from '../batch/batch-worker.js';
 import { handleBatchCall } from '../soap/batch/batch-handler.js';
@@ -134,7 +135,7 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
                 ports,
                 authentication,
                 // Deliveries are validated in the XSD worker process; single RegistratieService messages stay on this thread.
-                ...(xsd && { validateSpool: (file: string) => validateFileInWorker(config.kmehr.schemaDir, file) }),
+                ...(xsd && { validateSpool: validateSpoolInWorker(config.kmehr.schemaDir) }),
                 spoolDir,
                 maxBytes: config.server.maxDeliveryBytes,
                 retentionDays: config.batch.retentionDays,

@@ -21,6 +21,8 @@ import { SOAP_SERVICES } from '../contracts/soap-services.js';
 import { batchAction } from '../envelope/operations.js';
 import { signEnvelope } from '../wssec/sign-envelope.js';
 import { handleBatchCall } from './batch-handler.js';
+import { validateSpoolInWorker } from '../../server/spool-xsd.js';
+import { writeFileSync } from 'node:fs';
 
 let pki: TestPki;
 let spoolDir: string;
@@ -127,4 +129,21 @@ describe('the registry and its XSD worker process', () => {
     expect(xsdWorkerPid()).toBeUndefined();
     expect(alive(pid!)).toBe(false);
   }, 120_000);
+});
+
+describe('the XSD worker of a registry started outside the project folder', () => {
+  it('starts and validates although the current directory cannot resolve tsx (npx vaccinnet serve in any folder)', async () => {
+    await stopXsdWorker();
+    const file = path.join(spoolDir, 'elsewhere.kmehr.xml');
+    writeFileSync(file, organisationBatch({ folders: 1, tag: 'elsewhere' }));
+    const cwd = process.cwd();
+    process.chdir(spoolDir);
+    try {
+      expect(await validateSpoolInWorker(SCHEMA_DIR)(file)).toEqual([]);
+      expect(process.cwd()).toBe(spoolDir);
+    } finally {
+      process.chdir(cwd);
+      rmSync(file, { force: true });
+    }
+  }, 60_000);
 });
