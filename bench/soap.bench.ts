@@ -12,6 +12,8 @@
  * The server child's CPU time per request is reported for every phase (less sensitive to a busy machine than req/s),
  * and after each closed-loop phase a short extra phase runs with the child's CPU profiler on; the JSON summarises its
  * self time by area, file and function, and gives the `.cpuprofile` paths (open them in Chrome DevTools).
+ * Last, `soapPathSteps` times the SOAP path's own steps (envelope read, signature, XSD, KMEHR parse) in this process,
+ * best of many short rounds: the steady yardstick for work on those steps.
  * Standalone: `npx tsx bench/soap.bench.ts`. Knobs: SOAP_BENCH_SECONDS (per measured phase, default 10),
  * SOAP_BENCH_WARMUP (requests before each closed-loop phase, default 2000, at most 20 s), SOAP_BENCH_PROFILE_SECONDS
  * (default 4), SOAP_BENCH_MAX_REQUESTS (cap per closed-loop phase, default 40000).
@@ -27,6 +29,7 @@ import { DEMO_PASSWORD } from '../src/server/demo/demo-seed.js';
 import { summarizeCpuProfile } from './support/cpu-profile-summary.js';
 import { closedLoop, fixedRate, type PhaseResult, type Target } from './support/load-generator.js';
 import { registrationBodies } from './support/registration-bodies.js';
+import { measureSoapPathSteps } from './support/soap-path-steps.js';
 import type { ServerCommand, ServerMessage } from './support/soap-bench-server.js';
 
 const SECONDS = Number(process.env.SOAP_BENCH_SECONDS ?? 10);
@@ -202,6 +205,12 @@ export default async function soapBench(): Promise<Record<string, unknown>> {
     const fixedSignedBodies = bodies(fixedCount, true);
     const fixedSigned = await withServerCpu(registry, () => fixedRate(signedTarget, fixedSignedBodies.value, FIXED_RATE, SECONDS));
 
+    // 5. The SOAP path's own steps in-process (steady under load; the wire phases are not).
+    // Never sent, so they need no register entries of their own.
+    const stepBodies = (signed: boolean): Buffer[] =>
+      registrationBodies({ softwareId: doctor.softwareId, first: 0, count: 200, ...(signed && { signWith: key }) });
+    const steps = measureSoapPathSteps(stepBodies(false), stepBodies(true));
+
     const share = mtls.perSecond / bareResult.perSecond;
     return {
       setup: {
@@ -218,6 +227,7 @@ export default async function soapBench(): Promise<Record<string, unknown>> {
       mutualTls: mtls,
       wsSecurity: signed,
       fixedRate: { mutualTls: fixedMtls, wsSecurity: fixedSigned },
+      soapPathSteps: steps,
       targets: {
         mutualTls: {
           target: `≥ ${TARGETS.mutualTlsPerSecond}/s and ≥ 25 % of bare`,
