@@ -166,7 +166,7 @@ export interface RegistratieRequestListener {
 /**
  * The fast path of {@link readRegistratieRequest} (issue 4): the same envelope walker and contract checks, fed from
  * the WS-Security scanner's events instead of saxes, so a signed request is scanned once for both the signature and
- * the request, and an unsigned one is read about 2.5x cheaper than with saxes. It answers only a request that passes
+ * the request, and an unsigned one is read a little cheaper than with saxes (38 -> 32 us CPU for a bench request). It answers only a request that passes
  * every check; on anything else (a contract violation, or the reader stopping early) it answers undefined and the
  * caller reads the body with saxes, which gives the finding with its line and column — so refusals are word for
  * word what they always were. The screen (size, DOCTYPE) is the caller's.
