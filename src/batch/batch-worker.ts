@@ -22,6 +22,8 @@ export interface BatchWorkerOptions {
   /** Back-off after a failed attempt, doubled per further attempt, at most an hour (config `batch.retryDelaySeconds`, default 60). */
   readonly retryDelaySeconds?: number;
   readonly sliceSize?: number;
+  /** See ProcessorDeps.planningThreadFromBytes. */
+  readonly planningThreadFromBytes?: number;
   readonly workerId?: string;
   readonly afterSlice?: ProcessorDeps['afterSlice'];
 }
@@ -72,6 +74,7 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
     workerId,
     retentionDays: options.retentionDays,
     ...(options.sliceSize !== undefined && { sliceSize: options.sliceSize }),
+    ...(options.planningThreadFromBytes !== undefined && { planningThreadFromBytes: options.planningThreadFromBytes }),
     afterSlice: async (n) => {
       await options.afterSlice?.(n);
       if (stopping) throw new Stopping();

@@ -1,20 +1,13 @@
 import type { Logger } from 'pino';
-import { idOf, itemType, locate, type Folder, type Header, type KmehrMessage, type Transaction } from '../kmehr/model.js';
-import { checkHeader, checkTransactionOnly, type RuleContext } from '../kmehr/rules/check-message.js';
-import { patientInszRule } from '../kmehr/rules/patient-insz-rule.js';
-import { streamKmehr } from '../kmehr/stream-kmehr.js';
-import { writeItem } from '../kmehr/write-kmehr.js';
+import { locate } from '../kmehr/model.js';
 import { DEFAULT_XML_LIMITS } from '../kmehr/xml-limits.js';
 import type { NewAuditEntry } from '../registry/audit-entry.js';
 import { authoriseCaller } from '../registry/authorise-caller.js';
 import type { CallerIdentity } from '../registry/caller-identity.js';
-import { checkAuthor, checkSender } from '../registry/check-parties.js';
 import type { Profile } from '../registry/profile.js';
-import { senderKey } from '../registry/register-vaccinations.js';
 import type { RegistryPorts } from '../registry/registry-ports.js';
 import { localDate } from '../registry/system-clock.js';
 import type { NewVaccination } from '../registry/vaccination.js';
-import { vaccineProduct } from '../registry/vaccine-product.js';
 import { messageStatus } from '../soap/envelope/status-mapping.js';
 import { finding, FindingError, hasErrors, type Finding } from '../status/finding.js';
 import {
@@ -31,7 +24,9 @@ import type { AuditLogTable, VaccinationsTable } from '../store/database.js';
 import { LeaseLostError, type BatchTrx, type Delivery, type DeliveryRepository } from '../store/delivery-repository.js';
 import type { DeliveryResultsTable } from '../store/delivery-tables.js';
 import { auditRow, vaccinationRow } from '../store/rows.js';
-import { storeFindings, submittedIds } from './stored-findings.js';
+import { planInThread } from './planner-thread/planner-client.js';
+import { planInline, type PlannedTransaction, type PlanningJob } from './slice-planner.js';
+import { storeFindings } from './stored-findings.js';
 
 export interface ProcessorDeps {
   readonly repo: DeliveryRepository;
@@ -41,33 +36,28 @@ export interface ProcessorDeps {
   readonly retentionDays: number;
   /** Transactions per database commit (default 250: bigger slices cost memory, smaller ones commits). */
   readonly sliceSize?: number;
+  /**
+   * Deliveries of at least this many bytes are read and planned on a planning thread beside the one storing them
+   * (planner-thread/); smaller ones on this thread. Default 1 MiB.
+   */
+  readonly planningThreadFromBytes?: number;
   /** Test hook: called after each committed slice with the number of results committed so far. */
   readonly afterSlice?: (committed: number) => void | Promise<void>;
 }
 
 export type ProcessOutcome = 'processed' | 'failed' | 'lease-lost';
 
-interface Work {
-  /** A view of the message holding this folder at its own index (the rules address folders by index). */
-  readonly message: KmehrMessage;
-  readonly ordinal: number;
-  readonly f: number;
-  readonly t: number;
-  readonly folder: Folder;
-  readonly transaction: Transaction;
-}
-
 interface Plan {
-  readonly work: Work;
+  readonly p: PlannedTransaction;
   readonly findings: Finding[];
-  readonly insz?: string;
   vaccination?: NewVaccination;
   vaccinationId?: string;
   replacedId?: string;
   inserted?: boolean;
 }
 
-const DEFAULT_SLICE = 250;
+const DEFAULT_SLICE = 500;
+const DEFAULT_PLANNING_THREAD_FROM_BYTES = 1024 * 1024;
 
 /**
  * Processes one claimed delivery (issue 5 §3): streams its stored message (memory independent of the number of
@@ -94,47 +84,24 @@ export async function processDelivery(delivery: Delivery, deps: ProcessorDeps): 
   const profile = auth.ok ? auth.profile : undefined;
   const callFinding = auth.ok ? undefined : auth.finding;
   const resumeAt = await repo.committedResults(delivery.id);
-  let header: Header | undefined;
-  let headerFindings: Finding[] = [];
-  let ordinal = 0;
   let committed = resumeAt;
-  let pending: Work[] = [];
-
-  const flush = async (): Promise<void> => {
-    if (pending.length === 0 || !header) return;
-    const works = pending;
-    pending = [];
-    const h = header;
-    await repo.inBatch(delivery.id, deps.workerId, (trx) => storeSlice(trx, works, h, headerFindings, profile, callFinding, delivery, deps));
-    committed += works.length;
+  const job: PlanningJob = {
+    ...(profile && { profile }),
+    ...(callFinding && { callFinding }),
+    softwareId: delivery.softwareId,
+    today: localDate(ports.clock.now(), ports.settings.timeZone),
+    resumeAt,
+  };
+  const store = async (slice: PlannedTransaction[]): Promise<void> => {
+    await repo.inBatch(delivery.id, deps.workerId, (trx) => storeSlice(trx, slice, profile, delivery, deps));
+    committed += slice.length;
     await deps.afterSlice?.(committed);
   };
+  const limits = { ...DEFAULT_XML_LIMITS, maxBytes: Math.max(delivery.bytes + 1, DEFAULT_XML_LIMITS.maxBytes) };
+  const plan = delivery.bytes >= (deps.planningThreadFromBytes ?? DEFAULT_PLANNING_THREAD_FROM_BYTES) ? planInThread : planInline;
 
   try {
-    await streamKmehr(
-      repo.readMessage(delivery.id, delivery.chunks),
-      {
-        header(h) {
-          header = h;
-          const message: KmehrMessage = { header: h, folders: [] };
-          headerFindings = checkHeader(message);
-          const sender = profile ? checkSender(h, profile) : undefined;
-          if (sender) headerFindings.push(sender);
-        },
-        async folder(folder, f) {
-          const folders: Folder[] = [];
-          folders[f] = folder;
-          const message: KmehrMessage = { header: header!, folders };
-          for (const [t, transaction] of folder.transactions.entries()) {
-            if (ordinal >= resumeAt) pending.push({ message, ordinal, f, t, folder, transaction });
-            ordinal += 1;
-          }
-          if (pending.length >= sliceSize) await flush();
-        },
-      },
-      { ...DEFAULT_XML_LIMITS, maxBytes: Math.max(delivery.bytes + 1, DEFAULT_XML_LIMITS.maxBytes) },
-    );
-    await flush();
+    await plan(repo.readMessage(delivery.id, delivery.chunks), job, ports.reference, sliceSize, limits, store);
   } catch (error) {
     if (error instanceof LeaseLostError) return 'lease-lost';
     if (error instanceof FindingError) {
@@ -150,39 +117,30 @@ export async function processDelivery(delivery: Delivery, deps: ProcessorDeps): 
 }
 
 /** Rules, stateful checks and writes of one slice, inside the slice's database transaction. */
-async function storeSlice(
-  trx: BatchTrx,
-  works: readonly Work[],
-  header: Header,
-  headerFindings: readonly Finding[],
-  profile: Profile | undefined,
-  callFinding: Finding | undefined,
-  delivery: Delivery,
-  deps: ProcessorDeps,
-): Promise<void> {
+async function storeSlice(trx: BatchTrx, slice: readonly PlannedTransaction[], profile: Profile | undefined, delivery: Delivery, deps: ProcessorDeps): Promise<void> {
   const { ports } = deps;
-  const now = ports.clock.now();
-  const at = now.toISOString();
-  const ctx: RuleContext = { today: localDate(now, ports.settings.timeZone), reference: ports.reference };
-  const messageId = idOf(header.ids, 'ID-KMEHR')?.value;
-
-  const plans: Plan[] = works.map((w) => planTransaction(w, headerFindings, profile, callFinding, ctx, messageId, delivery, deps, at));
+  const at = ports.clock.now().toISOString();
+  const plans: Plan[] = slice.map((p) => ({
+    p,
+    findings: p.findings,
+    ...(p.vaccination && { vaccination: { ...p.vaccination, id: ports.ids.vaccinationId(), registeredAt: at } }),
+  }));
 
   // Rule 4 (person known, register mode) and rule 9 against the registered birth date: one query per slice.
-  const inszs = [...new Set(plans.flatMap((p) => (p.insz !== undefined ? [p.insz] : [])))];
+  const inszs = [...new Set(plans.flatMap((p) => (p.p.insz !== undefined ? [p.p.insz] : [])))];
   const persons = inszs.length > 0 ? await findPersons(trx, inszs) : new Map<string, string | null>();
   for (const p of plans) {
-    if (p.insz === undefined || hasErrors(p.findings)) continue;
-    const known = persons.has(p.insz);
+    const insz = p.p.insz;
+    if (insz === undefined || hasErrors(p.findings)) continue;
+    const known = persons.has(insz);
     if (!known && ports.settings.personCheck === 'register') {
-      p.findings.push(finding('INSZ_UNKNOWN', { location: `${locate.patient(p.work.f)}/id`, value: p.insz }));
+      p.findings.push(finding('INSZ_UNKNOWN', { location: `${locate.patient(p.p.f)}/id`, value: insz }));
       continue;
     }
-    const birthdate = persons.get(p.insz);
+    const birthdate = persons.get(insz);
     const date = p.vaccination?.administeredOn;
     if (birthdate && date && date < birthdate && !p.findings.some((x) => x.code === 'DATE_BEFORE_BIRTH')) {
-      const i = p.work.transaction.items.findIndex((item) => itemType(item) === 'vaccine');
-      p.findings.push(finding('DATE_BEFORE_BIRTH', { location: `${locate.item(p.work.f, p.work.t, i)}/beginmoment/date`, value: date, params: { date: birthdate } }));
+      p.findings.push(finding('DATE_BEFORE_BIRTH', { location: `${locate.item(p.p.f, p.p.t, p.p.vaccineItem)}/beginmoment/date`, value: date, params: { date: birthdate } }));
     }
   }
   const toStore = plans.filter((p): p is Plan & { vaccination: NewVaccination } => p.vaccination !== undefined && !hasErrors(p.findings));
@@ -200,7 +158,7 @@ async function storeSlice(
       active.delete(p.vaccination.senderKey);
       replaced.push(old);
       p.replacedId = old.id;
-      p.findings.push(finding('BATCH_REPLACED', { location: locate.transaction(p.work.f, p.work.t), value: old.id }));
+      p.findings.push(finding('BATCH_REPLACED', { location: locate.transaction(p.p.f, p.p.t), value: old.id }));
     }
     await supersede(trx, replaced, registrant, at, `replaced by delivery ${delivery.id}`);
   }
@@ -220,7 +178,7 @@ async function storeSlice(
     if (other) {
       const reasons = ['same patient', `same vaccine group ${v.product.group}`, `same administration date ${v.administeredOn}`,
         other.registrant_key === v.registrantKey ? 'same registrant, other sender ids' : `other registrant ${other.registrant_key}`];
-      p.findings.push(finding('PROBABLE_DUPLICATE', { location: locate.transaction(p.work.f, p.work.t), value: other.id, params: { detail: reasons.join(', ') } }));
+      p.findings.push(finding('PROBABLE_DUPLICATE', { location: locate.transaction(p.p.f, p.p.t), value: other.id, params: { detail: reasons.join(', ') } }));
     }
   }
 
@@ -239,7 +197,7 @@ async function storeSlice(
     const original = byKey.get(`${p.vaccination.patientInsz}|${p.vaccination.senderKey}`);
     if (original !== undefined) {
       p.vaccinationId = original;
-      p.findings.push(finding('DUPLICATE_REPLAY', { location: locate.transaction(p.work.f, p.work.t), value: original }));
+      p.findings.push(finding('DUPLICATE_REPLAY', { location: locate.transaction(p.p.f, p.p.t), value: original }));
     }
   }
 
@@ -250,55 +208,10 @@ async function storeSlice(
   await insertResultRows(trx, deps.repo.caps, plans.map((p, n) => resultRow(p, codes[n]!, delivery.id)));
 }
 
-function planTransaction(
-  w: Work,
-  headerFindings: readonly Finding[],
-  profile: Profile | undefined,
-  callFinding: Finding | undefined,
-  ctx: RuleContext,
-  messageId: string | undefined,
-  delivery: Delivery,
-  deps: ProcessorDeps,
-  at: string,
-): Plan {
-  const patientId = idOf(w.folder.patient.ids, 'ID-PATIENT') ?? idOf(w.folder.patient.ids, 'INSS');
-  const insz = patientId?.value;
-  if (callFinding || !profile) return { work: w, findings: [callFinding ?? finding('PROFILE_NONE')], ...(insz !== undefined && { insz }) };
-  const message = w.message;
-  const findings: Finding[] = [...headerFindings, ...patientInszRule(message, w.f, ctx), ...checkTransactionOnly(message, w.f, w.t, ctx)];
-  if (!patientId) findings.push(finding('KMEHR_FIELD_MISSING', { location: `${locate.patient(w.f)}/id`, params: { field: 'patient/id[@S=ID-PATIENT]' } }));
-  const author = checkAuthor(w.transaction, w.f, w.t, profile);
-  findings.push(...author.findings);
-  const plan: Plan = { work: w, findings, ...(insz !== undefined && { insz }) };
-  const item = w.transaction.items.find((i) => itemType(i) === 'vaccine');
-  const date = item?.beginmoment?.date;
-  if (insz !== undefined && item && date && !hasErrors(findings)) {
-    const local = idOf(w.transaction.ids, 'LOCAL')?.value;
-    plan.vaccination = {
-      id: deps.ports.ids.vaccinationId(),
-      patientInsz: insz,
-      product: vaccineProduct(item, deps.ports.reference),
-      administeredOn: date,
-      ...(item.quantity && { quantity: item.quantity.decimal }),
-      ...(item.batch !== undefined && { lot: item.batch }),
-      registrantKey: profile.key,
-      ...(author.responsibleNihii !== undefined && { responsibleNihii: author.responsibleNihii }),
-      softwareId: delivery.softwareId,
-      channel: 'batch',
-      ...(messageId !== undefined && { senderMessageId: messageId }),
-      ...(local !== undefined && { senderLocalId: local }),
-      senderKey: senderKey(messageId, w.transaction, w.f, w.t),
-      registeredAt: at,
-      itemXml: writeItem(item),
-    };
-  }
-  return plan;
-}
-
 function auditOf(p: Plan, code: string, delivery: Delivery, subject: string, profile: Profile | undefined, id: string, at: string): NewAuditEntry {
   const base = {
     id, at, actor: profile?.key ?? '', subject, channel: 'batch' as const, softwareId: delivery.softwareId,
-    patientInsz: p.insz ?? '', detail: `delivery ${delivery.id}, folder ${p.work.f + 1}, transaction ${p.work.t + 1}`,
+    patientInsz: p.p.insz ?? '', detail: `delivery ${delivery.id}, folder ${p.p.f + 1}, transaction ${p.p.t + 1}`,
   };
   if (p.vaccinationId === undefined) return { ...base, action: 'refuse', outcome: code };
   return { ...base, action: p.inserted ? 'register' : 'replay', outcome: p.inserted ? code : 'DUPLICATE_REPLAY', vaccinationId: p.vaccinationId };
@@ -307,12 +220,13 @@ function auditOf(p: Plan, code: string, delivery: Delivery, subject: string, pro
 function resultRow(p: Plan, code: string, deliveryId: string): DeliveryResultsTable {
   return {
     delivery_id: deliveryId,
-    ordinal: p.work.ordinal,
-    folder_index: p.work.f,
-    transaction_index: p.work.t,
-    folder_ids: JSON.stringify(submittedIds(p.work.folder.ids)),
-    patient: p.insz ?? '',
-    transaction_ids: JSON.stringify(submittedIds(p.work.transaction.ids)),
+    ordinal: p.p.ordinal,
+    folder_index: p.p.f,
+    transaction_index: p.p.t,
+    folder_ids: p.p.folderIds,
+    patient: p.p.insz ?? '',
+    patient_text: p.p.patientText ?? null,
+    transaction_ids: p.p.transactionIds,
     result_code: code,
     findings: storeFindings(p.findings),
     vaccination_id: p.vaccinationId ?? null,

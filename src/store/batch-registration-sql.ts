@@ -92,8 +92,8 @@ const AUDIT_COLUMNS = [
   'patient_insz', 'id', 'at', 'action', 'outcome', 'vaccination_id', 'actor', 'subject', 'channel', 'software_id', 'detail',
 ] as const satisfies readonly (keyof AuditLogTable)[];
 const RESULT_COLUMNS = [
-  'delivery_id', 'ordinal', 'folder_index', 'transaction_index', 'folder_ids', 'patient', 'transaction_ids', 'result_code', 'findings',
-  'vaccination_id', 'replaced_id',
+  'delivery_id', 'ordinal', 'folder_index', 'transaction_index', 'folder_ids', 'patient', 'patient_text', 'transaction_ids', 'result_code',
+  'findings', 'vaccination_id', 'replaced_id',
 ] as const satisfies readonly (keyof DeliveryResultsTable)[];
 
 const statements = new Map<string, string>();

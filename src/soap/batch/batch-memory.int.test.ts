@@ -102,6 +102,8 @@ describe('BatchUpload memory', () => {
         await new Promise((r) => setTimeout(r, 1000));
       }
       timings.processingSeconds = (performance.now() - t) / 1000;
+      child.stdin!.write('rss\n');
+      console.log(`after processing: peak RSS ${Math.round(Number(await next('RSS ')) / 1024)} MB`);
       const delivery = await repo.findDelivery(id!);
       await store.close();
       expect([delivery?.transactions, delivery?.accepted]).toEqual([N, N]);

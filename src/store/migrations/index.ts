@@ -8,6 +8,7 @@ import { historyIndex } from './0004-history-index.js';
 import { deliveryRetries } from './0005-delivery-retries.js';
 import { replayCache } from './0005-replay-cache.js';
 import { resultPatientText } from './0005-result-patient-text.js';
+import { leanIndexes } from './0006-lean-indexes.js';
 
 /**
  * The versioned migrations, applied in name order on start by Kysely's Migrator (under `pg_advisory_lock` on
@@ -23,6 +24,7 @@ export function migrationProvider(caps: StoreCapabilities): MigrationProvider {
     '0005-delivery-retries': deliveryRetries(),
     '0005-replay-cache': replayCache(),
     '0005-result-patient-text': resultPatientText(),
+    '0006-lean-indexes': leanIndexes(caps),
   };
   return { getMigrations: async (): Promise<Record<string, Migration>> => steps };
 }

@@ -1,0 +1,36 @@
+import type { VaccineProduct } from '../../kmehr/codelists/index.js';
+import type { XmlLimits } from '../../kmehr/xml-limits.js';
+import type { Finding } from '../../status/finding.js';
+import type { PlanningJob } from '../slice-planner.js';
+
+/**
+ * Messages between a batch processor and its planning thread. The processor feeds the stored message chunk by
+ * chunk as the thread asks for it ('need'); the thread answers with planned slices and waits for a 'credit' once
+ * SLICES_AHEAD slices are unanswered, so neither side's memory grows with the delivery.
+ */
+export const SLICES_AHEAD = 2;
+
+export interface StartJob {
+  readonly type: 'start';
+  readonly job: PlanningJob;
+  /** The registry's vaccine table, rebuilt in the thread (a table is plain data; its indexes are not sent). */
+  readonly products: readonly VaccineProduct[];
+  readonly covidAtcCodes: readonly string[];
+  readonly sliceSize: number;
+  readonly limits: XmlLimits;
+}
+
+export type ToThread =
+  | StartJob
+  | { readonly type: 'chunk'; readonly data: Uint8Array }
+  | { readonly type: 'end' }
+  | { readonly type: 'credit' };
+
+export type FromThread =
+  | { readonly type: 'need' }
+  /** One slice of planned transactions as JSON text (one string crosses threads cheaper than a structured clone). */
+  | { readonly type: 'slice'; readonly json: string }
+  | { readonly type: 'done' }
+  /** The message itself was refused while reading it (size, well-formedness, missing field…). */
+  | { readonly type: 'refused'; readonly finding: Finding }
+  | { readonly type: 'failed'; readonly message: string };
