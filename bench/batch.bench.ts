@@ -89,7 +89,12 @@ async function rawPhase(engine: string, url: string): Promise<Json> {
     const db = new SqliteDatabase(url.slice('sqlite:'.length));
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    db.exec('drop table if exists raw_vaccinations; create table raw_vaccinations as select * from vaccinations where 0');
+    // The same table layout as `vaccinations` — its primary key and unique index included, as PostgreSQL's
+    // `like … including all` below — so the yardstick inserts the same rows into the same structure.
+    db.exec('drop table if exists raw_vaccinations');
+    for (const { sql } of db.prepare("select sql from sqlite_master where tbl_name = 'vaccinations' and sql is not null order by type desc").all() as { sql: string }[]) {
+      db.exec(sql.replace(/\bvaccinations\b/g, 'raw_vaccinations').replace(/\b(vaccinations_\w+)/g, 'raw_$1'));
+    }
     const rows = db.prepare(`select ${COLUMNS.join(',')} from vaccinations`).raw().all() as unknown[][];
     const insert = db.prepare(`insert into raw_vaccinations (${COLUMNS.join(',')}) values (${COLUMNS.map(() => '?').join(',')})`);
     const t = performance.now();
@@ -98,7 +103,7 @@ async function rawPhase(engine: string, url: string): Promise<Json> {
     })();
     const seconds = (performance.now() - t) / 1000;
     db.close();
-    return { rows: rows.length, seconds: round(seconds, 2), perSecond: round(rows.length / seconds, 0), method: 'prepared INSERT, one transaction' };
+    return { rows: rows.length, seconds: round(seconds, 2), perSecond: round(rows.length / seconds, 0), method: 'prepared INSERT, one transaction, same table layout (primary key, unique index)' };
   }
   const u = new URL(url);
   const schema = u.searchParams.get('schema')!;

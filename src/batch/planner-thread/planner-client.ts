@@ -14,7 +14,8 @@ function acquire(): Worker {
   if (reused) return reused;
   // A small young generation: planning allocates fast and short-lived, and V8's default (16 MB semi-spaces) lets
   // dead objects count as resident memory (see docs/batch.md on the server's --max-semi-space-size).
-  const worker = new Worker(plannerThreadCode(), { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 6 } });
+  // No inherited `--import` preloads (tsx, agents): the thread runs one bundled script.
+  const worker = new Worker(plannerThreadCode(), { eval: true, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 6 } });
   // An idle thread must not keep the process alive.
   worker.unref();
   return worker;

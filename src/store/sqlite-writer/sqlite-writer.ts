@@ -93,7 +93,8 @@ export class SqliteWriter {
 
   #started(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(new URL('./write-thread.mjs', import.meta.url), { workerData: { file: this.#file } });
+    // No inherited `--import` preloads (tsx, agents): the thread runs one plain JavaScript file.
+    const worker = new Worker(new URL('./write-thread.mjs', import.meta.url), { workerData: { file: this.#file }, execArgv: [] });
     // Idle, the thread must not keep the process alive; `write` refs it while a group is in flight.
     worker.unref();
     worker.on('message', (reply: Reply) => this.#answer(reply));
