@@ -53,6 +53,7 @@ const WELL_FORMED = [
   '\uFEFF<a b = "1" >x</a >',
   `<a x='>"' y="'>'" \t\r\n><b c="1"\n/></a>`,
   "<?xml version='1.0' encoding='utf-8' standalone='yes' ?><a/>",
+  '<p:a xmlns:p="urn:p"><b></b ><p:c></p:c\n><d xmlns:p="urn:q"><p:e/></d><p:f/></p:a>',
 ];
 
 const MALFORMED = [
@@ -63,6 +64,7 @@ const MALFORMED = [
   '<a x="1" <b/></a>', '<a x="1></a>', "<a x='1/>", '<a b="1" xmlns:p="urn:p" p:c="2" p:c="3"/>',
   `<?xml ve'sion="1.0"?><a/>`, '<?xml?><a/>', '<?xml version="2.0"?><a/>', '<?xml version="1.0" standalone="maybe"?><a/>',
   '<?xml encoding="UTF-8" version="1.0"?><a/>',
+  '<ab></a>', '<a></ab>', '<a><b></a></b>', '<p:a xmlns:p="urn:p"><b xmlns:p="urn:q"/><p:c/><q:d/></p:a>',
 ];
 
 describe('the fast XML scanner against saxes', () => {
