@@ -1,6 +1,7 @@
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { validateFileInWorker } from '../kmehr/xsd/validate-file-in-worker.js';
+import { validateFileInWorker, xsdWorkerPid } from '../kmehr/xsd/validate-file-in-worker.js';
 import type { Finding } from '../status/finding.js';
 
 const PACKAGE_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -14,8 +15,20 @@ function resolvesTsx(dir: string): boolean {
   }
 }
 
+/** How long one validation may take, queueing included: a minute plus a second per MB (libxml2 does ~30 MB/s here). */
+export function validationDeadlineMs(bytes: number): number {
+  return 60_000 + Math.ceil(bytes / 1_000_000) * 1000;
+}
+
+export interface SpoolXsdOptions {
+  /** Deadline of one validation by file size; default `validationDeadlineMs`. */
+  readonly deadlineMs?: (bytes: number) => number;
+}
+
 /**
- * XSD validation of a spooled delivery in the XSD worker process.
+ * XSD validation of a spooled delivery in the XSD worker process, with a deadline: a worker that hangs (stopped,
+ * stuck in libxml2) is killed when a validation outlives it, so its pending validations are rejected — the intake
+ * answers BATCH_XSD_UNAVAILABLE instead of waiting forever — and the next delivery starts a new worker.
  *
  * Workaround, to remove once `validateFileInWorker` resolves its loader itself: it forks the worker with
  * `--import tsx`, which Node resolves from the current directory, so a registry started from a folder without
@@ -24,16 +37,30 @@ function resolvesTsx(dir: string): boolean {
  * and only when the current directory cannot resolve tsx — the current directory is the package root. Every path
  * the worker gets is absolute.
  */
-export function validateSpoolInWorker(schemaDir: string): (file: string) => Promise<readonly Finding[]> {
+export function validateSpoolInWorker(schemaDir: string, options: SpoolXsdOptions = {}): (file: string) => Promise<readonly Finding[]> {
   const absoluteSchemaDir = path.resolve(schemaDir);
+  const deadlineOf = options.deadlineMs ?? validationDeadlineMs;
   return (file) => {
-    const cwd = process.cwd();
-    if (resolvesTsx(cwd)) return validateFileInWorker(absoluteSchemaDir, path.resolve(file));
-    process.chdir(PACKAGE_ROOT);
-    try {
-      return validateFileInWorker(absoluteSchemaDir, path.resolve(cwd, file));
-    } finally {
-      process.chdir(cwd);
-    }
+    const absoluteFile = path.resolve(file);
+    const deadline = deadlineOf(statSync(absoluteFile).size);
+    const validation = startValidation(absoluteSchemaDir, absoluteFile);
+    const pid = xsdWorkerPid();
+    const timer = setTimeout(() => {
+      // Only the worker this validation went to: a newer one has nothing to do with it.
+      if (pid !== undefined && xsdWorkerPid() === pid) process.kill(pid, 'SIGKILL');
+    }, deadline);
+    timer.unref();
+    return validation.finally(() => clearTimeout(timer));
   };
+}
+
+function startValidation(schemaDir: string, file: string): Promise<Finding[]> {
+  const cwd = process.cwd();
+  if (resolvesTsx(cwd)) return validateFileInWorker(schemaDir, file);
+  process.chdir(PACKAGE_ROOT);
+  try {
+    return validateFileInWorker(schemaDir, file);
+  } finally {
+    process.chdir(cwd);
+  }
 }

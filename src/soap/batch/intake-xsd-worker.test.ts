@@ -147,3 +147,28 @@ describe('the XSD worker of a registry started outside the project folder', () =
     }
   }, 60_000);
 });
+
+describe('a hanging XSD worker', () => {
+  it('is killed when a validation outlives its deadline: the intake answers BATCH_XSD_UNAVAILABLE instead of waiting forever', async () => {
+    const store = await engine!.open();
+    try {
+      const fx = await workerFixture(store, new Date().toISOString());
+      const validate = validateSpoolInWorker(SCHEMA_DIR, { deadlineMs: () => 3000 });
+      // A worker that is up, then stops answering (SIGSTOP: alive, but never replies).
+      const file = path.join(spoolDir, 'warm.kmehr.xml');
+      writeFileSync(file, organisationBatch({ folders: 1, tag: 'warm' }));
+      expect(await validate(file)).toEqual([]);
+      rmSync(file);
+      const stuck = xsdWorkerPid()!;
+      process.kill(stuck, 'SIGSTOP');
+      const started = Date.now();
+      const { code } = await deliver(fx, validate, 'hang');
+      expect(code).toBe('BATCH_XSD_UNAVAILABLE');
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(alive(stuck)).toBe(false);
+      expect((await deliver(fx, validate, 'after-hang')).code).toBe('OK');
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+});
