@@ -137,5 +137,26 @@ for (const engine of testEngines()) {
         await store.close();
       }
     });
+
+    it('a worker stopped in the middle of a delivery gives it back without using up an attempt; the next worker resumes it', async () => {
+      const store = await engine.open();
+      try {
+        const fx = await workerFixture(store);
+        const id = await fx.deliver({ folders: 600, tag: 'shutdown' });
+        let stopping: Promise<void> | undefined;
+        const first = fx.worker({ sliceSize: 250, maxAttempts: 1, afterSlice: () => {
+          stopping ??= first.stop();
+        } });
+        expect(await first.runOnce()).toBe(0);
+        await stopping;
+        expect(await fx.repo.findDelivery(id)).toMatchObject({ status: 'accepted', attempts: 0 });
+        expect(await fx.repo.committedResults(id)).toBe(250);
+        // With maxAttempts 1 the delivery still has its one attempt.
+        expect(await fx.worker({ sliceSize: 250, maxAttempts: 1 }).runOnce()).toBe(1);
+        expect(await fx.repo.findDelivery(id)).toMatchObject({ status: 'processed', attempts: 1, transactions: 600 });
+      } finally {
+        await store.close();
+      }
+    });
   });
 }

@@ -277,11 +277,14 @@ export class DeliveryRepository {
     });
   }
 
-  /** Gives a claimed delivery back (shutdown, transient error): the next round claims it again. */
+  /**
+   * Gives a claimed delivery back (shutdown): the next round claims it again. The claim's attempt is handed back
+   * too — nothing failed — so restarts (deploys) never use up a delivery's attempts.
+   */
   async releaseDelivery(id: string, workerId: string): Promise<void> {
     await this.db
       .updateTable('deliveries')
-      .set({ status: 'accepted', locked_by: null, locked_at: null })
+      .set((eb) => ({ status: 'accepted', locked_by: null, locked_at: null, attempts: eb('attempts', '-', 1) }))
       .where('id', '=', id)
       .where('locked_by', '=', workerId)
       .where('status', '=', 'processing')
