@@ -73,6 +73,8 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    // Registrations already accepted for a group commit are written and answered before the connections close.
+    await this.vaccinations.drain();
     await this.#hot.close();
     await this.db.destroy();
   }

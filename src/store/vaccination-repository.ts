@@ -97,6 +97,12 @@ export class SqlVaccinationStore implements VaccinationStore {
     });
   }
 
+  /** Writes the registrations waiting for their group commit and waits for every group in flight (before closing). */
+  async drain(): Promise<void> {
+    if (this.#pending.length > 0) this.#flushNow();
+    await this.#flushing;
+  }
+
   /**
    * Group commit: every insert requested since the last flush shares one transaction, hence one fsync. Each caller
    * is answered only after that commit (durable acknowledgement). If the shared transaction fails, each request

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { NewAuditEntry } from '../../registry/audit-entry.js';
+import type { NewVaccination, Vaccination } from '../../registry/vaccination.js';
+import { testEngines } from '../testing/test-engines.js';
+
+const sqlite = testEngines().find((e) => e.name === 'sqlite');
+
+function dose(n: number, overrides: Partial<NewVaccination> = {}): NewVaccination {
+  return {
+    id: `${n.toString(16).toUpperCase().padStart(32, '0')}`,
+    patientInsz: '85071412330',
+    product: { cnk: '4293254', name: 'COMIRNATY', atc: 'J07BX03', indications: ['covid19'], group: 'COVID-19' },
+    administeredOn: `2024-03-${String(1 + (n % 28)).padStart(2, '0')}`,
+    lot: 'FK1234',
+    registrantKey: 'doctor:14700250004',
+    softwareId: 'taktik_medispring',
+    channel: 'registratie',
+    senderMessageId: `m-${n}`,
+    senderKey: `kmehr:m-${n}:0:0`,
+    registeredAt: new Date().toISOString(),
+    itemXml: '<item/>',
+    ...overrides,
+  };
+}
+
+const audit = (stored: Vaccination, inserted: boolean): NewAuditEntry => ({
+  id: randomUUID(), at: new Date().toISOString(), patientInsz: stored.patientInsz, action: inserted ? 'register' : 'replay',
+  outcome: inserted ? 'OK' : 'DUPLICATE_REPLAY', vaccinationId: stored.id, actor: stored.registrantKey, subject: 'CN=test', channel: 'registratie',
+});
+
+describe.runIf(sqlite)('SQLite group commit on the write thread', () => {
+  it('one failing dose fails alone: the others of the same group are stored and answered', async () => {
+    const store = await sqlite!.open();
+    try {
+      // A NULL item_xml breaks a NOT NULL constraint inside the shared transaction.
+      const bad = dose(2, { itemXml: null as unknown as string });
+      const outcomes = await Promise.allSettled([dose(1), bad, dose(3)].map((v) => store.vaccinations.insertVaccination(v, audit)));
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/NOT NULL/);
+      const ids = (await store.vaccinations.history('85071412330')).map((v) => v.id).sort();
+      expect(ids).toEqual([dose(1).id, dose(3).id]);
+      expect((await store.audit.forPerson('85071412330')).map((a) => a.action)).toEqual(['register', 'register']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('the same dose twice in one group is stored once; the second answer names the first and is audited as a replay', async () => {
+    const store = await sqlite!.open();
+    try {
+      const first = dose(7);
+      const again = { ...dose(7), id: 'F'.repeat(32) };
+      const [a, b] = await Promise.all([store.vaccinations.insertVaccination(first, audit), store.vaccinations.insertVaccination(again, audit)]);
+      expect([a.inserted, b.inserted]).toEqual([true, false]);
+      expect(b.vaccination.id).toBe(first.id);
+      expect(await store.vaccinations.history('85071412330')).toHaveLength(1);
+      const entries = await store.audit.forPerson('85071412330');
+      expect(entries.map((e) => [e.action, e.vaccinationId]).sort()).toEqual([['register', first.id], ['replay', first.id]]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a store closed with groups in flight answers them all first', async () => {
+    const store = await sqlite!.open();
+    const inserts = Array.from({ length: 20 }, (_, n) => store.vaccinations.insertVaccination(dose(100 + n), audit));
+    await Promise.all(inserts);
+    const late = store.vaccinations.insertVaccination(dose(200), audit);
+    const results = await Promise.allSettled([late, store.close()]);
+    expect(results[0]!.status).toBe('fulfilled');
+    const reopened = await (await import('../open-store.js')).openStore(sqlite!.lastUrl());
+    try {
+      expect(await reopened.vaccinations.history('85071412330')).toHaveLength(21);
+    } finally {
+      await reopened.close();
+    }
+  });
+});
