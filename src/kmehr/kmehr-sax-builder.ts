@@ -70,19 +70,22 @@ const L_USUALLANGUAGE = 44;
 const L_LNK = 45;
 const SKIP = 0;
 
-/** The modelled child kind of `local` under `parent`, or SKIP. */
+/**
+ * The modelled child kind of `local` under `parent`, or SKIP. Dispatches on the first character and then compares
+ * one name: a fresh name compared with a row of literals one after the other cost more than building the model.
+ */
 function childKind(parent: number, local: string): number {
+  const c0 = local.charCodeAt(0);
   switch (parent) {
     case ROOT:
       return local === 'folder' ? FOLDER : local === 'header' ? HEADER : SKIP;
     case HEADER:
-      switch (local) {
-        case 'standard': return STANDARD;
-        case 'id': return L_ID;
-        case 'date': return L_DATE;
-        case 'time': return L_TIME;
-        case 'sender': return SENDER;
-        case 'recipient': return RECIPIENT;
+      switch (c0) {
+        case 0x73: return local === 'standard' ? STANDARD : local === 'sender' ? SENDER : SKIP; // s
+        case 0x69: return local === 'id' ? L_ID : SKIP;
+        case 0x64: return local === 'date' ? L_DATE : SKIP;
+        case 0x74: return local === 'time' ? L_TIME : SKIP;
+        case 0x72: return local === 'recipient' ? RECIPIENT : SKIP;
         default: return SKIP;
       }
     case STANDARD:
@@ -98,72 +101,65 @@ function childKind(parent: number, local: string): number {
     case I_AUTHOR:
       return local === 'hcparty' ? HCPARTY : SKIP;
     case HCPARTY:
-      switch (local) {
-        case 'id': return L_ID;
-        case 'cd': return L_CD;
-        case 'name': return L_NAME;
-        case 'firstname': return L_FIRSTNAME;
-        case 'familyname': return L_FAMILYNAME;
+      switch (c0) {
+        case 0x69: return local === 'id' ? L_ID : SKIP; // i
+        case 0x63: return local === 'cd' ? L_CD : SKIP; // c
+        case 0x6e: return local === 'name' ? L_NAME : SKIP; // n
+        case 0x66: return local === 'firstname' ? L_FIRSTNAME : local === 'familyname' ? L_FAMILYNAME : SKIP; // f
         default: return SKIP;
       }
     case FOLDER:
-      switch (local) {
-        case 'transaction': return TRANSACTION;
-        case 'id': return L_ID;
-        case 'patient': return PATIENT;
+      switch (c0) {
+        case 0x74: return local === 'transaction' ? TRANSACTION : SKIP; // t
+        case 0x69: return local === 'id' ? L_ID : SKIP; // i
+        case 0x70: return local === 'patient' ? PATIENT : SKIP; // p
         default: return SKIP;
       }
     case PATIENT:
-      switch (local) {
-        case 'id': return L_ID;
-        case 'firstname': return L_FIRSTNAME;
-        case 'familyname': return L_FAMILYNAME;
-        case 'birthdate': return BIRTHDATE;
-        case 'sex': return SEX;
-        case 'usuallanguage': return L_USUALLANGUAGE;
+      switch (c0) {
+        case 0x69: return local === 'id' ? L_ID : SKIP; // i
+        case 0x66: return local === 'firstname' ? L_FIRSTNAME : local === 'familyname' ? L_FAMILYNAME : SKIP; // f
+        case 0x62: return local === 'birthdate' ? BIRTHDATE : SKIP; // b
+        case 0x73: return local === 'sex' ? SEX : SKIP; // s
+        case 0x75: return local === 'usuallanguage' ? L_USUALLANGUAGE : SKIP; // u
         default: return SKIP;
       }
     case BIRTHDATE:
       return local === 'date' ? L_DATE : SKIP;
     case TRANSACTION:
-      switch (local) {
-        case 'item': return ITEM;
-        case 'id': return L_ID;
-        case 'cd': return L_CD;
-        case 'date': return L_DATE;
-        case 'time': return L_TIME;
-        case 'author': return T_AUTHOR;
-        case 'iscomplete': return L_ISCOMPLETE;
-        case 'isvalidated': return L_ISVALIDATED;
-        case 'heading': return HEADING;
-        case 'text': return L_TEXT;
-        case 'lnk': return L_LNK;
+      switch (c0) {
+        case 0x69:
+          return local === 'item' ? ITEM : local === 'id' ? L_ID : local === 'iscomplete' ? L_ISCOMPLETE : local === 'isvalidated' ? L_ISVALIDATED : SKIP;
+        case 0x63: return local === 'cd' ? L_CD : SKIP; // c
+        case 0x64: return local === 'date' ? L_DATE : SKIP; // d
+        case 0x74: return local === 'time' ? L_TIME : local === 'text' ? L_TEXT : SKIP; // t
+        case 0x61: return local === 'author' ? T_AUTHOR : SKIP; // a
+        case 0x68: return local === 'heading' ? HEADING : SKIP; // h
+        case 0x6c: return local === 'lnk' ? L_LNK : SKIP; // l
         default: return SKIP;
       }
     case HEADING:
       return local === 'item' ? ITEM : local === 'heading' ? HEADING : SKIP;
     case ITEM:
-      switch (local) {
-        case 'id': return L_ID;
-        case 'cd': return L_CD;
-        case 'content': return CONTENT;
-        case 'text': return L_TEXT;
-        case 'author': return I_AUTHOR;
-        case 'beginmoment': return BEGIN;
-        case 'endmoment': return END;
-        case 'lifecycle': return LIFECYCLE;
-        case 'quantity': return QUANTITY;
-        case 'site': return SITE;
-        case 'route': return ROUTE;
-        case 'batch': return L_BATCH;
+      switch (c0) {
+        case 0x69: return local === 'id' ? L_ID : SKIP; // i
+        case 0x63: return local === 'cd' ? L_CD : local === 'content' ? CONTENT : SKIP; // c
+        case 0x74: return local === 'text' ? L_TEXT : SKIP; // t
+        case 0x61: return local === 'author' ? I_AUTHOR : SKIP; // a
+        case 0x62: return local === 'beginmoment' ? BEGIN : local === 'batch' ? L_BATCH : SKIP; // b
+        case 0x65: return local === 'endmoment' ? END : SKIP; // e
+        case 0x6c: return local === 'lifecycle' ? LIFECYCLE : SKIP; // l
+        case 0x71: return local === 'quantity' ? QUANTITY : SKIP; // q
+        case 0x73: return local === 'site' ? SITE : SKIP; // s
+        case 0x72: return local === 'route' ? ROUTE : SKIP; // r
         default: return SKIP;
       }
     case CONTENT:
-      switch (local) {
-        case 'cd': return L_CD;
-        case 'medicinalproduct': return MEDICINAL;
-        case 'substanceproduct': return SUBSTANCE;
-        case 'text': return L_TEXT;
+      switch (c0) {
+        case 0x63: return local === 'cd' ? L_CD : SKIP; // c
+        case 0x6d: return local === 'medicinalproduct' ? MEDICINAL : SKIP; // m
+        case 0x73: return local === 'substanceproduct' ? SUBSTANCE : SKIP; // s
+        case 0x74: return local === 'text' ? L_TEXT : SKIP; // t
         default: return SKIP;
       }
     case MEDICINAL:
@@ -241,27 +237,38 @@ function attr(attributes: readonly string[], name: string): string | undefined {
   return undefined;
 }
 
-/** A `cd`/`id`-shaped element: S, SV, SL, DN, L and the trimmed text. */
-function codeOf(attributes: readonly string[], value: string): Code {
-  const code: Mutable<Code> = { s: attr(attributes, 'S') ?? '', value };
-  const sv = attr(attributes, 'SV');
+/**
+ * A `cd`/`id`-shaped element: S, SV, SL, DN, L and the trimmed text. One pass over the attributes (a lookup per
+ * attribute name walked the list five times per code).
+ */
+function codeOf(attributes: readonly string[], value: string, withDisplay: boolean): Code {
+  let s = '';
+  let sv: string | undefined;
+  let sl: string | undefined;
+  let dn: string | undefined;
+  let l: string | undefined;
+  let seenS = false;
+  for (let i = 0; i < attributes.length; i += 2) {
+    const name = attributes[i]!;
+    // First occurrence wins, as a lookup would (the scanner refuses duplicates anyway).
+    switch (name) {
+      case 'S': if (!seenS) { s = attributes[i + 1]!; seenS = true; } break;
+      case 'SV': sv ??= attributes[i + 1]; break;
+      case 'SL': sl ??= attributes[i + 1]; break;
+      case 'DN': if (withDisplay) dn ??= attributes[i + 1]; break;
+      case 'L': if (withDisplay) l ??= attributes[i + 1]; break;
+    }
+  }
+  const code: Mutable<Code> = { s, value };
   if (sv !== undefined) code.sv = sv;
-  const sl = attr(attributes, 'SL');
   if (sl !== undefined) code.sl = sl;
-  const dn = attr(attributes, 'DN');
   if (dn !== undefined) code.dn = dn;
-  const l = attr(attributes, 'L');
   if (l !== undefined) code.l = l;
   return freeze(code);
 }
 
 function identifierOf(attributes: readonly string[], value: string): Identifier {
-  const id: Mutable<Identifier> = { s: attr(attributes, 'S') ?? '', value };
-  const sv = attr(attributes, 'SV');
-  if (sv !== undefined) id.sv = sv;
-  const sl = attr(attributes, 'SL');
-  if (sl !== undefined) id.sl = sl;
-  return freeze(id);
+  return codeOf(attributes, value, false) as Identifier;
 }
 
 function booleanOf(value: string): boolean | undefined {
@@ -549,7 +556,7 @@ export class KmehrSaxBuilder {
         break;
       }
       case L_CD: {
-        const cd = codeOf(attributes, value);
+        const cd = codeOf(attributes, value, true);
         switch (parent) {
           case ITEM: this.item!.cds.push(cd); break;
           case CONTENT: (this.content.cds ??= []).push(cd); break;
@@ -620,7 +627,7 @@ export class KmehrSaxBuilder {
         this.item!.batch = value;
         break;
       case L_INTENDEDCD:
-        this.product!.intendedcds.push(codeOf(attributes, value));
+        this.product!.intendedcds.push(codeOf(attributes, value, true));
         break;
       case L_INTENDEDNAME:
         this.product!.intendedname = value;

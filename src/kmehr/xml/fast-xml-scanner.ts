@@ -92,6 +92,11 @@ function plainText(v: string, from: number, to: number): number {
   return 1;
 }
 
+/** A sequential (flat) copy of `s`: `join` of two parts builds one; `[s].join('')` or `'' + s` would return `s` itself. */
+function flatCopy(s: string): string {
+  return s.length < 2 ? s : [s.slice(0, 1), s.slice(1)].join('');
+}
+
 /** A strict streaming XML scanner; see the module comment. Feed with `write`, finish with `end`. */
 export class FastXmlScanner {
   /** The XML declaration's `encoding`, when it has one (read once the declaration is complete). */
@@ -141,6 +146,10 @@ export class FastXmlScanner {
       if (chunk.indexOf(String.fromCharCode(this.waitFor)) === -1) return;
       this.waitFor = 0;
     }
+    // Scan a flat copy: a concatenated or sliced string is read through an indirection at every charCodeAt and
+    // indexOf, which cost ~10 % of a batch's scan (instruction counts, docs/benchmarks.md). Copied only when
+    // scanning, so input that waits (a huge tag in tiny chunks) is not copied per chunk.
+    this.buf = flatCopy(this.buf);
     this.run();
   }
 
@@ -302,12 +311,22 @@ export class FastXmlScanner {
   /** `</name S?>`; returns the offset after `>` or -1 when incomplete. */
   private endTag(lt: number): number {
     const buf = this.buf;
+    const names = this.names;
+    if (names.length !== 0) {
+      // The usual case, `</name>` of the open element: compared in place, no copy of the name.
+      const open = names[names.length - 1]!;
+      const gt = lt + 2 + open.length;
+      if (gt < buf.length && buf.charCodeAt(gt) === 0x3e && buf.startsWith(open, lt + 2)) {
+        this.mark = gt + 1;
+        this.closeElement();
+        return gt + 1;
+      }
+    }
     const gt = buf.indexOf('>', lt + 2);
     if (gt === -1) return -1;
     let e = gt;
     while (isSpace(buf.charCodeAt(e - 1))) e--;
     const name = buf.slice(lt + 2, e);
-    const names = this.names;
     if (names.length === 0) this.fail(this.rootClosed ? `unmatched closing tag: ${name}` : `unmatched closing tag: ${name}`);
     const open = names[names.length - 1]!;
     if (name !== open) {
@@ -374,6 +393,7 @@ export class FastXmlScanner {
     const nameStart = i;
     let wide = 0; // any non-ASCII character: checked by the full Unicode rule
     for (let c = buf.charCodeAt(i); i < n && (c >= 128 ? (wide = 1) : ASCII_NAME[c] !== 0); c = buf.charCodeAt(++i));
+    let prefixed = 0; // any attribute name with a colon: only then are attribute namespaces checked
     if (i >= n) return -1;
     if (i === nameStart) this.fail('disallowed character in tag name');
     const qname = buf.slice(nameStart, i);
@@ -438,6 +458,7 @@ export class FastXmlScanner {
       attributes ??= [];
       for (let k = 0; k < attributes.length; k += 2) if (attributes[k] === an) this.fail(`duplicate attribute: ${an}`, an0);
       attributes.push(an, v);
+      if (wide !== 0 || an.indexOf(':') !== -1) prefixed = 1;
     }
     // Namespaces: this element's declarations apply to its own name and attributes.
     if (declarations !== undefined) {
@@ -463,7 +484,7 @@ export class FastXmlScanner {
       uri = resolved;
       local = parts[1];
     }
-    if (attributes !== undefined) this.checkAttributeNames(attributes);
+    if (prefixed !== 0) this.checkAttributeNames(attributes!);
     if (!this.rootSeen) this.rootSeen = true;
     this.mark = i;
     this.h.open(uri, local, attributes ?? EMPTY);
