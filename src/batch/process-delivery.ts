@@ -56,7 +56,7 @@ interface Plan {
   inserted?: boolean;
 }
 
-const DEFAULT_SLICE = 500;
+const DEFAULT_SLICE = 250;
 const DEFAULT_PLANNING_THREAD_FROM_BYTES = 1024 * 1024;
 
 /**

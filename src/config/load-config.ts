@@ -26,7 +26,7 @@ export function defaultConfig(dataDir = path.resolve('.vaccinnet')): RegistryCon
     kmehr: { schemaDir: defaultSchemaDir(), maxMessageBytes: 10 * 1024 * 1024, maxDepth: 64 },
     registry: { personCheck: 'register', timeZone: 'Europe/Brussels' },
     security: { timestampMaxAgeSeconds: 300, clockSkewSeconds: 300 },
-    batch: { intervalSeconds: 5, workerInProcess: true, retentionDays: 30, maxAttempts: 5, retryDelaySeconds: 60 },
+    batch: { intervalSeconds: 5, workerInProcess: true, retentionDays: 30, maxAttempts: 5, retryDelaySeconds: 60, planningThread: true },
     log: { level: 'info' },
   };
 }

@@ -76,6 +76,8 @@ export interface RegistryConfig {
     readonly maxAttempts: number;
     /** Back-off after a failed attempt, seconds; doubles with each further attempt (at most one hour). */
     readonly retryDelaySeconds: number;
+    /** Read and plan deliveries of 1 MiB or more on a planning thread beside the one storing them (docs/batch.md §2). */
+    readonly planningThread: boolean;
   };
   readonly log: {
     readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -149,6 +149,7 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
       ? createBatchWorker({
         repo: deliveries, ports, log, intervalSeconds: config.batch.intervalSeconds, retentionDays: config.batch.retentionDays,
         maxAttempts: config.batch.maxAttempts, retryDelaySeconds: config.batch.retryDelaySeconds,
+        ...(!config.batch.planningThread && { planningThreadFromBytes: Number.POSITIVE_INFINITY }),
       })
       : undefined;
     if (worker) {

@@ -8,7 +8,7 @@ import type { PlanningJob } from '../slice-planner.js';
  * chunk as the thread asks for it ('need'); the thread answers with planned slices and waits for a 'credit' once
  * SLICES_AHEAD slices are unanswered, so neither side's memory grows with the delivery.
  */
-export const SLICES_AHEAD = 2;
+export const SLICES_AHEAD = 1;
 
 export interface StartJob {
   readonly type: 'start';

@@ -11,7 +11,7 @@ import {
   type TransactionResult,
 } from '../envelope/write-batch-response.js';
 
-const PAGE = 2000;
+const PAGE = 250;
 
 /** The `SL` of the id naming the delivery in the closing folder of a partial result. */
 export const DELIVERY_STATUS_SL = 'vaccinnet-delivery-status';
