@@ -187,6 +187,22 @@ describe('vaccinnet batch result', () => {
     expect(parsed.folders.map((f) => f.patient)).toEqual(['850714*****', '500101*****']);
   });
 
+  it('a delivery that stopped part-way: its closing BATCH_PARTIAL folder is not counted as a person, the cause is shown, exit 1', async () => {
+    const marker: FolderResult = {
+      ids: [{ S: 'LOCAL', SL: 'vaccinnet-delivery-status', value: 'partial' }], patient: '',
+      transactions: [{ ids: [{ S: 'LOCAL', SL: 'vaccinnet-delivery-status', value: 'partial' }], resultCode: 'BATCH_PARTIAL', resultTekst: 'Only the first 1 transactions were processed' }],
+    };
+    results.set('partial', [[ok('85071412330', 'u-1'), marker]]);
+    const r = await run(['batch', 'result', 'partial', ...conn(), '--user-code', 'UZ0001']);
+    expect(r.code).toBe(1);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('1 person(s), 1 vaccination(s): 1 accepted, 0 refused');
+    expect(r.stdout).not.toContain('BATCH_PARTIAL');
+    expect(r.stderr).toContain('processing stopped part-way: Only the first 1 transactions were processed');
+    const json = await run(['batch', 'result', 'partial', ...conn(), '--user-code', 'UZ0001', '--json']);
+    expect((JSON.parse(json.stdout) as { summary: unknown; partial: string }).summary).toEqual({ accepted: 1, refused: 0 });
+    expect(json.code).toBe(1);
+  });
+
   it('"not processed yet" exits 3; --wait polls until processed; other fouten exit 1', async () => {
     const later = { foutCode: 'BATCH_NOT_PROCESSED', foutOmschrijving: 'later' };
     results.set('slow', [later, later, [ok('85071412330', 'u-1')]]);

@@ -156,6 +156,14 @@ async function run(setExitCode: SetExitCode, body: () => Promise<number>): Promi
   }
 }
 
+/**
+ * The closing folder of a delivery that stopped part-way (docs/batch.md, "Partial results"): it says why, it is not a
+ * person, and its BATCH_PARTIAL row is not a vaccination.
+ */
+function isPartialMarker(f: FolderOutcome): boolean {
+  return f.transactions.some((t) => t.resultCode === 'BATCH_PARTIAL');
+}
+
 function counts(folders: readonly FolderOutcome[]): { accepted: number; refused: number } {
   let accepted = 0;
   let refused = 0;
@@ -179,7 +187,13 @@ function printTable(folders: readonly FolderOutcome[]): void {
 /** The result with the INSZ masked, for `--json` (personal data never leaves the process unmasked). */
 function maskedJson(answer: ResultAnswer): unknown {
   if (answer.kind === 'fout') return answer;
-  return { kind: 'result', summary: counts(answer.folders), folders: answer.folders.map((f) => ({ ...f, patient: maskInsz(f.patient) })) };
+  const marker = answer.folders.find(isPartialMarker);
+  return {
+    kind: 'result',
+    summary: counts(answer.folders.filter((f) => !isPartialMarker(f))),
+    ...(marker && { partial: marker.transactions[0]?.resultTekst ?? 'BATCH_PARTIAL' }),
+    folders: answer.folders.map((f) => ({ ...f, patient: maskInsz(f.patient) })),
+  };
 }
 
 /** Polls until the delivery is processed: backoff 1 s → 30 s, at most `timeoutMs`; a progress bar on a TTY. */
@@ -282,12 +296,15 @@ export function registerBatchCommands(program: Command, setExitCode: (code: numb
             err(`refused: ${answer.foutCode} — ${answer.foutOmschrijving}`);
             return BATCH_EXIT.refused;
           }
-          const { accepted, refused } = counts(answer.folders);
+          const people = answer.folders.filter((f) => !isPartialMarker(f));
+          const marker = answer.folders.find(isPartialMarker);
+          const { accepted, refused } = counts(people);
           if (!o.json) {
-            printTable(answer.folders);
-            out(`${answer.folders.length} person(s), ${accepted + refused} vaccination(s): ${accepted} accepted, ${refused} refused`);
+            printTable(people);
+            out(`${people.length} person(s), ${accepted + refused} vaccination(s): ${accepted} accepted, ${refused} refused`);
           }
-          return refused > 0 ? BATCH_EXIT.refused : BATCH_EXIT.ok;
+          if (marker) err(`processing stopped part-way: ${marker.transactions[0]?.resultTekst ?? 'BATCH_PARTIAL'}`);
+          return refused > 0 || marker ? BATCH_EXIT.refused : BATCH_EXIT.ok;
         } finally {
           client.close();
         }
