@@ -116,7 +116,7 @@ export async function processDelivery(delivery: Delivery, deps: ProcessorDeps): 
   return finished ? 'processed' : 'lease-lost';
 }
 
-/** Rules, stateful checks and writes of one slice, inside the slice's database transaction. */
+/** The checks that need stored state, and the writes, of one planned slice, inside the slice's database transaction. */
 async function storeSlice(trx: BatchTrx, slice: readonly PlannedTransaction[], profile: Profile | undefined, delivery: Delivery, deps: ProcessorDeps): Promise<void> {
   const { ports } = deps;
   const at = ports.clock.now().toISOString();
