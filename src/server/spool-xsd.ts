@@ -1,19 +1,7 @@
 import { statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { validateFileInWorker, xsdWorkerPid } from '../kmehr/xsd/validate-file-in-worker.js';
 import type { Finding } from '../status/finding.js';
-
-const PACKAGE_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-
-function resolvesTsx(dir: string): boolean {
-  try {
-    createRequire(path.join(dir, 'noop.js')).resolve('tsx');
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** How long one validation may take, queueing included: a minute plus a second per MB (libxml2 does ~30 MB/s here). */
 export function validationDeadlineMs(bytes: number): number {
@@ -28,14 +16,8 @@ export interface SpoolXsdOptions {
 /**
  * XSD validation of a spooled delivery in the XSD worker process, with a deadline: a worker that hangs (stopped,
  * stuck in libxml2) is killed when a validation outlives it, so its pending validations are rejected — the intake
- * answers BATCH_XSD_UNAVAILABLE instead of waiting forever — and the next delivery starts a new worker.
- *
- * Workaround, to remove once `validateFileInWorker` resolves its loader itself: it forks the worker with
- * `--import tsx`, which Node resolves from the current directory, so a registry started from a folder without
- * `node_modules` (the quick start runs `npx vaccinnet serve` in any folder) could not start its worker and refused
- * every delivery with BATCH_XSD_UNAVAILABLE. The fork happens synchronously inside the call, so for that instant —
- * and only when the current directory cannot resolve tsx — the current directory is the package root. Every path
- * the worker gets is absolute.
+ * answers BATCH_XSD_UNAVAILABLE instead of waiting forever — and the next delivery starts a new worker. Every path
+ * the worker gets is absolute (it may run in another current directory).
  */
 export function validateSpoolInWorker(schemaDir: string, options: SpoolXsdOptions = {}): (file: string) => Promise<readonly Finding[]> {
   const absoluteSchemaDir = path.resolve(schemaDir);
@@ -43,7 +25,7 @@ export function validateSpoolInWorker(schemaDir: string, options: SpoolXsdOption
   return (file) => {
     const absoluteFile = path.resolve(file);
     const deadline = deadlineOf(statSync(absoluteFile).size);
-    const validation = startValidation(absoluteSchemaDir, absoluteFile);
+    const validation = validateFileInWorker(absoluteSchemaDir, absoluteFile);
     const pid = xsdWorkerPid();
     const timer = setTimeout(() => {
       // Only the worker this validation went to: a newer one has nothing to do with it.
@@ -52,15 +34,4 @@ export function validateSpoolInWorker(schemaDir: string, options: SpoolXsdOption
     timer.unref();
     return validation.finally(() => clearTimeout(timer));
   };
-}
-
-function startValidation(schemaDir: string, file: string): Promise<Finding[]> {
-  const cwd = process.cwd();
-  if (resolvesTsx(cwd)) return validateFileInWorker(schemaDir, file);
-  process.chdir(PACKAGE_ROOT);
-  try {
-    return validateFileInWorker(schemaDir, file);
-  } finally {
-    process.chdir(cwd);
-  }
 }

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Finding } from '../../status/finding.js';
 import type { XsdWorkerReply, XsdWorkerRequest } from './xsd-worker-protocol.js';
 
@@ -88,9 +89,14 @@ function setRef(w: ChildProcess, ref: boolean): void {
   }
 }
 
-/** From TypeScript sources (tsx, vitest) the worker needs tsx's loader; from compiled JavaScript it does not. */
+/**
+ * From TypeScript sources (tsx, vitest) the worker needs tsx's loader; from compiled JavaScript it does not. The
+ * loader is named by its absolute URL, resolved from this file: a bare `--import tsx` is resolved from the current
+ * directory, and a registry started outside the project folder (`npx vaccinnet serve` anywhere) could not start it.
+ */
 function workerEntry(): { entry: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
   const ts = here.endsWith('.ts');
-  return { entry: path.join(path.dirname(here), ts ? 'xsd-worker.ts' : 'xsd-worker.js'), execArgv: ts ? ['--import', 'tsx'] : [] };
+  const loader = (): string => pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return { entry: path.join(path.dirname(here), ts ? 'xsd-worker.ts' : 'xsd-worker.js'), execArgv: ts ? ['--import', loader()] : [] };
 }
