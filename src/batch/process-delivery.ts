@@ -101,7 +101,7 @@ export async function processDelivery(delivery: Delivery, deps: ProcessorDeps): 
   const plan = delivery.bytes >= (deps.planningThreadFromBytes ?? DEFAULT_PLANNING_THREAD_FROM_BYTES) ? planInThread : planInline;
 
   try {
-    await plan(repo.readMessage(delivery.id, delivery.chunks), job, ports.reference, sliceSize, limits, store);
+    await plan(inPieces(repo.readMessage(delivery.id, delivery.chunks)), job, ports.reference, sliceSize, limits, store);
   } catch (error) {
     if (error instanceof LeaseLostError) return 'lease-lost';
     if (error instanceof FindingError) {
@@ -114,6 +114,17 @@ export async function processDelivery(delivery: Delivery, deps: ProcessorDeps): 
   }
   const finished = await repo.finishDelivery(delivery.id, deps.workerId, ports.clock.now(), deps.retentionDays);
   return finished ? 'processed' : 'lease-lost';
+}
+
+const PIECE = 64 * 1024;
+
+/**
+ * The stored chunks (256 KiB rows) in 64 KiB views, no copy. Why: the reader decodes each piece into one string,
+ * and a 256 KiB string is a large object, which V8 allocates straight into the old generation — only a major
+ * collection frees it, so a 100 000-vaccination delivery grew the heap by ~100 MB of them between collections.
+ */
+async function* inPieces(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) for (let at = 0; at < chunk.length; at += PIECE) yield chunk.subarray(at, at + PIECE);
 }
 
 /** The checks that need stored state, and the writes, of one planned slice, inside the slice's database transaction. */

@@ -65,7 +65,7 @@ export async function planInThread(
   const onMessage = (m: FromThread): void => {
     if (m.type === 'need') void feed();
     else if (m.type === 'slice') {
-      slices.push(JSON.parse(m.json) as PlannedTransaction[]);
+      slices.push(m.slice);
       notify();
     } else if (m.type === 'done') finish();
     else if (m.type === 'refused') finish(new FindingError(m.finding));

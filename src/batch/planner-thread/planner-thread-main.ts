@@ -48,7 +48,7 @@ async function run(start: StartJob): Promise<void> {
   let slice: PlannedTransaction[] = [];
   let unanswered = 0;
   const send = async (): Promise<void> => {
-    post({ type: 'slice', json: JSON.stringify(slice) });
+    post({ type: 'slice', slice });
     slice = [];
     unanswered += 1;
     while (unanswered - credits >= SLICES_AHEAD) await waitForMessage();
@@ -65,7 +65,7 @@ async function run(start: StartJob): Promise<void> {
       },
       start.limits,
     );
-    if (slice.length > 0) post({ type: 'slice', json: JSON.stringify(slice) });
+    if (slice.length > 0) post({ type: 'slice', slice });
     post({ type: 'done' });
   } catch (error) {
     if (error instanceof FindingError) post({ type: 'refused', finding: error.finding });
