@@ -226,27 +226,8 @@ export class DeliveryRepository {
   }
 
   /** Marks a delivery processed with its counts; results are kept until `expiresAt`. False when the lease was lost. */
-  async finishDelivery(id: string, workerId: string, now: Date, retentionDays: number): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const counts = await trx
-        .selectFrom('delivery_results')
-        .select((eb) => [eb.fn.countAll().as('total'), eb.fn.count('vaccination_id').as('accepted')])
-        .where('delivery_id', '=', id)
-        .executeTakeFirstOrThrow();
-      const total = Number(counts.total);
-      const accepted = Number(counts.accepted);
-      const r = await trx
-        .updateTable('deliveries')
-        .set({
-          status: 'processed', locked_by: null, locked_at: null, processed_at: now.toISOString(),
-          expires_at: new Date(now.getTime() + retentionDays * 86_400_000).toISOString(), transactions: total, accepted, refused: total - accepted,
-        })
-        .where('id', '=', id)
-        .where('locked_by', '=', workerId)
-        .where('status', '=', 'processing')
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) === 1;
-    });
+  finishDelivery(id: string, workerId: string, now: Date, retentionDays: number): Promise<boolean> {
+    return this.#end(id, workerId, now, retentionDays, { status: 'processed' });
   }
 
   /**
@@ -254,7 +235,12 @@ export class DeliveryRepository {
    * operation answers `failure`. Results committed before keep their vaccinations and stay readable; the counts
    * say how many there are (the result answer marks them as partial). False when the lease was lost.
    */
-  async failDelivery(id: string, workerId: string, now: Date, retentionDays: number, failure: string): Promise<boolean> {
+  failDelivery(id: string, workerId: string, now: Date, retentionDays: number, failure: string): Promise<boolean> {
+    return this.#end(id, workerId, now, retentionDays, { status: 'failed', failure });
+  }
+
+  /** Ends a delivery this worker holds, with the counts of its committed results and their expiry. */
+  #end(id: string, workerId: string, now: Date, retentionDays: number, outcome: { status: 'processed' } | { status: 'failed'; failure: string }): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const counts = await trx
         .selectFrom('delivery_results')
@@ -266,8 +252,8 @@ export class DeliveryRepository {
       const r = await trx
         .updateTable('deliveries')
         .set({
-          status: 'failed', locked_by: null, locked_at: null, processed_at: now.toISOString(),
-          expires_at: new Date(now.getTime() + retentionDays * 86_400_000).toISOString(), failure, transactions: total, accepted, refused: total - accepted,
+          ...outcome, locked_by: null, locked_at: null, processed_at: now.toISOString(),
+          expires_at: new Date(now.getTime() + retentionDays * 86_400_000).toISOString(), transactions: total, accepted, refused: total - accepted,
         })
         .where('id', '=', id)
         .where('locked_by', '=', workerId)
