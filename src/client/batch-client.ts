@@ -9,7 +9,7 @@ import { deliveryEnvelope, resultEnvelope, type DeliveryOperation, type Delivery
 import { readDeliveryResponse, readResultResponse, type DeliveryAnswer, type ResultAnswer } from './batch-responses.js';
 import { fileDeliveryEnvelope, type FileEnvelope } from './batch-signed-envelope.js';
 import type { ClientKey } from './registratie-client.js';
-import { SoapTransport, type SoapHttpResponse, type TransportOptions } from './soap-transport.js';
+import { collectAnswer, failOnTimeout, soapHeaders, SoapTransport, type SoapHttpResponse, type TransportOptions } from './soap-transport.js';
 
 export interface BatchClientOptions extends Omit<TransportOptions, 'clientCertificate'> {
   /** The organisation's key pair, e.g. `loadP12(file, password)` of its eHealth keystore. */
@@ -97,19 +97,12 @@ export class BatchClient {
     const url = new URL(BATCH_UPLOAD_PATH, this.#base);
     const lib = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const req = lib.request(url, {
-        method: 'POST',
-        agent: this.#streamAgent,
-        timeout: this.#timeout,
-        headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${soapAction}"`, 'content-length': envelope.contentLength },
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
-      req.on('timeout', () => req.destroy(new Error(`no answer from ${url.origin} within ${this.#timeout} ms`)));
-      req.on('error', reject);
+      const req = lib.request(
+        url,
+        { method: 'POST', agent: this.#streamAgent, timeout: this.#timeout, headers: soapHeaders(soapAction, envelope.contentLength) },
+        collectAnswer(resolve, reject),
+      );
+      failOnTimeout(req, url, this.#timeout, reject);
       // The server may answer (e.g. refuse) before the upload ends: a pipeline error then is not the outcome.
       pipeline(Readable.from(envelope.chunks()), req).catch((e: unknown) => req.destroy(e as Error));
     });

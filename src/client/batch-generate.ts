@@ -6,7 +6,7 @@ import { vaccinnetGroup } from '../kmehr/codelists/vaccine-product.js';
 import { inszFor } from '../kmehr/testing/message-builder.js';
 import type { Folder, Transaction } from '../kmehr/model.js';
 import { writeKmehr } from '../kmehr/write-kmehr.js';
-import { batchHeader, brusselsMoment, doctorParty, LOCAL_UUID_SL, vaccineItem, type BatchSender } from './batch-parties.js';
+import { batchHeader, brusselsMoment, doctorParty, vaccinationTransaction, vaccineItem, type BatchSender } from './batch-parties.js';
 
 export interface GenerateBatchOptions {
   readonly patients: number;
@@ -118,18 +118,7 @@ export function* generateBatchChunks(options: GenerateBatchOptions, stats?: { co
       const product = covid ? pools.covid[Math.floor(random() * pools.covid.length)]! : pools.other[(start + t) % pools.other.length]!;
       if (covid && stats) stats.covid += 1;
       const lot = covid || random() < 0.5 ? `${covid ? 'FK' : 'LT'}${Math.floor(random() * 1e6).toString().padStart(6, '0')}` : undefined;
-      transactions.push({
-        ids: [{ s: 'ID-KMEHR', sv: '1.0', value: String(t + 1) }, { s: 'LOCAL', sl: LOCAL_UUID_SL, sv: '1.0', value: uuidFrom(random) }],
-        cds: [{ s: 'CD-TRANSACTION', sv: '1.0', value: 'vaccination' }],
-        date: at.date,
-        time: at.time,
-        authors: [author],
-        iscomplete: true,
-        isvalidated: true,
-        items: [vaccineItem(product, dates[(f + t) % days]!, lot)],
-        texts: [],
-        links: [],
-      });
+      transactions.push(vaccinationTransaction(t + 1, uuidFrom(random), at, author, vaccineItem(product, dates[(f + t) % days]!, lot)));
     }
     const folder: Folder = {
       ids: [{ s: 'ID-KMEHR', sv: '1.0', value: String(f + 1) }],

@@ -1,4 +1,4 @@
-import type { Code, HcParty, Header, Identifier, Item } from '../kmehr/model.js';
+import type { Code, HcParty, Header, Identifier, Item, Transaction } from '../kmehr/model.js';
 import type { VaccineProduct } from '../kmehr/codelists/vaccine-product.js';
 
 /** The organisation that sends a batch and the doctor responsible for its vaccinations (kmehr-vaccination.md). */
@@ -90,4 +90,29 @@ export function brusselsMoment(now: Date): { readonly date: string; readonly tim
     }).formatToParts(now).map((p) => [p.type, p.value]),
   );
   return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}:${parts.second}`, millis: now.getTime() };
+}
+
+/**
+ * One batch transaction: the n-th (1-based) vaccination of a folder, identified for the sender by its LOCAL UUID
+ * (the key the results and a later Aanvulling match on), authored by the responsible doctor.
+ */
+export function vaccinationTransaction(
+  n: number,
+  localId: string,
+  at: { readonly date: string; readonly time: string },
+  author: HcParty,
+  item: Item,
+): Transaction {
+  return {
+    ids: [{ s: 'ID-KMEHR', sv: '1.0', value: String(n) }, { s: 'LOCAL', sl: LOCAL_UUID_SL, sv: '1.0', value: localId }],
+    cds: [cd('CD-TRANSACTION', 'vaccination')],
+    date: at.date,
+    time: at.time,
+    authors: [author],
+    iscomplete: true,
+    isvalidated: true,
+    items: [item],
+    texts: [],
+    links: [],
+  };
 }

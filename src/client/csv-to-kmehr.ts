@@ -4,7 +4,7 @@ import type { VaccineProduct } from '../kmehr/codelists/vaccine-product.js';
 import { checkInsz } from '../kmehr/identifiers/insz-check.js';
 import { maskInsz } from '../kmehr/identifiers/mask-insz.js';
 import type { Folder, KmehrMessage, Transaction } from '../kmehr/model.js';
-import { batchHeader, brusselsMoment, doctorParty, LOCAL_UUID_SL, vaccineItem, type BatchSender } from './batch-parties.js';
+import { batchHeader, brusselsMoment, doctorParty, vaccinationTransaction, vaccineItem, type BatchSender } from './batch-parties.js';
 import { readCsvRecords } from './csv-rows.js';
 
 /** The CSV columns (header names, case-insensitive); `cnk` or `vaccinnet_code` names the vaccine. */
@@ -171,18 +171,7 @@ export function csvToKmehr(csv: string, options: CsvToKmehrOptions): CsvToKmehrR
   const folders: Folder[] = [];
   for (const group of groups.values()) {
     const p = group[0]!;
-    const transactions: Transaction[] = group.map((row, t) => ({
-      ids: [{ s: 'ID-KMEHR', sv: '1.0', value: String(t + 1) }, { s: 'LOCAL', sl: LOCAL_UUID_SL, sv: '1.0', value: row.localId }],
-      cds: [{ s: 'CD-TRANSACTION', sv: '1.0', value: 'vaccination' }],
-      date: at.date,
-      time: at.time,
-      authors: [author],
-      iscomplete: true,
-      isvalidated: true,
-      items: [vaccineItem(row.product, row.date, row.lot)],
-      texts: [],
-      links: [],
-    }));
+    const transactions: Transaction[] = group.map((row, t) => vaccinationTransaction(t + 1, row.localId, at, author, vaccineItem(row.product, row.date, row.lot)));
     folders.push({
       ids: [{ s: 'ID-KMEHR', sv: '1.0', value: String(folders.length + 1) }],
       patient: {

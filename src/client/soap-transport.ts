@@ -42,27 +42,8 @@ export class SoapTransport {
     const lib = url.protocol === 'https:' ? https : http;
     const payload = typeof envelope === 'string' ? Buffer.from(envelope, 'utf8') : envelope;
     return new Promise((resolve, reject) => {
-      const req = lib.request(
-        url,
-        {
-          method: 'POST',
-          agent: this.#agent,
-          timeout: this.#timeout,
-          headers: {
-            'content-type': 'text/xml; charset=utf-8',
-            soapaction: `"${soapAction}"`,
-            'content-length': payload.length,
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error(`no answer from ${url.origin} within ${this.#timeout} ms`)));
-      req.on('error', reject);
+      const req = lib.request(url, { method: 'POST', agent: this.#agent, timeout: this.#timeout, headers: soapHeaders(soapAction, payload.length) }, collectAnswer(resolve, reject));
+      failOnTimeout(req, url, this.#timeout, reject);
       req.end(payload);
     });
   }
@@ -72,11 +53,7 @@ export class SoapTransport {
     const lib = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       lib
-        .get(url, { agent: this.#agent, timeout: this.#timeout }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        })
+        .get(url, { agent: this.#agent, timeout: this.#timeout }, collectAnswer(resolve, reject))
         .on('error', reject);
     });
   }
@@ -84,4 +61,25 @@ export class SoapTransport {
   close(): void {
     this.#agent.destroy();
   }
+}
+
+/** The headers of a SOAP 1.1 POST (the SOAPAction value is quoted, as SOAP 1.1 §6.1.1 writes it). */
+export function soapHeaders(soapAction: string, contentLength: number): http.OutgoingHttpHeaders {
+  return { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${soapAction}"`, 'content-length': contentLength };
+}
+
+/** A response callback that gathers the whole body as UTF-8 text. */
+export function collectAnswer(resolve: (answer: SoapHttpResponse) => void, reject: (error: Error) => void): (res: http.IncomingMessage) => void {
+  return (res) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    res.on('error', reject);
+  };
+}
+
+/** Gives up on a request that had no answer within `timeout` ms (http's `timeout` only emits an event). */
+export function failOnTimeout(req: http.ClientRequest, url: URL, timeout: number, reject: (error: Error) => void): void {
+  req.on('timeout', () => req.destroy(new Error(`no answer from ${url.origin} within ${timeout} ms`)));
+  req.on('error', reject);
 }
