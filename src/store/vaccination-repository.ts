@@ -10,12 +10,19 @@ import { auditRow, toVaccination, vaccinationRow } from './rows.js';
 
 const COLUMNS_PER_ROW = 24;
 /**
- * Group commit tuning: a group is written when it reaches GROUP_MAX requests or GROUP_LINGER_MS after its first
- * request. The linger (shorter than one fsync, ~5 ms here) lets concurrent registrations finish their reads and
- * join the same durable commit; a lone registration waits at most this long.
+ * Group commit on the write thread (SQLite). A group is handed over at the end of the event-loop turn in which its
+ * first registration arrived (`setImmediate`: every registration that reached the insert in the same turn shares it),
+ * and at most GROUPS_IN_FLIGHT groups are with the thread at a time: while the thread commits one, the next waits
+ * on its port (the thread never idles while registrations wait), and later arrivals gather into a bigger group
+ * until one is answered (the commit's fsync is shared by more registrations the busier the registry is).
+ * Concurrent registrations advance in step (their awaits interleave), so they reach the insert together, at the end
+ * of the turn: an idle thread then gets them as TWO groups, so that the first group's callers go on working on the
+ * event loop while the thread commits the second, instead of the loop and the thread waiting for each other in turn.
  */
 const GROUP_MAX = 256;
-const GROUP_LINGER_MS = 2;
+const GROUPS_IN_FLIGHT = 2;
+/** Fewer waiting requests than this go to an idle thread as one group: a split would add a commit for little overlap. */
+const SPLIT_MIN = 16;
 type AuditFor = (stored: Vaccination, inserted: boolean) => NewAuditEntry;
 
 const SENDER_CONFLICT = 'on conflict (patient_insz, registrant_key, sender_key) do nothing';
@@ -61,9 +68,9 @@ export class SqlVaccinationStore implements VaccinationStore {
   readonly #groupCommit: boolean;
   readonly #hot: HotSql;
   #pending: PendingInsert[] = [];
-  #flushScheduled = false;
-  #timer: NodeJS.Timeout | undefined;
-  #flushing: Promise<void> = Promise.resolve();
+  #dispatchScheduled = false;
+  /** Groups handed to the write thread and not yet answered. */
+  readonly #inFlight = new Set<Promise<void>>();
   #singles: PendingSingle[] = [];
 
   constructor(db: Kysely<Database>, caps: StoreCapabilities, hot: HotSql) {
@@ -88,39 +95,45 @@ export class SqlVaccinationStore implements VaccinationStore {
     }
     return new Promise((resolve, reject) => {
       this.#pending.push({ vs, audit, resolve, reject });
-      if (this.#pending.length >= GROUP_MAX) {
-        this.#flushNow();
-      } else if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        this.#timer = setTimeout(() => this.#flushNow(), GROUP_LINGER_MS);
+      if (!this.#dispatchScheduled) {
+        this.#dispatchScheduled = true;
+        setImmediate(() => {
+          this.#dispatchScheduled = false;
+          this.#dispatch();
+        });
       }
     });
   }
 
   /** Writes the registrations waiting for their group commit and waits for every group in flight (before closing). */
   async drain(): Promise<void> {
-    if (this.#pending.length > 0) this.#flushNow();
-    await this.#flushing;
+    while (this.#pending.length > 0 || this.#inFlight.size > 0) {
+      this.#dispatch();
+      await Promise.all(this.#inFlight);
+    }
+  }
+
+  /** Hands waiting registrations to the write thread as groups, as long as fewer than GROUPS_IN_FLIGHT are there. */
+  #dispatch(): void {
+    while (this.#pending.length > 0 && this.#inFlight.size < GROUPS_IN_FLIGHT) {
+      let size = Math.min(this.#pending.length, GROUP_MAX);
+      if (this.#inFlight.size === 0 && size >= 2 * SPLIT_MIN) size = Math.ceil(size / 2);
+      const group = this.#pending.splice(0, size);
+      const running: Promise<void> = this.#flush(group).finally(() => {
+        this.#inFlight.delete(running);
+        this.#dispatch();
+      });
+      this.#inFlight.add(running);
+    }
   }
 
   /**
-   * Group commit: every insert requested since the last flush shares one transaction, hence one fsync. Each caller
-   * is answered only after that commit (durable acknowledgement). If the shared transaction fails, each request
-   * is retried alone so one bad request cannot fail the others.
+   * One group commit: every insert of the group shares one transaction, hence one fsync. Each caller is answered
+   * only after that commit (durable acknowledgement). If the shared transaction fails, each request is retried
+   * alone so one bad request cannot fail the others.
    */
-  #flushNow(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#flushScheduled = true;
-    // One flush at a time: the next group forms while this one commits.
-    this.#flushing = this.#flushing.then(() => this.#flush());
-  }
-
-  async #flush(): Promise<void> {
-    const group = this.#pending;
-    this.#pending = [];
+  async #flush(group: readonly PendingInsert[]): Promise<void> {
     try {
-      if (group.length === 0) return;
       const writer = this.#hot.sqliteWriter;
       if (!writer) throw new Error('group commit needs the SQLite write thread');
       let results: (readonly InsertResult[])[] | undefined;
@@ -144,12 +157,6 @@ export class SqlVaccinationStore implements VaccinationStore {
       }
     } catch (error) {
       for (const request of group) request.reject(error);
-    } finally {
-      this.#flushScheduled = false;
-      if (this.#pending.length > 0 && !this.#timer) {
-        this.#flushScheduled = true;
-        this.#timer = setTimeout(() => this.#flushNow(), GROUP_LINGER_MS);
-      }
     }
   }
 
