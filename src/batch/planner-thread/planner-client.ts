@@ -51,10 +51,17 @@ export async function planInThread(
     end ??= error ? { error } : {};
     notify();
   };
+  // The thread asks ahead (CHUNKS_AHEAD): asks that arrive after the end was sent get nothing, so no message of this
+  // job can reach the thread once it is reused for the next one.
+  let ended = false;
   const feed = async (): Promise<void> => {
     try {
       const chunk = await iterator.next();
-      if (chunk.done) return post({ type: 'end' });
+      if (ended) return;
+      if (chunk.done) {
+        ended = true;
+        return post({ type: 'end' });
+      }
       // A copy the thread owns (transferred, not cloned): a chunk may be a view into a pooled buffer.
       const data = new Uint8Array(chunk.value);
       post({ type: 'chunk', data }, [data.buffer as ArrayBuffer]);

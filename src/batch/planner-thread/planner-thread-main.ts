@@ -3,7 +3,7 @@ import { TableVaccineReference } from '../../kmehr/codelists/index.js';
 import { streamKmehr } from '../../kmehr/stream-kmehr.js';
 import { FindingError } from '../../status/finding.js';
 import { SlicePlanner, type PlannedTransaction } from '../slice-planner.js';
-import { SLICES_AHEAD, type FromThread, type StartJob, type ToThread } from './protocol.js';
+import { CHUNKS_AHEAD, SLICES_AHEAD, type FromThread, type StartJob, type ToThread } from './protocol.js';
 
 /**
  * A batch planning thread: reads one delivery at a time (streamKmehr) and plans its transactions (SlicePlanner) while
@@ -34,6 +34,10 @@ function referenceOf(start: StartJob): TableVaccineReference {
 }
 
 async function* chunks(): AsyncGenerator<Buffer> {
+  // CHUNKS_AHEAD asked for before the first is needed, then one more per chunk taken: the processor answers only
+  // between two slices it stores (a slice's statements run without yielding), so a thread that asked one chunk at a
+  // time waited for every slice to be stored before it could read on.
+  for (let i = 1; i < CHUNKS_AHEAD; i++) post({ type: 'need' });
   for (;;) {
     post({ type: 'need' });
     const m = await next();

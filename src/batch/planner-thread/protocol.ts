@@ -8,7 +8,18 @@ import type { PlannedTransaction, PlanningJob } from '../slice-planner.js';
  * chunk as the thread asks for it ('need'); the thread answers with planned slices and waits for a 'credit' once
  * SLICES_AHEAD slices are unanswered, so neither side's memory grows with the delivery.
  */
-export const SLICES_AHEAD = 1;
+/**
+ * Slices sent and not yet stored at which the thread stops planning: 2 = the slice being stored and the next one,
+ * planned meanwhile. With 1 the thread waited while each slice was stored and the processor while each was planned:
+ * the two threads took turns instead of running at once (each ~50 % busy).
+ */
+export const SLICES_AHEAD = 2;
+
+/**
+ * Chunks (64 KiB pieces) the thread keeps asked for ahead of its reading, ~2 slices' worth: enough to plan the next
+ * slice while the processor stores one, without waiting for it to answer 'need' in between.
+ */
+export const CHUNKS_AHEAD = 8;
 
 export interface StartJob {
   readonly type: 'start';
