@@ -3,6 +3,10 @@
  * check, durable insert + audit) into SQLite and PostgreSQL — 1 message with 1 vaccination each — against the raw
  * insert rate of the same rows with the bare driver (the yardstick), and history-lookup latency p50/p99 for one
  * person among a million stored vaccinations.
+ * The yardstick (`raw`) stores what a registration stores: a vaccination row AND its audit row (same tables, same
+ * columns), 1 000 registrations per durable transaction on SQLite (prepared INSERTs), 500 per transaction on
+ * PostgreSQL (two multi-row INSERTs); `domainShareOfRaw` is the domain's rate against it. `rawVaccinationRowsOnly`
+ * (vaccination rows alone, the yardstick of the first two sessions) and the domain's share of it are kept beside it.
  * The messages are built (the parser's job, not the domain's) in chunks outside the timed phases; registrations run
  * CONCURRENCY at a time, as a server's requests do, so SQLite's group commit shares one fsync among them. CPU time
  * per registration (`process.cpuUsage`) is reported beside the rate: on a shared machine it is the load-robust number.
@@ -33,7 +37,9 @@ import { DOCTORS, IDENTITIES, SOFTWARE_IDS, personaMessage, seedPersonas } from 
 import type { NewVaccination } from '../src/registry/vaccination.js';
 import { openStore } from '../src/store/open-store.js';
 import { registryPortsOf } from '../src/store/registry-ports-of.js';
-import { vaccinationRow } from '../src/store/rows.js';
+import { auditRow, vaccinationRow } from '../src/store/rows.js';
+import type { AuditLogTable } from '../src/store/database.js';
+import { randomUUID } from 'node:crypto';
 import type { Store } from '../src/store/store.js';
 import { startCpuProfile } from './support/cpu-profile-recorder.js';
 import { summarizeCpuProfile } from './support/cpu-profile-summary.js';
@@ -76,11 +82,28 @@ function rawDose(n: number, tag: string, patientCount = PATIENT_COUNT): NewVacci
     responsibleNihii: '14700250004',
     softwareId: 'taktik_medispring',
     channel: 'registratie',
-    senderMessageId: `raw-${n}`,
-    senderKey: `kmehr:raw-${n}:0:0`,
+    senderMessageId: `raw-${tag}${n}`,
+    senderKey: `kmehr:raw-${tag}${n}:0:0`,
     registeredAt: new Date().toISOString(),
     itemXml: '<item xmlns="http://www.ehealth.fgov.be/standards/kmehr/schema/v1"><id S="ID-KMEHR" SV="1.0">1</id><cd S="CD-ITEM" SV="1.0">vaccine</cd><batch>FK1234</batch></item>',
   };
+}
+
+/** The audit row the domain stores with a registration of `rawDose(n, tag)` (same columns, same kind of values). */
+function rawAudit(n: number, tag: string): AuditLogTable {
+  const dose = rawDose(n, tag);
+  return auditRow({
+    id: randomUUID(),
+    at: dose.registeredAt,
+    patientInsz: dose.patientInsz,
+    action: 'register',
+    outcome: 'OK',
+    vaccinationId: dose.id,
+    actor: dose.registrantKey,
+    subject: IDENTITIES.peeters.subject,
+    channel: 'registratie',
+    softwareId: dose.softwareId,
+  });
 }
 
 async function domainRate(store: Store, label: string): Promise<Record<string, unknown>> {
@@ -137,47 +160,77 @@ async function domainRate(store: Store, label: string): Promise<Record<string, u
   };
 }
 
-/** Bare better-sqlite3: one prepared INSERT, 1 000 rows per durable transaction. */
-function sqliteRawRate(file: string): Record<string, number> {
+/**
+ * Bare better-sqlite3: prepared INSERTs, 1 000 registrations per durable transaction; with `withAudit` each
+ * registration is its vaccination row and its audit row, as the domain stores it.
+ */
+function sqliteRawRate(file: string, tag: string, withAudit: boolean): Record<string, number> {
   const db = new SqliteDatabase(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  const sample = vaccinationRow(rawDose(0, 'R'));
-  const columns = Object.keys(sample);
+  const columns = Object.keys(vaccinationRow(rawDose(0, tag)));
+  const auditColumns = Object.keys(rawAudit(0, tag));
   const insert = db.prepare(`insert into vaccinations (${columns.join(',')}) values (${columns.map(() => '?').join(',')})`);
-  const many = db.transaction((rows: readonly unknown[][]) => {
-    for (const r of rows) insert.run(...r);
+  const insertAudit = db.prepare(`insert into audit_log (${auditColumns.join(',')}) values (${auditColumns.map(() => '?').join(',')})`);
+  const many = db.transaction((rows: readonly (readonly [unknown[], unknown[] | undefined])[]) => {
+    for (const [row, audit] of rows) {
+      insert.run(...row);
+      if (audit) insertAudit.run(...audit);
+    }
   });
   const start = performance.now();
   for (let i = 0; i < N; i += 1000) {
-    const rows: unknown[][] = [];
-    for (let n = i; n < Math.min(N, i + 1000); n++) rows.push(Object.values(vaccinationRow(rawDose(n, 'R'))));
+    const rows: [unknown[], unknown[] | undefined][] = [];
+    for (let n = i; n < Math.min(N, i + 1000); n++) {
+      rows.push([Object.values(vaccinationRow(rawDose(n, tag))), withAudit ? Object.values(rawAudit(n, tag)) : undefined]);
+    }
     many(rows);
   }
   const seconds = (performance.now() - start) / 1000;
   db.close();
-  return { rows: N, seconds: round(seconds, 2), perSecond: round(N / seconds) };
+  return { [withAudit ? 'registrations' : 'rows']: N, seconds: round(seconds, 2), perSecond: round(N / seconds) };
 }
 
-/** Bare pg: multi-row INSERT, 500 rows per statement. */
-async function postgresRawRate(url: string, schema: string): Promise<Record<string, number>> {
+/** Bare pg: 500 registrations per transaction, each table's rows in one multi-row INSERT (`withAudit`: as sqliteRawRate). */
+async function postgresRawRate(url: string, schema: string, tag: string, withAudit: boolean): Promise<Record<string, number>> {
   const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
   await client.connect();
-  const columns = Object.keys(vaccinationRow(rawDose(0, 'R')));
-  const start = performance.now();
-  for (let i = 0; i < N; i += 500) {
+  const multiRow = async (table: string, rows: readonly (VaccinationsTableRow | AuditLogTable)[]): Promise<void> => {
     const values: unknown[] = [];
     const tuples: string[] = [];
-    for (let n = i; n < Math.min(N, i + 500); n++) {
-      const row = Object.values(vaccinationRow(rawDose(n, 'R')));
-      tuples.push(`(${row.map((_, k) => `$${values.length + k + 1}`).join(',')})`);
-      values.push(...row);
+    for (const row of rows) {
+      const v = Object.values(row);
+      tuples.push(`(${v.map((_, k) => `$${values.length + k + 1}`).join(',')})`);
+      values.push(...v);
     }
-    await client.query(`insert into vaccinations (${columns.join(',')}) values ${tuples.join(',')}`, values);
+    await client.query(`insert into ${table} (${Object.keys(rows[0]!).join(',')}) values ${tuples.join(',')}`, values);
+  };
+  const start = performance.now();
+  for (let i = 0; i < N; i += 500) {
+    const ns = Array.from({ length: Math.min(N, i + 500) - i }, (_, k) => i + k);
+    if (withAudit) await client.query('begin');
+    await multiRow('vaccinations', ns.map((n) => vaccinationRow(rawDose(n, tag))));
+    if (withAudit) {
+      await multiRow('audit_log', ns.map((n) => rawAudit(n, tag)));
+      await client.query('commit');
+    }
   }
   const seconds = (performance.now() - start) / 1000;
   await client.end();
-  return { rows: N, seconds: round(seconds, 2), perSecond: round(N / seconds) };
+  return { [withAudit ? 'registrations' : 'rows']: N, seconds: round(seconds, 2), perSecond: round(N / seconds) };
+}
+
+type VaccinationsTableRow = ReturnType<typeof vaccinationRow>;
+
+/** The yardstick and the domain's shares of it (see the header). */
+function shares(domain: Record<string, unknown>, raw: Record<string, number>, rowsOnly: Record<string, number>): Record<string, unknown> {
+  const rate = domain.perSecond as number;
+  return {
+    raw,
+    domainShareOfRaw: round(rate / raw.perSecond!, 3),
+    rawVaccinationRowsOnly: rowsOnly,
+    domainShareOfRawVaccinationRowsOnly: round(rate / rowsOnly.perSecond!, 3),
+  };
 }
 
 /** Bare better-sqlite3 seeding of the history rows: one prepared INSERT, 20 000 rows per transaction. */
@@ -265,13 +318,17 @@ export default async function registryBench(): Promise<Record<string, unknown>> 
       const store = await openStore(`sqlite:${path.join(dir, 'domain.db')}`);
       await store.migrate();
       const domain = await domainRate(store, 'sqlite');
-      const rawStore = await openStore(`sqlite:${path.join(dir, 'raw.db')}`);
-      await rawStore.migrate();
-      await rawStore.close();
-      const raw = sqliteRawRate(path.join(dir, 'raw.db'));
+      // Each yardstick into a fresh file of the registry's schema, as the domain's phase started with one.
+      for (const file of ['raw.db', 'raw-rows.db']) {
+        const rawStore = await openStore(`sqlite:${path.join(dir, file)}`);
+        await rawStore.migrate();
+        await rawStore.close();
+      }
+      const raw = sqliteRawRate(path.join(dir, 'raw.db'), 'R', true);
+      const rowsOnly = sqliteRawRate(path.join(dir, 'raw-rows.db'), 'R', false);
       const history = await historyLatency(store, (from, to) => sqliteSeed(path.join(dir, 'domain.db'), from, to));
       await store.close();
-      out.sqlite = { synchronous: 'FULL', domain, raw, domainShareOfRaw: round((domain.perSecond as number) / raw.perSecond!, 3), history };
+      out.sqlite = { synchronous: 'FULL', domain, ...shares(domain, raw, rowsOnly), history };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -285,9 +342,11 @@ export default async function registryBench(): Promise<Record<string, unknown>> 
     try {
       await store.migrate();
       const domain = await domainRate(store, 'postgres');
-      const raw = await postgresRawRate(PG_URL, schema);
+      // Vaccination rows alone first, into the table as the domain left it (as in the earlier sessions).
+      const rowsOnly = await postgresRawRate(PG_URL, schema, 'V', false);
+      const raw = await postgresRawRate(PG_URL, schema, 'R', true);
       const history = await historyLatency(store, (from, to) => postgresSeed(PG_URL, schema, from, to));
-      out.postgres = { pool: PG_POOL, domain, raw, domainShareOfRaw: round((domain.perSecond as number) / raw.perSecond!, 3), history };
+      out.postgres = { pool: PG_POOL, domain, ...shares(domain, raw, rowsOnly), history };
     } finally {
       await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(store.db);
       await store.close();
