@@ -18,9 +18,24 @@ export interface ProfileDirectory {
   findCertificateBindings(profileKey: string): Promise<readonly BindingState[]>;
 }
 
-/** Result of an insert-or-return-existing: `inserted: false` means a record with the same sender ids exists. */
+/**
+ * A dose's probable duplicate (rule 14): the earliest registered active vaccination of the same patient, vaccine group
+ * and administration date under other sender ids (another registrant, or the same one with other ids).
+ */
+export interface SameDose {
+  readonly id: string;
+  readonly registrantKey: string;
+}
+
+/** The audit row of a dose, once the store knows whether it inserted it and what its probable duplicate is. */
+export type AuditFor = (stored: Vaccination, inserted: boolean, sameDose?: SameDose) => NewAuditEntry;
+
+/**
+ * Result of an insert-or-return-existing: `inserted: false` means a record with the same sender ids exists;
+ * `sameDose` names the probable duplicate of an inserted dose.
+ */
 export type InsertResult =
-  | { readonly inserted: true; readonly vaccination: Vaccination }
+  | { readonly inserted: true; readonly vaccination: Vaccination; readonly sameDose?: SameDose }
   | { readonly inserted: false; readonly vaccination: Vaccination };
 
 export type RemoveResult =
@@ -32,16 +47,16 @@ export interface VaccinationStore {
   /**
    * Inserts the vaccination and its audit row in one transaction, or — when the same (patient, registrant,
    * senderKey) is already stored — inserts nothing and returns the existing record. A unique constraint decides,
-   * so concurrent submissions of the same message store exactly one row.
+   * so concurrent submissions of the same message store exactly one row. The store also finds the dose's probable
+   * duplicate (`SameDose`) and hands it to `audit`, so the audit row stored with the dose names it. On SQLite that
+   * look-up runs in the inserting transaction (under the write lock): registrations of the same dose see each
+   * other whatever their timing, the earlier doses of the same request included. On PostgreSQL it reads just
+   * before the insert (READ COMMITTED): two submissions of the same dose committing at the same moment may both
+   * miss the other (only a warning is at stake).
    */
-  insertVaccination(v: NewVaccination, audit: (stored: Vaccination, inserted: boolean) => NewAuditEntry): Promise<InsertResult>;
+  insertVaccination(v: NewVaccination, audit: AuditFor): Promise<InsertResult>;
   /** Bulk path for batches: same semantics as insertVaccination per element, fewer round trips. */
-  insertVaccinations(
-    vs: readonly NewVaccination[],
-    audit: (stored: Vaccination, inserted: boolean) => NewAuditEntry,
-  ): Promise<readonly InsertResult[]>;
-  /** Active vaccinations of the patient with this group and date (probable-duplicate candidates, rule 14). */
-  findSameDose(patientInsz: string, group: string, administeredOn: string): Promise<readonly Vaccination[]>;
+  insertVaccinations(vs: readonly NewVaccination[], audit: AuditFor): Promise<readonly InsertResult[]>;
   getVaccination(patientInsz: string, id: string): Promise<Vaccination | undefined>;
   /** Marks an active vaccination removed and writes the audit row in one transaction; `removed: false` if it was not active. */
   removeVaccination(patientInsz: string, id: string, removal: Removal, audit: NewAuditEntry): Promise<RemoveResult>;

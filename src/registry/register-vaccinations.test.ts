@@ -125,6 +125,24 @@ describe.each(testEngines())('registering vaccinations on $name', (engine) => {
     ]);
   });
 
+  it('the same dose from two doctors at the same moment: one is stored plainly, the other with the warning naming it (SQLite: decided in the write transaction)', async () => {
+    if (engine.name !== 'sqlite') return;
+    const { store, ports } = await registry();
+    const [a, b] = await Promise.all([
+      registerVaccinations({ caller: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', messages: [personaMessage({ sender: DOCTORS.peeters })] }, ports),
+      registerVaccinations({ caller: IDENTITIES.claes, softwareId: SOFTWARE_IDS.claes, channel: 'registratie', messages: [personaMessage({ sender: DOCTORS.claes })] }, ports),
+    ]);
+    const ids = [a, b].map((o) => (o.ok ? o.messages[0]?.transactions[0]?.vaccinationId : undefined));
+    expect(ids.every((id) => id !== undefined)).toBe(true);
+    expect([codes(a), codes(b)].sort()).toEqual([[], ['PROBABLE_DUPLICATE']]);
+    const [plain, warned] = codes(a).length === 0 ? [a, b] : [b, a];
+    const plainId = plain.ok ? plain.messages[0]?.transactions[0]?.vaccinationId : undefined;
+    expect(warned.ok ? warned.messages[0]?.transactions[0]?.findings[0] : undefined).toMatchObject({ value: plainId });
+    const audit = await store.audit.forPerson(PATIENTS.jan.insz);
+    expect(audit.map((e) => e.outcome).sort()).toEqual(['OK', 'PROBABLE_DUPLICATE']);
+    expect(audit.find((e) => e.outcome === 'PROBABLE_DUPLICATE')?.detail).toContain(plainId);
+  });
+
   const callRefusals = [
     { story: 'a doctor without a profile', caller: IDENTITIES.stranger, softwareId: SOFTWARE_IDS.peeters, code: 'PROFILE_NONE' },
     { story: 'an inactive organisation', caller: IDENTITIES.idewe, softwareId: SOFTWARE_IDS.idewe, code: 'PROFILE_INACTIVE' },

@@ -7,11 +7,11 @@ import type { NewAuditEntry } from './audit-entry.js';
 import { authoriseCaller } from './authorise-caller.js';
 import type { CallerIdentity } from './caller-identity.js';
 import { checkAuthor, checkSender } from './check-parties.js';
-import type { InsertResult } from './ports.js';
+import type { AuditFor, InsertResult, SameDose } from './ports.js';
 import type { Profile } from './profile.js';
 import type { RegistryPorts } from './registry-ports.js';
 import { localDate } from './system-clock.js';
-import type { Channel, NewVaccination, Vaccination } from './vaccination.js';
+import type { Channel, NewVaccination } from './vaccination.js';
 import { vaccineProduct } from './vaccine-product.js';
 
 export interface RegisterVaccinationsCommand {
@@ -227,26 +227,20 @@ function newVaccination(
   };
 }
 
-/** Probable duplicates first (a warning travels in the audit row), then one insert-or-return-existing per dose. */
+/**
+ * One insert-or-return-existing per dose. The store finds each dose's probable duplicate as it inserts it (see
+ * `VaccinationStore.insertVaccination`): the audit row names it and the answer carries the warning.
+ */
 async function storePlanned(planned: Planned[], cmd: RegisterVaccinationsCommand, ports: RegistryPorts, profile: Profile, now: Date): Promise<void> {
   const toStore = planned.filter((p): p is Planned & { vaccination: NewVaccination } => p.vaccination !== undefined);
-  const warnings = new Map<NewVaccination, Finding>();
-  for (const p of toStore) {
-    const v = p.vaccination;
-    const same = await ports.vaccinations.findSameDose(v.patientInsz, v.product.group, v.administeredOn);
-    const other = same.find((s) => !(s.registrantKey === v.registrantKey && s.senderKey === v.senderKey));
-    if (other) warnings.set(v, probableDuplicate(v, other, p));
-  }
-  const audit = (stored: Vaccination, inserted: boolean): NewAuditEntry => {
-    const warning = [...warnings.entries()].find(([v]) => v.id === stored.id)?.[1];
-    return auditEntry(cmd, ports, now, profile.key, {
+  const audit: AuditFor = (stored, inserted, sameDose) =>
+    auditEntry(cmd, ports, now, profile.key, {
       action: inserted ? 'register' : 'replay',
-      outcome: inserted ? (warning ? 'PROBABLE_DUPLICATE' : 'OK') : 'DUPLICATE_REPLAY',
+      outcome: inserted ? (sameDose ? 'PROBABLE_DUPLICATE' : 'OK') : 'DUPLICATE_REPLAY',
       patientInsz: stored.patientInsz,
       vaccinationId: stored.id,
-      ...(warning && inserted && { detail: warning.message }),
+      ...(sameDose && inserted && { detail: probableDuplicate(stored, sameDose).message }),
     });
-  };
   const results: readonly InsertResult[] =
     toStore.length === 1 && toStore[0]
       ? [await ports.vaccinations.insertVaccination(toStore[0].vaccination, audit)]
@@ -258,15 +252,14 @@ async function storePlanned(planned: Planned[], cmd: RegisterVaccinationsCommand
     if (!result) continue;
     p.result = result;
     if (result.inserted) {
-      const warning = warnings.get(p.vaccination);
-      if (warning) p.findings.push(warning);
+      if (result.sameDose) p.findings.push(probableDuplicate(p.vaccination, result.sameDose, locate.transaction(p.f, p.t)));
     } else {
       p.findings.push(finding('DUPLICATE_REPLAY', { location: locate.transaction(p.f, p.t), value: result.vaccination.id }));
     }
   }
 }
 
-function probableDuplicate(v: NewVaccination, match: Vaccination, p: Planned): Finding {
+function probableDuplicate(v: NewVaccination, match: SameDose, location?: string): Finding {
   const reasons = [
     'same patient',
     `same vaccine group ${v.product.group}`,
@@ -274,7 +267,7 @@ function probableDuplicate(v: NewVaccination, match: Vaccination, p: Planned): F
     match.registrantKey === v.registrantKey ? 'same registrant, other sender ids' : `other registrant ${match.registrantKey}`,
   ];
   return finding('PROBABLE_DUPLICATE', {
-    location: locate.transaction(p.f, p.t),
+    ...(location !== undefined && { location }),
     value: match.id,
     params: { detail: reasons.join(', ') },
   });

@@ -1,11 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { NewAuditEntry } from '../registry/audit-entry.js';
-import type { InsertResult, RemoveResult, VaccinationStore } from '../registry/ports.js';
+import type { AuditFor, InsertResult, RemoveResult, SameDose, VaccinationStore } from '../registry/ports.js';
 import type { NewVaccination, Removal, Vaccination } from '../registry/vaccination.js';
 import type { StoreCapabilities } from './capabilities.js';
 import type { AuditLogTable, Database, VaccinationsTable } from './database.js';
-import type { HotSql } from './hot-sql.js';
-import type { SqliteWriter, WriteDose } from './sqlite-writer/sqlite-writer.js';
+import type { HotSql, SqlRow } from './hot-sql.js';
+import type { SqliteWriter, WriteDose, WriteGroup } from './sqlite-writer/sqlite-writer.js';
 import { auditRow, toVaccination, vaccinationRow } from './rows.js';
 
 const COLUMNS_PER_ROW = 24;
@@ -23,12 +23,21 @@ const GROUP_MAX = 256;
 const GROUPS_IN_FLIGHT = 2;
 /** Fewer waiting requests than this go to an idle thread as one group: a split would add a commit for little overlap. */
 const SPLIT_MIN = 16;
-type AuditFor = (stored: Vaccination, inserted: boolean) => NewAuditEntry;
+/**
+ * How often one dose may find its probable duplicate changed since its audit row was built (each time it is built
+ * again and the dose written in the next group): only another registration or removal of the same dose between two
+ * group commits changes it, so a dose that keeps losing means something is wrong.
+ */
+const SAME_DOSE_ROUNDS = 8;
 
 const SENDER_CONFLICT = 'on conflict (patient_insz, registrant_key, sender_key) do nothing';
 const BY_SENDER = 'select * from vaccinations where patient_insz = ? and registrant_key = ? and sender_key = ?';
 const SAME_DOSE =
   "select * from vaccinations where patient_insz = ? and vaccine_group = ? and administered_on = ? and status = 'active' order by registered_at";
+/** A dose's probable duplicate (`SameDose`): parameters patient, group, date, then the dose's own registrant and sender key. */
+const PROBABLE_DUPLICATE =
+  'select id, registrant_key from vaccinations where patient_insz = ? and vaccine_group = ? and administered_on = ? ' +
+  "and status = 'active' and not (registrant_key = ? and sender_key = ?) order by registered_at, id limit 1";
 const HISTORY = "select * from vaccinations where patient_insz = ? and status = 'active' order by administered_on, registered_at";
 const HISTORY_SINCE =
   "select * from vaccinations where patient_insz = ? and status = 'active' and administered_on >= ? order by administered_on, registered_at";
@@ -41,6 +50,7 @@ const SINGLES_LINGER_MS = 1;
 interface PendingSingle {
   readonly v: NewVaccination;
   readonly audit: AuditFor;
+  readonly sameDose: SameDose | undefined;
   readonly resolve: (result: InsertResult) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -50,6 +60,19 @@ interface PendingInsert {
   readonly audit: AuditFor;
   readonly resolve: (results: readonly InsertResult[]) => void;
   readonly reject: (error: unknown) => void;
+  /** Per dose, once the write thread decided it. */
+  readonly results: (InsertResult | undefined)[];
+  /** Per dose: the probable duplicate its audit row is built with (the last one the write thread reported). */
+  readonly sameDoses: (SameDose | undefined)[];
+  /** Per dose: its row and stored form, built once. */
+  prepared?: readonly PreparedDose[];
+  /** Group commits that sent a dose of this request back (see SAME_DOSE_ROUNDS). */
+  rounds: number;
+}
+
+interface PreparedDose {
+  readonly values: readonly unknown[];
+  readonly stored: Vaccination;
 }
 
 /**
@@ -94,7 +117,7 @@ export class SqlVaccinationStore implements VaccinationStore {
       return this.#db.transaction().execute((trx) => this.#write(trx, vs, audit));
     }
     return new Promise((resolve, reject) => {
-      this.#pending.push({ vs, audit, resolve, reject });
+      this.#pending.push({ vs, audit, resolve, reject, results: vs.map(() => undefined), sameDoses: vs.map(() => undefined), rounds: 0 });
       if (!this.#dispatchScheduled) {
         this.#dispatchScheduled = true;
         setImmediate(() => {
@@ -130,52 +153,72 @@ export class SqlVaccinationStore implements VaccinationStore {
   /**
    * One group commit: every insert of the group shares one transaction, hence one fsync. Each caller is answered
    * only after that commit (durable acknowledgement). If the shared transaction fails, each request is retried
-   * alone so one bad request cannot fail the others.
+   * alone so one bad request cannot fail the others. A request whose dose found another probable duplicate than
+   * its audit row names goes back to the queue with that dose's audit row rebuilt (see writeGroup).
    */
   async #flush(group: readonly PendingInsert[]): Promise<void> {
     try {
       const writer = this.#hot.sqliteWriter;
       if (!writer) throw new Error('group commit needs the SQLite write thread');
-      let results: (readonly InsertResult[])[] | undefined;
+      let failed = false;
       try {
-        results = await writeGroup(writer, this.#db, group);
+        await writeGroup(writer, this.#db, group);
       } catch (error) {
         if (group.length === 1) throw error;
-        results = undefined;
-      }
-      if (results) {
-        group.forEach((request, n) => request.resolve(results[n] ?? []));
-        return;
+        failed = true;
       }
       for (const request of group) {
-        try {
-          const [alone] = await writeGroup(writer, this.#db, [request]);
-          request.resolve(alone ?? []);
-        } catch (error) {
-          request.reject(error);
+        if (failed) {
+          try {
+            await writeGroup(writer, this.#db, [request]);
+          } catch (error) {
+            request.reject(error);
+            continue;
+          }
         }
+        this.#settle(request);
       }
     } catch (error) {
       for (const request of group) request.reject(error);
     }
   }
 
+  /** Answers a request whose doses are all decided; queues it again otherwise (the next dispatch takes it first). */
+  #settle(request: PendingInsert): void {
+    const results: InsertResult[] = [];
+    for (const result of request.results) if (result) results.push(result);
+    if (results.length === request.vs.length) return request.resolve(results);
+    if (request.rounds >= SAME_DOSE_ROUNDS) {
+      return request.reject(new Error(`the probable duplicate of a dose changed ${request.rounds} times while it was being stored`));
+    }
+    this.#pending.unshift(request);
+  }
+
+  /** One transaction (PostgreSQL; SQLite without its write thread): each dose's probable duplicate is read first. */
   async #write(trx: Transaction<Database>, vs: readonly NewVaccination[], audit: AuditFor): Promise<readonly InsertResult[]> {
+    const sameDoses: (SameDose | undefined)[] = [];
+    for (const v of vs) sameDoses.push(await probableDuplicateIn(trx, v));
     const results: InsertResult[] = [];
     for (let i = 0; i < vs.length; i += this.#rowsPerStatement) {
-      results.push(...(await insertChunk(trx, vs.slice(i, i + this.#rowsPerStatement))));
+      const chunk = await insertChunk(trx, vs.slice(i, i + this.#rowsPerStatement));
+      for (const [k, r] of chunk.entries()) {
+        const sameDose = sameDoses[i + k];
+        results.push(r.inserted && sameDose ? { ...r, sameDose } : r);
+      }
     }
-    const audits = results.map((r) => auditRow(audit(r.vaccination, r.inserted)));
+    const audits = results.map((r) => auditRow(audit(r.vaccination, r.inserted, r.inserted ? r.sameDose : undefined)));
     for (let i = 0; i < audits.length; i += this.#rowsPerStatement) {
       await trx.insertInto('audit_log').values(audits.slice(i, i + this.#rowsPerStatement)).execute();
     }
     return results;
   }
 
-  /** PostgreSQL: queues a one-dose insert for the next shared statement (see #writeSingles). */
-  #insertSingle(v: NewVaccination, audit: AuditFor): Promise<InsertResult> {
+  /** PostgreSQL: reads the dose's probable duplicate, then queues the insert for the next shared statement (see #writeSingles). */
+  async #insertSingle(v: NewVaccination, audit: AuditFor): Promise<InsertResult> {
+    const [row] = await this.#hot.all(PROBABLE_DUPLICATE, [v.patientInsz, v.product.group, v.administeredOn, v.registrantKey, v.senderKey]);
+    const sameDose = row ? sameDoseOf(row) : undefined;
     return new Promise((resolve, reject) => {
-      this.#singles.push({ v, audit, resolve, reject });
+      this.#singles.push({ v, audit, sameDose, resolve, reject });
       if (this.#singles.length === 1) setTimeout(() => this.#flushSingles(), SINGLES_LINGER_MS);
     });
   }
@@ -197,7 +240,7 @@ export class SqlVaccinationStore implements VaccinationStore {
     const stored = rows.map(toVaccination);
     let inserted: ReadonlySet<string> | undefined;
     try {
-      const entries = group.map((r, i) => auditRow(r.audit(stored[i]!, true)));
+      const entries = group.map((r, i) => auditRow(r.audit(stored[i]!, true, r.sameDose)));
       const written = await this.#hot.all(singlesText(rows[0]!, entries[0]!, group.length), [...rows.flatMap(values), ...entries.flatMap(values)]);
       inserted = new Set(written.map((w) => String(w.vaccination_id)));
     } catch {
@@ -205,7 +248,7 @@ export class SqlVaccinationStore implements VaccinationStore {
     }
     for (const [i, r] of group.entries()) {
       if (inserted?.has(r.v.id)) {
-        r.resolve({ inserted: true, vaccination: stored[i]! });
+        r.resolve({ inserted: true, vaccination: stored[i]!, ...(r.sameDose && { sameDose: r.sameDose }) });
         continue;
       }
       this.#db
@@ -301,44 +344,101 @@ function values(row: VaccinationsTable | AuditLogTable): unknown[] {
   return Object.values(row).map((x) => x ?? null);
 }
 
+/** The write thread's statements and where their parameters are in a vaccination row (one row shape: cached). */
+let groupTexts: Omit<WriteGroup, 'doses'> | undefined;
+
+function writeTexts(row: VaccinationsTable, audit: AuditLogTable): Omit<WriteGroup, 'doses'> {
+  if (groupTexts) return groupTexts;
+  const columns = Object.keys(row);
+  const at = (column: keyof VaccinationsTable): number => columns.indexOf(column);
+  groupTexts = {
+    insertSql: `${insertText('vaccinations', row)} ${SENDER_CONFLICT} returning id`,
+    auditSql: insertText('audit_log', audit),
+    bySenderSql: BY_SENDER,
+    bySenderParams: [at('patient_insz'), at('registrant_key'), at('sender_key')],
+    sameDoseSql: PROBABLE_DUPLICATE,
+    sameDoseParams: [at('patient_insz'), at('vaccine_group'), at('administered_on'), at('registrant_key'), at('sender_key')],
+  };
+  return groupTexts;
+}
+
 /**
- * SQLite group commit: every dose of every request in ONE transaction on the write thread (sqlite-writer/), which
- * inserts or skips each dose on its sender key (the unique constraint decides, see the box above) with the
- * registration's audit row, and returns the stored row of each skipped one. A replay's audit row (it names the
- * stored vaccination, known only now) is written afterwards, before the replay is answered: replays are rare and
- * change nothing, so they do not make every group carry a second audit row.
+ * SQLite group commit: every undecided dose of every request in ONE transaction on the write thread
+ * (sqlite-writer/). Per dose, the thread reads its probable duplicate first, under the write lock (so it sees every
+ * committed dose and the earlier doses of the same group): when it is the one the dose's audit row names, it
+ * inserts or skips the dose on its sender key (the unique constraint decides, see the box above) with that audit
+ * row, and returns the stored row of a skipped one; when it is another, the dose is not written and the thread
+ * returns it, and the caller queues the dose again with its audit row rebuilt (rare: the same dose registered
+ * between two group commits). The audit rows are built on the event loop, where the registry's texts are. A
+ * replay's audit row (it names the stored vaccination, known only now) is written afterwards, before the replay
+ * is answered: replays are rare and change nothing, so they do not make every group carry a second audit row.
+ * The decisions are recorded in the requests only once everything is written.
  */
-async function writeGroup(writer: SqliteWriter, db: Kysely<Database>, requests: readonly PendingInsert[]): Promise<(readonly InsertResult[])[]> {
+async function writeGroup(writer: SqliteWriter, db: Kysely<Database>, requests: readonly PendingInsert[]): Promise<void> {
   const doses: WriteDose[] = [];
-  const stored: Vaccination[] = [];
-  let texts: { insertSql: string; auditSql: string } | undefined;
+  const owners: { readonly request: PendingInsert; readonly n: number }[] = [];
+  let texts: Omit<WriteGroup, 'doses'> | undefined;
   for (const request of requests) {
-    for (const v of request.vs) {
+    const prepared = (request.prepared ??= request.vs.map((v): PreparedDose => {
       const row = vaccinationRow(v);
-      const vaccination = toVaccination(row);
-      const audit = auditRow(request.audit(vaccination, true));
-      texts ??= { insertSql: `${insertText('vaccinations', row)} ${SENDER_CONFLICT} returning id`, auditSql: insertText('audit_log', audit) };
-      stored.push(vaccination);
-      doses.push({ values: values(row), senderKey: [v.patientInsz, v.registrantKey, v.senderKey], audit: values(audit) });
+      return { values: values(row), stored: toVaccination(row) };
+    }));
+    for (const [n, dose] of prepared.entries()) {
+      if (request.results[n]) continue;
+      const sameDose = request.sameDoses[n];
+      const audit = auditRow(request.audit(dose.stored, true, sameDose));
+      texts ??= writeTexts(vaccinationRow(request.vs[n]!), audit);
+      doses.push({ values: dose.values, audit: values(audit), sameDose: sameDose?.id ?? null });
+      owners.push({ request, n });
     }
   }
-  if (!texts) return requests.map(() => []);
-  const written = await writer.write({ ...texts, bySenderSql: BY_SENDER, doses });
+  if (!texts) return;
+  const written = await writer.write({ ...texts, doses });
   const replayAudits: AuditLogTable[] = [];
-  let n = 0;
-  const results = requests.map((request) =>
-    request.vs.map((): InsertResult => {
-      const existing = written[n];
-      const vaccination = stored[n]!;
-      n += 1;
-      if (!existing) return { inserted: true, vaccination };
-      const original = toVaccination(existing as unknown as VaccinationsTable);
+  const decided: (() => void)[] = [];
+  const again = new Set<PendingInsert>();
+  for (const [k, { request, n }] of owners.entries()) {
+    const outcome = written[k];
+    if (outcome === null) {
+      const sameDose = request.sameDoses[n];
+      const vaccination = request.prepared![n]!.stored;
+      decided.push(() => (request.results[n] = { inserted: true, vaccination, ...(sameDose && { sameDose }) }));
+    } else if (outcome && 'stored' in outcome) {
+      const original = toVaccination(outcome.stored as unknown as VaccinationsTable);
       replayAudits.push(auditRow(request.audit(original, false)));
-      return { inserted: false, vaccination: original };
-    }),
-  );
+      decided.push(() => (request.results[n] = { inserted: false, vaccination: original }));
+    } else if (outcome) {
+      const sameDose = outcome.sameDose ? sameDoseOf(outcome.sameDose) : undefined;
+      decided.push(() => (request.sameDoses[n] = sameDose));
+      again.add(request);
+    } else {
+      throw new Error('the SQLite write thread answered fewer doses than it was given');
+    }
+  }
   if (replayAudits.length > 0) await db.insertInto('audit_log').values(replayAudits).execute();
-  return results;
+  for (const decide of decided) decide();
+  for (const request of again) request.rounds += 1;
+}
+
+function sameDoseOf(row: SqlRow): SameDose {
+  return { id: String(row.id), registrantKey: String(row.registrant_key) };
+}
+
+/** A dose's probable duplicate, read inside a Kysely transaction. */
+async function probableDuplicateIn(trx: Transaction<Database>, v: NewVaccination): Promise<SameDose | undefined> {
+  const row = await trx
+    .selectFrom('vaccinations')
+    .select(['id', 'registrant_key'])
+    .where('patient_insz', '=', v.patientInsz)
+    .where('vaccine_group', '=', v.product.group)
+    .where('administered_on', '=', v.administeredOn)
+    .where('status', '=', 'active')
+    .where((eb) => eb.not(eb.and([eb('registrant_key', '=', v.registrantKey), eb('sender_key', '=', v.senderKey)])))
+    .orderBy('registered_at')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { id: row.id, registrantKey: row.registrant_key } : undefined;
 }
 
 async function insertChunk(trx: Transaction<Database>, vs: readonly NewVaccination[]): Promise<InsertResult[]> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { NewAuditEntry } from '../../registry/audit-entry.js';
+import type { SameDose } from '../../registry/ports.js';
 import type { NewVaccination, Vaccination } from '../../registry/vaccination.js';
 import { testEngines } from '../testing/test-engines.js';
 
@@ -57,6 +58,33 @@ describe.runIf(sqlite)('SQLite group commit on the write thread', () => {
       expect(await store.vaccinations.history('85071412330')).toHaveLength(1);
       const entries = await store.audit.forPerson('85071412330');
       expect(entries.map((e) => [e.action, e.vaccinationId]).sort()).toEqual([['register', first.id], ['replay', first.id]]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('doses of the same patient, group and date in one group: the later ones are written with an audit row naming the first', async () => {
+    const store = await sqlite!.open();
+    try {
+      const named = (stored: Vaccination, inserted: boolean, sameDose?: SameDose): NewAuditEntry => ({
+        ...audit(stored, inserted),
+        ...(sameDose && { outcome: 'PROBABLE_DUPLICATE', detail: sameDose.id }),
+      });
+      const same = { administeredOn: '2024-03-05' };
+      const doses = [dose(31, same), dose(32, same), dose(33, { ...same, registrantKey: 'doctor:19876585003' })];
+      const results = await Promise.all(doses.map((v) => store.vaccinations.insertVaccination(v, named)));
+      expect(results.map((r) => r.inserted)).toEqual([true, true, true]);
+      expect(results.map((r) => (r.inserted ? r.sameDose : undefined))).toEqual([
+        undefined,
+        { id: doses[0]!.id, registrantKey: 'doctor:14700250004' },
+        { id: doses[0]!.id, registrantKey: 'doctor:14700250004' },
+      ]);
+      const entries = await store.audit.forPerson('85071412330');
+      expect(entries.map((e) => [e.vaccinationId, e.outcome, e.detail]).sort()).toEqual([
+        [doses[0]!.id, 'OK', undefined],
+        [doses[1]!.id, 'PROBABLE_DUPLICATE', doses[0]!.id],
+        [doses[2]!.id, 'PROBABLE_DUPLICATE', doses[0]!.id],
+      ]);
     } finally {
       await store.close();
     }

@@ -3,12 +3,12 @@ import type { SqlRow } from '../hot-sql.js';
 
 /** One dose of a write group, as bind values in the group's column orders. */
 export interface WriteDose {
-  /** Values of `insertSql` (the vaccination row). */
+  /** Values of `insertSql` (the vaccination row); `bySenderSql` and `sameDoseSql` take theirs from it too. */
   readonly values: readonly unknown[];
-  /** Values of `bySenderSql`: patient, registrant, sender key. */
-  readonly senderKey: readonly unknown[];
   /** Values of `auditSql`, written when the dose is inserted. */
   readonly audit: readonly unknown[];
+  /** Id of the probable duplicate the audit row names (null: none): the dose is written only if it still is. */
+  readonly sameDose: string | null;
 }
 
 /** A group commit: every dose in one durable transaction. */
@@ -17,15 +17,22 @@ export interface WriteGroup {
   readonly insertSql: string;
   /** The stored row by sender key. */
   readonly bySenderSql: string;
+  /** Positions in `WriteDose.values` of bySenderSql's parameters. */
+  readonly bySenderParams: readonly number[];
+  /** The dose's probable duplicate (`id`, `registrant_key`), or no row. */
+  readonly sameDoseSql: string;
+  /** Positions in `WriteDose.values` of sameDoseSql's parameters. */
+  readonly sameDoseParams: readonly number[];
   readonly auditSql: string;
   readonly doses: readonly WriteDose[];
 }
 
 /**
- * Per dose: `null` = inserted now (with its audit row); a row = the vaccination stored earlier under the same sender
- * key (a replay: nothing written for it).
+ * Per dose: `null` = inserted now, with its audit row; `stored` = the vaccination stored earlier under the same sender
+ * key (a replay: nothing written for it); `sameDose` = not written, because its probable duplicate is not the one
+ * its audit row names: this one is (null: none).
  */
-export type WriteResult = SqlRow | null;
+export type WriteResult = null | { readonly stored: SqlRow } | { readonly sameDose: SqlRow | null };
 
 /** A write the thread refused; `code` is SQLite's (e.g. SQLITE_BUSY). */
 export class SqliteWriteError extends Error {

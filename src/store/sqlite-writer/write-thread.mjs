@@ -25,21 +25,33 @@ function prepare(text) {
 }
 
 /**
- * One group in one transaction: per dose, insert-or-nothing on the sender key and the registration's audit row;
- * when nothing was inserted (a replay) the stored row is read and returned instead, and no audit row is written
- * here (the replay's audit row names the stored vaccination: sqlite-writer.ts's caller writes it).
+ * One group in one transaction: per dose, its probable duplicate first (this transaction holds the write lock, so it
+ * sees every committed dose and the earlier doses of this group); when that is the one the dose's audit row names,
+ * insert-or-nothing on the sender key and the registration's audit row, or, when nothing was inserted (a replay),
+ * the stored row is read and returned instead and no audit row is written here (the replay's audit row names the
+ * stored vaccination: sqlite-writer.ts's caller writes it). When it is another one, nothing is written for the dose
+ * (unless it is a replay, answered as above) and the probable duplicate found is returned: the caller rebuilds the
+ * audit row and sends the dose again.
  */
 const writeGroup = db.transaction((group) => {
   const insert = prepare(group.insertSql);
   const bySender = prepare(group.bySenderSql);
+  const sameDose = prepare(group.sameDoseSql);
   const audit = prepare(group.auditSql);
+  const senderAt = group.bySenderParams;
+  const sameAt = group.sameDoseParams;
   const results = [];
   for (const dose of group.doses) {
-    if (insert.get(dose.values) !== undefined) {
+    const v = dose.values;
+    const match = sameDose.get(sameAt.map((i) => v[i]));
+    if ((match === undefined ? null : match.id) !== dose.sameDose) {
+      const stored = bySender.get(senderAt.map((i) => v[i]));
+      results.push(stored === undefined ? { sameDose: match ?? null } : { stored });
+    } else if (insert.get(v) !== undefined) {
       audit.run(dose.audit);
       results.push(null);
     } else {
-      results.push(bySender.get(dose.senderKey));
+      results.push({ stored: bySender.get(senderAt.map((i) => v[i])) });
     }
   }
   return results;
