@@ -207,25 +207,29 @@ function newVaccination(
   const messageId = idOf(message.header.ids, 'ID-KMEHR')?.value;
   const local = idOf(transaction.ids, 'LOCAL')?.value;
   const stockFlag = cmd.disableStockChange?.[cmd.messages.indexOf(message)];
-  return {
+  // Optional fields assigned, not spread from conditional literals: this runs for every dose (see rows.ts).
+  const v: Mutable<NewVaccination> = {
     id: ports.ids.vaccinationId(),
     patientInsz: insz,
     product: vaccineProduct(item, ports.reference),
     administeredOn: date,
-    ...(item.quantity && { quantity: item.quantity.decimal }),
-    ...(item.batch !== undefined && { lot: item.batch }),
-    ...(stockFlag !== undefined && { disableStockChange: stockFlag }),
     registrantKey: profile.key,
-    ...(responsibleNihii !== undefined && { responsibleNihii }),
     softwareId: cmd.softwareId,
     channel: cmd.channel,
-    ...(messageId !== undefined && { senderMessageId: messageId }),
-    ...(local !== undefined && { senderLocalId: local }),
     senderKey: senderKey(messageId, transaction, f, t),
     registeredAt: now.toISOString(),
     itemXml: writeItem(item),
   };
+  if (item.quantity) v.quantity = item.quantity.decimal;
+  if (item.batch !== undefined) v.lot = item.batch;
+  if (stockFlag !== undefined) v.disableStockChange = stockFlag;
+  if (responsibleNihii !== undefined) v.responsibleNihii = responsibleNihii;
+  if (messageId !== undefined) v.senderMessageId = messageId;
+  if (local !== undefined) v.senderLocalId = local;
+  return v;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * One insert-or-return-existing per dose. The store finds each dose's probable duplicate as it inserts it (see
@@ -233,14 +237,7 @@ function newVaccination(
  */
 async function storePlanned(planned: Planned[], cmd: RegisterVaccinationsCommand, ports: RegistryPorts, profile: Profile, now: Date): Promise<void> {
   const toStore = planned.filter((p): p is Planned & { vaccination: NewVaccination } => p.vaccination !== undefined);
-  const audit: AuditFor = (stored, inserted, sameDose) =>
-    auditEntry(cmd, ports, now, profile.key, {
-      action: inserted ? 'register' : 'replay',
-      outcome: inserted ? (sameDose ? 'PROBABLE_DUPLICATE' : 'OK') : 'DUPLICATE_REPLAY',
-      patientInsz: stored.patientInsz,
-      vaccinationId: stored.id,
-      ...(sameDose && inserted && { detail: probableDuplicate(stored, sameDose).message }),
-    });
+  const audit = storedAudit(cmd, ports, profile, now);
   const results: readonly InsertResult[] =
     toStore.length === 1 && toStore[0]
       ? [await ports.vaccinations.insertVaccination(toStore[0].vaccination, audit)]
@@ -257,6 +254,18 @@ async function storePlanned(planned: Planned[], cmd: RegisterVaccinationsCommand
       p.findings.push(finding('DUPLICATE_REPLAY', { location: locate.transaction(p.f, p.t), value: result.vaccination.id }));
     }
   }
+}
+
+/** The audit row of a dose the store inserted or found stored (a function returned, not a named closure: see docs/benchmarks.md on tsx's `__name`). */
+function storedAudit(cmd: RegisterVaccinationsCommand, ports: RegistryPorts, profile: Profile, now: Date): AuditFor {
+  return (stored, inserted, sameDose) =>
+    auditEntry(cmd, ports, now, profile.key, {
+      action: inserted ? 'register' : 'replay',
+      outcome: inserted ? (sameDose ? 'PROBABLE_DUPLICATE' : 'OK') : 'DUPLICATE_REPLAY',
+      patientInsz: stored.patientInsz,
+      vaccinationId: stored.id,
+      detail: sameDose && inserted ? probableDuplicate(stored, sameDose).message : undefined,
+    });
 }
 
 function probableDuplicate(v: NewVaccination, match: SameDose, location?: string): Finding {
@@ -325,15 +334,20 @@ function auditEntry(
   actor: string,
   what: Pick<NewAuditEntry, 'action' | 'outcome' | 'patientInsz'> & Partial<Pick<NewAuditEntry, 'vaccinationId' | 'detail'>>,
 ): NewAuditEntry {
-  return {
+  const entry: Mutable<NewAuditEntry> = {
     id: ports.ids.auditId(),
     at: now.toISOString(),
     actor,
     subject: cmd.caller.subject,
     channel: cmd.channel,
     softwareId: cmd.softwareId,
-    ...what,
+    action: what.action,
+    outcome: what.outcome,
+    patientInsz: what.patientInsz,
   };
+  if (what.vaccinationId !== undefined) entry.vaccinationId = what.vaccinationId;
+  if (what.detail !== undefined) entry.detail = what.detail;
+  return entry;
 }
 
 function firstPatient(messages: readonly KmehrMessage[]): string | undefined {

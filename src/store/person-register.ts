@@ -51,12 +51,10 @@ function toRow(p: Person): PersonsTable {
   return { insz: p.insz, firstname: p.firstname, familyname: p.familyname, birthdate: p.birthdate ?? null, sex: p.sex ?? null };
 }
 
+/** Optional fields assigned, not spread from conditional literals: this runs on every registration (see rows.ts). */
 function toPerson(row: PersonsTable): Person {
-  return Object.freeze({
-    insz: row.insz,
-    firstname: row.firstname,
-    familyname: row.familyname,
-    ...(row.birthdate !== null && { birthdate: row.birthdate }),
-    ...(row.sex !== null && { sex: row.sex as Person['sex'] }),
-  });
+  const person: { -readonly [K in keyof Person]: Person[K] } = { insz: row.insz, firstname: row.firstname, familyname: row.familyname };
+  if (row.birthdate !== null) person.birthdate = row.birthdate;
+  if (row.sex !== null) person.sex = row.sex as Person['sex'];
+  return Object.freeze(person);
 }

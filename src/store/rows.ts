@@ -1,5 +1,5 @@
 import type { NewAuditEntry } from '../registry/audit-entry.js';
-import type { Channel, NewVaccination, Vaccination, VaccinationStatus } from '../registry/vaccination.js';
+import type { Channel, NewVaccination, Vaccination, VaccinationStatus, VaccineProduct } from '../registry/vaccination.js';
 import type { AuditLogTable, VaccinationsTable } from './database.js';
 
 /** Row ↔ entity mapping, in one place for every engine. */
@@ -33,36 +33,38 @@ export function vaccinationRow(v: NewVaccination): VaccinationsTable {
   };
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Built by assignment, not by spreading conditional literals: this runs for every dose stored and every history
+ * row, and the spreads (a temporary object and a copy per optional field) cost ten times as much.
+ */
 export function toVaccination(r: VaccinationsTable): Vaccination {
-  return Object.freeze({
-    id: r.id,
-    patientInsz: r.patient_insz,
-    product: Object.freeze({
-      ...(r.cnk !== null && { cnk: r.cnk }),
-      ...(r.product_name !== null && { name: r.product_name }),
-      ...(r.vaccinnet_code !== null && { vaccinnetCode: r.vaccinnet_code }),
-      ...(r.atc !== null && { atc: r.atc }),
-      indications: Object.freeze(r.indications.split(',').filter(Boolean)),
-      group: r.vaccine_group,
-    }),
-    administeredOn: r.administered_on,
-    ...(r.quantity !== null && { quantity: r.quantity }),
-    ...(r.lot !== null && { lot: r.lot }),
-    ...(r.disable_stock_change != null && { disableStockChange: r.disable_stock_change === 1 }),
-    registrantKey: r.registrant_key,
-    ...(r.responsible_nihii !== null && { responsibleNihii: r.responsible_nihii }),
-    softwareId: r.software_id,
-    channel: r.channel as Channel,
-    ...(r.sender_message_id !== null && { senderMessageId: r.sender_message_id }),
-    ...(r.sender_local_id !== null && { senderLocalId: r.sender_local_id }),
-    senderKey: r.sender_key,
-    registeredAt: r.registered_at,
-    itemXml: r.item_xml,
-    status: r.status as VaccinationStatus,
-    ...(r.removed_at !== null && {
-      removal: Object.freeze({ at: r.removed_at, by: r.removed_by ?? '', ...(r.removed_reason !== null && { reason: r.removed_reason }) }),
-    }),
-  });
+  const product = {} as Mutable<VaccineProduct>;
+  if (r.cnk !== null) product.cnk = r.cnk;
+  if (r.product_name !== null) product.name = r.product_name;
+  if (r.vaccinnet_code !== null) product.vaccinnetCode = r.vaccinnet_code;
+  if (r.atc !== null) product.atc = r.atc;
+  product.indications = Object.freeze(r.indications.split(',').filter(Boolean));
+  product.group = r.vaccine_group;
+  const v = { id: r.id, patientInsz: r.patient_insz, product: Object.freeze(product), administeredOn: r.administered_on } as Mutable<Vaccination>;
+  if (r.quantity !== null) v.quantity = r.quantity;
+  if (r.lot !== null) v.lot = r.lot;
+  if (r.disable_stock_change != null) v.disableStockChange = r.disable_stock_change === 1;
+  v.registrantKey = r.registrant_key;
+  if (r.responsible_nihii !== null) v.responsibleNihii = r.responsible_nihii;
+  v.softwareId = r.software_id;
+  v.channel = r.channel as Channel;
+  if (r.sender_message_id !== null) v.senderMessageId = r.sender_message_id;
+  if (r.sender_local_id !== null) v.senderLocalId = r.sender_local_id;
+  v.senderKey = r.sender_key;
+  v.registeredAt = r.registered_at;
+  v.itemXml = r.item_xml;
+  v.status = r.status as VaccinationStatus;
+  if (r.removed_at !== null) {
+    v.removal = Object.freeze({ at: r.removed_at, by: r.removed_by ?? '', ...(r.removed_reason !== null && { reason: r.removed_reason }) });
+  }
+  return Object.freeze(v);
 }
 
 export function auditRow(e: NewAuditEntry): AuditLogTable {
