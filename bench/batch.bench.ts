@@ -61,7 +61,7 @@ async function processPhase(url: string): Promise<Json> {
   await worker.runOnce();
   const seconds = (performance.now() - t) / 1000;
   const used = process.cpuUsage(cpu);
-  const processed = await repo.db.selectFrom('delivery_results').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const processed = await repo.db.selectFrom('delivery_result_slices').select((eb) => eb.fn.sum<number | string>('transactions').as('n')).executeTakeFirstOrThrow();
   const stored = await repo.db.selectFrom('vaccinations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
   await store.close();
   return {

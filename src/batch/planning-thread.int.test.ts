@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import { testEngines } from '../store/testing/test-engines.js';
 import { createBatchWorker } from './batch-worker.js';
 import { organisationBatchChunks } from './testing/organisation-batch.js';
+import { storedResults } from './testing/stored-results.js';
 
 const AZ = ORGANISATIONS.azGroeninge;
 
@@ -49,15 +50,14 @@ async function processWith(store: Store, planningThreadFromBytes: number, messag
   const ports = registryPortsOf(store, { settings: { personCheck: 'checksum' } });
   const worker = createBatchWorker({ repo, ports, log: pino({ level: 'silent' }), intervalSeconds: 3600, retentionDays: 1, sliceSize: 7, planningThreadFromBytes });
   await worker.runOnce();
-  const rows = await repo.db.selectFrom('delivery_results').selectAll().where('delivery_id', '=', id).orderBy('ordinal').execute();
+  const rows = await storedResults(repo, id);
   const delivery = await repo.db.selectFrom('deliveries').select('status').where('id', '=', id).executeTakeFirstOrThrow();
   const stored = await repo.db.selectFrom('vaccinations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
   return {
     status: delivery.status,
     stored: Number(stored.n),
-    results: rows.map((r) => ({
-      ordinal: r.ordinal, folder: r.folder_index, transaction: r.transaction_index, folderIds: r.folder_ids, transactionIds: r.transaction_ids,
-      patient: r.patient, patientText: r.patient_text, code: r.result_code, findings: JSON.parse(r.findings) as unknown, accepted: r.vaccination_id !== null,
+    results: rows.map(([ordinal, folder, transaction, folderIds, patient, patientText, transactionIds, code, findings, vaccinationId]) => ({
+      ordinal, folder, transaction, folderIds, transactionIds, patient, patientText, code, findings, accepted: vaccinationId !== null,
     })),
   };
 }

@@ -1,30 +1,27 @@
 import type { Logger } from 'pino';
 import { locate } from '../kmehr/model.js';
 import { DEFAULT_XML_LIMITS } from '../kmehr/xml-limits.js';
-import type { NewAuditEntry } from '../registry/audit-entry.js';
 import { authoriseCaller } from '../registry/authorise-caller.js';
 import type { CallerIdentity } from '../registry/caller-identity.js';
 import type { Profile } from '../registry/profile.js';
 import type { RegistryPorts } from '../registry/registry-ports.js';
 import { localDate } from '../registry/system-clock.js';
-import type { NewVaccination } from '../registry/vaccination.js';
 import { messageStatus } from '../soap/envelope/status-mapping.js';
-import { finding, FindingError, hasErrors, type Finding } from '../status/finding.js';
+import { finding, FindingError, hasErrors } from '../status/finding.js';
 import {
   activeDoses,
   findBySenderKeys,
   findPersons,
   insertAuditRows,
-  insertResultRows,
+  insertResultSlice,
   insertVaccinationRows,
   supersede,
   type DoseKey,
 } from '../store/batch-registration-sql.js';
-import type { AuditLogTable, VaccinationsTable } from '../store/database.js';
 import { LeaseLostError, type BatchTrx, type Delivery, type DeliveryRepository } from '../store/delivery-repository.js';
-import type { DeliveryResultsTable } from '../store/delivery-tables.js';
-import { auditRow, vaccinationRow } from '../store/rows.js';
+import { BATCH_VACCINATION as V } from '../store/delivery-tables.js';
 import { planInThread } from './planner-thread/planner-client.js';
+import { resultEntry, resultSliceText } from './result-entries.js';
 import { planInline, type PlannedTransaction, type PlanningJob } from './slice-planner.js';
 import { storeFindings } from './stored-findings.js';
 
@@ -46,15 +43,6 @@ export interface ProcessorDeps {
 }
 
 export type ProcessOutcome = 'processed' | 'failed' | 'lease-lost';
-
-interface Plan {
-  readonly p: PlannedTransaction;
-  readonly findings: Finding[];
-  vaccination?: NewVaccination;
-  vaccinationId?: string;
-  replacedId?: string;
-  inserted?: boolean;
-}
 
 const DEFAULT_SLICE = 250;
 const DEFAULT_PLANNING_THREAD_FROM_BYTES = 1024 * 1024;
@@ -92,8 +80,10 @@ export async function processDelivery(delivery: Delivery, deps: ProcessorDeps): 
     today: localDate(ports.clock.now(), ports.settings.timeZone),
     resumeAt,
   };
+  const ctx: DeliveryContext = { delivery, profile, registrant: profile?.key ?? '', subject: identity.subject, deps };
   const store = async (slice: PlannedTransaction[]): Promise<void> => {
-    await repo.inBatch(delivery.id, deps.workerId, (trx) => storeSlice(trx, slice, profile, delivery, deps));
+    if (slice.length === 0) return;
+    await repo.inBatch(delivery.id, deps.workerId, (trx) => storeSlice(trx, slice, ctx));
     committed += slice.length;
     await deps.afterSlice?.(committed);
   };
@@ -127,120 +117,139 @@ async function* inPieces(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> 
   for await (const chunk of chunks) for (let at = 0; at < chunk.length; at += PIECE) yield chunk.subarray(at, at + PIECE);
 }
 
-/** The checks that need stored state, and the writes, of one planned slice, inside the slice's database transaction. */
-async function storeSlice(trx: BatchTrx, slice: readonly PlannedTransaction[], profile: Profile | undefined, delivery: Delivery, deps: ProcessorDeps): Promise<void> {
+/** What every slice of one delivery shares. */
+interface DeliveryContext {
+  readonly delivery: Delivery;
+  readonly profile: Profile | undefined;
+  /** The organisation's key: registrant of the vaccinations, actor of the audit rows ('' without a profile). */
+  readonly registrant: string;
+  /** The authenticated caller's subject, for the audit rows. */
+  readonly subject: string;
+  readonly deps: ProcessorDeps;
+}
+
+/**
+ * The checks that need stored state, and the writes, of one planned slice, inside the slice's database transaction.
+ * The vaccination rows arrive made (slice-planner.ts): this thread gives them ids, checks them against the store and
+ * binds them; one audit row per transaction; the slice's results in one row.
+ */
+async function storeSlice(trx: BatchTrx, slice: readonly PlannedTransaction[], ctx: DeliveryContext): Promise<void> {
+  const { delivery, registrant, deps } = ctx;
   const { ports } = deps;
+  const caps = deps.repo.caps;
   const at = ports.clock.now().toISOString();
-  const plans: Plan[] = slice.map((p) => ({
-    p,
-    findings: p.findings,
-    ...(p.vaccination && { vaccination: { ...p.vaccination, id: ports.ids.vaccinationId(), registeredAt: at } }),
-  }));
+  const n = slice.length;
+  /** The VaccinationId each transaction reports (stored now, or the original of a replay). */
+  const vaccinationIds: (string | undefined)[] = new Array<string | undefined>(n);
+  const replacedIds: (string | undefined)[] = new Array<string | undefined>(n);
+  const inserted: boolean[] = new Array<boolean>(n).fill(false);
+  for (const p of slice) {
+    if (!p.row) continue;
+    p.row[V.id] = ports.ids.vaccinationId();
+    p.row[V.registeredAt] = at;
+  }
 
   // Rule 4 (person known, register mode) and rule 9 against the registered birth date: one query per slice.
-  const inszs = [...new Set(plans.flatMap((p) => (p.p.insz !== undefined ? [p.p.insz] : [])))];
-  const persons = inszs.length > 0 ? await findPersons(trx, inszs) : new Map<string, string | null>();
-  for (const p of plans) {
-    const insz = p.p.insz;
+  const inszs = [...new Set(slice.flatMap((p) => (p.insz !== undefined ? [p.insz] : [])))];
+  const persons = inszs.length > 0 ? await findPersons(trx, caps, inszs) : new Map<string, string | null>();
+  for (const p of slice) {
+    const insz = p.insz;
     if (insz === undefined || hasErrors(p.findings)) continue;
     const known = persons.has(insz);
     if (!known && ports.settings.personCheck === 'register') {
-      p.findings.push(finding('INSZ_UNKNOWN', { location: `${locate.patient(p.p.f)}/id`, value: insz }));
+      p.findings.push(finding('INSZ_UNKNOWN', { location: `${locate.patient(p.f)}/id`, value: insz }));
       continue;
     }
     const birthdate = persons.get(insz);
-    const date = p.vaccination?.administeredOn;
+    const date = p.row?.[V.administeredOn] as string | undefined;
     if (birthdate && date && date < birthdate && !p.findings.some((x) => x.code === 'DATE_BEFORE_BIRTH')) {
-      p.findings.push(finding('DATE_BEFORE_BIRTH', { location: `${locate.item(p.p.f, p.p.t, p.p.vaccineItem)}/beginmoment/date`, value: date, params: { date: birthdate } }));
+      p.findings.push(finding('DATE_BEFORE_BIRTH', { location: `${locate.item(p.f, p.t, p.vaccineItem)}/beginmoment/date`, value: date, params: { date: birthdate } }));
     }
   }
-  const toStore = plans.filter((p): p is Plan & { vaccination: NewVaccination } => p.vaccination !== undefined && !hasErrors(p.findings));
+  /** Positions in the slice of the transactions to store. */
+  const toStore: number[] = [];
+  for (let i = 0; i < n; i++) if (slice[i]!.row && !hasErrors(slice[i]!.findings)) toStore.push(i);
+  const rowOf = (i: number): unknown[] => slice[i]!.row!;
+  const senderKeyOf = (i: number): string => rowOf(i)[V.senderKey] as string;
 
   // Aanvulling: an earlier active transaction of this organisation with the same LOCAL id is replaced.
-  const registrant = profile?.key ?? '';
   if (delivery.operation === 'Aanvulling' && toStore.length > 0) {
-    const keyed = toStore.filter((p) => p.vaccination.senderKey.startsWith('local:'));
-    const earlier = await findBySenderKeys(trx, registrant, keyed.map((p) => p.vaccination.senderKey));
+    const keyed = toStore.filter((i) => senderKeyOf(i).startsWith('local:'));
+    const earlier = await findBySenderKeys(trx, registrant, keyed.map(senderKeyOf));
     const active = new Map(earlier.filter((e) => e.status === 'active').map((e) => [e.sender_key, e]));
     const replaced: DoseKey[] = [];
-    for (const p of keyed) {
-      const old = active.get(p.vaccination.senderKey);
+    for (const i of keyed) {
+      const old = active.get(senderKeyOf(i));
       if (!old) continue;
-      active.delete(p.vaccination.senderKey);
+      const p = slice[i]!;
+      active.delete(senderKeyOf(i));
       replaced.push(old);
-      p.replacedId = old.id;
-      p.findings.push(finding('BATCH_REPLACED', { location: locate.transaction(p.p.f, p.p.t), value: old.id }));
+      replacedIds[i] = old.id;
+      p.findings.push(finding('BATCH_REPLACED', { location: locate.transaction(p.f, p.t), value: old.id }));
     }
     await supersede(trx, replaced, registrant, at, `replaced by delivery ${delivery.id}`);
   }
 
   // Rule 14, warning half: same patient + vaccine group + date already stored from another source.
-  const stored = await activeDoses(trx, [...new Set(toStore.map((p) => p.vaccination.patientInsz))]);
-  const sameDose = new Map<string, DoseKey[]>();
-  for (const d of stored) {
-    const k = `${d.patient_insz}|${d.vaccine_group}|${d.administered_on}`;
-    const list = sameDose.get(k);
-    if (list) list.push(d);
-    else sameDose.set(k, [d]);
-  }
-  for (const p of toStore) {
-    const v = p.vaccination;
-    const other = sameDose.get(`${v.patientInsz}|${v.product.group}|${v.administeredOn}`)?.find((s) => !(s.registrant_key === v.registrantKey && s.sender_key === v.senderKey));
-    if (other) {
-      const reasons = ['same patient', `same vaccine group ${v.product.group}`, `same administration date ${v.administeredOn}`,
-        other.registrant_key === v.registrantKey ? 'same registrant, other sender ids' : `other registrant ${other.registrant_key}`];
-      p.findings.push(finding('PROBABLE_DUPLICATE', { location: locate.transaction(p.p.f, p.p.t), value: other.id, params: { detail: reasons.join(', ') } }));
+  const stored = toStore.length > 0 ? await activeDoses(trx, caps, [...new Set(toStore.map((i) => rowOf(i)[V.patient] as string))]) : [];
+  if (stored.length > 0) {
+    const sameDose = new Map<string, DoseKey[]>();
+    for (const d of stored) {
+      const k = `${d.patient_insz}|${d.vaccine_group}|${d.administered_on}`;
+      const list = sameDose.get(k);
+      if (list) list.push(d);
+      else sameDose.set(k, [d]);
+    }
+    for (const i of toStore) {
+      const row = rowOf(i);
+      const [patient, group, date, key] = [row[V.patient] as string, row[V.group] as string, row[V.administeredOn] as string, row[V.senderKey] as string];
+      const other = sameDose.get(`${patient}|${group}|${date}`)?.find((s) => !(s.registrant_key === registrant && s.sender_key === key));
+      if (other) {
+        const p = slice[i]!;
+        const reasons = ['same patient', `same vaccine group ${group}`, `same administration date ${date}`,
+          other.registrant_key === registrant ? 'same registrant, other sender ids' : `other registrant ${other.registrant_key}`];
+        p.findings.push(finding('PROBABLE_DUPLICATE', { location: locate.transaction(p.f, p.t), value: other.id, params: { detail: reasons.join(', ') } }));
+      }
     }
   }
 
   // Rule 14, idempotent half: insert-or-skip on the sender key; a skipped one reports the original VaccinationId.
-  const rows: VaccinationsTable[] = toStore.map((p) => vaccinationRow(p.vaccination));
-  const inserted = await insertVaccinationRows(trx, deps.repo.caps, rows);
-  const skipped = toStore.filter((p) => !inserted.has(p.vaccination.id));
-  const existing = skipped.length > 0 ? await findBySenderKeys(trx, registrant, skipped.map((p) => p.vaccination.senderKey)) : [];
-  const byKey = new Map(existing.map((e) => [`${e.patient_insz}|${e.sender_key}`, e.id]));
-  for (const p of toStore) {
-    if (inserted.has(p.vaccination.id)) {
-      p.vaccinationId = p.vaccination.id;
-      p.inserted = true;
-      continue;
-    }
-    const original = byKey.get(`${p.vaccination.patientInsz}|${p.vaccination.senderKey}`);
-    if (original !== undefined) {
-      p.vaccinationId = original;
-      p.findings.push(finding('DUPLICATE_REPLAY', { location: locate.transaction(p.p.f, p.p.t), value: original }));
+  const wasInserted = await insertVaccinationRows(trx, caps, toStore.map(rowOf));
+  const skipped: number[] = [];
+  toStore.forEach((i, k) => {
+    if (wasInserted[k]) {
+      inserted[i] = true;
+      vaccinationIds[i] = rowOf(i)[V.id] as string;
+    } else skipped.push(i);
+  });
+  if (skipped.length > 0) {
+    const existing = await findBySenderKeys(trx, registrant, skipped.map(senderKeyOf));
+    const byKey = new Map(existing.map((e) => [`${e.patient_insz}|${e.sender_key}`, e.id]));
+    for (const i of skipped) {
+      const p = slice[i]!;
+      const original = byKey.get(`${rowOf(i)[V.patient] as string}|${senderKeyOf(i)}`);
+      if (original === undefined) continue;
+      vaccinationIds[i] = original;
+      p.findings.push(finding('DUPLICATE_REPLAY', { location: locate.transaction(p.f, p.t), value: original }));
     }
   }
 
-  const subject = (JSON.parse(delivery.caller) as CallerIdentity).subject;
-  const codes = plans.map((p) => messageStatus(p.findings).code);
-  const audits: AuditLogTable[] = plans.map((p, n) => auditRow(auditOf(p, codes[n]!, delivery, subject, profile, ports.ids.auditId(), at)));
-  await insertAuditRows(trx, deps.repo.caps, audits);
-  await insertResultRows(trx, deps.repo.caps, plans.map((p, n) => resultRow(p, codes[n]!, delivery.id)));
-}
-
-function auditOf(p: Plan, code: string, delivery: Delivery, subject: string, profile: Profile | undefined, id: string, at: string): NewAuditEntry {
-  const base = {
-    id, at, actor: profile?.key ?? '', subject, channel: 'batch' as const, softwareId: delivery.softwareId,
-    patientInsz: p.p.insz ?? '', detail: `delivery ${delivery.id}, folder ${p.p.f + 1}, transaction ${p.p.t + 1}`,
-  };
-  if (p.vaccinationId === undefined) return { ...base, action: 'refuse', outcome: code };
-  return { ...base, action: p.inserted ? 'register' : 'replay', outcome: p.inserted ? code : 'DUPLICATE_REPLAY', vaccinationId: p.vaccinationId };
-}
-
-function resultRow(p: Plan, code: string, deliveryId: string): DeliveryResultsTable {
-  return {
-    delivery_id: deliveryId,
-    ordinal: p.p.ordinal,
-    folder_index: p.p.f,
-    transaction_index: p.p.t,
-    folder_ids: p.p.folderIds,
-    patient: p.p.insz ?? '',
-    patient_text: p.p.patientText ?? null,
-    transaction_ids: p.p.transactionIds,
-    result_code: code,
-    findings: storeFindings(p.findings),
-    vaccination_id: p.vaccinationId ?? null,
-    replaced_id: p.replacedId ?? null,
-  };
+  // One audit row per transaction (register / replay / refuse), in BATCH_AUDIT_COLUMNS order — as auditRow
+  // (store/rows.ts) lays out an audit entry — and the slice's results.
+  const audits: unknown[][] = new Array<unknown[]>(n);
+  const entries: string[] = new Array<string>(n);
+  let accepted = 0;
+  for (let i = 0; i < n; i++) {
+    const p = slice[i]!;
+    // messageStatus renders texts too: only worth it when there is a finding.
+    const code = p.findings.length === 0 ? 'OK' : messageStatus(p.findings).code;
+    const vid = vaccinationIds[i];
+    const [action, outcome] = vid === undefined ? ['refuse', code] : inserted[i] ? ['register', code] : ['replay', 'DUPLICATE_REPLAY'];
+    audits[i] = [p.insz ?? '', ports.ids.auditId(), at, action, outcome, vid ?? null, registrant, ctx.subject, 'batch', delivery.softwareId,
+      `delivery ${delivery.id}, folder ${p.f + 1}, transaction ${p.t + 1}`];
+    entries[i] = resultEntry(p.result, code, storeFindings(p.findings), vid ?? null, replacedIds[i] ?? null);
+    if (vid !== undefined) accepted += 1;
+  }
+  await insertAuditRows(trx, caps, audits);
+  await insertResultSlice(trx, { delivery_id: delivery.id, first_ordinal: slice[0]!.ordinal, transactions: n, accepted, results: resultSliceText(entries) });
 }

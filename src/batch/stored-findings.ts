@@ -4,7 +4,7 @@ import type { StatusCode } from '../status/catalogue.js';
 import { finding, type Finding } from '../status/finding.js';
 
 /** A finding as kept in a result row: code and parameters; its text is rendered in the asker's language on read. */
-interface StoredFinding {
+export interface StoredFinding {
   readonly c: string;
   readonly l?: string;
   readonly v?: string;
@@ -30,7 +30,12 @@ export function storeFindings(findings: readonly Finding[]): string {
 /** The findings back from their JSON. */
 export function loadFindings(json: string): Finding[] {
   if (json === '[]') return [];
-  return (JSON.parse(json) as StoredFinding[]).map((s) =>
+  return fromStored(JSON.parse(json) as StoredFinding[]);
+}
+
+/** The findings back from their stored form, already parsed (a result entry's findings). */
+export function fromStored(stored: readonly StoredFinding[]): Finding[] {
+  return stored.map((s) =>
     finding(s.c as StatusCode, {
       ...(s.l !== undefined && { location: s.l }),
       ...(s.v !== undefined && { value: s.v }),

@@ -1,6 +1,6 @@
 import { type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { StoreCapabilities } from './capabilities.js';
-import type { BatchDatabase, DeliveriesTable, DeliveryResultsTable } from './delivery-tables.js';
+import type { BatchDatabase, DeliveriesTable, DeliveryResultSlicesTable } from './delivery-tables.js';
 import type { Store } from './store.js';
 
 export type DeliveryStatus = 'accepted' | 'processing' | 'processed' | 'failed' | 'expired';
@@ -41,7 +41,7 @@ export interface Delivery extends NewDelivery {
   readonly runAfter?: string;
 }
 
-export type ResultRow = Selectable<DeliveryResultsTable>;
+export type ResultSliceRow = Pick<DeliveryResultSlicesTable, 'first_ordinal' | 'results'>;
 export type BatchTrx = Transaction<BatchDatabase>;
 
 /** Thrown inside a batch commit when another worker took the delivery over (our lease expired): roll back. */
@@ -202,8 +202,8 @@ export class DeliveryRepository {
 
   /** How many transactions of the delivery already have a committed result (processing resumes after them). */
   async committedResults(id: string): Promise<number> {
-    const row = await this.db.selectFrom('delivery_results').select((eb) => eb.fn.countAll().as('n')).where('delivery_id', '=', id).executeTakeFirstOrThrow();
-    return Number(row.n);
+    const row = await this.db.selectFrom('delivery_result_slices').select((eb) => eb.fn.sum<number | string | null>('transactions').as('n')).where('delivery_id', '=', id).executeTakeFirstOrThrow();
+    return Number(row.n ?? 0);
   }
 
   /**
@@ -243,12 +243,12 @@ export class DeliveryRepository {
   #end(id: string, workerId: string, now: Date, retentionDays: number, outcome: { status: 'processed' } | { status: 'failed'; failure: string }): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const counts = await trx
-        .selectFrom('delivery_results')
-        .select((eb) => [eb.fn.countAll().as('total'), eb.fn.count('vaccination_id').as('accepted')])
+        .selectFrom('delivery_result_slices')
+        .select((eb) => [eb.fn.sum<number | string | null>('transactions').as('total'), eb.fn.sum<number | string | null>('accepted').as('accepted')])
         .where('delivery_id', '=', id)
         .executeTakeFirstOrThrow();
-      const total = Number(counts.total);
-      const accepted = Number(counts.accepted);
+      const total = Number(counts.total ?? 0);
+      const accepted = Number(counts.accepted ?? 0);
       const r = await trx
         .updateTable('deliveries')
         .set({
@@ -277,16 +277,19 @@ export class DeliveryRepository {
       .execute();
   }
 
-  /** Results in document order, `limit` at a time after `afterOrdinal` (keyset paging: flat memory for big deliveries). */
-  async resultPage(id: string, afterOrdinal: number, limit: number): Promise<readonly ResultRow[]> {
+  /**
+   * The next slice of results in document order: the first whose first ordinal is after `afterFirstOrdinal` (keyset
+   * paging, one slice — a few hundred results — per query: flat memory for big deliveries).
+   */
+  async resultSliceAfter(id: string, afterFirstOrdinal: number): Promise<ResultSliceRow | undefined> {
     return this.db
-      .selectFrom('delivery_results')
-      .selectAll()
+      .selectFrom('delivery_result_slices')
+      .select(['first_ordinal', 'results'])
       .where('delivery_id', '=', id)
-      .where('ordinal', '>', afterOrdinal)
-      .orderBy('ordinal')
-      .limit(limit)
-      .execute();
+      .where('first_ordinal', '>', afterFirstOrdinal)
+      .orderBy('first_ordinal')
+      .limit(1)
+      .executeTakeFirst();
   }
 
   /**
@@ -304,7 +307,7 @@ export class DeliveryRepository {
         .where('expires_at', '<', at)
         .execute();
       for (const { id } of due) {
-        await trx.deleteFrom('delivery_results').where('delivery_id', '=', id).execute();
+        await trx.deleteFrom('delivery_result_slices').where('delivery_id', '=', id).execute();
         await trx.deleteFrom('delivery_chunks').where('delivery_id', '=', id).execute();
         await trx.updateTable('deliveries').set({ status: 'expired' }).where('id', '=', id).execute();
       }

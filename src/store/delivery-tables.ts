@@ -1,4 +1,4 @@
-import type { Database } from './database.js';
+import type { AuditLogTable, Database, VaccinationsTable } from './database.js';
 
 /** BatchUpload tables (migration 0002-batch), declared beside the core ones without editing them. */
 export interface DeliveriesTable {
@@ -36,26 +36,21 @@ export interface DeliveryChunksTable {
   data: Buffer;
 }
 
-export interface DeliveryResultsTable {
+/**
+ * The results of one slice of a delivery (migration 0007-result-slices): one row per committed slice instead of one
+ * per transaction. Results are only ever read per delivery, in document order, a slice at a time, and each slice's
+ * row commits in the same transaction as the vaccinations it reports.
+ */
+export interface DeliveryResultSlicesTable {
   delivery_id: string;
-  /** Position of the transaction in the delivery (0-based, document order). */
-  ordinal: number;
-  folder_index: number;
-  transaction_index: number;
-  /** JSON SubmittedId[] of the folder. */
-  folder_ids: string;
-  patient: string;
-  /** JSON SubmittedId[] of the transaction, as submitted (incl. its LOCAL UUID). */
-  transaction_ids: string;
-  result_code: string;
-  /** JSON StoredFinding[]: texts are rendered in the asker's language when the result is read. */
-  findings: string;
-  /** The stored (or, on replay, the original) VaccinationId of an accepted transaction. */
-  vaccination_id: string | null;
-  /** The earlier VaccinationId an Aanvulling transaction replaced. */
-  replaced_id: string | null;
-  /** `patientTekst`: the folder's patient name as submitted (`patientText`, migration 0005-result-patient-text). */
-  patient_text?: string | null;
+  /** Position in the delivery (0-based, document order) of the slice's first transaction. */
+  first_ordinal: number;
+  /** Transactions in the slice: their ordinals are first_ordinal … first_ordinal + transactions − 1. */
+  transactions: number;
+  /** How many of them have a VaccinationId (stored now, or earlier under the same sender key). */
+  accepted: number;
+  /** JSON array of the slice's results, one ResultEntry (src/batch/result-entries.ts) per transaction. */
+  results: string;
 }
 
 /** Signed deliveries seen within the freshness window (migration 0005-replay-cache). */
@@ -69,6 +64,27 @@ export interface BatchReplaysTable {
 export interface BatchDatabase extends Database {
   deliveries: DeliveriesTable;
   delivery_chunks: DeliveryChunksTable;
-  delivery_results: DeliveryResultsTable;
+  delivery_result_slices: DeliveryResultSlicesTable;
   batch_replays: BatchReplaysTable;
 }
+
+/**
+ * The columns a batch slice binds for each vaccination, in this order: its row travels as an array from the planning
+ * thread (src/batch/slice-planner.ts) to the statement, without an object per row in between.
+ */
+export const BATCH_VACCINATION_COLUMNS = [
+  'patient_insz', 'id', 'cnk', 'product_name', 'vaccinnet_code', 'atc', 'indications', 'vaccine_group', 'administered_on', 'quantity', 'lot',
+  'registrant_key', 'responsible_nihii', 'software_id', 'channel', 'sender_message_id', 'sender_local_id', 'sender_key', 'registered_at', 'item_xml',
+] as const satisfies readonly (keyof VaccinationsTable)[];
+
+/** Positions in a batch vaccination row that the processor reads or fills. */
+const at = (column: (typeof BATCH_VACCINATION_COLUMNS)[number]): number => BATCH_VACCINATION_COLUMNS.indexOf(column);
+export const BATCH_VACCINATION = Object.freeze({
+  patient: at('patient_insz'), id: at('id'), group: at('vaccine_group'), administeredOn: at('administered_on'),
+  registrant: at('registrant_key'), senderKey: at('sender_key'), registeredAt: at('registered_at'),
+});
+
+/** The audit columns of a batch transaction, in the order of its row array (see BATCH_VACCINATION_COLUMNS). */
+export const BATCH_AUDIT_COLUMNS = [
+  'patient_insz', 'id', 'at', 'action', 'outcome', 'vaccination_id', 'actor', 'subject', 'channel', 'software_id', 'detail',
+] as const satisfies readonly (keyof AuditLogTable)[];

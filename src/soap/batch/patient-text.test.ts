@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { resultEntry, resultHead, resultSliceText } from '../../batch/result-entries.js';
 import { readResultResponse } from '../../client/batch-responses.js';
 import { testEngines } from '../../store/testing/test-engines.js';
 import { DeliveryRepository } from '../../store/delivery-repository.js';
@@ -22,13 +23,12 @@ describe('ResultaatVerwerking answer', () => {
     try {
       const repo = DeliveryRepository.of(store);
       const id = 'a1b2c3d4-0000-4000-8000-000000000001';
-      const row = (ordinal: number, patient: string, text: string | null) => ({
-        delivery_id: id, ordinal, folder_index: ordinal, transaction_index: 0,
-        folder_ids: JSON.stringify([{ S: 'ID-KMEHR', SV: '1.0', value: String(ordinal + 1) }]), patient,
-        transaction_ids: JSON.stringify([{ S: 'ID-KMEHR', SV: '1.0', value: '1' }]), result_code: 'OK', findings: '[]',
-        vaccination_id: null, replaced_id: null, patient_text: text,
-      });
-      await repo.db.insertInto('delivery_results').values([row(0, '85071412330', 'Jan Vermeulen'), row(1, '06070500252', null)]).execute();
+      const entry = (ordinal: number, patient: string, text: string | null): string =>
+        resultEntry(resultHead(ordinal, ordinal, 0, JSON.stringify([{ S: 'ID-KMEHR', SV: '1.0', value: String(ordinal + 1) }]), patient, text, JSON.stringify([{ S: 'ID-KMEHR', SV: '1.0', value: '1' }])), 'OK', '[]', null, null);
+      await repo.db
+        .insertInto('delivery_result_slices')
+        .values({ delivery_id: id, first_ordinal: 0, transactions: 2, accepted: 0, results: resultSliceText([entry(0, '85071412330', 'Jan Vermeulen'), entry(1, '06070500252', null)]) })
+        .execute();
       let xml = '';
       for await (const piece of resultAnswerChunks(repo, id, 'en')) xml += piece;
       const answer = readResultResponse(xml);

@@ -1,7 +1,8 @@
-import { loadFindings } from '../../batch/stored-findings.js';
+import { parseResultSlice } from '../../batch/result-entries.js';
+import { fromStored } from '../../batch/stored-findings.js';
 import type { Language } from '../../status/catalogue.js';
 import { finding, localise, type Finding } from '../../status/finding.js';
-import type { DeliveryRepository, ResultRow } from '../../store/delivery-repository.js';
+import type { DeliveryRepository } from '../../store/delivery-repository.js';
 import {
   transactionOutcome,
   writeFolderResult,
@@ -10,8 +11,6 @@ import {
   type SubmittedId,
   type TransactionResult,
 } from '../envelope/write-batch-response.js';
-
-const PAGE = 250;
 
 /** The `SL` of the id naming the delivery in the closing folder of a partial result. */
 export const DELIVERY_STATUS_SL = 'vaccinnet-delivery-status';
@@ -37,20 +36,20 @@ export async function* resultAnswerChunks(repo: DeliveryRepository, deliveryId: 
   yield head ?? '';
   let after = -1;
   let folder: { f: number; ids: readonly SubmittedId[]; patient: string; patientTekst?: string; transactions: TransactionResult[] } | undefined;
+  // One stored slice (a few hundred results) per read: a bigger page lives across the writes and gets promoted.
   for (;;) {
-    const page: readonly ResultRow[] = await repo.resultPage(deliveryId, after, PAGE);
-    if (page.length === 0) break;
+    const slice = await repo.resultSliceAfter(deliveryId, after);
+    if (!slice) break;
     let out = '';
-    for (const row of page) {
-      const f = Number(row.folder_index);
+    for (const [, f, , folderIds, patient, patientText, transactionIds, , findings] of parseResultSlice(slice.results)) {
       if (folder && folder.f !== f) {
         out += writeFolderResult(asFolder(folder));
         folder = undefined;
       }
-      folder ??= { f, ids: JSON.parse(row.folder_ids) as SubmittedId[], patient: row.patient, ...(row.patient_text != null && { patientTekst: row.patient_text }), transactions: [] };
-      folder.transactions.push({ ids: JSON.parse(row.transaction_ids) as SubmittedId[], ...transactionOutcome(loadFindings(row.findings), language) });
-      after = Number(row.ordinal);
+      folder ??= { f, ids: folderIds, patient, ...(patientText !== null && { patientTekst: patientText }), transactions: [] };
+      folder.transactions.push({ ids: transactionIds, ...transactionOutcome(fromStored(findings), language) });
     }
+    after = Number(slice.first_ordinal);
     if (out) yield out;
   }
   if (folder) yield writeFolderResult(asFolder(folder));

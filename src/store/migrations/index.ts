@@ -9,6 +9,7 @@ import { deliveryRetries } from './0005-delivery-retries.js';
 import { replayCache } from './0005-replay-cache.js';
 import { resultPatientText } from './0005-result-patient-text.js';
 import { leanIndexes } from './0006-lean-indexes.js';
+import { resultSlices } from './0007-result-slices.js';
 
 /**
  * The versioned migrations, applied in name order on start by Kysely's Migrator (under `pg_advisory_lock` on
@@ -25,6 +26,7 @@ export function migrationProvider(caps: StoreCapabilities): MigrationProvider {
     '0005-replay-cache': replayCache(),
     '0005-result-patient-text': resultPatientText(),
     '0006-lean-indexes': leanIndexes(caps),
+    '0007-result-slices': resultSlices(),
   };
   return { getMigrations: async (): Promise<Record<string, Migration>> => steps };
 }
