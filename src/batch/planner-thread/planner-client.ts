@@ -4,7 +4,7 @@ import type { XmlLimits } from '../../kmehr/xml-limits.js';
 import { FindingError } from '../../status/finding.js';
 import type { PlannedTransaction, PlanningJob, SliceConsumer } from '../slice-planner.js';
 import { plannerThreadCode } from './planner-bundle.js';
-import type { FromThread, ToThread } from './protocol.js';
+import { unpackSlice, type FromThread, type ToThread } from './protocol.js';
 
 /** Idle planning threads, reused: starting one (loading the KMEHR reader and rules) costs a few hundred ms. */
 const idle: Worker[] = [];
@@ -13,11 +13,11 @@ function acquire(): Worker {
   const reused = idle.pop();
   if (reused) return reused;
   // A bounded young generation: planning allocates fast and short-lived, and V8's default (16 MB semi-spaces) lets
-  // dead objects count as resident memory (see docs/batch.md on the server's --max-semi-space-size). 16 MB, not 6:
-  // with 6 the thread spent ~30 % of its time collecting (~18 % with 16; a slice's transactions outlived several
-  // scavenges and were promoted), and this thread bounds the batch's throughput.
+  // dead objects count as resident memory (see docs/batch.md on the server's --max-semi-space-size). 32 MB, not 6:
+  // with 6 the thread spent ~30 % of its time collecting (~18 % with 16, ~8 % with 32; a slice's transactions
+  // outlived several scavenges and were promoted), and this thread bounds the batch's throughput.
   // No inherited `--import` preloads (tsx, agents): the thread runs one bundled script.
-  const worker = new Worker(plannerThreadCode(), { eval: true, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+  const worker = new Worker(plannerThreadCode(), { eval: true, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 32 } });
   // An idle thread must not keep the process alive.
   worker.unref();
   return worker;
@@ -74,7 +74,7 @@ export async function planInThread(
   const onMessage = (m: FromThread): void => {
     if (m.type === 'need') void feed();
     else if (m.type === 'slice') {
-      slices.push(m.slice);
+      slices.push(unpackSlice(m.slice));
       notify();
     } else if (m.type === 'done') finish();
     else if (m.type === 'refused') finish(new FindingError(m.finding));

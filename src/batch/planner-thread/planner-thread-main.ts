@@ -3,7 +3,7 @@ import { TableVaccineReference } from '../../kmehr/codelists/index.js';
 import { streamKmehr } from '../../kmehr/stream-kmehr.js';
 import { FindingError } from '../../status/finding.js';
 import { SlicePlanner, type PlannedTransaction } from '../slice-planner.js';
-import { CHUNKS_AHEAD, SLICES_AHEAD, type FromThread, type StartJob, type ToThread } from './protocol.js';
+import { CHUNKS_AHEAD, packSlice, SLICES_AHEAD, type FromThread, type StartJob, type ToThread } from './protocol.js';
 
 /**
  * A batch planning thread: reads one delivery at a time (streamKmehr) and plans its transactions (SlicePlanner) while
@@ -52,7 +52,7 @@ async function run(start: StartJob): Promise<void> {
   let slice: PlannedTransaction[] = [];
   let unanswered = 0;
   const send = async (): Promise<void> => {
-    post({ type: 'slice', slice });
+    post({ type: 'slice', slice: packSlice(slice) });
     slice = [];
     unanswered += 1;
     while (unanswered - credits >= SLICES_AHEAD) await waitForMessage();
@@ -69,7 +69,7 @@ async function run(start: StartJob): Promise<void> {
       },
       start.limits,
     );
-    if (slice.length > 0) post({ type: 'slice', slice });
+    if (slice.length > 0) post({ type: 'slice', slice: packSlice(slice) });
     post({ type: 'done' });
   } catch (error) {
     if (error instanceof FindingError) post({ type: 'refused', finding: error.finding });
