@@ -50,7 +50,8 @@ const DEFAULT_PLANNING_THREAD_FROM_BYTES = 1024 * 1024;
 /**
  * Processes one claimed delivery (issue 5 §3): streams its stored message (memory independent of the number of
  * folders), runs the registry's rules per transaction and stores, per slice of transactions, the accepted
- * vaccinations, their audit rows and ONE result per transaction in ONE database transaction.
+ * vaccinations, their audit rows and the slice's results (one row holding one result per transaction) in ONE
+ * database transaction.
  *
  * ╔══════════════════════════════════════════════════════════════════════════════════════════════════════════╗
  * ║ DELIVERY GUARANTEE — READ BEFORE CHANGING. AT-LEAST-ONCE processing, EXACTLY-ONCE effects:                 ║
@@ -58,7 +59,8 @@ const DEFAULT_PLANNING_THREAD_FROM_BYTES = 1024 * 1024;
  * ║  • every slice commits vaccinations + audit + results + lease renewal TOGETHER: a crash leaves either all  ║
  * ║    of a slice or none of it;                                                                             ║
  * ║  • a re-run skips the transactions that already have a result (count of committed results = position to  ║
- * ║    resume from: slices commit in document order), and results are unique by (delivery, ordinal);         ║
+ * ║    resume from: slices commit in document order), and a slice's results row is keyed by (delivery, its   ║
+ * ║    first ordinal): a slice stored twice fails its transaction;                                           ║
  * ║  • vaccinations are unique by (patient, registrant, sender key): even a slice run twice stores a dose once;║
  * ║  • a worker whose lease was taken over cannot commit (LeaseLostError rolls the slice back).              ║
  * ║ Never commit results in a different transaction from the vaccinations they report.                      ║
