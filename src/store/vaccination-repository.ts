@@ -11,16 +11,15 @@ import { auditRow, toVaccination, vaccinationRow } from './rows.js';
 const COLUMNS_PER_ROW = 24;
 /**
  * Group commit on the write thread (SQLite). A group is handed over at the end of the event-loop turn in which its
- * first registration arrived (`setImmediate`: every registration that reached the insert in the same turn shares it),
- * and at most GROUPS_IN_FLIGHT groups are with the thread at a time: while the thread commits one, the next waits
- * on its port (the thread never idles while registrations wait), and later arrivals gather into a bigger group
- * until one is answered (the commit's fsync is shared by more registrations the busier the registry is).
+ * first registration arrived (`setImmediate`: every registration that reached the insert in the same turn shares it);
+ * the thread commits the groups that queued up while it was busy in one transaction (sqlite-writer/), so the busier
+ * the registry, the more registrations share one fsync, and the thread never idles while registrations wait.
  * Concurrent registrations advance in step (their awaits interleave), so they reach the insert together, at the end
- * of the turn: an idle thread then gets them as TWO groups, so that the first group's callers go on working on the
- * event loop while the thread commits the second, instead of the loop and the thread waiting for each other in turn.
+ * of the turn: an idle thread then gets them as TWO groups, the first committed on its own, so that the first
+ * group's callers go on working on the event loop while the thread commits the second, instead of the loop and the
+ * thread waiting for each other in turn.
  */
 const GROUP_MAX = 256;
-const GROUPS_IN_FLIGHT = 2;
 /** Fewer waiting requests than this go to an idle thread as one group: a split would add a commit for little overlap. */
 const SPLIT_MIN = 16;
 /**
@@ -136,15 +135,19 @@ export class SqlVaccinationStore implements VaccinationStore {
     }
   }
 
-  /** Hands waiting registrations to the write thread as groups, as long as fewer than GROUPS_IN_FLIGHT are there. */
+  /** Hands the waiting registrations to the write thread. */
   #dispatch(): void {
-    while (this.#pending.length > 0 && this.#inFlight.size < GROUPS_IN_FLIGHT) {
+    const idle = this.#inFlight.size === 0;
+    let first = true;
+    while (this.#pending.length > 0) {
       let size = Math.min(this.#pending.length, GROUP_MAX);
-      if (this.#inFlight.size === 0 && size >= 2 * SPLIT_MIN) size = Math.ceil(size / 2);
+      const split = first && idle && size >= 2 * SPLIT_MIN;
+      if (split) size = Math.ceil(size / 2);
+      first = false;
       const group = this.#pending.splice(0, size);
-      const running: Promise<void> = this.#flush(group).finally(() => {
+      const running: Promise<void> = this.#flush(group, split).finally(() => {
         this.#inFlight.delete(running);
-        this.#dispatch();
+        if (this.#pending.length > 0) this.#dispatch();
       });
       this.#inFlight.add(running);
     }
@@ -156,13 +159,13 @@ export class SqlVaccinationStore implements VaccinationStore {
    * alone so one bad request cannot fail the others. A request whose dose found another probable duplicate than
    * its audit row names goes back to the queue with that dose's audit row rebuilt (see writeGroup).
    */
-  async #flush(group: readonly PendingInsert[]): Promise<void> {
+  async #flush(group: readonly PendingInsert[], commitAlone: boolean): Promise<void> {
     try {
       const writer = this.#hot.sqliteWriter;
       if (!writer) throw new Error('group commit needs the SQLite write thread');
       let failed = false;
       try {
-        await writeGroup(writer, this.#db, group);
+        await writeGroup(writer, this.#db, group, commitAlone);
       } catch (error) {
         if (group.length === 1) throw error;
         failed = true;
@@ -374,7 +377,7 @@ function writeTexts(row: VaccinationsTable, audit: AuditLogTable): Omit<WriteGro
  * is answered: replays are rare and change nothing, so they do not make every group carry a second audit row.
  * The decisions are recorded in the requests only once everything is written.
  */
-async function writeGroup(writer: SqliteWriter, db: Kysely<Database>, requests: readonly PendingInsert[]): Promise<void> {
+async function writeGroup(writer: SqliteWriter, db: Kysely<Database>, requests: readonly PendingInsert[], commitAlone = false): Promise<void> {
   const doses: WriteDose[] = [];
   const owners: { readonly request: PendingInsert; readonly n: number }[] = [];
   let texts: Omit<WriteGroup, 'doses'> | undefined;
@@ -393,7 +396,7 @@ async function writeGroup(writer: SqliteWriter, db: Kysely<Database>, requests: 
     }
   }
   if (!texts) return;
-  const written = await writer.write({ ...texts, doses });
+  const written = await writer.write({ ...texts, doses }, commitAlone);
   const replayAudits: AuditLogTable[] = [];
   const decided: (() => void)[] = [];
   const again = new Set<PendingInsert>();

@@ -73,8 +73,12 @@ export class SqliteWriter {
     this.#file = file;
   }
 
-  /** Writes one group in one durable transaction; the results are in dose order. */
-  write(group: WriteGroup): Promise<WriteResult[]> {
+  /**
+   * Writes one group durably; the results are in dose order. The thread commits it together with the groups queued
+   * behind it, unless `commitAlone`: then it commits it as soon as it can (a failing transaction is retried group
+   * by group, so one group's failure never fails another).
+   */
+  write(group: WriteGroup, commitAlone = false): Promise<WriteResult[]> {
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.#closed) return Promise.reject(new Error('the SQLite writer is closed'));
     const worker = this.#started();
@@ -82,7 +86,7 @@ export class SqliteWriter {
     if (this.#waiting.size === 0) worker.ref();
     return new Promise((resolve, reject) => {
       this.#waiting.set(seq, { resolve, reject });
-      worker.postMessage({ seq, group: JSON.stringify(group) });
+      worker.postMessage({ seq, group: JSON.stringify(group), doses: group.doses.length, commitAlone });
     });
   }
 
