@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { NewAuditEntry } from '../../registry/audit-entry.js';
 import type { SameDose } from '../../registry/ports.js';
 import type { NewVaccination, Vaccination } from '../../registry/vaccination.js';
+import { auditRow, vaccinationRow } from '../rows.js';
 import { testEngines } from '../testing/test-engines.js';
+import { SqliteWriter } from './sqlite-writer.js';
 
 const sqlite = testEngines().find((e) => e.name === 'sqlite');
 
@@ -86,6 +88,38 @@ describe.runIf(sqlite)('SQLite group commit on the write thread', () => {
         [doses[2]!.id, 'PROBABLE_DUPLICATE', doses[0]!.id],
       ]);
     } finally {
+      await store.close();
+    }
+  });
+
+  it('groups queued behind a commit share the next transaction, and a failing one fails alone', async () => {
+    const store = await sqlite!.open();
+    const writer = new SqliteWriter(sqlite!.lastUrl().slice('sqlite:'.length));
+    try {
+      const columns = Object.keys(vaccinationRow(dose(0)));
+      const auditColumns = Object.keys(auditRow(audit({ ...dose(0), status: 'active' }, true)));
+      const at = (c: string): number => columns.indexOf(c);
+      const texts = {
+        insertSql: `insert into vaccinations (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')}) on conflict (patient_insz, registrant_key, sender_key) do nothing returning id`,
+        auditSql: `insert into audit_log (${auditColumns.join(', ')}) values (${auditColumns.map(() => '?').join(', ')})`,
+        bySenderSql: 'select * from vaccinations where patient_insz = ? and registrant_key = ? and sender_key = ?',
+        bySenderParams: [at('patient_insz'), at('registrant_key'), at('sender_key')],
+        sameDoseSql: 'select id, registrant_key from vaccinations where patient_insz = ? and vaccine_group = ? and administered_on = ? and id is null',
+        sameDoseParams: [at('patient_insz'), at('vaccine_group'), at('administered_on')],
+      };
+      const group = (v: NewVaccination) => ({
+        ...texts,
+        doses: [{ values: Object.values(vaccinationRow(v)).map((x) => x ?? null), audit: Object.values(auditRow(audit({ ...v, status: 'active' }, true))).map((x) => x ?? null), sameDose: null }],
+      });
+      // The first keeps the thread busy; the next four queue behind it and are merged, one of them failing.
+      const writes = [dose(41), dose(42), dose(43, { itemXml: null as unknown as string }), dose(44), dose(45)].map((v, n) => writer.write(group(v), n === 0));
+      const outcomes = await Promise.allSettled(writes);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : undefined))).toEqual([[null], [null], undefined, [null], [null]]);
+      const ids = (await store.vaccinations.history('85071412330')).map((v) => v.id).sort();
+      expect(ids).toEqual([dose(41).id, dose(42).id, dose(44).id, dose(45).id]);
+    } finally {
+      await writer.close();
       await store.close();
     }
   });
