@@ -8,7 +8,7 @@
  *
  * Usage: `npx tsx bench/support/soap-cpu-probe.ts [--mode mtls|signed] [--rounds 8] [--requests 3000] [tree …]`
  * (trees default to this one; `tree::--flag,--flag` starts that tree's server with those Node flags, e.g.
- * `. .::--max-semi-space-size=2` compares V8 settings on one tree). `--hold <seconds>` keeps the servers up after start-up and prints their pids, for
+ * `. .::--max-semi-space-size=2` compares V8 settings on one tree; `tree::flags::NAME=value,…` adds environment). `--hold <seconds>` keeps the servers up after start-up and prints their pids, for
  * `perf record -p <pid>` from another shell. `--profile <dir>` adds one more round per server with V8's CPU profiler on
  * and writes `<dir>/<n>.cpuprofile` (not counted in the rounds).
  */
@@ -46,13 +46,18 @@ const rounds = Number(values.rounds);
 const perRound = Number(values.requests);
 const warmup = Number(values.warmup);
 const trees = (positionals.length > 0 ? positionals : [REPO_ROOT]).map((spec) => {
-  const [tree, flags] = spec.split('::');
-  return { tree: path.resolve(tree!), flags: flags ? flags.split(',') : [] };
+  const [tree, flags, env] = spec.split('::');
+  return {
+    tree: path.resolve(tree!),
+    flags: flags ? flags.split(',') : [],
+    env: Object.fromEntries((env ? env.split(',') : []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+  };
 });
 
 interface Server {
   readonly tree: string;
   readonly flags: readonly string[];
+  readonly label: string;
   readonly child: ChildProcess;
   readonly ready: Extract<ServerMessage, { type: 'ready' }>;
   next<T extends ServerMessage['type']>(type: T): Promise<Extract<ServerMessage, { type: T }>>;
@@ -62,10 +67,11 @@ interface Server {
   cpu: number[];
 }
 
-async function start(tree: string, flags: readonly string[], dataDir: string, persons: number): Promise<Server> {
+async function start(tree: string, flags: readonly string[], env: Record<string, string>, dataDir: string, persons: number): Promise<Server> {
   const child = fork(path.join(tree, 'bench/support/soap-bench-server.ts'), ['registry', dataDir, String(persons)], {
     cwd: tree,
     execArgv: [...flags, '--import', 'tsx'],
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const waiters: { type: string; resolve: (m: ServerMessage) => void; reject: (e: Error) => void }[] = [];
@@ -96,7 +102,7 @@ async function start(tree: string, flags: readonly string[], dataDir: string, pe
       return code === 'OK' && !body.includes('VaccinationId') ? 'OK without VaccinationId' : code;
     },
   };
-  return { tree, flags, child, ready, next, target, key: { privateKeyPem: p12.privateKeyPem, certificateDer: p12.certificateDer }, nextPatient: 0, cpu: [] };
+  return { tree, flags, label: [tree, ...flags, ...Object.entries(env).map(([k, v]) => `${k}=${v}`)].join(' '), child, ready, next, target, key: { privateKeyPem: p12.privateKeyPem, certificateDer: p12.certificateDer }, nextPatient: 0, cpu: [] };
 }
 
 function bodies(s: Server, count: number): Buffer[] {
@@ -125,13 +131,13 @@ const servers: Server[] = [];
 try {
   // Every request registers a new seeded patient; a hold sends as many as the server answers (~3 000/s at most here).
   const persons = warmup + (rounds + 1) * perRound + Number(values.hold) * 3000 + 10;
-  for (const { tree, flags } of trees) {
+  for (const { tree, flags, env } of trees) {
     const dir = mkdtempSync(path.join(tmpdir(), 'vaccinnet-soap-probe-'));
     dirs.push(dir);
-    servers.push(await start(tree, flags, dir, persons));
+    servers.push(await start(tree, flags, env, dir, persons));
   }
   if (Number(values.hold) > 0) {
-    for (const s of servers) console.error(`server of ${s.tree}: pid ${s.child.pid} at ${s.ready.url}`);
+    for (const s of servers) console.error(`server of ${s.label}: pid ${s.child.pid} at ${s.ready.url}`);
   }
   for (const s of servers) await closedLoop(s.target, bodies(s, warmup), CONCURRENCY, 60);
   if (Number(values.hold) > 0) {
@@ -146,7 +152,7 @@ try {
       const res = await round(s, perRound);
       s.cpu.push(res.cpuMsPerRequest);
       const bad = Object.entries(res.outcomes).filter(([k]) => k !== 'OK');
-      console.error(`round ${r} ${s.tree} ${s.flags.join(' ')}: ${(res.cpuMsPerRequest * 1000).toFixed(1)} us/request, ${res.perSecond}/s${bad.length ? ` NOT OK: ${JSON.stringify(bad)}` : ''}`);
+      console.error(`round ${r} ${s.label}: ${(res.cpuMsPerRequest * 1000).toFixed(1)} us/request, ${res.perSecond}/s${bad.length ? ` NOT OK: ${JSON.stringify(bad)}` : ''}`);
     }
   }
   if (values.profile !== undefined) {
@@ -157,14 +163,13 @@ try {
       await closedLoop(s.target, bodies(s, perRound), CONCURRENCY, 60);
       s.child.send({ type: 'profile-stop', file } satisfies ServerCommand);
       await s.next('profile-written');
-      console.error(`profile of ${s.tree} ${s.flags.join(' ')}: ${file}`);
+      console.error(`profile of ${s.label}: ${file}`);
     }
   }
   console.log(
     JSON.stringify(
       servers.map((s) => ({
-        tree: s.tree,
-        flags: s.flags,
+        server: s.label,
         mode: signed ? 'signed' : 'mutual TLS',
         serverCpuUsPerRequest: { best: Math.round(Math.min(...s.cpu) * 1000), median: Math.round(median(s.cpu) * 1000) },
         rounds: s.cpu.map((c) => Math.round(c * 1000)),

@@ -3,6 +3,7 @@ import type { KmehrMessage } from '../../kmehr/model.js';
 import { screenXml, type XmlLimits } from '../../kmehr/xml-limits.js';
 import type { XsdValidator } from '../../kmehr/xsd/xsd-validator.js';
 import { finding, hasErrors, type Finding } from '../../status/finding.js';
+import { TurnBatch } from './turn-batch.js';
 
 export interface SubmittedMessageCheck {
   /** Parsed whenever readable, also when refused (its header id is echoed as KmehrId). */
@@ -34,42 +35,14 @@ export function checkSubmittedMessage(bytes: Buffer, xsd: XsdValidator | undefin
   return { message: parsed.message, findings, accepted: !hasErrors(findings) };
 }
 
-interface QueuedCheck {
-  readonly bytes: Buffer;
-  readonly xsd: XsdValidator | undefined;
-  readonly limits: XmlLimits;
-  readonly resolve: (check: SubmittedMessageCheck) => void;
-  readonly reject: (error: unknown) => void;
-}
-
-let queued: QueuedCheck[] = [];
-
-function runQueuedChecks(): void {
-  const batch = queued;
-  queued = [];
-  for (const q of batch) {
-    try {
-      q.resolve(checkSubmittedMessage(q.bytes, q.xsd, q.limits));
-    } catch (error) {
-      q.reject(error);
-    }
-  }
-}
+const checks = new TurnBatch();
 
 /**
  * {@link checkSubmittedMessage}, run right after the current turn of the event loop together with the messages of
- * every other request that reached this point in the same turn (under load: the requests whose bodies arrived in one
- * poll of the sockets), one after the other. Same checks, same answers; only the order of work changes.
- *
- * Why: a check is mostly libxml2 walking the compiled KMEHR schema (automata, types, enumeration facets as linked
- * lists), which does not stay in the core's 2 MB L2 cache while the rest of a request runs. Measured in-process on
- * bench messages: 32 µs per XSD validation back to back, 70-80 µs after 2 MB of other memory traffic; XSD + parse
- * 110 µs alone, 65 µs eight in a row. In the server (32 connections) a turn brought ~10 messages at the median, and
- * server CPU per mutual-TLS AddVaccinations fell ~22 % (bench/support/soap-cpu-probe.ts, alternating rounds).
+ * every other request that reached this point in the same turn (see {@link TurnBatch}). Same checks, same answers;
+ * only the order of work changes. In-process on bench messages, XSD + parse cost 110 µs alone after other work and
+ * 65 µs eight in a row; in the server (32 connections) a turn brought ~10 messages at the median.
  */
 export function checkSubmittedMessageInTurn(bytes: Buffer, xsd: XsdValidator | undefined, limits: XmlLimits): Promise<SubmittedMessageCheck> {
-  return new Promise((resolve, reject) => {
-    if (queued.length === 0) setImmediate(runQueuedChecks);
-    queued.push({ bytes, xsd, limits, resolve, reject });
-  });
+  return checks.run(() => checkSubmittedMessage(bytes, xsd, limits));
 }
