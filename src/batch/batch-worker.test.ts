@@ -4,6 +4,7 @@ import type { Store } from '../store/store.js';
 import { testEngines } from '../store/testing/test-engines.js';
 import { loadFindings } from './stored-findings.js';
 import { retryBackoffMs } from './batch-worker.js';
+import { storedResults } from './testing/stored-results.js';
 import { workerFixture } from './testing/worker-fixture.js';
 
 describe('retryBackoffMs', () => {
@@ -154,6 +155,44 @@ for (const engine of testEngines()) {
         // With maxAttempts 1 the delivery still has its one attempt.
         expect(await fx.worker({ sliceSize: 250, maxAttempts: 1 }).runOnce()).toBe(1);
         expect(await fx.repo.findDelivery(id)).toMatchObject({ status: 'processed', attempts: 1, transactions: 600 });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('a delivery sent again reports the original VaccinationIds as DUPLICATE_REPLAY, other sender ids for the same doses get PROBABLE_DUPLICATE, and every transaction is audited per person', async () => {
+      const store = await engine.open();
+      try {
+        const fx = await workerFixture(store);
+        const worker = fx.worker();
+        const first = await fx.deliver({ folders: 3, tag: 'dup' });
+        expect(await worker.runOnce()).toBe(1);
+        const original = await storedResults(fx.repo, first);
+        expect(original.map((r) => [r[7], r[9] !== null])).toEqual([['OK', true], ['OK', true], ['OK', true]]);
+
+        const again = await fx.deliver({ folders: 3, tag: 'dup' });
+        const other = await fx.deliver({ folders: 3, tag: 'other' });
+        expect(await worker.runOnce()).toBe(2);
+        const replayed = await storedResults(fx.repo, again);
+        expect(replayed.map((r) => [r[7], r[9], r[8].map((f) => [f.c, f.v])])).toEqual(original.map((r) => ['OK', r[9], [['DUPLICATE_REPLAY', r[9]]]]));
+        const probable = await storedResults(fx.repo, other);
+        expect(probable.map((r) => [r[7], r[8].map((f) => [f.c, f.v])])).toEqual(original.map((r) => ['OK_WITH_WARNINGS', [['PROBABLE_DUPLICATE', r[9]]]]));
+        expect(await fx.repo.findDelivery(again)).toMatchObject({ status: 'processed', transactions: 3, accepted: 3, refused: 0 });
+        expect(await count(store, `select count(*) as n from vaccinations where channel = 'batch'`)).toBe(6);
+
+        // The audit log as `vaccinnet history INSZ --audit` reads it: one row per transaction of each delivery.
+        const patient = original[0]![4];
+        const deliveries = [first, again, other];
+        const delivery = (detail: string | undefined): number => deliveries.findIndex((d) => detail?.startsWith(`delivery ${d},`));
+        const audit = [...(await store.audit.forPerson(patient))].sort((a, b) => delivery(a.detail) - delivery(b.detail));
+        expect(audit.map((a) => [a.action, a.outcome, a.vaccinationId === original[0]![9], a.channel, a.actor, a.softwareId])).toEqual([
+          ['register', 'OK', true, 'batch', 'org:NIHII-HOSPITAL:71000436', 'dxc_vaccinnet_azgroeninge'],
+          ['replay', 'DUPLICATE_REPLAY', true, 'batch', 'org:NIHII-HOSPITAL:71000436', 'dxc_vaccinnet_azgroeninge'],
+          ['register', 'OK_WITH_WARNINGS', false, 'batch', 'org:NIHII-HOSPITAL:71000436', 'dxc_vaccinnet_azgroeninge'],
+        ]);
+        expect(audit.map((a) => a.detail)).toEqual(deliveries.map((d) => `delivery ${d}, folder 1, transaction 1`));
+        expect(new Set(audit.map((a) => a.subject)).size).toBe(1);
+        expect(audit[0]!.subject).not.toBe('');
       } finally {
         await store.close();
       }
