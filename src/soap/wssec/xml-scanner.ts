@@ -93,29 +93,58 @@ function resolveName(bindings: Bindings, qname: string, isElement: boolean): [st
 
 /** Creates the scanner; same contract as saxes-based readers: handlers get decoded, namespace-resolved events. */
 export function createXmlScanner(handlers: XmlEventHandlers): XmlEventReader {
-  let buf = '';
-  let pos = 0;
-  let started = false;
-  let sawRoot = false;
-  let closedRoot = false;
-  const names: string[] = [];
-  const bindings: Bindings = ['xml', XML_NS, 'xmlns', XMLNS_NS];
-  /** Per open element: the length of `bindings` before its own declarations. */
-  const marks: number[] = [];
+  return new XmlScanner(handlers);
+}
 
-  const text = (raw: string): void => {
+/*
+ * A class, not closures over the scanner's state: the project runs through tsx, whose esbuild `keepNames` wraps every
+ * named closure in `__name` (an Object.defineProperty) each time it is created, ~1 µs apiece per request here.
+ */
+class XmlScanner implements XmlEventReader {
+  readonly #handlers: XmlEventHandlers;
+  #buf = '';
+  #pos = 0;
+  #started = false;
+  #sawRoot = false;
+  #closedRoot = false;
+  readonly #names: string[] = [];
+  readonly #bindings: Bindings = ['xml', XML_NS, 'xmlns', XMLNS_NS];
+  /** Per open element: the length of `bindings` before its own declarations. */
+  readonly #marks: number[] = [];
+
+  constructor(handlers: XmlEventHandlers) {
+    this.#handlers = handlers;
+  }
+
+  write(chunk: string): void {
+    if (chunk === '') return;
+    this.#buf = this.#pos === 0 ? this.#buf + chunk : this.#buf.slice(this.#pos) + chunk;
+    this.#pos = 0;
+    if (!this.#started && this.#buf.charCodeAt(0) === 0xfeff) this.#buf = this.#buf.slice(1);
+    this.#run(false);
+  }
+
+  end(): void {
+    this.#run(true);
+    if (!this.#sawRoot) throw malformed('no root element');
+    if (this.#names.length > 0) throw malformed(`unclosed <${this.#names[this.#names.length - 1]}>`);
+    this.#buf = '';
+    this.#pos = 0;
+  }
+
+  #text(raw: string): void {
     if (raw === '') return;
-    if (names.length === 0) {
+    if (this.#names.length === 0) {
       if (!/^[ \t\r\n]*$/.test(raw)) throw malformed('text outside the root element');
       return;
     }
     if (raw.includes(']]>')) throw malformed('"]]>" in text');
     if (ILLEGAL.test(raw)) throw malformed('illegal character in text');
-    handlers.text(decode(raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw));
-  };
+    this.#handlers.text(decode(raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw));
+  }
 
-  const startTag = (tag: string): void => {
-    if (closedRoot) throw malformed('a second root element');
+  #startTag(tag: string): void {
+    if (this.#closedRoot) throw malformed('a second root element');
     const selfClosing = tag.endsWith('/');
     const body = selfClosing ? tag.slice(0, -1) : tag;
     const m = QNAME_AT_START.exec(body);
@@ -134,6 +163,7 @@ export function createXmlScanner(handlers: XmlEventHandlers): XmlEventReader {
     TRAILING_SPACE.lastIndex = end;
     if (!TRAILING_SPACE.test(body)) throw malformed(`malformed attributes in <${name}>`);
 
+    const bindings = this.#bindings;
     const mark = bindings.length;
     const ns: Record<string, string> = {};
     // Tags carry a handful of attributes: a linear duplicate check beats building Sets per element.
@@ -158,38 +188,41 @@ export function createXmlScanner(handlers: XmlEventHandlers): XmlEventReader {
       attributes.push({ name: a.name, prefix: ap, local: al, uri: au, value: a.value });
     }
     const el: C14nElement = { name, prefix, local, uri, attributes, ns };
-    if (names.length >= MAX_XML_DEPTH) throw new XmlReadError(`elements nested deeper than ${MAX_XML_DEPTH}`, 'too-deep');
-    sawRoot = true;
-    names.push(name);
-    marks.push(mark);
-    handlers.open(el);
-    if (selfClosing) closeTag(name);
-  };
+    if (this.#names.length >= MAX_XML_DEPTH) throw new XmlReadError(`elements nested deeper than ${MAX_XML_DEPTH}`, 'too-deep');
+    this.#sawRoot = true;
+    this.#names.push(name);
+    this.#marks.push(mark);
+    this.#handlers.open(el);
+    if (selfClosing) this.#closeTag(name);
+  }
 
-  const closeTag = (name: string): void => {
-    const open = names.pop();
+  #closeTag(name: string): void {
+    const open = this.#names.pop();
     if (open !== name) throw malformed(open === undefined ? `unexpected </${name}>` : `</${name}> closes <${open}>`);
-    bindings.length = marks.pop() as number;
-    if (names.length === 0) closedRoot = true;
-    handlers.close();
-  };
+    this.#bindings.length = this.#marks.pop() as number;
+    if (this.#names.length === 0) this.#closedRoot = true;
+    this.#handlers.close();
+  }
 
   /** Handles the markup at `pos`; returns the position after it, or -1 when it is not complete yet. */
-  const markup = (final: boolean): number => {
+  #markup(final: boolean): number {
+    const buf = this.#buf;
+    const pos = this.#pos;
+    const names = this.#names;
     const c = buf[pos + 1];
     if (c === undefined) return -1;
     if (c === '/') {
       // Nearly always the open element's name right before '>': no need for the general end-tag parse.
       const open = names[names.length - 1];
       if (open !== undefined && buf.charCodeAt(pos + 2 + open.length) === 0x3e && buf.startsWith(open, pos + 2)) {
-        closeTag(open);
+        this.#closeTag(open);
         return pos + 3 + open.length;
       }
       const end = buf.indexOf('>', pos);
       if (end === -1) return -1;
       const m = END_TAG.exec(buf.slice(pos + 2, end));
       if (m === null) throw malformed('malformed end tag');
-      closeTag(m[1] as string);
+      this.#closeTag(m[1] as string);
       return end + 1;
     }
     if (c === '?') {
@@ -199,12 +232,12 @@ export function createXmlScanner(handlers: XmlEventHandlers): XmlEventReader {
       if (m === null) throw malformed('malformed processing instruction');
       const target = m[1] as string;
       if (target.toLowerCase() === 'xml') {
-        if (started) throw malformed('XML declaration not at the start');
+        if (this.#started) throw malformed('XML declaration not at the start');
         if (!XML_DECL.test(m[2] ?? '')) throw malformed('malformed XML declaration');
         const enc = /encoding\s*=\s*["']([^"']*)["']/.exec(m[2] ?? '')?.[1];
         if (enc !== undefined && !/^utf-?8$/i.test(enc)) throw malformed(`unsupported encoding ${enc}`);
       } else {
-        handlers.processingInstruction(target, m[2] ?? '');
+        this.#handlers.processingInstruction(target, m[2] ?? '');
       }
       return end + 2;
     }
@@ -221,7 +254,7 @@ export function createXmlScanner(handlers: XmlEventHandlers): XmlEventReader {
         if (end === -1) return -1;
         const data = buf.slice(pos + 9, end);
         if (ILLEGAL.test(data)) throw malformed('illegal character in CDATA');
-        handlers.text(data.replace(/\r\n?/g, '\n'));
+        this.#handlers.text(data.replace(/\r\n?/g, '\n'));
         return end + 3;
       }
       if (buf.startsWith('!DOCTYPE', pos + 1)) throw new XmlReadError('a DOCTYPE is not allowed', 'doctype');
@@ -230,12 +263,14 @@ export function createXmlScanner(handlers: XmlEventHandlers): XmlEventReader {
     }
     const end = tagEnd(buf, pos + 1);
     if (end === -1) return -1;
-    startTag(buf.slice(pos + 1, end));
+    this.#startTag(buf.slice(pos + 1, end));
     return end + 1;
-  };
+  }
 
-  const run = (final: boolean): void => {
-    while (pos < buf.length) {
+  #run(final: boolean): void {
+    const buf = this.#buf;
+    while (this.#pos < buf.length) {
+      const pos = this.#pos;
       const lt = buf.indexOf('<', pos);
       if (lt === -1) {
         let cut = buf.length;
@@ -245,41 +280,24 @@ export function createXmlScanner(handlers: XmlEventHandlers): XmlEventReader {
           if (amp >= pos && !buf.includes(';', amp)) cut = amp;
           while (cut > pos && (buf[cut - 1] === '\r' || buf[cut - 1] === ']')) cut -= 1;
         }
-        text(buf.slice(pos, cut));
-        if (cut > pos) started = true;
-        pos = cut;
+        this.#text(buf.slice(pos, cut));
+        if (cut > pos) this.#started = true;
+        this.#pos = cut;
         return;
       }
       if (lt > pos) {
-        text(buf.slice(pos, lt));
-        started = true;
+        this.#text(buf.slice(pos, lt));
+        this.#started = true;
       }
-      pos = lt;
-      const next = markup(final);
+      this.#pos = lt;
+      const next = this.#markup(final);
       if (next === -1) {
         if (final) throw malformed('unexpected end of document');
-        if (buf.length - pos > MAX_MARKUP) throw malformed('markup longer than 8 MiB');
+        if (buf.length - lt > MAX_MARKUP) throw malformed('markup longer than 8 MiB');
         return;
       }
-      started = true;
-      pos = next;
+      this.#started = true;
+      this.#pos = next;
     }
-  };
-
-  return {
-    write(chunk: string): void {
-      if (chunk === '') return;
-      buf = pos === 0 ? buf + chunk : buf.slice(pos) + chunk;
-      pos = 0;
-      if (!started && buf.charCodeAt(0) === 0xfeff) buf = buf.slice(1);
-      run(false);
-    },
-    end(): void {
-      run(true);
-      if (!sawRoot) throw malformed('no root element');
-      if (names.length > 0) throw malformed(`unclosed <${names[names.length - 1]}>`);
-      buf = '';
-      pos = 0;
-    },
-  };
+  }
 }
