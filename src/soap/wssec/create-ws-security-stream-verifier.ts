@@ -5,7 +5,7 @@ import { finding, type Finding } from '../../status/finding.js';
 import { checkTimestamp } from './check-timestamp.js';
 import { ExcC14nWriter, type C14nElement } from './exc-c14n.js';
 import { ALG, DIGEST_METHODS, NS, SIGNATURE_METHODS, TOKEN_TYPE } from './ws-security-profile.js';
-import { createXmlEventReader, XmlReadError, type XmlEventHandlers } from './xml-event-reader.js';
+import { createXmlEventReader, XmlReadError, type XmlEventHandlers, type XmlEventReader } from './xml-event-reader.js';
 import { MAX_XML_DEPTH } from './xml-scanner.js';
 import { attributeOf, canonicalizeSubtree, childElements, elementChildren, textOf, type XmlSubtree } from './xml-subtree.js';
 
@@ -122,99 +122,171 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  * ```
  */
 export function createWsSecurityStreamVerifier(options: WsSecurityVerifyOptions): WsSecurityStreamVerifier {
-  const skewSeconds = options.maxClockSkewSeconds ?? 300;
-  const maxAgeSeconds = options.maxAgeSeconds ?? 300;
-  const maxHeaderChars = options.maxSecurityHeaderChars ?? 256 * 1024;
-  const decoder = new StringDecoder('utf8');
+  return new StreamVerifier(options);
+}
 
-  let failure: Finding | undefined;
-  let header: (WsSecurityHeaderInfo & { readonly signedIds: string[] }) | undefined;
-  const stack: C14nElement[] = [];
-  let seenHeader = false;
-  let seenBody = false;
-  let securityCount = 0;
+function inScopeOf(ancestors: readonly C14nElement[]): Record<string, string> {
+  const scope: Record<string, string> = {};
+  for (const a of ancestors) Object.assign(scope, a.ns);
+  return scope;
+}
+
+function prefixList(node: XmlSubtree): readonly string[] {
+  const inc = childElements(node, NS.ec, 'InclusiveNamespaces')[0];
+  const list = inc === undefined ? undefined : attributeOf(inc, 'PrefixList');
+  return list === undefined ? [] : list.split(/\s+/).filter((p) => p !== '');
+}
+
+/*
+ * A class, not closures over the verifier's state: the project runs through tsx, whose esbuild `keepNames` wraps
+ * every named closure in `__name` (an Object.defineProperty) each time it is created — ~25 of them per request here.
+ * The scanner's handlers are this object's open/close/text/processingInstruction.
+ */
+class StreamVerifier implements WsSecurityStreamVerifier, XmlEventHandlers {
+  readonly #now: Date;
+  readonly #skewSeconds: number;
+  readonly #maxAgeSeconds: number;
+  readonly #maxHeaderChars: number;
+  readonly #observer: XmlEventHandlers | undefined;
+  readonly #decoder = new StringDecoder('utf8');
+  readonly #reader: XmlEventReader;
+
+  #failure: Finding | undefined;
+  #header: (WsSecurityHeaderInfo & { readonly signedIds: string[] }) | undefined;
+  readonly #stack: C14nElement[] = [];
+  #seenHeader = false;
+  #seenBody = false;
+  #securityCount = 0;
   /** The Security header being recorded (open elements, outermost first). */
-  const recording: XmlSubtree[] = [];
-  let recordedChars = 0;
+  readonly #recording: XmlSubtree[] = [];
+  #recordedChars = 0;
   /** Id value → number of elements carrying it, until the Security header is analysed. */
-  const idCounts = new Map<string, number>();
+  readonly #idCounts = new Map<string, number>();
   /** After analysis: the ids the signature covers; each may be carried by its one element only. */
-  let designated: Set<string> | undefined;
-  let bodyRef: SignedReference | undefined;
-  let bodyWriter: ExcC14nWriter | undefined;
-  let bodyHash: Hash | undefined;
-  let bodyPending = '';
-  let bodyVerified = false;
+  #designated: Set<string> | undefined;
+  #bodyRef: SignedReference | undefined;
+  #bodyWriter: ExcC14nWriter | undefined;
+  #bodyHash: Hash | undefined;
+  #bodyPending = '';
+  #bodyVerified = false;
 
-  const fail = (code: StatusCode, detail: string, location?: string): never => {
-    failure = finding(code, { ...(location !== undefined && { location }), params: { detail } });
+  constructor(options: WsSecurityVerifyOptions) {
+    this.#now = options.now;
+    this.#skewSeconds = options.maxClockSkewSeconds ?? 300;
+    this.#maxAgeSeconds = options.maxAgeSeconds ?? 300;
+    this.#maxHeaderChars = options.maxSecurityHeaderChars ?? 256 * 1024;
+    this.#observer = options.observer;
+    this.#reader = createXmlEventReader(this);
+  }
+
+  get failure(): Finding | undefined {
+    return this.#failure;
+  }
+
+  get header(): WsSecurityHeaderInfo | undefined {
+    return this.#header;
+  }
+
+  write(chunk: Buffer | string): void {
+    if (this.#failure !== undefined) return;
+    try {
+      this.#reader.write(typeof chunk === 'string' ? chunk : this.#decoder.write(chunk));
+    } catch (err) {
+      this.#stopped(err);
+    }
+  }
+
+  end(): WsSecurityResult {
+    if (this.#failure === undefined) {
+      try {
+        this.#reader.write(this.#decoder.end());
+        this.#reader.end();
+      } catch (err) {
+        this.#stopped(err);
+      }
+    }
+    if (this.#failure === undefined) {
+      if (this.#header === undefined) this.#failure = finding('AUTH_NOT_AUTHENTICATED', { params: { detail: 'no wsse:Security header' } });
+      else if (!this.#bodyVerified) this.#failure = finding('AUTH_SIGNATURE_INVALID', { params: { detail: 'the Envelope has no soap:Body' } });
+    }
+    if (this.#failure !== undefined) return { ok: false, finding: this.#failure };
+    const h = this.#header as WsSecurityHeaderInfo & { signedIds: string[] };
+    return { ok: true, certificateDer: h.certificateDer, signedIds: h.signedIds, created: h.created, ...(h.expires !== undefined && { expires: h.expires }) };
+  }
+
+  /** What stopped a write: a failure already recorded (STOP), or the scanner refusing the document. */
+  #stopped(err: unknown): void {
+    if (err === STOP) return;
+    if (err instanceof XmlReadError) {
+      this.#failure =
+        err.kind === 'doctype' ? finding('XML_DOCTYPE_FORBIDDEN')
+          : err.kind === 'too-deep' ? finding('XML_TOO_DEEP', { params: { limit: MAX_XML_DEPTH } })
+          : finding('XML_MALFORMED', { params: { detail: err.message.replace(/\.$/, '') } });
+      return;
+    }
+    throw err;
+  }
+
+  #fail(code: StatusCode, detail: string, location?: string): never {
+    this.#failure = finding(code, { ...(location !== undefined && { location }), params: { detail } });
     throw STOP;
-  };
-  const invalid = (detail: string): never => fail('AUTH_SIGNATURE_INVALID', detail);
+  }
 
-  const inScopeOf = (ancestors: readonly C14nElement[]): Record<string, string> => {
-    const scope: Record<string, string> = {};
-    for (const a of ancestors) Object.assign(scope, a.ns);
-    return scope;
-  };
+  #invalid(detail: string): never {
+    return this.#fail('AUTH_SIGNATURE_INVALID', detail);
+  }
 
-  const designatedId = (el: C14nElement, what: string): string | undefined => {
+  #designatedId(el: C14nElement, what: string): string | undefined {
     const ids = [...new Set(idValues(el))];
-    if (ids.length > 1) invalid(`${what} carries conflicting id attributes`);
+    if (ids.length > 1) this.#invalid(`${what} carries conflicting id attributes`);
     return ids[0];
-  };
+  }
 
-  const readReference = (ref: XmlSubtree): SignedReference => {
+  #readReference(ref: XmlSubtree): SignedReference {
     const uri = attributeOf(ref, 'URI') ?? '';
-    if (!/^#[^\s#]+$/.test(uri)) invalid(`Reference URI "${uri}" is not a same-document #id reference`);
+    if (!/^#[^\s#]+$/.test(uri)) this.#invalid(`Reference URI "${uri}" is not a same-document #id reference`);
     const transforms = childElements(ref, NS.ds, 'Transforms').flatMap((t) => childElements(t, NS.ds, 'Transform'));
     const algorithms = transforms.map((t) => attributeOf(t, 'Algorithm'));
     const shapeOk =
       (algorithms.length === 1 && algorithms[0] === ALG.excC14n) ||
       (algorithms.length === 2 && algorithms[0] === ALG.envelopedSignature && algorithms[1] === ALG.excC14n);
-    if (!shapeOk) invalid(`unsupported transforms for ${uri} (${algorithms.join(', ') || 'none'}): exclusive C14N required`);
+    if (!shapeOk) this.#invalid(`unsupported transforms for ${uri} (${algorithms.join(', ') || 'none'}): exclusive C14N required`);
     const last = transforms[transforms.length - 1] as XmlSubtree;
     const digestMethod = childElements(ref, NS.ds, 'DigestMethod')[0];
     const hash = DIGEST_METHODS[digestMethod === undefined ? '' : (attributeOf(digestMethod, 'Algorithm') ?? '')];
-    if (hash === undefined) invalid(`unsupported digest method for ${uri}: SHA-256 required`);
+    if (hash === undefined) this.#invalid(`unsupported digest method for ${uri}: SHA-256 required`);
     const digestValue = childElements(ref, NS.ds, 'DigestValue')[0];
     const digestText = digestValue === undefined ? '' : textOf(digestValue).replace(/\s+/g, '');
-    if (digestText === '' || !BASE64.test(digestText)) invalid(`no valid DigestValue for ${uri}`);
+    if (digestText === '' || !BASE64.test(digestText)) this.#invalid(`no valid DigestValue for ${uri}`);
     return { id: uri.slice(1), hash: hash as string, prefixes: prefixList(last), digest: Buffer.from(digestText, 'base64') };
-  };
+  }
 
-  const prefixList = (node: XmlSubtree): readonly string[] => {
-    const inc = childElements(node, NS.ec, 'InclusiveNamespaces')[0];
-    const list = inc === undefined ? undefined : attributeOf(inc, 'PrefixList');
-    return list === undefined ? [] : list.split(/\s+/).filter((p) => p !== '');
-  };
-
-  const checkDigest = (node: XmlSubtree, ref: SignedReference, location: string): void => {
+  #checkDigest(node: XmlSubtree, ref: SignedReference, location: string): void {
     const actual = createHash(ref.hash).update(canonicalizeSubtree(node, ref.prefixes), 'utf8').digest();
-    if (!sameDigest(actual, ref.digest)) fail('AUTH_BODY_TAMPERED', `digest mismatch for ${location}`, location);
-  };
+    if (!sameDigest(actual, ref.digest)) this.#fail('AUTH_BODY_TAMPERED', `digest mismatch for ${location}`, location);
+  }
 
-  const analyseSecurity = (security: XmlSubtree): void => {
+  #analyseSecurity(security: XmlSubtree): void {
     const signatures = childElements(security, NS.ds, 'Signature');
-    if (signatures.length === 0) fail('AUTH_NOT_AUTHENTICATED', 'the Security header holds no ds:Signature');
-    if (signatures.length > 1) invalid('more than one ds:Signature in the Security header');
+    if (signatures.length === 0) this.#fail('AUTH_NOT_AUTHENTICATED', 'the Security header holds no ds:Signature');
+    if (signatures.length > 1) this.#invalid('more than one ds:Signature in the Security header');
     const tokens = childElements(security, NS.wsse, 'BinarySecurityToken');
-    if (tokens.length !== 1) invalid(`expected one wsse:BinarySecurityToken, found ${tokens.length}`);
+    if (tokens.length !== 1) this.#invalid(`expected one wsse:BinarySecurityToken, found ${tokens.length}`);
     const timestamps = childElements(security, NS.wsu, 'Timestamp');
-    if (timestamps.length === 0) fail('AUTH_TIMESTAMP_INVALID', 'no wsu:Timestamp in the Security header');
-    if (timestamps.length > 1) invalid('more than one wsu:Timestamp in the Security header');
+    if (timestamps.length === 0) this.#fail('AUTH_TIMESTAMP_INVALID', 'no wsu:Timestamp in the Security header');
+    if (timestamps.length > 1) this.#invalid('more than one wsu:Timestamp in the Security header');
     const signature = signatures[0] as XmlSubtree;
     const token = tokens[0] as XmlSubtree;
     const timestamp = timestamps[0] as XmlSubtree;
 
-    if (attributeOf(token, 'ValueType') !== TOKEN_TYPE.x509v3) invalid('the BinarySecurityToken is not an X509v3 token');
+    if (attributeOf(token, 'ValueType') !== TOKEN_TYPE.x509v3) this.#invalid('the BinarySecurityToken is not an X509v3 token');
     const encoding = attributeOf(token, 'EncodingType');
-    if (encoding !== undefined && encoding !== TOKEN_TYPE.base64) invalid('the BinarySecurityToken is not Base64Binary');
-    const tokenId = designatedId(token.el, 'the BinarySecurityToken');
-    if (tokenId === undefined) invalid('the BinarySecurityToken has no wsu:Id');
+    if (encoding !== undefined && encoding !== TOKEN_TYPE.base64) this.#invalid('the BinarySecurityToken is not Base64Binary');
+    const tokenId = this.#designatedId(token.el, 'the BinarySecurityToken');
+    if (tokenId === undefined) this.#invalid('the BinarySecurityToken has no wsu:Id');
     const cert = parseCertificate(textOf(token).replace(/\s+/g, ''));
-    if (cert === undefined) return invalid('the BinarySecurityToken is not a DER X.509 certificate');
-    if (cert.key.asymmetricKeyType !== 'rsa') invalid('the certificate key is not RSA');
+    if (cert === undefined) return this.#invalid('the BinarySecurityToken is not a DER X.509 certificate');
+    if (cert.key.asymmetricKeyType !== 'rsa') this.#invalid('the certificate key is not RSA');
 
     const [signedInfo, signatureValue, keyInfo, ...rest] = elementChildren(signature);
     if (
@@ -222,228 +294,183 @@ export function createWsSecurityStreamVerifier(options: WsSecurityVerifyOptions)
       signatureValue?.el.uri !== NS.ds || signatureValue.el.local !== 'SignatureValue' ||
       keyInfo?.el.uri !== NS.ds || keyInfo.el.local !== 'KeyInfo' || rest.length > 0
     ) {
-      return invalid('ds:Signature must hold SignedInfo, SignatureValue and KeyInfo');
+      return this.#invalid('ds:Signature must hold SignedInfo, SignatureValue and KeyInfo');
     }
     const [c14nMethod, signatureMethod, ...references] = elementChildren(signedInfo);
     if (c14nMethod?.el.local !== 'CanonicalizationMethod' || attributeOf(c14nMethod, 'Algorithm') !== ALG.excC14n) {
-      invalid('SignedInfo must use exclusive C14N');
+      this.#invalid('SignedInfo must use exclusive C14N');
     }
     const signatureHash = SIGNATURE_METHODS[signatureMethod === undefined ? '' : (attributeOf(signatureMethod, 'Algorithm') ?? '')];
     if (signatureMethod?.el.local !== 'SignatureMethod' || signatureHash === undefined) {
-      invalid(`unsupported signature method ${signatureMethod === undefined ? '' : attributeOf(signatureMethod, 'Algorithm')}: RSA-SHA256 required`);
+      this.#invalid(`unsupported signature method ${signatureMethod === undefined ? '' : attributeOf(signatureMethod, 'Algorithm')}: RSA-SHA256 required`);
     }
     if (references.length === 0 || references.some((r) => r.el.uri !== NS.ds || r.el.local !== 'Reference')) {
-      invalid('SignedInfo must hold ds:Reference elements only');
+      this.#invalid('SignedInfo must hold ds:Reference elements only');
     }
     const strRefs = childElements(keyInfo, NS.wsse, 'SecurityTokenReference').flatMap((s) => childElements(s, NS.wsse, 'Reference'));
     if (strRefs.length !== 1 || attributeOf(strRefs[0] as XmlSubtree, 'URI') !== `#${tokenId}`) {
-      invalid('KeyInfo does not reference the BinarySecurityToken');
+      this.#invalid('KeyInfo does not reference the BinarySecurityToken');
     }
 
     const signedInfoC14n = canonicalizeSubtree(signedInfo, prefixList(c14nMethod as XmlSubtree));
     const sigText = textOf(signatureValue).replace(/\s+/g, '');
-    if (!BASE64.test(sigText)) invalid('SignatureValue is not base64');
+    if (!BASE64.test(sigText)) this.#invalid('SignatureValue is not base64');
     let good = false;
     try {
       good = verifySignature(signatureHash as string, Buffer.from(signedInfoC14n, 'utf8'), cert.key, Buffer.from(sigText, 'base64'));
     } catch {
       good = false;
     }
-    if (!good) invalid('the SignatureValue does not verify with the BinarySecurityToken certificate');
+    if (!good) this.#invalid('the SignatureValue does not verify with the BinarySecurityToken certificate');
 
-    const timestampId = designatedId(timestamp.el, 'the Timestamp');
-    const refs = references.map(readReference);
-    if (new Set(refs.map((r) => r.id)).size !== refs.length) invalid('two references to the same id');
+    const timestampId = this.#designatedId(timestamp.el, 'the Timestamp');
+    const refs = references.map((r) => this.#readReference(r));
+    if (new Set(refs.map((r) => r.id)).size !== refs.length) this.#invalid('two references to the same id');
     const timestampRef = refs.find((r) => r.id === timestampId);
     const tokenRef = refs.find((r) => r.id === tokenId);
     const others = refs.filter((r) => r !== timestampRef && r !== tokenRef);
-    if (timestampRef === undefined) invalid('the Timestamp is not signed');
-    if (others.length === 0) invalid('the Body is not signed');
-    if (others.length > 1) invalid('a reference points to an element other than the Body, the Timestamp or the token');
-    bodyRef = others[0] as SignedReference;
+    if (timestampRef === undefined) this.#invalid('the Timestamp is not signed');
+    if (others.length === 0) this.#invalid('the Body is not signed');
+    if (others.length > 1) this.#invalid('a reference points to an element other than the Body, the Timestamp or the token');
+    const bodyRef = others[0] as SignedReference;
+    this.#bodyRef = bodyRef;
     for (const id of [timestampId as string, tokenId as string]) {
-      if (idCounts.get(id) !== 1) invalid(`duplicate id "${id}"`);
+      if (this.#idCounts.get(id) !== 1) this.#invalid(`duplicate id "${id}"`);
     }
-    if (idCounts.has(bodyRef.id)) invalid(`the id "${bodyRef.id}" is used in the header, not by the Body`);
-    designated = new Set([timestampId as string, tokenId as string, bodyRef.id]);
+    if (this.#idCounts.has(bodyRef.id)) this.#invalid(`the id "${bodyRef.id}" is used in the header, not by the Body`);
+    this.#designated = new Set([timestampId as string, tokenId as string, bodyRef.id]);
 
-    checkDigest(timestamp, timestampRef as SignedReference, 'wsu:Timestamp');
-    if (tokenRef !== undefined) checkDigest(token, tokenRef, 'wsse:BinarySecurityToken');
+    this.#checkDigest(timestamp, timestampRef as SignedReference, 'wsu:Timestamp');
+    if (tokenRef !== undefined) this.#checkDigest(token, tokenRef, 'wsse:BinarySecurityToken');
 
     const created = childElements(timestamp, NS.wsu, 'Created');
     const expires = childElements(timestamp, NS.wsu, 'Expires');
-    if (created.length > 1 || expires.length > 1) fail('AUTH_TIMESTAMP_INVALID', 'Created or Expires repeated');
+    if (created.length > 1 || expires.length > 1) this.#fail('AUTH_TIMESTAMP_INVALID', 'Created or Expires repeated');
     const t = checkTimestamp(
       created[0] === undefined ? undefined : textOf(created[0]),
       expires[0] === undefined ? undefined : textOf(expires[0]),
-      options.now, skewSeconds, maxAgeSeconds,
+      this.#now, this.#skewSeconds, this.#maxAgeSeconds,
     );
-    if (!t.ok) return fail('AUTH_TIMESTAMP_INVALID', t.detail);
+    if (!t.ok) return this.#fail('AUTH_TIMESTAMP_INVALID', t.detail);
     const signedIds = refs.map((r) => r.id);
-    header = { certificateDer: cert.der, created: t.created, ...(t.expires !== undefined && { expires: t.expires }), signatureValue: sigText, signedIds };
-  };
+    this.#header = { certificateDer: cert.der, created: t.created, ...(t.expires !== undefined && { expires: t.expires }), signatureValue: sigText, signedIds };
+  }
 
-  const flushBody = (s: string): void => {
-    bodyPending += s;
-    if (bodyPending.length >= 65536) {
-      (bodyHash as Hash).update(bodyPending, 'utf8');
-      bodyPending = '';
+  #flushBody(s: string): void {
+    this.#bodyPending += s;
+    if (this.#bodyPending.length >= 65536) {
+      (this.#bodyHash as Hash).update(this.#bodyPending, 'utf8');
+      this.#bodyPending = '';
     }
-  };
+  }
 
-  const startBody = (el: C14nElement): void => {
-    if (header === undefined || designated === undefined || bodyRef === undefined) {
-      return fail('AUTH_NOT_AUTHENTICATED', 'no wsse:Security header before the Body');
+  #startBody(el: C14nElement): void {
+    const bodyRef = this.#bodyRef;
+    const designated = this.#designated;
+    if (this.#header === undefined || designated === undefined || bodyRef === undefined) {
+      return this.#fail('AUTH_NOT_AUTHENTICATED', 'no wsse:Security header before the Body');
     }
-    const bodyId = designatedId(el, 'the Body');
+    const bodyId = this.#designatedId(el, 'the Body');
     if (bodyId !== bodyRef.id) {
-      invalid(bodyId === undefined ? 'the Body has no id and is not signed' : `reference #${bodyRef.id} does not point to the Body`);
+      this.#invalid(bodyId === undefined ? 'the Body has no id and is not signed' : `reference #${bodyRef.id} does not point to the Body`);
     }
-    for (const id of idValues(el)) if (id !== bodyId && designated.has(id)) invalid(`duplicate id "${id}"`);
-    bodyHash = createHash(bodyRef.hash);
-    bodyWriter = new ExcC14nWriter(flushBody, { inclusivePrefixes: bodyRef.prefixes, inScope: inScopeOf(stack) });
-    bodyWriter.startElement(el);
-  };
+    for (const id of idValues(el)) if (id !== bodyId && designated.has(id)) this.#invalid(`duplicate id "${id}"`);
+    this.#bodyHash = createHash(bodyRef.hash);
+    this.#bodyWriter = new ExcC14nWriter((s) => this.#flushBody(s), { inclusivePrefixes: bodyRef.prefixes, inScope: inScopeOf(this.#stack) });
+    this.#bodyWriter.startElement(el);
+  }
 
-  const finishBody = (): void => {
-    const hash = bodyHash as Hash;
-    hash.update(bodyPending, 'utf8');
-    bodyPending = '';
-    bodyWriter = undefined;
-    if (!sameDigest(hash.digest(), (bodyRef as SignedReference).digest)) {
-      fail('AUTH_BODY_TAMPERED', 'digest mismatch for soap:Body', 'soap:Body');
+  #finishBody(): void {
+    const hash = this.#bodyHash as Hash;
+    hash.update(this.#bodyPending, 'utf8');
+    this.#bodyPending = '';
+    this.#bodyWriter = undefined;
+    if (!sameDigest(hash.digest(), (this.#bodyRef as SignedReference).digest)) {
+      this.#fail('AUTH_BODY_TAMPERED', 'digest mismatch for soap:Body', 'soap:Body');
     }
-    bodyVerified = true;
-  };
+    this.#bodyVerified = true;
+  }
 
-  const record = (child: XmlSubtree | string | { target: string; body: string }, size: number): void => {
-    recordedChars += size;
-    if (recordedChars > maxHeaderChars) invalid(`the Security header is larger than ${maxHeaderChars} characters`);
-    (recording[recording.length - 1] as XmlSubtree).children.push(child);
-  };
+  #record(child: XmlSubtree | string | { target: string; body: string }, size: number): void {
+    this.#recordedChars += size;
+    if (this.#recordedChars > this.#maxHeaderChars) this.#invalid(`the Security header is larger than ${this.#maxHeaderChars} characters`);
+    (this.#recording[this.#recording.length - 1] as XmlSubtree).children.push(child);
+  }
 
-  const verifierHandlers: XmlEventHandlers = {
-    open(el) {
-      const depth = stack.length;
-      const isBody = depth === 1 && el.uri === NS.soap11 && el.local === 'Body';
-      if (designated === undefined) {
-        if (!isBody) for (const id of idValues(el)) idCounts.set(id, (idCounts.get(id) ?? 0) + 1);
-      } else if (!isBody) {
-        for (const id of idValues(el)) if (designated.has(id)) invalid(`duplicate id "${id}"`);
+  // The scanner's events: the verifier's own handling, then the observer's (see WsSecurityVerifyOptions.observer).
+
+  open(el: C14nElement): void {
+    this.#open(el);
+    this.#observer?.open(el);
+  }
+
+  close(): void {
+    this.#close();
+    this.#observer?.close();
+  }
+
+  text(text: string): void {
+    if (this.#recording.length > 0) this.#record(text, text.length);
+    else if (this.#bodyWriter !== undefined) this.#bodyWriter.text(text);
+    this.#observer?.text(text);
+  }
+
+  processingInstruction(target: string, body: string): void {
+    if (this.#recording.length > 0) this.#record({ target, body }, target.length + body.length);
+    else if (this.#bodyWriter !== undefined) this.#bodyWriter.processingInstruction(target, body);
+    this.#observer?.processingInstruction(target, body);
+  }
+
+  #open(el: C14nElement): void {
+    const stack = this.#stack;
+    const depth = stack.length;
+    const isBody = depth === 1 && el.uri === NS.soap11 && el.local === 'Body';
+    if (this.#designated === undefined) {
+      if (!isBody) for (const id of idValues(el)) this.#idCounts.set(id, (this.#idCounts.get(id) ?? 0) + 1);
+    } else if (!isBody) {
+      for (const id of idValues(el)) if (this.#designated.has(id)) this.#invalid(`duplicate id "${id}"`);
+    }
+    if (depth === 0) {
+      if (el.uri !== NS.soap11 || el.local !== 'Envelope') {
+        this.#fail('SOAP_CONTRACT', 'the document is not a SOAP 1.1 Envelope', `/${el.name}`);
       }
-      if (depth === 0) {
-        if (el.uri !== NS.soap11 || el.local !== 'Envelope') {
-          fail('SOAP_CONTRACT', 'the document is not a SOAP 1.1 Envelope', `/${el.name}`);
-        }
-      } else if (depth === 1 && el.uri === NS.soap11 && el.local === 'Header') {
-        if (seenHeader || seenBody) invalid('a second soap:Header, or a Header after the Body');
-        seenHeader = true;
-      } else if (isBody) {
-        if (seenBody) invalid('more than one soap:Body');
-        seenBody = true;
-        stack.push(el);
-        startBody(el);
-        return;
-      } else if (depth === 2 && el.uri === NS.wsse && el.local === 'Security' && stack[1]?.local === 'Header' && stack[1].uri === NS.soap11) {
-        securityCount += 1;
-        if (securityCount > 1) invalid('more than one wsse:Security header');
-        recording.push({ el, children: [], inScope: inScopeOf(stack) });
-        recordedChars = 0;
-        stack.push(el);
-        return;
-      }
-      if (recording.length > 0) {
-        const parent = recording[recording.length - 1] as XmlSubtree;
-        const node: XmlSubtree = { el, children: [], inScope: { ...parent.inScope, ...parent.el.ns } };
-        record(node, el.name.length + 16);
-        recording.push(node);
-      }
-      if (bodyWriter !== undefined) bodyWriter.startElement(el);
+    } else if (depth === 1 && el.uri === NS.soap11 && el.local === 'Header') {
+      if (this.#seenHeader || this.#seenBody) this.#invalid('a second soap:Header, or a Header after the Body');
+      this.#seenHeader = true;
+    } else if (isBody) {
+      if (this.#seenBody) this.#invalid('more than one soap:Body');
+      this.#seenBody = true;
       stack.push(el);
-    },
-    close() {
-      stack.pop();
-      if (recording.length > 0) {
-        const node = recording.pop() as XmlSubtree;
-        if (recording.length === 0) analyseSecurity(node);
-      }
-      if (bodyWriter !== undefined) {
-        bodyWriter.endElement();
-        if (bodyWriter.depth === 0) finishBody();
-      }
-    },
-    text(text) {
-      if (recording.length > 0) record(text, text.length);
-      else if (bodyWriter !== undefined) bodyWriter.text(text);
-    },
-    processingInstruction(target, body) {
-      if (recording.length > 0) record({ target, body }, target.length + body.length);
-      else if (bodyWriter !== undefined) bodyWriter.processingInstruction(target, body);
-    },
-  };
-  const observer = options.observer;
-  const reader = createXmlEventReader(
-    observer === undefined
-      ? verifierHandlers
-      : {
-          open(el) {
-            verifierHandlers.open(el);
-            observer.open(el);
-          },
-          close() {
-            verifierHandlers.close();
-            observer.close();
-          },
-          text(text) {
-            verifierHandlers.text(text);
-            observer.text(text);
-          },
-          processingInstruction(target, body) {
-            verifierHandlers.processingInstruction(target, body);
-            observer.processingInstruction(target, body);
-          },
-        },
-  );
-
-  const guard = (fn: () => void): void => {
-    if (failure !== undefined) return;
-    try {
-      fn();
-    } catch (err) {
-      if (err === STOP) return;
-      if (err instanceof XmlReadError) {
-        failure =
-          err.kind === 'doctype' ? finding('XML_DOCTYPE_FORBIDDEN')
-            : err.kind === 'too-deep' ? finding('XML_TOO_DEEP', { params: { limit: MAX_XML_DEPTH } })
-            : finding('XML_MALFORMED', { params: { detail: err.message.replace(/\.$/, '') } });
-        return;
-      }
-      throw err;
+      this.#startBody(el);
+      return;
+    } else if (depth === 2 && el.uri === NS.wsse && el.local === 'Security' && stack[1]?.local === 'Header' && stack[1].uri === NS.soap11) {
+      this.#securityCount += 1;
+      if (this.#securityCount > 1) this.#invalid('more than one wsse:Security header');
+      this.#recording.push({ el, children: [], inScope: inScopeOf(stack) });
+      this.#recordedChars = 0;
+      stack.push(el);
+      return;
     }
-  };
+    const recording = this.#recording;
+    if (recording.length > 0) {
+      const parent = recording[recording.length - 1] as XmlSubtree;
+      const node: XmlSubtree = { el, children: [], inScope: { ...parent.inScope, ...parent.el.ns } };
+      this.#record(node, el.name.length + 16);
+      recording.push(node);
+    }
+    if (this.#bodyWriter !== undefined) this.#bodyWriter.startElement(el);
+    stack.push(el);
+  }
 
-  return {
-    write(chunk: Buffer | string): void {
-      guard(() => reader.write(typeof chunk === 'string' ? chunk : decoder.write(chunk)));
-    },
-    end(): WsSecurityResult {
-      guard(() => {
-        reader.write(decoder.end());
-        reader.end();
-      });
-      if (failure === undefined) {
-        if (header === undefined) failure = finding('AUTH_NOT_AUTHENTICATED', { params: { detail: 'no wsse:Security header' } });
-        else if (!bodyVerified) failure = finding('AUTH_SIGNATURE_INVALID', { params: { detail: 'the Envelope has no soap:Body' } });
-      }
-      if (failure !== undefined) return { ok: false, finding: failure };
-      const h = header as WsSecurityHeaderInfo & { signedIds: string[] };
-      return { ok: true, certificateDer: h.certificateDer, signedIds: h.signedIds, created: h.created, ...(h.expires !== undefined && { expires: h.expires }) };
-    },
-    get failure(): Finding | undefined {
-      return failure;
-    },
-    get header(): WsSecurityHeaderInfo | undefined {
-      return header;
-    },
-  };
+  #close(): void {
+    this.#stack.pop();
+    if (this.#recording.length > 0) {
+      const node = this.#recording.pop() as XmlSubtree;
+      if (this.#recording.length === 0) this.#analyseSecurity(node);
+    }
+    if (this.#bodyWriter !== undefined) {
+      this.#bodyWriter.endElement();
+      if (this.#bodyWriter.depth === 0) this.#finishBody();
+    }
+  }
 }

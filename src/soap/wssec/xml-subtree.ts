@@ -35,15 +35,18 @@ export function attributeOf(node: XmlSubtree, local: string, uri = ''): string |
 export function canonicalizeSubtree(node: XmlSubtree, inclusivePrefixes: readonly string[] = []): string {
   const parts: string[] = [];
   const writer = new ExcC14nWriter((s) => parts.push(s), { inclusivePrefixes, inScope: node.inScope });
-  const walk = (n: XmlSubtree): void => {
-    writer.startElement(n.el);
-    for (const c of n.children) {
-      if (typeof c === 'string') writer.text(c);
-      else if ('el' in c) walk(c);
-      else writer.processingInstruction(c.target, c.body);
-    }
-    writer.endElement();
-  };
-  walk(node);
+  writeSubtree(writer, node);
   return parts.join('');
+}
+
+// A module function rather than a closure inside canonicalizeSubtree: tsx's keepNames would wrap that in __name
+// (an Object.defineProperty) on every call.
+function writeSubtree(writer: ExcC14nWriter, n: XmlSubtree): void {
+  writer.startElement(n.el);
+  for (const c of n.children) {
+    if (typeof c === 'string') writer.text(c);
+    else if ('el' in c) writeSubtree(writer, c);
+    else writer.processingInstruction(c.target, c.body);
+  }
+  writer.endElement();
 }
