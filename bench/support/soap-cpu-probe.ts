@@ -10,7 +10,8 @@
  * (trees default to this one; `tree::--flag,--flag` starts that tree's server with those Node flags, e.g.
  * `. .::--max-semi-space-size=2` compares V8 settings on one tree; `tree::flags::NAME=value,…` adds environment). `--hold <seconds>` keeps the servers up after start-up and prints their pids, for
  * `perf record -p <pid>` from another shell. `--profile <dir>` adds one more round per server with V8's CPU profiler on
- * and writes `<dir>/<n>.cpuprofile` (not counted in the rounds).
+ * and writes `<dir>/<n>.cpuprofile` (not counted in the rounds). `--rate 300` runs each round as an open loop at that
+ * rate instead (as the bench's fixed-rate phase) and reports the p99 latency too.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,7 +21,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadP12 } from '../../src/pki/pkcs12.js';
 import { DEMO_PASSWORD } from '../../src/server/demo/demo-seed.js';
-import { closedLoop, type Target } from './load-generator.js';
+import { closedLoop, fixedRate, type Target } from './load-generator.js';
 import { registrationBodies } from './registration-bodies.js';
 import { REPO_ROOT } from './repo-root.js';
 import type { SigningKey } from '../../src/soap/wssec/sign-envelope.js';
@@ -39,6 +40,7 @@ const { values, positionals } = parseArgs({
     warmup: { type: 'string', default: '2000' },
     hold: { type: 'string', default: '0' },
     profile: { type: 'string' },
+    rate: { type: 'string' },
   },
 });
 const signed = values.mode === 'signed';
@@ -65,6 +67,7 @@ interface Server {
   key: SigningKey;
   nextPatient: number;
   cpu: number[];
+  p99: number[];
 }
 
 async function start(tree: string, flags: readonly string[], env: Record<string, string>, dataDir: string, persons: number): Promise<Server> {
@@ -102,7 +105,7 @@ async function start(tree: string, flags: readonly string[], env: Record<string,
       return code === 'OK' && !body.includes('VaccinationId') ? 'OK without VaccinationId' : code;
     },
   };
-  return { tree, flags, label: [tree, ...flags, ...Object.entries(env).map(([k, v]) => `${k}=${v}`)].join(' '), child, ready, next, target, key: { privateKeyPem: p12.privateKeyPem, certificateDer: p12.certificateDer }, nextPatient: 0, cpu: [] };
+  return { tree, flags, label: [tree, ...flags, ...Object.entries(env).map(([k, v]) => `${k}=${v}`)].join(' '), child, ready, next, target, key: { privateKeyPem: p12.privateKeyPem, certificateDer: p12.certificateDer }, nextPatient: 0, cpu: [], p99: [] };
 }
 
 function bodies(s: Server, count: number): Buffer[] {
@@ -116,12 +119,14 @@ async function serverCpuMs(s: Server): Promise<number> {
   return (await s.next('cpu')).cpuMs;
 }
 
-async function round(s: Server, count: number): Promise<{ cpuMsPerRequest: number; perSecond: number; outcomes: Record<string, number> }> {
+const rate = values.rate === undefined ? undefined : Number(values.rate);
+
+async function round(s: Server, count: number): Promise<{ cpuMsPerRequest: number; perSecond: number; p99: number; outcomes: Record<string, number> }> {
   const sent = bodies(s, count);
   const before = await serverCpuMs(s);
-  const result = await closedLoop(s.target, sent, CONCURRENCY, 120);
+  const result = rate === undefined ? await closedLoop(s.target, sent, CONCURRENCY, 120) : await fixedRate(s.target, sent, rate, count / rate);
   const after = await serverCpuMs(s);
-  return { cpuMsPerRequest: (after - before) / Math.max(1, result.requests), perSecond: result.perSecond, outcomes: result.outcomes };
+  return { cpuMsPerRequest: (after - before) / Math.max(1, result.requests), perSecond: result.perSecond, p99: result.latencyMs.p99, outcomes: result.outcomes };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -151,8 +156,9 @@ try {
     for (const s of r % 2 === 0 ? servers : [...servers].reverse()) {
       const res = await round(s, perRound);
       s.cpu.push(res.cpuMsPerRequest);
+      s.p99.push(res.p99);
       const bad = Object.entries(res.outcomes).filter(([k]) => k !== 'OK');
-      console.error(`round ${r} ${s.label}: ${(res.cpuMsPerRequest * 1000).toFixed(1)} us/request, ${res.perSecond}/s${bad.length ? ` NOT OK: ${JSON.stringify(bad)}` : ''}`);
+      console.error(`round ${r} ${s.label}: ${(res.cpuMsPerRequest * 1000).toFixed(1)} us/request, ${res.perSecond}/s, p99 ${res.p99} ms${bad.length ? ` NOT OK: ${JSON.stringify(bad)}` : ''}`);
     }
   }
   if (values.profile !== undefined) {
@@ -173,6 +179,7 @@ try {
         mode: signed ? 'signed' : 'mutual TLS',
         serverCpuUsPerRequest: { best: Math.round(Math.min(...s.cpu) * 1000), median: Math.round(median(s.cpu) * 1000) },
         rounds: s.cpu.map((c) => Math.round(c * 1000)),
+        p99Ms: { median: median(s.p99), rounds: s.p99 },
       })),
       null,
       2,
