@@ -17,7 +17,7 @@ import {
   type Transaction,
 } from './model.js';
 import { doctypeFinding, type XmlLimits } from './xml-limits.js';
-import { FastXmlScanner, XmlSyntaxError } from './xml/fast-xml-scanner.js';
+import { FastXmlScanner, XmlSyntaxError, type XmlScanHandlers } from './xml/fast-xml-scanner.js';
 
 /** Where the builder delivers what it has read: the header once, then each folder as soon as it is complete. */
 export interface KmehrSink {
@@ -280,14 +280,14 @@ function booleanOf(value: string): boolean | undefined {
  * finish with `close`. Every refusal is thrown as a `FindingError` at the point it is detected, which also stops
  * the parser at once (depth bombs, DOCTYPEs, malformed input).
  */
-export class KmehrSaxBuilder {
+export class KmehrSaxBuilder implements XmlScanHandlers {
   private readonly parser: FastXmlScanner;
   private readonly kinds: number[] = [];
   private depth = 0;
   private skip = 0;
   private rootSeen = false;
   private capturing = false;
-  private text = '';
+  private leafText = '';
   private leafAttributes: readonly string[] = [];
 
   private header: HeaderDraft | undefined;
@@ -309,16 +309,19 @@ export class KmehrSaxBuilder {
     private readonly limits: XmlLimits,
     private readonly sink: KmehrSink,
   ) {
-    this.parser = new FastXmlScanner({
-      open: (uri, local, attributes) => this.open(uri, local, attributes),
-      close: () => this.close(),
-      text: (source, start, end) => {
-        if (this.capturing && this.skip === 0) this.text += source.slice(start, end);
-      },
-      doctype: (d) => {
-        throw new FindingError(doctypeFinding(d, this.position()));
-      },
-    });
+    // The builder is the scanner's handler itself: four arrow functions per message would each cost an
+    // Object.defineProperty under tsx (esbuild keepNames wraps every named closure in `__name`).
+    this.parser = new FastXmlScanner(this);
+  }
+
+  /** Scanner event (XmlScanHandlers): text of the element being read. */
+  text(source: string, start: number, end: number): void {
+    if (this.capturing && this.skip === 0) this.leafText += source.slice(start, end);
+  }
+
+  /** Scanner event (XmlScanHandlers): a DOCTYPE is always refused. */
+  doctype(declaration: string): void {
+    throw new FindingError(doctypeFinding(declaration, this.position()));
   }
 
   /** Parses the next piece of text. Throws `FindingError` on the first refusal. */
@@ -383,7 +386,8 @@ export class KmehrSaxBuilder {
     this.fail('KMEHR_FIELD_MISSING', location, { field });
   }
 
-  private open(uri: string, local: string, attributes: readonly string[]): void {
+  /** Scanner event (XmlScanHandlers): an element starts. */
+  open(uri: string, local: string, attributes: readonly string[]): void {
     if (++this.depth > this.limits.maxDepth) this.fail('XML_TOO_DEEP', undefined, { limit: this.limits.maxDepth });
     if (this.skip !== 0) {
       this.skip++;
@@ -411,7 +415,7 @@ export class KmehrSaxBuilder {
     kinds.push(kind);
     if (kind >= L_ID) {
       this.capturing = true;
-      this.text = '';
+      this.leafText = '';
       this.leafAttributes = attributes;
       return;
     }
@@ -457,7 +461,8 @@ export class KmehrSaxBuilder {
     }
   }
 
-  private close(): void {
+  /** Scanner event (XmlScanHandlers): the current element ends. */
+  close(): void {
     this.depth--;
     if (this.skip !== 0) {
       this.skip--;
@@ -468,8 +473,8 @@ export class KmehrSaxBuilder {
     const parent = kinds.length === 0 ? 0 : kinds[kinds.length - 1]!;
     if (kind >= L_ID) {
       this.capturing = false;
-      this.closeLeaf(kind, parent, this.text.trim());
-      this.text = '';
+      this.closeLeaf(kind, parent, this.leafText.trim());
+      this.leafText = '';
       return;
     }
     switch (kind) {

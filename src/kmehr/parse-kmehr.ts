@@ -1,5 +1,5 @@
 import { FindingError, type Finding } from '../status/finding.js';
-import { KmehrSaxBuilder } from './kmehr-sax-builder.js';
+import { KmehrSaxBuilder, type KmehrSink } from './kmehr-sax-builder.js';
 import type { Folder, Header, KmehrMessage } from './model.js';
 import { decodeXml } from './xml-decode.js';
 import { DEFAULT_XML_LIMITS, screenXml, type XmlLimits } from './xml-limits.js';
@@ -15,16 +15,8 @@ export type ParseOutcome =
 export function parseKmehr(input: Buffer | string, limits: XmlLimits = DEFAULT_XML_LIMITS): ParseOutcome {
   const screened = screenXml(input, limits);
   if (screened !== undefined) return refuse(screened);
-  let header: Header | undefined;
-  const folders: Folder[] = [];
-  const builder = new KmehrSaxBuilder(limits, {
-    header: (h) => {
-      header = h;
-    },
-    folder: (f) => {
-      folders.push(f);
-    },
-  });
+  const collected = new CollectedMessage();
+  const builder = new KmehrSaxBuilder(limits, collected);
   try {
     const text = typeof input === 'string' ? input : decodeXml(input);
     builder.write(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -33,8 +25,22 @@ export function parseKmehr(input: Buffer | string, limits: XmlLimits = DEFAULT_X
     if (err instanceof FindingError) return refuse(err.finding);
     throw err;
   }
-  // end() has refused a message without header or folder, so header is set here.
-  return Object.freeze({ ok: true, message: Object.freeze({ header: header!, folders: Object.freeze(folders) }) });
+  // end() has refused a message without header or folder, so the header is set here.
+  return Object.freeze({ ok: true, message: Object.freeze({ header: collected.first!, folders: Object.freeze(collected.folders) }) });
+}
+
+/** The builder's sink for a whole message (a class: named closures cost an `__name` call each under tsx). */
+class CollectedMessage implements KmehrSink {
+  first: Header | undefined;
+  readonly folders: Folder[] = [];
+
+  header(h: Header): void {
+    this.first = h;
+  }
+
+  folder(f: Folder): void {
+    this.folders.push(f);
+  }
 }
 
 function refuse(f: Finding): ParseOutcome {

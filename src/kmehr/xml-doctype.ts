@@ -23,8 +23,38 @@ const LT = 0x3c;
 const BANG = 0x21;
 const QUESTION = 0x3f;
 
-/** Reads a character code from a string or a byte of a Buffer (the prolog markup is ASCII either way). */
-type CharAt = (i: number) => number;
+/**
+ * The prolog's characters from a string or the bytes of a Buffer (the prolog markup is ASCII either way). A class,
+ * not three arrow functions per call: under tsx every named closure costs an `Object.defineProperty` (`__name`) each
+ * time it is created, and this runs for every submitted message.
+ */
+class PrologText {
+  readonly #text: string | undefined;
+  readonly #bytes: Buffer | undefined;
+  readonly length: number;
+
+  constructor(input: Buffer | string) {
+    this.#text = typeof input === 'string' ? input : undefined;
+    this.#bytes = typeof input === 'string' ? undefined : input;
+    this.length = input.length;
+  }
+
+  get isText(): boolean {
+    return this.#text !== undefined;
+  }
+
+  at(i: number): number {
+    return this.#text !== undefined ? this.#text.charCodeAt(i) : this.#bytes![i]!;
+  }
+
+  indexOf(needle: string, from: number): number {
+    return this.#text !== undefined ? this.#text.indexOf(needle, from) : this.#bytes!.indexOf(needle, from, 'latin1');
+  }
+
+  slice(from: number, to: number): string {
+    return this.#text !== undefined ? this.#text.slice(from, to) : this.#bytes!.toString('latin1', from, to);
+  }
+}
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
@@ -39,35 +69,28 @@ function isSpace(c: number): boolean {
 export function findPrologDoctype(input: Buffer | string): string | undefined {
   // UTF-16 bytes would hide the markup from a byte scan: decode them (the size limit has already been checked).
   if (typeof input !== 'string' && sniffEncoding(input) !== 'utf-8') return findPrologDoctype(decodeXml(input));
-  const text = typeof input === 'string' ? input : undefined;
-  const bytes = typeof input === 'string' ? undefined : input;
-  const length = input.length;
-  const at: CharAt = text !== undefined ? (i) => text.charCodeAt(i) : (i) => bytes![i]!;
-  const indexOf = (needle: string, from: number): number =>
-    text !== undefined ? text.indexOf(needle, from) : bytes!.indexOf(needle, from, 'latin1');
-  const slice = (from: number, to: number): string =>
-    text !== undefined ? text.slice(from, to) : bytes!.toString('latin1', from, to);
-
+  const prolog = new PrologText(input);
+  const length = prolog.length;
   let i = 0;
   // UTF-8 BOM as bytes, or U+FEFF as a decoded character.
-  if (text !== undefined ? at(0) === 0xfeff : length >= 3 && at(0) === 0xef && at(1) === 0xbb && at(2) === 0xbf) {
-    i = text !== undefined ? 1 : 3;
+  if (prolog.isText ? prolog.at(0) === 0xfeff : length >= 3 && prolog.at(0) === 0xef && prolog.at(1) === 0xbb && prolog.at(2) === 0xbf) {
+    i = prolog.isText ? 1 : 3;
   }
   for (;;) {
-    while (i < length && isSpace(at(i))) i++;
-    if (i >= length || at(i) !== LT) return undefined;
-    const next = at(i + 1);
+    while (i < length && isSpace(prolog.at(i))) i++;
+    if (i >= length || prolog.at(i) !== LT) return undefined;
+    const next = prolog.at(i + 1);
     if (next === QUESTION) {
-      const end = indexOf('?>', i + 2);
+      const end = prolog.indexOf('?>', i + 2);
       if (end < 0) return undefined;
       i = end + 2;
     } else if (next === BANG) {
-      if (slice(i, i + 4) === '<!--') {
-        const end = indexOf('-->', i + 4);
+      if (prolog.slice(i, i + 4) === '<!--') {
+        const end = prolog.indexOf('-->', i + 4);
         if (end < 0) return undefined;
         i = end + 3;
-      } else if (slice(i + 2, i + 9).toUpperCase() === 'DOCTYPE') {
-        return slice(i, doctypeEnd(at, i + 9, length));
+      } else if (prolog.slice(i + 2, i + 9).toUpperCase() === 'DOCTYPE') {
+        return prolog.slice(i, doctypeEnd(prolog, i + 9));
       } else {
         return undefined;
       }
@@ -78,11 +101,12 @@ export function findPrologDoctype(input: Buffer | string): string | undefined {
 }
 
 /** Index just past the `>` closing a DOCTYPE, skipping quoted strings and the `[…]` internal subset. */
-function doctypeEnd(at: CharAt, from: number, length: number): number {
+function doctypeEnd(prolog: PrologText, from: number): number {
+  const length = prolog.length;
   let quote = 0;
   let depth = 0;
   for (let i = from; i < length; i++) {
-    const c = at(i);
+    const c = prolog.at(i);
     if (quote !== 0) {
       if (c === quote) quote = 0;
     } else if (c === 0x22 || c === 0x27) {
