@@ -103,7 +103,7 @@ describe('a file delivery signed while streaming', () => {
   it('signs a large file with a heap that does not grow with it', async () => {
     const file = path.join(dir, 'large.xml');
     const made = await generateBatchFile(file, {
-      patients: 8000, doses: 16_000, sender: { userCode: 'UZ0001', nihii: '71000436', name: 'AZ', doctorNihii: '14700250004' },
+      patients: 16_000, doses: 32_000, sender: { userCode: 'UZ0001', nihii: '71000436', name: 'AZ', doctorNihii: '14700250004' },
     });
     const before = process.memoryUsage().heapUsed;
     let peak = before;
@@ -118,9 +118,10 @@ describe('a file delivery signed while streaming', () => {
     clearInterval(timer);
     expect(verifier.end().ok).toBe(true);
     expect(sent).toBe(env.contentLength);
-    expect(made.bytes).toBeGreaterThan(19_000_000);
-    // ~20 MB of message: holding it as a string (UTF-16) plus its canonical form would add well over 60 MB.
-    expect(peak - before).toBeLessThan(40 * 1024 * 1024);
+    expect(made.bytes).toBeGreaterThan(38_000_000);
+    // ~40 MB of message: holding it as a string (UTF-16, ~80 MB) plus its canonical form would add well over 100 MB.
+    // The bound leaves room for garbage a loaded machine has not collected yet (40 MB was exceeded once at load 10).
+    expect(peak - before).toBeLessThan(60 * 1024 * 1024);
   }, 120_000);
 
   it('a changed byte in the file breaks the signature', async () => {

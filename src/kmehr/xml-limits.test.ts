@@ -44,9 +44,9 @@ describe('screenXml', () => {
   });
 
   it('only scans the prolog: a "<!DOCTYPE" string after the root start is left to the parser', () => {
+    // Behaviour, not timing (the cost is the bench's business): a scan past the root start would report this DOCTYPE.
     const big = `${`<kmehrmessage xmlns="${KMEHR_NS}">`}${'<x/>'.repeat(200_000)}<!DOCTYPE y></kmehrmessage>`;
-    const started = performance.now();
     expect(screenXml(big, { maxBytes: 1e8, maxDepth: 64 })).toBeUndefined();
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(screenXml(Buffer.from(big), { maxBytes: 1e8, maxDepth: 64 })).toBeUndefined();
   });
 });
