@@ -1,8 +1,7 @@
-import { TextDecoder } from 'node:util';
 import { FindingError, finding } from '../status/finding.js';
 import { KmehrSaxBuilder } from './kmehr-sax-builder.js';
 import type { Folder, Header } from './model.js';
-import { sniffEncoding } from './xml-decode.js';
+import { XmlChunkDecoder } from './xml-decode.js';
 import { DEFAULT_XML_LIMITS, type XmlLimits } from './xml-limits.js';
 
 export interface KmehrStreamHandlers {
@@ -69,7 +68,7 @@ export async function streamKmehr(
   };
 
   let bytes = 0;
-  let decoder: TextDecoder | undefined;
+  let decoder: XmlChunkDecoder | undefined;
   let first = true;
   for await (const chunk of source) {
     bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.length;
@@ -80,12 +79,12 @@ export async function streamKmehr(
     if (typeof chunk === 'string') {
       text = first && chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk;
     } else {
-      decoder ??= new TextDecoder(sniffEncoding(chunk));
-      text = decoder.decode(chunk, { stream: true });
+      decoder ??= new XmlChunkDecoder();
+      text = decoder.write(chunk);
     }
     if (text.length > 0) first = false;
     await feed(text);
   }
-  if (decoder !== undefined) await feed(decoder.decode());
+  if (decoder !== undefined) await feed(decoder.end());
   await step(() => builder.end());
 }

@@ -1,4 +1,5 @@
 import { TextDecoder } from 'node:util';
+import { isAscii } from 'node:buffer';
 /**
  * Which text encoding a byte stream uses, from its first bytes (XML 1.0 appendix F): a UTF-16 BOM or a `<` in
  * UTF-16 byte order; everything else is read as UTF-8 (KMEHR is UTF-8; a UTF-8 BOM is dropped by the decoder).
@@ -14,4 +15,38 @@ export function sniffEncoding(head: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16b
 /** Decodes a whole XML document to a string (BOM removed). */
 export function decodeXml(bytes: Uint8Array): string {
   return new TextDecoder(sniffEncoding(bytes)).decode(bytes);
+}
+
+/**
+ * Streaming decoder for an XML byte stream, with the exact result of one `TextDecoder(sniffEncoding(first chunk))`
+ * fed every chunk with `{ stream: true }` (replacement characters included), but a pure-ASCII UTF-8 chunk is copied
+ * as Latin-1 instead: V8's copy of one-byte text costs a fraction of `TextDecoder`'s streaming decode, which was
+ * ~10 % of a batch's parse + validation CPU (docs/benchmarks.md "KMEHR reader, session 3").
+ * The shortcut is taken only when it cannot change the text: the decoder holds no partial character (the last byte
+ * it was given was ASCII, which ends any pending sequence) and the chunk is ASCII. A decoder created after ASCII
+ * bytes went by keeps a later U+FEFF (`ignoreBOM`), as a decoder that had seen those bytes would.
+ */
+export class XmlChunkDecoder {
+  private encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | undefined;
+  private decoder: TextDecoder | undefined;
+  private bytesSeen = 0;
+  private clean = true;
+
+  /** The text of the next chunk (possibly empty: a partial character waits for the next chunk). */
+  write(chunk: Buffer): string {
+    this.encoding ??= sniffEncoding(chunk);
+    if (this.encoding === 'utf-8' && this.clean && isAscii(chunk)) {
+      this.bytesSeen += chunk.length;
+      return chunk.toString('latin1');
+    }
+    this.decoder ??= new TextDecoder(this.encoding, { ignoreBOM: this.bytesSeen > 0 });
+    this.bytesSeen += chunk.length;
+    if (chunk.length > 0) this.clean = chunk[chunk.length - 1]! < 0x80;
+    return this.decoder.decode(chunk, { stream: true });
+  }
+
+  /** The end of input: a pending partial character becomes U+FFFD (UTF-8) as `TextDecoder` makes it. */
+  end(): string {
+    return this.decoder === undefined ? '' : this.decoder.decode();
+  }
 }
