@@ -175,7 +175,8 @@ function childKind(parent: number, local: string): number {
   }
 }
 
-// Drafts: mutable while their element is open, frozen (arrays included) when it closes.
+// Drafts: mutable while their element is open, handed over as the readonly model types when it closes. Not frozen:
+// ~40 objects and arrays per folder made Object.freeze ~5 % of a batch's parse + validation CPU (docs/decisions.md, KMEHR model).
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 interface HeaderDraft {
   standard?: Code;
@@ -225,11 +226,9 @@ interface ProductDraft {
   intendedname?: string;
 }
 
-const freeze = Object.freeze;
-
-// Shared frozen empty list for lists that are usually empty (item texts/authors, transaction texts/links): most
-// folders then allocate no array for them, which matters when a batch builds millions of objects.
-const NONE = freeze([]) as unknown as never[];
+// Shared empty list for lists that are usually empty (item texts/authors, transaction texts/links): most folders
+// then allocate no array for them. Frozen, unlike the model objects, because every message shares it.
+const NONE = Object.freeze([]) as unknown as never[];
 
 /** An attribute of a flat `[qname, value, …]` list (a handful per element: a linear search is fastest). */
 function attr(attributes: readonly string[], name: string): string | undefined {
@@ -264,7 +263,7 @@ function codeOf(attributes: readonly string[], value: string, withDisplay: boole
   if (sl !== undefined) code.sl = sl;
   if (dn !== undefined) code.dn = dn;
   if (l !== undefined) code.l = l;
-  return freeze(code);
+  return code;
 }
 
 function identifierOf(attributes: readonly string[], value: string): Identifier {
@@ -486,9 +485,7 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
         break;
       case PATIENT: {
         const p = this.patient!;
-        freeze(p.ids);
-        freeze(p.firstnames);
-        this.folder!.patient = freeze(p);
+        this.folder!.patient = p;
         this.patient = undefined;
         break;
       }
@@ -509,26 +506,26 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
         const p = this.product!;
         const c: Mutable<Extract<Content, { kind: 'medicinalproduct' }>> = {
           kind: kind === MEDICINAL ? 'medicinalproduct' : 'substanceproduct',
-          intendedcds: freeze(p.intendedcds),
+          intendedcds: p.intendedcds,
         } as Mutable<Extract<Content, { kind: 'medicinalproduct' }>>;
         if (p.intendedname !== undefined) c.intendedname = p.intendedname;
         // Products go straight to the item, in document order.
-        this.item!.contents.push(freeze(c) as Content);
+        this.item!.contents.push(c as Content);
         this.product = undefined;
         break;
       }
       case BEGIN:
-        this.item!.beginmoment = freeze(this.moment!);
+        this.item!.beginmoment = this.moment!;
         this.moment = undefined;
         break;
       case END:
-        this.item!.endmoment = freeze(this.moment!);
+        this.item!.endmoment = this.moment!;
         this.moment = undefined;
         break;
       case QUANTITY: {
         const q = this.quantity!;
         if (q.decimal === undefined) this.missing('decimal', `${this.itemLocation()}/quantity`);
-        this.item!.quantity = freeze(q as Quantity);
+        this.item!.quantity = q as Quantity;
         this.quantity = undefined;
         break;
       }
@@ -577,7 +574,7 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
         break;
       }
       case L_TEXT: {
-        const text: LocalText = freeze({ l: attr(attributes, 'L') ?? '', value });
+        const text: LocalText = { l: attr(attributes, 'L') ?? '', value };
         if (parent === CONTENT) {
           (this.content.texts ??= []).push(text);
         } else {
@@ -646,7 +643,7 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
         if (url !== undefined) link.url = url;
         const t = this.transaction!;
         if (t.links === NONE) t.links = [];
-        t.links.push(freeze(link));
+        t.links.push(link);
         break;
       }
     }
@@ -658,19 +655,14 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
     if (h.standard === undefined) this.missing('standard', at);
     if (h.date === undefined) this.missing('date', at);
     if (h.time === undefined) this.missing('time', at);
-    freeze(h.ids);
-    freeze(h.senders);
-    freeze(h.recipients);
     this.header = undefined;
     this.headerDone = true;
-    this.sink.header(freeze(h as Header));
+    this.sink.header(h as Header);
   }
 
   private closeHcParty(parent: number): void {
     const p = this.hcparty!;
-    freeze(p.ids);
-    freeze(p.cds);
-    const party = freeze(p as HcParty);
+    const party = p as HcParty;
     this.hcparty = undefined;
     switch (parent) {
       case T_AUTHOR: this.transaction!.authors.push(party); break;
@@ -690,34 +682,21 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
     const at = locate.folder(this.folderIndex);
     if (f.patient === undefined) this.missing('patient', at);
     if (f.transactions.length === 0) this.missing('transaction', at);
-    freeze(f.ids);
-    freeze(f.transactions);
     this.folder = undefined;
-    this.sink.folder(freeze(f as Folder), this.folderIndex++);
+    this.sink.folder(f as Folder, this.folderIndex++);
   }
 
   private closeTransaction(): void {
     const t = this.transaction!;
-    freeze(t.ids);
-    freeze(t.cds);
-    freeze(t.authors);
-    freeze(t.items);
-    freeze(t.texts);
-    freeze(t.links);
     this.transaction = undefined;
-    this.folder!.transactions.push(freeze(t));
+    this.folder!.transactions.push(t);
     this.transactionIndex++;
   }
 
   private closeItem(): void {
     const i = this.item!;
-    freeze(i.ids);
-    freeze(i.cds);
-    freeze(i.contents);
-    freeze(i.texts);
-    freeze(i.authors);
     this.item = undefined;
-    this.transaction!.items.push(freeze(i));
+    this.transaction!.items.push(i);
     this.itemIndex++;
   }
 
@@ -728,8 +707,8 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
   private closeContent(): void {
     const c = this.content;
     const contents = this.item!.contents;
-    if (c.cds !== undefined) contents.push(freeze({ kind: 'cd', cds: freeze(c.cds) }));
-    if (c.texts !== undefined) contents.push(freeze({ kind: 'text', texts: freeze(c.texts) }));
+    if (c.cds !== undefined) contents.push({ kind: 'cd', cds: c.cds });
+    if (c.texts !== undefined) contents.push({ kind: 'text', texts: c.texts });
     c.cds = undefined;
     c.texts = undefined;
   }

@@ -1,7 +1,9 @@
 /**
  * The KMEHR `vaccination` message as the registry reads and writes it (kmehr-vaccination.md).
  *
- * Parsed messages are immutable trees: every interface is readonly and the parser freezes what it builds.
+ * Parsed messages are immutable trees: every interface is readonly, and TypeScript refuses writes for every consumer.
+ * The reader does not Object.freeze the objects it builds (a batch builds millions: docs/decisions.md); code that
+ * keys caches on model objects (rules, product codes) relies on this readonly contract.
  * Only the fields the registry uses are modelled; the parser skips everything else without failing, and the
  * writer emits only what the model holds, in XSD order. Text values are kept exactly as submitted (trimmed),
  * so a parse → write → parse round trip is lossless for every field below.

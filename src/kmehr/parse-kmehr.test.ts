@@ -227,14 +227,15 @@ describe('parseKmehr on the freehealth AddVaccinations payload', () => {
     expect(v.lifecycle).toBeUndefined();
   });
 
-  it('freezes the whole model', () => {
+  it('freezes the outcome and the folder list; the model objects are readonly by type, not frozen (docs/decisions.md)', () => {
     const m = parsed(withNamespace(freehealth()));
+    const outcome = parseKmehr(withNamespace(freehealth()));
     const v = onlyVaccine(m);
-    expect(Object.isFrozen(m) && Object.isFrozen(m.folders) && Object.isFrozen(m.header.senders[0]!.ids)).toBe(true);
-    expect(Object.isFrozen(v) && Object.isFrozen(v.contents[0]) && Object.isFrozen(v.quantity) && Object.isFrozen(v.beginmoment)).toBe(true);
-    expect(() => {
-      (v as { batch?: string }).batch = 'X';
-    }).toThrow(TypeError);
+    expect(Object.isFrozen(outcome) && Object.isFrozen(m) && Object.isFrozen(m.folders)).toBe(true);
+    // Decided for batch throughput: ~40 Object.freeze per folder were ~5 % of a batch's parse + validation CPU.
+    expect(Object.isFrozen(v) || Object.isFrozen(m.header.senders[0]!.ids)).toBe(false);
+    // @ts-expect-error the model is readonly: TypeScript refuses every write, which is what keeps it immutable
+    v.batch = 'X';
   });
 });
 

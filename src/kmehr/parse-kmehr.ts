@@ -9,7 +9,7 @@ export type ParseOutcome =
   | { readonly ok: false; readonly findings: readonly Finding[] };
 
 /**
- * Reads a whole KMEHR message into the frozen model. Screens the input first (size, DOCTYPE), then parses with the
+ * Reads a whole KMEHR message into the (readonly) model. Screens the input first (size, DOCTYPE), then parses with the
  * KMEHR XML scanner; never throws on bad input: every refusal comes back as one finding with its code and location.
  */
 export function parseKmehr(input: Buffer | string, limits: XmlLimits = DEFAULT_XML_LIMITS): ParseOutcome {

@@ -12,7 +12,7 @@ export interface ProductCode {
   readonly path: string;
 }
 
-// Items are frozen, so their codes never change: the rules ask for them several times per item (COVID test,
+// Items are readonly (model.ts), so their codes never change: the rules ask for them several times per item (COVID test,
 // code lists, product rule) while checking one transaction, so the last few answers are kept. A small ring, not
 // a WeakMap: millions of WeakMap entries made garbage collection a sixth of a batch's CPU time (measured).
 const CACHED = 8;

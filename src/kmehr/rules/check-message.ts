@@ -96,7 +96,7 @@ const recipientAt = (): string => `${locate.header()}/recipient`;
 const transactionAuthorAt = (f: number, t: number): string => `${locate.transaction(f, t)}/author`;
 const itemAuthorAt = (f: number, t: number, i: number): string => `${locate.item(f, t, i)}/author`;
 
-// The header is frozen and shared by every transaction of a batch: its findings are computed once per header.
+// The header is readonly (model.ts) and shared by every transaction of a batch: its findings are computed once per header.
 let lastHeader: Header | undefined;
 let lastHeaderFindings: readonly Finding[] = [];
 

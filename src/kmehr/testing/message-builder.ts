@@ -2,8 +2,8 @@ import type { Code, Folder, HcParty, Header, Item, KmehrMessage, Patient, Transa
 
 /**
  * Fixture builders for tests: a valid one-folder / one-transaction vaccination message (contracts.md) and
- * helpers to build batch-shaped messages and model-level mutations. Every result is deeply frozen, like a parsed
- * message; change it with the `with…` helpers, which return new trees.
+ * helpers to build batch-shaped messages and model-level mutations. Every result is deeply frozen (a parsed
+ * message is readonly by type only, docs/decisions.md; frozen fixtures also catch a rule that writes through a cast); change it with the `with…` helpers, which return new trees.
  *
  * Defaults: sender and author Dr. Veerle Piessens (NIHII 14700250004, persphysician), recipient VAZG
  * (orgpublichealth), patient INSZ 85071412330 (born 1985-07-14, male), one `vaccine` item with Comirnaty
