@@ -66,6 +66,16 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
 }
 
+/**
+ * `buf.charCodeAt(i)` for a scan that may reach the end of the buffer (a tag split between two writes), with -1
+ * instead of NaN past the end (the scans test `i < n` before using it, so both compare the same). An
+ * out-of-bounds charCodeAt deoptimises the optimised scanner, once per call site: the tag scanner was compiled
+ * 7 times per 50 MB batch (~115 ms of compiler-thread CPU, docs/benchmarks.md "KMEHR reader, session 3").
+ */
+function codeAt(buf: string, i: number, n: number): number {
+  return i < n ? buf.charCodeAt(i) : -1;
+}
+
 /** Whether `c` is an XML 1.0 Char. */
 function isXmlChar(c: number): boolean {
   return c === 9 || c === 10 || c === 13 || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
@@ -230,7 +240,7 @@ export class FastXmlScanner {
         this.started = true;
       }
       this.mark = lt;
-      const c = buf.charCodeAt(lt + 1);
+      const c = codeAt(buf, lt + 1, n);
       let end: number;
       if (lt + 1 >= n) end = -1;
       else if (c === 0x2f) end = this.endTag(lt);
@@ -392,7 +402,7 @@ export class FastXmlScanner {
     let i = lt + 1;
     const nameStart = i;
     let wide = 0; // any non-ASCII character: checked by the full Unicode rule
-    for (let c = buf.charCodeAt(i); i < n && (c >= 128 ? (wide = 1) : ASCII_NAME[c] !== 0); c = buf.charCodeAt(++i));
+    for (let c = codeAt(buf, i, n); i < n && (c >= 128 ? (wide = 1) : ASCII_NAME[c] !== 0); c = codeAt(buf, ++i, n));
     let prefixed = 0; // any attribute name with a colon: only then are attribute namespaces checked
     if (i >= n) return -1;
     if (i === nameStart) this.fail('disallowed character in tag name');
@@ -402,9 +412,9 @@ export class FastXmlScanner {
     let declarations: string[] | undefined; // [prefix, uri, …]; '' prefix: default namespace
     let selfClosing = false;
     for (;;) {
-      let c = buf.charCodeAt(i);
+      let c = codeAt(buf, i, n);
       const spaced = isSpace(c);
-      while (isSpace(c)) c = buf.charCodeAt(++i);
+      while (isSpace(c)) c = codeAt(buf, ++i, n);
       if (i >= n) return -1;
       if (c === 0x3e) {
         i++;
@@ -420,17 +430,17 @@ export class FastXmlScanner {
       if (!spaced) this.fail('no whitespace between attributes', i);
       const an0 = i;
       wide = 0;
-      for (c = buf.charCodeAt(i); i < n && (c >= 128 ? (wide = 1) : ASCII_NAME[c] !== 0); c = buf.charCodeAt(++i));
+      for (c = codeAt(buf, i, n); i < n && (c >= 128 ? (wide = 1) : ASCII_NAME[c] !== 0); c = codeAt(buf, ++i, n));
       if (i >= n) return -1;
       if (i === an0) this.fail('disallowed character in attribute name', i);
       const an = buf.slice(an0, i);
       if (wide !== 0 ? !NAME.test(an) : ASCII_NAME[an.charCodeAt(0)] !== 2) this.fail('disallowed character in attribute name', an0);
-      c = buf.charCodeAt(i);
-      while (isSpace(c)) c = buf.charCodeAt(++i);
+      c = codeAt(buf, i, n);
+      while (isSpace(c)) c = codeAt(buf, ++i, n);
       if (i >= n) return -1;
       if (c !== 0x3d) this.fail('attribute without value', i);
-      c = buf.charCodeAt(++i);
-      while (isSpace(c)) c = buf.charCodeAt(++i);
+      c = codeAt(buf, ++i, n);
+      while (isSpace(c)) c = codeAt(buf, ++i, n);
       if (i >= n) return -1;
       if (c !== 0x22 && c !== 0x27) this.fail('unquoted attribute value', i);
       const q = buf.indexOf(c === 0x22 ? '"' : "'", i + 1);
