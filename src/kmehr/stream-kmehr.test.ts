@@ -53,6 +53,19 @@ describe('streamKmehr', () => {
     }
   });
 
+  it('reads chunks bigger than its 64 KiB slices the same as small ones, multi-byte characters on the slice edges', async () => {
+    // ~1.4 KB per folder, names of 1-4 bytes per character: some fall across a 65 536-byte edge of a big chunk.
+    const xml = batchMessage(150).replaceAll('>Jan<', '>Zoë 💉 Ŝ€<');
+    const read = async (size: number): Promise<Folder[]> => {
+      const list: Folder[] = [];
+      await streamKmehr(pieces(xml, size), { header() {}, folder: (f) => void list.push(f) });
+      return list;
+    };
+    const small = await read(333);
+    expect(small).toHaveLength(150);
+    for (const size of [65_535, 65_536, 65_537, 200_000, xml.length * 4]) expect(await read(size)).toEqual(small);
+  });
+
   it('throws a FindingError with location when a folder misses its patient, after emitting the earlier folders', async () => {
     const xml = batchMessage(3);
     const second = xml.indexOf('<folder>', xml.indexOf('<folder>') + 1);

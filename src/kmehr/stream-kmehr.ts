@@ -75,15 +75,24 @@ export async function streamKmehr(
     if (bytes > limits.maxBytes) {
       throw new FindingError(finding('XML_TOO_LARGE', { location: '/', params: { limit: limits.maxBytes } }));
     }
-    let text: string;
     if (typeof chunk === 'string') {
-      text = first && chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk;
-    } else {
-      decoder ??= new XmlChunkDecoder();
-      text = decoder.write(chunk);
+      const text = first && chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk;
+      if (text.length > 0) first = false;
+      await feed(text);
+      continue;
     }
-    if (text.length > 0) first = false;
-    await feed(text);
+    decoder ??= new XmlChunkDecoder();
+    // Decoded a slice at a time (an empty chunk too: the first chunk decides the encoding): each piece is one flat
+    // string of at most SLICE characters in the young generation, where a whole 256 KiB chunk's string was a large
+    // object of its own, allocated apart and then sliced.
+    for (let at = 0; ; ) {
+      const end = Math.min(at + SLICE, chunk.length);
+      const text = decoder.write(at === 0 && end === chunk.length ? chunk : chunk.subarray(at, end));
+      if (text.length > 0) first = false;
+      await feed(text);
+      at = end;
+      if (at >= chunk.length) break;
+    }
   }
   if (decoder !== undefined) await feed(decoder.end());
   await step(() => builder.end());
