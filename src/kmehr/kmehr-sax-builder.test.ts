@@ -29,3 +29,23 @@ describe('KMEHR reader performance guard', () => {
     expect(JSON.parse(run.stdout.trim())).toEqual({ fast: true, folders: 50 });
   });
 });
+
+describe('KMEHR namespace of each element', () => {
+  it('reads elements whose KMEHR namespace is declared again or by a prefix, and skips a same-length other one', async () => {
+    const { parseKmehr } = await import('./parse-kmehr.js');
+    const { batchMessage } = await import('./generate-batch.js');
+    const { KMEHR_NS } = await import('./model.js');
+    const xml = batchMessage(3);
+    const redeclared = xml.replace('<folder>', `<folder xmlns="${KMEHR_NS}">`);
+    const prefixed = xml.replace(/<(\/?)folder>/g, `<$1k:folder>`).replace('<kmehrmessage ', `<kmehrmessage xmlns:k="${KMEHR_NS}" `);
+    // Same length as KMEHR_NS, one character different: the folder (and all it holds) is not KMEHR, so it is skipped.
+    const other = `${KMEHR_NS.slice(0, -1)}2`;
+    const foreign = xml.replace('<folder>', `<folder xmlns="${other}">`);
+    const count = (s: string): number => {
+      const r = parseKmehr(s, { maxBytes: 1e9, maxDepth: 64 });
+      if (!r.ok) throw new Error(JSON.stringify(r.findings));
+      return r.message.folders.length;
+    };
+    expect([count(xml), count(redeclared), count(prefixed), count(foreign)]).toEqual([3, 3, 3, 2]);
+  });
+});

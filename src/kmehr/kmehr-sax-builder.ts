@@ -288,6 +288,8 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
   private capturing = false;
   private leafText = '';
   private leafAttributes: readonly string[] = [];
+  // The last namespace string found equal to KMEHR_NS (see open).
+  private kmehrUri: string | undefined = undefined;
 
   private header: HeaderDraft | undefined;
   private headerDone = false;
@@ -406,7 +408,10 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
       kinds.push(ROOT);
       return;
     }
-    const kind = uri === KMEHR_NS ? childKind(kinds[kinds.length - 1]!, local) : SKIP;
+    // The scanner hands over the same namespace string (the declaration's value) for every element in its scope:
+    // an identity test first spares comparing its 54 characters with the constant's for each of millions.
+    let kind = SKIP;
+    if (uri === this.kmehrUri || (uri === KMEHR_NS && (this.kmehrUri = uri) !== undefined)) kind = childKind(kinds[kinds.length - 1]!, local);
     if (kind === SKIP) {
       this.skip = 1;
       return;
