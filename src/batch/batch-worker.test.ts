@@ -81,6 +81,58 @@ for (const engine of testEngines()) {
       }
     });
 
+    it('a live worker keeps its delivery past the lease by its heartbeat; a dead one loses it one lease later', async () => {
+      const store = await engine.open();
+      try {
+        const fx = await workerFixture(store);
+        const id = await fx.deliver({ folders: 600, tag: 'heartbeat' });
+        let takenBy: string | undefined;
+        const worker = fx.worker({
+          leaseSeconds: 1,
+          sliceSize: 200,
+          afterSlice: async (committed) => {
+            if (committed !== 200) return;
+            // 1.6 lease-lengths pass on the registry's clock during a slow moment of a live worker; real time lets
+            // the heartbeat (every ⅓ s) beat meanwhile. Without it another worker could claim the delivery here.
+            fx.clock.advance(0.8);
+            await new Promise((r) => setTimeout(r, 700));
+            fx.clock.advance(0.8);
+            const other = await fx.repo.claimDelivery('other', 1000, fx.clock.now());
+            takenBy = other?.id;
+          },
+        });
+        expect(await worker.runOnce()).toBe(1);
+        expect(takenBy).toBeUndefined();
+        expect(await fx.repo.findDelivery(id)).toMatchObject({ status: 'processed', attempts: 1, transactions: 600, accepted: 600 });
+
+        // A worker that claimed a delivery and died: no heartbeat, so another worker takes it over after the lease.
+        const orphan = await fx.deliver({ folders: 3, tag: 'orphan', patientOffset: 1000 });
+        expect(await fx.repo.claimDelivery('dead', 1000, fx.clock.now())).toMatchObject({ id: orphan });
+        fx.clock.advance(0.5);
+        expect(await fx.repo.claimDelivery('early', 1000, fx.clock.now())).toBeUndefined();
+        fx.clock.advance(0.6);
+        expect(await fx.worker({ leaseSeconds: 1 }).runOnce()).toBe(1);
+        expect(await fx.repo.findDelivery(orphan)).toMatchObject({ status: 'processed', attempts: 2, accepted: 3 });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('renewLease holds only for the worker that holds the claim', async () => {
+      const store = await engine.open();
+      try {
+        const fx = await workerFixture(store);
+        const id = await fx.deliver({ folders: 1, tag: 'renew' });
+        await fx.repo.claimDelivery('w1', 1000, fx.clock.now());
+        expect(await fx.repo.renewLease(id, 'w1', fx.clock.now())).toBe(true);
+        expect(await fx.repo.renewLease(id, 'w2', fx.clock.now())).toBe(false);
+        await fx.repo.releaseDelivery(id, 'w1');
+        expect(await fx.repo.renewLease(id, 'w1', fx.clock.now())).toBe(false);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('an attempt that fails part-way is resumed after the slices it committed, and the delivery ends processed with every result once', async () => {
       const store = await engine.open();
       try {

@@ -15,7 +15,10 @@ export interface BatchWorkerOptions {
   readonly intervalSeconds: number;
   /** Days results are kept (config `batch.retentionDays`). */
   readonly retentionDays: number;
-  /** A claimed delivery whose worker did not renew its lease for this long is taken over (default 120 s). */
+  /**
+   * A claimed delivery whose worker did not renew its lease for this long is taken over (config
+   * `batch.leaseSeconds`, default 10 s). The worker renews it by a heartbeat every third of it while it works.
+   */
   readonly leaseSeconds?: number;
   /** Attempts a delivery gets before it fails for good (config `batch.maxAttempts`, default 5). */
   readonly maxAttempts?: number;
@@ -42,6 +45,7 @@ export interface BatchWorker {
 class Stopping extends Error {}
 
 const MAX_BACKOFF_MS = 3_600_000;
+export const DEFAULT_LEASE_SECONDS = 10;
 
 /** Wait before attempt `attempts + 1`: `delay`, doubled for each attempt after the first, at most an hour. */
 export function retryBackoffMs(attempts: number, delaySeconds: number): number {
@@ -59,7 +63,7 @@ function exhausted(id: string, attempts: number): string {
  */
 export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const leaseMs = (options.leaseSeconds ?? 120) * 1000;
+  const leaseMs = (options.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000;
   const maxAttempts = options.maxAttempts ?? 5;
   const retryDelaySeconds = options.retryDelaySeconds ?? 60;
   const log = options.log.child({ worker: workerId });
@@ -96,7 +100,34 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
     }
     const runAfter = new Date(now.getTime() + retryBackoffMs(delivery.attempts, retryDelaySeconds));
     await repo.retryDelivery(delivery.id, workerId, runAfter);
-    log.error({ err: error, delivery: delivery.id, attempt: delivery.attempts, retryAt: runAfter.toISOString() }, 'batch delivery attempt failed; retried later');
+    log.error({ err: error, delivery: delivery.id, attempt: delivery.attempts, retryAt: runAfter.toISOString() }, 'batch delivery attempt failed; handed back for a retry later');
+  }
+
+  /**
+   * Renews the lease every third of it while a delivery is processed, so a delivery of a worker that died is taken
+   * over one lease (plus at most one round interval) later, while a live worker's long delivery is never taken from
+   * it. A renewal that fails (database down) is retried at the next beat; one that finds the lease gone is logged.
+   */
+  function startHeartbeat(id: string): { stop(): void } {
+    let lost = false;
+    let beating: Promise<void> | undefined;
+    const beat = setInterval(() => {
+      if (lost || beating) return;
+      beating = options.repo
+        .renewLease(id, workerId, options.ports.clock.now())
+        .then((held) => {
+          if (!held) {
+            lost = true;
+            log.warn({ delivery: id }, 'batch delivery lease lost on heartbeat: another worker took it over');
+          }
+        })
+        .catch((error: unknown) => log.warn({ err: error, delivery: id }, 'batch lease heartbeat failed; retried at the next beat'))
+        .finally(() => {
+          beating = undefined;
+        });
+    }, Math.max(50, Math.floor(leaseMs / 3)));
+    beat.unref();
+    return { stop: () => clearInterval(beat) };
   }
 
   async function round(): Promise<number> {
@@ -111,14 +142,17 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
       const delivery = await repo.claimDelivery(workerId, leaseMs, options.ports.clock.now(), maxAttempts);
       if (!delivery) break;
       const started = performance.now();
+      const heartbeat = startHeartbeat(delivery.id);
       try {
         const outcome = await processDelivery(delivery, deps);
         const ms = Math.round(performance.now() - started);
-        log.info({ delivery: delivery.id, outcome, attempt: delivery.attempts, ms }, 'batch delivery processed');
+        if (outcome === 'lease-lost') log.warn({ delivery: delivery.id, attempt: delivery.attempts, ms }, 'batch delivery lease lost: another worker took it over');
+        else log.info({ delivery: delivery.id, outcome, attempt: delivery.attempts, ms }, 'batch delivery processed');
         if (outcome !== 'lease-lost') processed += 1;
       } catch (error) {
         if (error instanceof Stopping) {
           await repo.releaseDelivery(delivery.id, workerId).catch(() => undefined);
+          log.info({ delivery: delivery.id, attempt: delivery.attempts }, 'batch delivery handed back: worker stopping');
           break;
         }
         try {
@@ -128,6 +162,8 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
           log.error({ err: bookkeeping, delivery: delivery.id }, 'batch delivery attempt failed and could not be rescheduled');
           break;
         }
+      } finally {
+        heartbeat.stop();
       }
     }
     return processed;

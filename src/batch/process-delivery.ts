@@ -85,7 +85,8 @@ export async function processDelivery(delivery: Delivery, deps: ProcessorDeps): 
   const ctx: DeliveryContext = { delivery, profile, registrant: profile?.key ?? '', subject: identity.subject, deps };
   const store = async (slice: PlannedTransaction[]): Promise<void> => {
     if (slice.length === 0) return;
-    await repo.inBatch(delivery.id, deps.workerId, (trx) => storeSlice(trx, slice, ctx));
+    // The lease is renewed on the registry's clock, the one claims compare it with (not the wall clock).
+    await repo.inBatch(delivery.id, deps.workerId, (trx) => storeSlice(trx, slice, ctx), ports.clock.now());
     committed += slice.length;
     await deps.afterSlice?.(committed);
   };

@@ -40,6 +40,7 @@ export async function startBatchWorker(
       retentionDays: config.batch.retentionDays,
       maxAttempts: config.batch.maxAttempts,
       retryDelaySeconds: config.batch.retryDelaySeconds,
+      leaseSeconds: config.batch.leaseSeconds,
       ...(!config.batch.planningThread && { planningThreadFromBytes: Number.POSITIVE_INFINITY }),
       ...options,
     });

@@ -24,7 +24,7 @@ export function registerWorkerCommand(program: Command, setExitCode: SetExitCode
     .option('--data-dir <dir>', 'data folder (default ./.vaccinnet)')
     .option('--database <url>', 'sqlite:<file> or postgres://… (default sqlite:<data-dir>/vaccinnet.db)')
     .option('--once', 'process every due delivery, then exit')
-    .option('--lease-seconds <n>', 'take over a delivery whose worker has been silent this long (default 120)')
+    .option('--lease-seconds <n>', 'take over a delivery whose worker has been silent this long (default batch.leaseSeconds, 10)')
     .action(async (o: WorkerOptions) => {
       const config = configFromFlags(o);
       const log = createLogger({ level: config.log.level });

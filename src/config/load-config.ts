@@ -26,7 +26,7 @@ export function defaultConfig(dataDir = path.resolve('.vaccinnet')): RegistryCon
     kmehr: { schemaDir: defaultSchemaDir(), maxMessageBytes: 10 * 1024 * 1024, maxDepth: 64 },
     registry: { personCheck: 'register', timeZone: 'Europe/Brussels' },
     security: { timestampMaxAgeSeconds: 300, clockSkewSeconds: 300 },
-    batch: { intervalSeconds: 5, workerInProcess: true, retentionDays: 30, maxAttempts: 5, retryDelaySeconds: 60, planningThread: true },
+    batch: { intervalSeconds: 5, workerInProcess: true, retentionDays: 30, maxAttempts: 5, retryDelaySeconds: 60, planningThread: true, leaseSeconds: 10 },
     log: { level: 'info' },
   };
 }
@@ -105,6 +105,7 @@ function validate(c: RegistryConfig): void {
   if (c.batch.intervalSeconds <= 0) fail('batch.intervalSeconds', 'must be > 0');
   if (!Number.isInteger(c.batch.maxAttempts) || c.batch.maxAttempts < 1) fail('batch.maxAttempts', 'must be an integer ≥ 1');
   if (!(c.batch.retryDelaySeconds >= 0)) fail('batch.retryDelaySeconds', 'must be ≥ 0');
+  if (!(c.batch.leaseSeconds >= 1)) fail('batch.leaseSeconds', 'must be ≥ 1');
   if ((c.server.certFile === undefined) !== (c.server.keyFile === undefined)) fail('server.certFile', 'and server.keyFile go together');
 }
 

@@ -78,6 +78,8 @@ export interface RegistryConfig {
     readonly retryDelaySeconds: number;
     /** Read and plan deliveries of 1 MiB or more on a planning thread beside the one storing them (docs/batch.md §2). */
     readonly planningThread: boolean;
+    /** A worker's lease on a delivery, seconds: renewed by its heartbeat; a dead worker's delivery moves on after it. */
+    readonly leaseSeconds: number;
   };
   readonly log: {
     readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -148,7 +148,7 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
     const worker = config.batch.workerInProcess
       ? createBatchWorker({
         repo: deliveries, ports, log, intervalSeconds: config.batch.intervalSeconds, retentionDays: config.batch.retentionDays,
-        maxAttempts: config.batch.maxAttempts, retryDelaySeconds: config.batch.retryDelaySeconds,
+        maxAttempts: config.batch.maxAttempts, retryDelaySeconds: config.batch.retryDelaySeconds, leaseSeconds: config.batch.leaseSeconds,
         ...(!config.batch.planningThread && { planningThreadFromBytes: Number.POSITIVE_INFINITY }),
       })
       : undefined;

@@ -225,6 +225,21 @@ export class DeliveryRepository {
     });
   }
 
+  /**
+   * The worker's heartbeat: renews its lease on a delivery it is still processing, between slice commits (a long
+   * slice, a slow planning step). False when the lease was taken over meanwhile (the next commit will find out too).
+   */
+  async renewLease(id: string, workerId: string, now: Date = new Date()): Promise<boolean> {
+    const renewed = await this.db
+      .updateTable('deliveries')
+      .set({ locked_at: now.toISOString() })
+      .where('id', '=', id)
+      .where('status', '=', 'processing')
+      .where('locked_by', '=', workerId)
+      .executeTakeFirst();
+    return Number(renewed.numUpdatedRows) === 1;
+  }
+
   /** Marks a delivery processed with its counts; results are kept until `expiresAt`. False when the lease was lost. */
   finishDelivery(id: string, workerId: string, now: Date, retentionDays: number): Promise<boolean> {
     return this.#end(id, workerId, now, retentionDays, { status: 'processed' });
