@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RegistryConfig } from '../config/registry-config.js';
 import { TestCa } from '../pki/test-ca.js';
 import { TrustStore } from '../pki/trust-store.js';
+import { withPkiFolderLock } from './pki-folder-lock.js';
 
 export interface ServerTls {
   readonly keyPem: string;
@@ -20,19 +21,36 @@ const SERVER_CERT = 'server.cert.pem';
  */
 export async function ensureDevPki(config: RegistryConfig): Promise<{ ca: TestCa; created: boolean; tls: ServerTls }> {
   const dir = config.pki.dir;
-  const created = !existsSync(path.join(dir, 'ca.cert.pem'));
-  const ca = created ? await TestCa.create(dir) : await TestCa.open(dir);
-  if (config.server.certFile && config.server.keyFile) {
-    return { ca, created, tls: { keyPem: readFileSync(config.server.keyFile, 'utf8'), certPem: readFileSync(config.server.certFile, 'utf8') } };
-  }
+  const caFile = path.join(dir, 'ca.cert.pem');
   const keyFile = path.join(dir, SERVER_KEY);
   const certFile = path.join(dir, SERVER_CERT);
-  if (!existsSync(certFile) || !existsSync(keyFile)) {
-    const server = await ca.issueServer({ hostnames: ['localhost', config.server.host].filter((h) => !/^[\d.]+$/.test(h)), ips: ['127.0.0.1'] });
-    writeFileSync(keyFile, server.privateKeyPem, { mode: 0o600 });
-    writeFileSync(certFile, server.certificatePem);
+  const ownServerCert = Boolean(config.server.certFile && config.server.keyFile);
+  // Nothing to create (every start but the first): no lock, so a node never waits on another's start.
+  const complete = existsSync(caFile) && (ownServerCert || (existsSync(certFile) && existsSync(keyFile)));
+  const { ca, created } = complete
+    ? { ca: await TestCa.open(dir), created: false }
+    : await withPkiFolderLock(dir, async () => {
+      // Looked at again under the lock: a node that started at the same moment may have created them meanwhile.
+      const isNew = !existsSync(caFile);
+      const folderCa = isNew ? await TestCa.create(dir) : await TestCa.open(dir);
+      if (!ownServerCert && (!existsSync(certFile) || !existsSync(keyFile))) {
+        const server = await folderCa.issueServer({ hostnames: ['localhost', config.server.host].filter((h) => !/^[\d.]+$/.test(h)), ips: ['127.0.0.1'] });
+        writeFileAtomic(keyFile, server.privateKeyPem, 0o600);
+        writeFileAtomic(certFile, server.certificatePem);
+      }
+      return { ca: folderCa, created: isNew };
+    });
+  if (ownServerCert) {
+    return { ca, created, tls: { keyPem: readFileSync(config.server.keyFile!, 'utf8'), certPem: readFileSync(config.server.certFile!, 'utf8') } };
   }
   return { ca, created, tls: { keyPem: readFileSync(keyFile, 'utf8'), certPem: readFileSync(certFile, 'utf8'), caPem: ca.certificatePem } };
+}
+
+/** Written beside, then renamed: a reader sees the old file or the whole new one, never half of it. */
+function writeFileAtomic(file: string, data: string, mode?: number): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data, mode === undefined ? {} : { mode });
+  renameSync(tmp, file);
 }
 
 /**
