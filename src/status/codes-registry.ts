@@ -50,4 +50,12 @@ export const REGISTRY_CODES = {
       fr: 'Le fichier des personnes est inutilisable à {location} : {detail}.',
     },
   },
+  SENDER_IDS_REUSED: {
+    area: 'registry', severity: 'error', soap: 'message', http: 409, retry: false, rule: 'kmehr-vaccination rule 14 (issue 11.1, our choice)',
+    text: {
+      en: 'Refused: the sender ids {value} were already used for vaccination {vaccination} with other content; nothing was stored or changed. Sender ids are unique per sender: give every message a new header/id[@S=\'ID-KMEHR\'] and every transaction its own transaction/id[@S=\'LOCAL\'], and resend this one under new ids (a retry of the same dose must repeat its content unchanged).',
+      nl: 'Geweigerd: de afzender-id\'s {value} werden al gebruikt voor vaccinatie {vaccination} met een andere inhoud; er werd niets opgeslagen of gewijzigd. Afzender-id\'s zijn uniek per afzender: geef elk bericht een nieuwe header/id[@S=\'ID-KMEHR\'] en elke transactie een eigen transaction/id[@S=\'LOCAL\'], en stuur deze opnieuw onder nieuwe id\'s (een herhaling van dezelfde dosis herhaalt de inhoud ongewijzigd).',
+      fr: 'Refusé : les identifiants d\'expéditeur {value} ont déjà été utilisés pour la vaccination {vaccination} avec un autre contenu ; rien n\'a été enregistré ni modifié. Les identifiants sont uniques par expéditeur : donnez à chaque message un nouveau header/id[@S=\'ID-KMEHR\'] et à chaque transaction son propre transaction/id[@S=\'LOCAL\'], et renvoyez celle-ci sous de nouveaux identifiants (une répétition de la même dose en reprend le contenu inchangé).',
+    },
+  },
 } as const satisfies Record<string, StatusEntry>;
