@@ -63,9 +63,12 @@ async function backfill(db: Kysely<unknown>, caps: StoreCapabilities): Promise<v
       await sql`update vaccinations as v set content_digest = d.digest from (values ${values}) as d (patient_insz, id, digest)
         where v.patient_insz = d.patient_insz and v.id = d.id`.execute(db);
     } else {
-      for (const d of digests) {
-        await sql`update vaccinations set content_digest = ${d.digest} where patient_insz = ${d.patient_insz} and id = ${d.id}`.execute(db);
-      }
+      // Kysely runs SQLite migrations outside a transaction: one per page, not one durable commit per row.
+      await db.transaction().execute(async (trx) => {
+        for (const d of digests) {
+          await sql`update vaccinations set content_digest = ${d.digest} where patient_insz = ${d.patient_insz} and id = ${d.id}`.execute(trx);
+        }
+      });
     }
     const last = rows[rows.length - 1]!;
     after = { patient_insz: last.patient_insz, id: last.id };
