@@ -14,9 +14,9 @@ function storedItem(xml: string): string {
 }
 
 describe('the content digest of a dose', () => {
-  it('is SHA-256 (base64url) over the versioned JSON array of patient, date, responsible NIHII and item: a fixed value, as migration 0008 stored it', () => {
-    // Computed independently: python3 hashlib over ["dose-v1","85071412330","2024-03-01","14700250004","<item/>"].
-    expect(contentDigest(dose)).toBe('rZ7nQ_6Gkz11xTPoMqoxn-ou4UN1EfU2P-kMWGUCNjg');
+  it('is SHA-256 (base64url) over the version tag and the netstrings of patient, date, responsible NIHII and item: a fixed value, as migration 0008 stored it', () => {
+    // Computed independently: python3 hashlib over "dose-v1;11:85071412330,10:2024-03-01,11:14700250004,7:<item/>,".
+    expect(contentDigest(dose)).toBe('BRVjem6O01kGCe3eyW_wr-Yfp9qguERefHuGL0tAabk');
     expect(contentDigest({ ...dose, responsibleNihii: undefined })).not.toBe(contentDigest(dose));
   });
 

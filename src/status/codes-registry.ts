@@ -5,9 +5,9 @@ export const REGISTRY_CODES = {
   DUPLICATE_REPLAY: {
     area: 'registry', severity: 'info', soap: 'message', http: 200, retry: false, rule: 'kmehr-vaccination rule 14',
     text: {
-      en: 'Already registered from the same sender ids; the original VaccinationId {value} is returned.',
-      nl: 'Reeds geregistreerd met dezelfde afzender-id\'s; het oorspronkelijke VaccinationId {value} wordt teruggegeven.',
-      fr: 'Déjà enregistré avec les mêmes identifiants d\'expéditeur ; le VaccinationId d\'origine {value} est renvoyé.',
+      en: 'Already registered from the same sender ids with the same content; the original VaccinationId {value} is returned.',
+      nl: 'Reeds geregistreerd met dezelfde afzender-id\'s en dezelfde inhoud; het oorspronkelijke VaccinationId {value} wordt teruggegeven.',
+      fr: 'Déjà enregistré avec les mêmes identifiants d\'expéditeur et le même contenu ; le VaccinationId d\'origine {value} est renvoyé.',
     },
   },
   PROBABLE_DUPLICATE: {
