@@ -10,7 +10,7 @@ export type DigestedDose = Pick<NewVaccination, 'patientInsz' | 'administeredOn'
  * (`writeItem`: our own serialisation of the parsed item, so whitespace, attribute order, prefixes and namespace
  * declarations of the sent XML do not change it; product codes, date, lot, quantity, texts do).
  *
- * // our choice: NOT covered — what the registry derives or what describes the transport, not the dose: the
+ * NOT covered — what the registry derives or what describes the transport, not the dose: the
  * product as resolved against the reference table (it changes with the table), softwareID, channel, the message's
  * header (date, time, sender details), the sender ids themselves (equal by construction), registration time and
  * `DisableStockChange` (an instruction about stock, not about the dose). The registrant is equal by construction
@@ -21,6 +21,7 @@ export type DigestedDose = Pick<NewVaccination, 'patientInsz' | 'administeredOn'
  * JSON array cost more than the hash). The version tag lets a later definition tell its digests apart.
  */
 export function contentDigest(v: DigestedDose): string {
+  // our choice: these four fields and nothing else (docs/decisions.md "Replays and reused ids (issue 11.1)").
   const nihii = v.responsibleNihii === undefined ? '-' : field(v.responsibleNihii);
   return hash('sha256', `${DIGEST_VERSION}${field(v.patientInsz)}${field(v.administeredOn)}${nihii}${field(v.itemXml)}`, 'base64url');
 }

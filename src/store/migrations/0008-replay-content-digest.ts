@@ -18,7 +18,7 @@ interface DigestSource {
  * vaccination keeps the digest of its content (registry/content-digest.ts) in `content_digest`, written with the
  * row: comparing needs no column of the stored row beyond the one the replay already reads.
  *
- * // our choice: existing rows get their digest here, computed by the same function from their stored columns
+ * Existing rows get their digest here, computed by the same function from their stored columns
  * (every input of the digest is a column), page by page in primary-key order. A row still without one (written by
  * an older registry node during a rolling upgrade) is compared by recomputing it from its columns at the replay,
  * so NULL never means "unknown" (registry/content-digest.ts `sameContent`). No index: the digest is only read
@@ -33,6 +33,7 @@ export function replayContentDigest(caps: StoreCapabilities): Migration {
       if (!columns.rows.some((c) => c.name === 'content_digest')) {
         await db.schema.alterTable('vaccinations').addColumn('content_digest', 'text').execute();
       }
+      // our choice: existing rows get their digest now, not "unknown" (docs/decisions.md, issue 11.1).
       await backfill(db, caps);
     },
   };
