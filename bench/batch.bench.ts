@@ -85,7 +85,7 @@ async function processPhase(url: string): Promise<Json> {
 const COLUMNS = [
   'patient_insz', 'id', 'cnk', 'product_name', 'vaccinnet_code', 'atc', 'indications', 'vaccine_group', 'administered_on', 'quantity', 'lot',
   'registrant_key', 'responsible_nihii', 'software_id', 'channel', 'sender_message_id', 'sender_local_id', 'sender_key', 'registered_at',
-  'status', 'removed_at', 'removed_by', 'removed_reason', 'item_xml',
+  'status', 'removed_at', 'removed_by', 'removed_reason', 'item_xml', 'content_digest',
 ];
 const AUDIT_COLUMNS = ['patient_insz', 'id', 'at', 'action', 'outcome', 'vaccination_id', 'actor', 'subject', 'channel', 'software_id', 'detail'];
 const SLICE_COLUMNS = ['delivery_id', 'first_ordinal', 'transactions', 'accepted', 'results'];

@@ -93,6 +93,8 @@ function rawDose(n: number, tag: string, patientCount = PATIENT_COUNT): NewVacci
     senderKey: `kmehr:raw-${tag}${n}:0:0`,
     registeredAt: new Date().toISOString(),
     itemXml: '<item xmlns="http://www.ehealth.fgov.be/standards/kmehr/schema/v1"><id S="ID-KMEHR" SV="1.0">1</id><cd S="CD-ITEM" SV="1.0">vaccine</cd><batch>FK1234</batch></item>',
+    // A content digest's 43 characters, as the domain stores with every dose (issue 11.1); fixed: the yardstick inserts, it does not hash.
+    contentDigest: 'BRVjem6O01kGCe3eyW_wr-Yfp9qguERefHuGL0tAabk',
   };
 }
 

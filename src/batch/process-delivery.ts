@@ -2,8 +2,10 @@ import type { Logger } from 'pino';
 import { locate } from '../kmehr/model.js';
 import { DEFAULT_XML_LIMITS } from '../kmehr/xml-limits.js';
 import { authoriseCaller } from '../registry/authorise-caller.js';
+import { sameContent, type DigestedDose } from '../registry/content-digest.js';
 import type { CallerIdentity } from '../registry/caller-identity.js';
 import type { Profile } from '../registry/profile.js';
+import { idsReused } from '../registry/register-vaccinations.js';
 import type { RegistryPorts } from '../registry/registry-ports.js';
 import { localDate } from '../registry/system-clock.js';
 import { messageStatus } from '../soap/envelope/status-mapping.js';
@@ -12,11 +14,13 @@ import {
   activeDoses,
   findBySenderKeys,
   findPersons,
+  findStoredUnderKeys,
   insertAuditRows,
   insertResultSlice,
   insertVaccinationRows,
   supersede,
   type DoseKey,
+  type StoredUnderKey,
 } from '../store/batch-registration-sql.js';
 import { LeaseLostError, type BatchTrx, type Delivery, type DeliveryRepository } from '../store/delivery-repository.js';
 import { BATCH_VACCINATION as V } from '../store/delivery-tables.js';
@@ -225,15 +229,23 @@ async function storeSlice(trx: BatchTrx, slice: readonly PlannedTransaction[], c
       vaccinationIds[i] = rowOf(i)[V.id] as string;
     } else skipped.push(i);
   });
+  // A skipped one is a replay only with the same content (issue 11.1); other content under the same ids is refused.
   if (skipped.length > 0) {
-    const existing = await findBySenderKeys(trx, registrant, skipped.map(senderKeyOf));
-    const byKey = new Map(existing.map((e) => [`${e.patient_insz}|${e.sender_key}`, e.id]));
+    const existing = await findStoredUnderKeys(trx, registrant, skipped.map(senderKeyOf));
+    const byKey = new Map(existing.map((e) => [`${e.patient_insz}|${e.sender_key}`, e]));
     for (const i of skipped) {
       const p = slice[i]!;
-      const original = byKey.get(`${rowOf(i)[V.patient] as string}|${senderKeyOf(i)}`);
+      const row = rowOf(i);
+      const original = byKey.get(`${row[V.patient] as string}|${senderKeyOf(i)}`);
       if (original === undefined) continue;
-      vaccinationIds[i] = original;
-      p.findings.push(finding('DUPLICATE_REPLAY', { location: locate.transaction(p.f, p.t), value: original }));
+      if (sameContent(offeredContent(row), storedContent(original))) {
+        vaccinationIds[i] = original.id;
+        p.findings.push(finding('DUPLICATE_REPLAY', { location: locate.transaction(p.f, p.t), value: original.id }));
+      } else {
+        // our choice: refused, nothing stored or overwritten; the refusal's audit row is written below as any other.
+        const ids = { senderKey: senderKeyOf(i), senderMessageId: (row[V.senderMessageId] as string | null) ?? undefined, senderLocalId: (row[V.senderLocalId] as string | null) ?? undefined };
+        p.findings.push(idsReused(ids, original, p.f, p.t));
+      }
     }
   }
 
@@ -255,4 +267,25 @@ async function storeSlice(trx: BatchTrx, slice: readonly PlannedTransaction[], c
   }
   await insertAuditRows(trx, caps, audits);
   await insertResultSlice(trx, { delivery_id: delivery.id, first_ordinal: slice[0]!.ordinal, transactions: n, accepted, results: resultSliceText(entries) });
+}
+
+/** The content of a planned row (BATCH_VACCINATION_COLUMNS), with the digest the planner computed. */
+function offeredContent(row: readonly unknown[]): DigestedDose & { contentDigest?: string } {
+  return {
+    patientInsz: row[V.patient] as string,
+    administeredOn: row[V.administeredOn] as string,
+    responsibleNihii: (row[V.responsibleNihii] as string | null) ?? undefined,
+    itemXml: row[V.itemXml] as string,
+    contentDigest: (row[V.contentDigest] as string | null) ?? undefined,
+  };
+}
+
+function storedContent(e: StoredUnderKey): DigestedDose & { contentDigest?: string } {
+  return {
+    patientInsz: e.patient_insz,
+    administeredOn: String(e.administered_on),
+    responsibleNihii: e.responsible_nihii ?? undefined,
+    itemXml: e.item_xml ?? '',
+    contentDigest: e.content_digest ?? undefined,
+  };
 }

@@ -6,6 +6,7 @@ import { writeItem } from '../kmehr/write-kmehr.js';
 import type { XmlLimits } from '../kmehr/xml-limits.js';
 import { checkAuthor, checkSender } from '../registry/check-parties.js';
 import type { Profile } from '../registry/profile.js';
+import { contentDigest } from '../registry/content-digest.js';
 import { senderKey } from '../registry/register-vaccinations.js';
 import type { NewVaccination } from '../registry/vaccination.js';
 import { vaccineProduct } from '../registry/vaccine-product.js';
@@ -132,6 +133,7 @@ export class SlicePlanner {
     if (author.responsibleNihii !== undefined) vaccination.responsibleNihii = author.responsibleNihii;
     if (this.#messageId !== undefined) vaccination.senderMessageId = this.#messageId;
     if (local !== undefined) vaccination.senderLocalId = local;
+    vaccination.contentDigest = contentDigest(vaccination);
     // The registry's one row mapping (store/rows.ts), laid out as the slice binds it.
     return planned(findings, batchRow(vaccinationRow(vaccination)));
   }
@@ -154,6 +156,7 @@ function batchRow(r: VaccinationsTable): unknown[] {
   return [
     r.patient_insz, null, r.cnk, r.product_name, r.vaccinnet_code, r.atc, r.indications, r.vaccine_group, r.administered_on, r.quantity, r.lot,
     r.registrant_key, r.responsible_nihii, r.software_id, r.channel, r.sender_message_id, r.sender_local_id, r.sender_key, null, r.item_xml,
+    r.content_digest,
   ];
 }
 

@@ -57,3 +57,59 @@ describe.each(testEngines())('concurrent replays on $name', (engine) => {
     expect(sessions[0]?.n).toBeGreaterThanOrEqual(10);
   });
 });
+
+/**
+ * Issue 11.1: the same sender ids with other content race each other. Half of the submissions carry lot A, half
+ * lot B, all under one KMEHR message id: exactly one dose is stored (whichever committed first), every submission
+ * with the winner's content is answered its VaccinationId (a replay), every other one is refused with
+ * SENDER_IDS_REUSED, and nothing of the losers' content is stored or overwrites the winner's.
+ */
+describe.each(testEngines())('concurrent reused sender ids on $name', (engine) => {
+  const stores: Store[] = [];
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((s) => s.close()));
+  });
+
+  it(`${PARALLEL} parallel submissions under one message id, two contents: one stored, its replays answered, the other content refused`, async () => {
+    const seeded = await engine.open();
+    stores.push(seeded);
+    await seedPersonas(seeded);
+    let url = engine.lastUrl();
+    if (engine.name === 'postgres') {
+      const pgUrl = new URL(url);
+      pgUrl.searchParams.set('max', String(PARALLEL));
+      url = pgUrl.toString();
+    }
+    const store = await openStore(url);
+    stores.push(store);
+    const ports = registryPortsOf(store, { clock: { now: () => new Date('2024-03-10T09:00:00Z') } });
+    const lots = ['LOTA1', 'LOTB2'];
+    const messages = lots.map((lot) => personaMessage({ sender: DOCTORS.peeters, messageId: 'reuse-race-1', item: { batch: lot } }));
+    const cmd = (n: number) => ({ caller: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie' as const, messages: [messages[n % 2]!] });
+
+    const outcomes = await Promise.all(Array.from({ length: PARALLEL }, (_, n) => registerVaccinations(cmd(n), ports)));
+
+    const rows = await store.db.selectFrom('vaccinations').select(['id', 'lot']).where('patient_insz', '=', PATIENTS.jan.insz).execute();
+    expect(rows).toHaveLength(1);
+    const [winner] = rows;
+    const winning = lots.indexOf(winner!.lot!);
+    expect(winning).toBeGreaterThanOrEqual(0);
+    for (const [n, outcome] of outcomes.entries()) {
+      if (!outcome.ok) throw new Error('refused as a whole');
+      const t = outcome.messages[0]!.transactions[0]!;
+      if (n % 2 === winning) {
+        expect(t.vaccinationId).toBe(winner!.id);
+        expect(t.findings.map((f) => f.code).filter((c) => c !== 'DUPLICATE_REPLAY')).toEqual([]);
+      } else {
+        expect(t.vaccinationId).toBeUndefined();
+        expect(t.replay).toBe(false);
+        expect(t.findings.map((f) => f.code)).toEqual(['SENDER_IDS_REUSED']);
+        expect(t.findings[0]!.message).toContain(winner!.id);
+      }
+    }
+    const audit = await store.audit.forPerson(PATIENTS.jan.insz);
+    expect(audit.filter((a) => a.action === 'register')).toHaveLength(1);
+    expect(audit.filter((a) => a.action === 'replay')).toHaveLength(PARALLEL / 2 - 1);
+    expect(audit.filter((a) => a.action === 'refuse' && a.outcome === 'SENDER_IDS_REUSED')).toHaveLength(PARALLEL / 2);
+  });
+});

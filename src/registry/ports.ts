@@ -27,11 +27,16 @@ export interface SameDose {
   readonly registrantKey: string;
 }
 
-/** The audit row of a dose, once the store knows whether it inserted it and what its probable duplicate is. */
-export type AuditFor = (stored: Vaccination, inserted: boolean, sameDose?: SameDose) => NewAuditEntry;
+/**
+ * The audit row of a dose, once the store knows whether it inserted it and what its probable duplicate is. When
+ * it did not insert it (`inserted: false`, `stored` is the earlier row under the same sender ids), `offered` is the
+ * dose that was sent: the row says whether that was a replay or other content under reused ids (issue 11.1).
+ */
+export type AuditFor = (stored: Vaccination, inserted: boolean, sameDose?: SameDose, offered?: NewVaccination) => NewAuditEntry;
 
 /**
- * Result of an insert-or-return-existing: `inserted: false` means a record with the same sender ids exists;
+ * Result of an insert-or-return-existing: `inserted: false` means a record with the same sender ids exists (the
+ * caller compares its content with the offered dose's: content-digest.ts `sameContent`);
  * `sameDose` names the probable duplicate of an inserted dose.
  */
 export type InsertResult =

@@ -7,9 +7,11 @@ import type { NewAuditEntry } from './audit-entry.js';
 import { authoriseCaller } from './authorise-caller.js';
 import type { CallerIdentity } from './caller-identity.js';
 import { checkAuthor, checkSender } from './check-parties.js';
+import { contentDigest, sameContent } from './content-digest.js';
 import type { AuditFor, InsertResult, SameDose } from './ports.js';
 import type { Profile } from './profile.js';
 import type { RegistryPorts } from './registry-ports.js';
+import { describeSenderIds } from './sender-ids.js';
 import { localDate } from './system-clock.js';
 import type { Channel, NewVaccination } from './vaccination.js';
 import { vaccineProduct } from './vaccine-product.js';
@@ -33,7 +35,7 @@ export interface TransactionResult {
   readonly transaction: number;
   /** The stored (or, on replay, the original) VaccinationId. */
   readonly vaccinationId?: string;
-  /** True when the same sender ids were already stored: nothing new was written. */
+  /** True when the same sender ids were already stored with the same content: nothing new was written. */
   readonly replay: boolean;
   readonly findings: readonly Finding[];
 }
@@ -66,6 +68,8 @@ interface Planned {
   readonly findings: Finding[];
   vaccination?: NewVaccination;
   result?: InsertResult;
+  /** Refused by what the store found (sender ids reused with other content); the store wrote its audit row. */
+  auditedByStore?: boolean;
 }
 
 /**
@@ -226,6 +230,7 @@ function newVaccination(
   if (responsibleNihii !== undefined) v.responsibleNihii = responsibleNihii;
   if (messageId !== undefined) v.senderMessageId = messageId;
   if (local !== undefined) v.senderLocalId = local;
+  v.contentDigest = contentDigest(v);
   return v;
 }
 
@@ -247,25 +252,42 @@ async function storePlanned(planned: Planned[], cmd: RegisterVaccinationsCommand
   for (const [n, p] of toStore.entries()) {
     const result = results[n];
     if (!result) continue;
-    p.result = result;
     if (result.inserted) {
+      p.result = result;
       if (result.sameDose) p.findings.push(probableDuplicate(p.vaccination, result.sameDose, locate.transaction(p.f, p.t)));
-    } else {
+    } else if (sameContent(p.vaccination, result.vaccination)) {
+      p.result = result;
       p.findings.push(finding('DUPLICATE_REPLAY', { location: locate.transaction(p.f, p.t), value: result.vaccination.id }));
+    } else {
+      // our choice (issue 11.1): other content under stored sender ids is refused, never answered as the earlier dose.
+      p.auditedByStore = true;
+      p.findings.push(idsReused(p.vaccination, result.vaccination, p.f, p.t));
     }
   }
 }
 
+/** SENDER_IDS_REUSED: the ids (bounded) and the vaccination they already name. */
+export function idsReused(offered: Pick<NewVaccination, 'senderKey' | 'senderMessageId' | 'senderLocalId'>, stored: { readonly id: string }, f: number, t: number): Finding {
+  return finding('SENDER_IDS_REUSED', { location: locate.transaction(f, t), value: describeSenderIds(offered, f, t), params: { vaccination: stored.id } });
+}
+
 /** The audit row of a dose the store inserted or found stored (a function returned, not a named closure: see docs/benchmarks.md on tsx's `__name`). */
 function storedAudit(cmd: RegisterVaccinationsCommand, ports: RegistryPorts, profile: Profile, now: Date): AuditFor {
-  return (stored, inserted, sameDose) =>
-    auditEntry(cmd, ports, now, profile.key, {
-      action: inserted ? 'register' : 'replay',
-      outcome: inserted ? (sameDose ? 'PROBABLE_DUPLICATE' : 'OK') : 'DUPLICATE_REPLAY',
-      patientInsz: stored.patientInsz,
-      vaccinationId: stored.id,
-      detail: sameDose && inserted ? probableDuplicate(stored, sameDose).message : undefined,
-    });
+  return (stored, inserted, sameDose, offered) =>
+    !inserted && offered !== undefined && !sameContent(offered, stored)
+      ? auditEntry(cmd, ports, now, profile.key, {
+          action: 'refuse',
+          outcome: 'SENDER_IDS_REUSED',
+          patientInsz: stored.patientInsz,
+          detail: `sender ids of vaccination ${stored.id} sent again with other content`,
+        })
+      : auditEntry(cmd, ports, now, profile.key, {
+          action: inserted ? 'register' : 'replay',
+          outcome: inserted ? (sameDose ? 'PROBABLE_DUPLICATE' : 'OK') : 'DUPLICATE_REPLAY',
+          patientInsz: stored.patientInsz,
+          vaccinationId: stored.id,
+          detail: sameDose && inserted ? probableDuplicate(stored, sameDose).message : undefined,
+        });
 }
 
 function probableDuplicate(v: NewVaccination, match: SameDose, location?: string): Finding {
@@ -306,7 +328,7 @@ async function auditRefusals(
     const plans = planned.filter((p) => p.m === m);
     const mErrors = (messageFindings[m] ?? []).filter((x) => x.severity === 'error');
     for (const p of plans) {
-      if (p.result) continue;
+      if (p.result || p.auditedByStore) continue;
       const first = mErrors[0] ?? p.findings.find((x) => x.severity === 'error');
       const folder = message.folders[p.f];
       const insz = folder ? (idOf(folder.patient.ids, 'ID-PATIENT') ?? idOf(folder.patient.ids, 'INSS'))?.value : undefined;

@@ -47,6 +47,11 @@ export interface NewVaccination {
   readonly registeredAt: string;
   /** The original KMEHR `<item>` (writeItem). */
   readonly itemXml: string;
+  /**
+   * `contentDigest` of this dose (content-digest.ts), computed once when the dose is made: a later dose under the
+   * same sender ids is a replay only when its digest is the same. Absent on rows an older registry wrote.
+   */
+  readonly contentDigest?: string;
 }
 
 export interface Removal {

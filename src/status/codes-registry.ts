@@ -5,9 +5,9 @@ export const REGISTRY_CODES = {
   DUPLICATE_REPLAY: {
     area: 'registry', severity: 'info', soap: 'message', http: 200, retry: false, rule: 'kmehr-vaccination rule 14',
     text: {
-      en: 'Already registered from the same sender ids; the original VaccinationId {value} is returned.',
-      nl: 'Reeds geregistreerd met dezelfde afzender-id\'s; het oorspronkelijke VaccinationId {value} wordt teruggegeven.',
-      fr: 'Déjà enregistré avec les mêmes identifiants d\'expéditeur ; le VaccinationId d\'origine {value} est renvoyé.',
+      en: 'Already registered from the same sender ids with the same content; the original VaccinationId {value} is returned.',
+      nl: 'Reeds geregistreerd met dezelfde afzender-id\'s en dezelfde inhoud; het oorspronkelijke VaccinationId {value} wordt teruggegeven.',
+      fr: 'Déjà enregistré avec les mêmes identifiants d\'expéditeur et le même contenu ; le VaccinationId d\'origine {value} est renvoyé.',
     },
   },
   PROBABLE_DUPLICATE: {
@@ -48,6 +48,14 @@ export const REGISTRY_CODES = {
       en: 'The person file is not usable at {location}: {detail}.',
       nl: 'Het personenbestand is onbruikbaar bij {location}: {detail}.',
       fr: 'Le fichier des personnes est inutilisable à {location} : {detail}.',
+    },
+  },
+  SENDER_IDS_REUSED: {
+    area: 'registry', severity: 'error', soap: 'message', http: 409, retry: false, rule: 'kmehr-vaccination rule 14 (issue 11.1, our choice)',
+    text: {
+      en: 'Refused: the sender ids {value} were already used for vaccination {vaccination} with other content; nothing was stored or changed. Sender ids are unique per sender: give every message a new header/id[@S=\'ID-KMEHR\'] and every transaction its own transaction/id[@S=\'LOCAL\'], and resend this one under new ids (a retry of the same dose must repeat its content unchanged).',
+      nl: 'Geweigerd: de afzender-id\'s {value} werden al gebruikt voor vaccinatie {vaccination} met een andere inhoud; er werd niets opgeslagen of gewijzigd. Afzender-id\'s zijn uniek per afzender: geef elk bericht een nieuwe header/id[@S=\'ID-KMEHR\'] en elke transactie een eigen transaction/id[@S=\'LOCAL\'], en stuur deze opnieuw onder nieuwe id\'s (een herhaling van dezelfde dosis herhaalt de inhoud ongewijzigd).',
+      fr: 'Refusé : les identifiants d\'expéditeur {value} ont déjà été utilisés pour la vaccination {vaccination} avec un autre contenu ; rien n\'a été enregistré ni modifié. Les identifiants sont uniques par expéditeur : donnez à chaque message un nouveau header/id[@S=\'ID-KMEHR\'] et à chaque transaction son propre transaction/id[@S=\'LOCAL\'], et renvoyez celle-ci sous de nouveaux identifiants (une répétition de la même dose en reprend le contenu inchangé).',
     },
   },
 } as const satisfies Record<string, StatusEntry>;

@@ -1,4 +1,4 @@
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { StoreCapabilities } from './capabilities.js';
 import type { BatchTrx } from './delivery-repository.js';
 import { BATCH_AUDIT_COLUMNS, BATCH_VACCINATION, BATCH_VACCINATION_COLUMNS, type DeliveryResultSlicesTable } from './delivery-tables.js';
@@ -80,6 +80,38 @@ export async function findBySenderKeys(trx: BatchTrx, registrantKey: string, key
         .where('sender_key', 'in', part)
         .execute()),
     );
+  }
+  return out;
+}
+
+/** A vaccination found under a sender key a slice offered again: what deciding replay or reused ids needs. */
+export interface StoredUnderKey {
+  readonly id: string;
+  readonly patient_insz: string;
+  readonly sender_key: string;
+  readonly administered_on: string;
+  readonly responsible_nihii: string | null;
+  readonly content_digest: string | null;
+  /** Only for a row without a digest (written by an older registry): its digest is then computed from the columns. */
+  readonly item_xml: string | null;
+}
+
+/**
+ * The vaccinations of one registrant stored under these sender keys (any patient, any status), with their content
+ * digest (issue 11.1). The item is read only where the digest is missing: replays of a whole delivery do not
+ * read every item back.
+ */
+export async function findStoredUnderKeys(trx: BatchTrx, registrantKey: string, keys: readonly string[]): Promise<readonly StoredUnderKey[]> {
+  const out: StoredUnderKey[] = [];
+  for (const part of slices(keys, KEYS_PER_QUERY)) {
+    const rows = await trx
+      .selectFrom('vaccinations')
+      .select(['id', 'patient_insz', 'sender_key', 'administered_on', 'responsible_nihii', 'content_digest'])
+      .select(sql<string | null>`case when content_digest is null then item_xml end`.as('item_xml'))
+      .where('registrant_key', '=', registrantKey)
+      .where('sender_key', 'in', part)
+      .execute();
+    for (const r of rows) out.push({ ...r, content_digest: r.content_digest ?? null });
   }
   return out;
 }

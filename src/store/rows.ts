@@ -30,6 +30,7 @@ export function vaccinationRow(v: NewVaccination): VaccinationsTable {
     removed_by: null,
     removed_reason: null,
     item_xml: v.itemXml,
+    content_digest: v.contentDigest ?? null,
   };
 }
 
@@ -60,6 +61,7 @@ export function toVaccination(r: VaccinationsTable): Vaccination {
   v.senderKey = r.sender_key;
   v.registeredAt = r.registered_at;
   v.itemXml = r.item_xml;
+  if (r.content_digest != null) v.contentDigest = r.content_digest;
   v.status = r.status as VaccinationStatus;
   if (r.removed_at !== null) {
     v.removal = Object.freeze({ at: r.removed_at, by: r.removed_by ?? '', ...(r.removed_reason !== null && { reason: r.removed_reason }) });

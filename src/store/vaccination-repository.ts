@@ -8,7 +8,8 @@ import type { HotSql, SqlRow } from './hot-sql.js';
 import type { SqliteWriter, WriteDose, WriteGroup } from './sqlite-writer/sqlite-writer.js';
 import { auditRow, toVaccination, vaccinationRow } from './rows.js';
 
-const COLUMNS_PER_ROW = 24;
+/** Columns of a vaccination row (rows.ts), for the rows one statement can bind. */
+const COLUMNS_PER_ROW = 26;
 /**
  * Group commit on the write thread (SQLite). A group is handed over at the end of the event-loop turn in which its
  * first registration arrived (`setImmediate`: every registration that reached the insert in the same turn shares it);
@@ -209,7 +210,7 @@ export class SqlVaccinationStore implements VaccinationStore {
         results.push(r.inserted && sameDose ? { ...r, sameDose } : r);
       }
     }
-    const audits = results.map((r) => auditRow(audit(r.vaccination, r.inserted, r.inserted ? r.sameDose : undefined)));
+    const audits = results.map((r, i) => auditRow(r.inserted ? audit(r.vaccination, true, r.sameDose) : audit(r.vaccination, false, undefined, vs[i])));
     for (let i = 0; i < audits.length; i += this.#rowsPerStatement) {
       await trx.insertInto('audit_log').values(audits.slice(i, i + this.#rowsPerStatement)).execute();
     }
@@ -408,7 +409,7 @@ async function writeGroup(writer: SqliteWriter, db: Kysely<Database>, requests: 
       decided.push(() => (request.results[n] = { inserted: true, vaccination, ...(sameDose && { sameDose }) }));
     } else if (outcome && 'stored' in outcome) {
       const original = toVaccination(outcome.stored as unknown as VaccinationsTable);
-      replayAudits.push(auditRow(request.audit(original, false)));
+      replayAudits.push(auditRow(request.audit(original, false, undefined, request.vs[n])));
       decided.push(() => (request.results[n] = { inserted: false, vaccination: original }));
     } else if (outcome) {
       const sameDose = outcome.sameDose ? sameDoseOf(outcome.sameDose) : undefined;

@@ -2,6 +2,7 @@ import type { VaccineProduct } from '../../kmehr/codelists/index.js';
 import type { XmlLimits } from '../../kmehr/xml-limits.js';
 import type { Finding } from '../../status/finding.js';
 import type { PlannedTransaction, PlanningJob } from '../slice-planner.js';
+import { BATCH_VACCINATION_COLUMNS } from '../../store/delivery-tables.js';
 
 /**
  * Messages between a batch processor and its planning thread. The processor feeds the stored message chunk by
@@ -53,7 +54,7 @@ export type FromThread =
 /** Values per transaction before its row in a PackedSlice: ordinal, f, t, insz, vaccineItem, result, findings. */
 const HEAD = 7;
 /** Values in a planned vaccination row (BATCH_VACCINATION_COLUMNS). */
-const ROW = 20;
+const ROW = BATCH_VACCINATION_COLUMNS.length;
 
 /**
  * A slice as one flat array of strings, numbers and nulls: per transaction HEAD values, then a 1 and its ROW row
