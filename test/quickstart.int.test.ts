@@ -88,6 +88,12 @@ function quickStartSuite(title: string, outsideDataDir: boolean): void {
       expect(shown.stdout).toContain(id);
       expect(shown.stdout).toContain('Comirnaty');
       expect(shown.stdout).toContain('lot FK1234');
+
+      // The README's remove: the printed get command's options (they include --patient) with `remove` and `--id`.
+      const removed = runPrinted(`${get!.replace('npx vaccinnet get', 'npx vaccinnet remove')} --id ${id}`);
+      expect(removed.status, `${removed.stdout}${removed.stderr}`).toBe(0);
+      expect(removed.stdout).toMatch(/^remove: OK/m);
+      expect(runPrinted(get!).stdout).not.toContain(id);
     }, 180_000);
 
     it('the printed hospital commands deliver the demo batch and show every vaccination accepted', () => {
