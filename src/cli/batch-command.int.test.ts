@@ -41,8 +41,9 @@ describe('vaccinnet batch against a running registry (HTTPS, WS-Security, SQLite
     const submitted = await run(['batch', 'submit', ...conn, '--software-id', SOFTWARE_IDS.azGroeninge, '--user-code', AZ.userCode, '--doctor-nihii', DOCTORS.wouters.nihii, csv]);
     expect(submitted.stderr).toContain('3 vaccination(s) for 2 person(s)');
     expect(submitted.code).toBe(0);
-    const id = submitted.stdout.trim();
-    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const id = /^transaction id: ([0-9a-f-]{36})$/m.exec(submitted.stdout)?.[1]!;
+    expect(id, submitted.stdout).toBeDefined();
+    expect(submitted.stdout).toContain(`npx vaccinnet batch result ${id} `);
 
     const early = await run(['batch', 'result', id, ...conn, '--user-code', AZ.userCode]);
     expect(early.code).toBe(3);
@@ -63,10 +64,11 @@ describe('vaccinnet batch against a running registry (HTTPS, WS-Security, SQLite
     const file = path.join(dir, 'generated.xml');
     const org = ['--user-code', AZ.userCode, '--org-nihii', AZ.id, '--doctor-nihii', DOCTORS.wouters.nihii];
     expect((await run(['batch', 'generate', '--patients', '2', '--doses', '3', '--out', file, ...org])).code).toBe(0);
-    const submitted = await run(['batch', 'submit', ...conn, '--software-id', SOFTWARE_IDS.azGroeninge, file]);
+    const submitted = await run(['batch', 'submit', ...conn, '--software-id', SOFTWARE_IDS.azGroeninge, '--json', file]);
     expect(submitted.code).toBe(0);
+    const { transactionId } = JSON.parse(submitted.stdout) as { transactionId: string };
     await reg.registry.batch.worker!.runOnce();
-    const result = await run(['batch', 'result', submitted.stdout.trim(), ...conn, '--user-code', AZ.userCode, '--json']);
+    const result = await run(['batch', 'result', transactionId, ...conn, '--user-code', AZ.userCode, '--json']);
     expect(result.code).toBe(1);
     const json = JSON.parse(result.stdout) as { summary: unknown; folders: { transactions: { resultCode: string }[] }[] };
     expect(json.summary).toEqual({ accepted: 0, refused: 3 });

@@ -104,12 +104,16 @@ describe('vaccinnet batch generate', () => {
 });
 
 describe('vaccinnet batch submit', () => {
-  it('turns a CSV into a signed delivery and prints the transactionId', async () => {
+  it('turns a CSV into a signed delivery and prints the labelled transaction id and the result command', async () => {
     const csv = path.join(dir, 'ok.csv');
     writeFileSync(csv, 'insz;firstname;familyname;birthdate;sex;cnk;date;lot;local_id\n85071412330;Jan;Peeters;;;4293254;2026-01-05;FK1;u-1\n50010100156;Piet;Maes;;;1075712;2026-01-06;;u-2\n');
     const r = await run(['batch', 'submit', ...conn(), '--software-id', 'acme_hospital', ...org, csv]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('tx-1\n');
+    expect(r.stdout).toBe(
+      'transaction id: tx-1\n' +
+        `fetch its per-vaccination result with: npx vaccinnet batch result tx-1 --p12 ${p12} --password … --url ${url} --user-code UZ0001 --wait\n`,
+    );
+    expect(r.stdout).not.toContain(' pw ');
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({ verified: true, operation: 'Aanleveren', pakket: 'acme_hospital' });
     const parsed = parseKmehr(received[0]!.kmehr!);
@@ -129,11 +133,22 @@ describe('vaccinnet batch submit', () => {
 
   it('sends an XML file as a supplement, and prints a refusal with exit 1', async () => {
     const file = path.join(dir, 'gen.xml');
-    expect((await run(['batch', 'submit', ...conn(), '--software-id', 'acme_hospital', '--supplement', file])).stdout).toBe('tx-1\n');
+    expect((await run(['batch', 'submit', ...conn(), '--software-id', 'acme_hospital', '--supplement', file])).stdout).toMatch(/^transaction id: tx-1\n/);
     expect(received[0]).toMatchObject({ verified: true, operation: 'Aanvulling' });
     const refused = await run(['batch', 'submit', ...conn(), '--software-id', 'foreign_software', file]);
     expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
     expect(refused.stderr).toContain('refused: PROFILE_SOFTWARE_ID — softwareID of another organisation');
+  });
+
+  it('--json prints one JSON object, accepted or refused, and nothing else on stdout', async () => {
+    const file = path.join(dir, 'gen.xml');
+    const sent = await run(['batch', 'submit', ...conn(), '--software-id', 'acme_hospital', '--json', file]);
+    expect(sent.code).toBe(0);
+    expect(JSON.parse(sent.stdout)).toEqual({ accepted: true, transactionId: 'tx-1' });
+    const refused = await run(['batch', 'submit', ...conn(), '--software-id', 'foreign_software', '--json', file]);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout)).toEqual({ accepted: false, foutCode: 'PROFILE_SOFTWARE_ID', foutOmschrijving: 'softwareID of another organisation' });
   });
 
   it('takes the organisation NIHII and name from an eHealth organisation certificate', async () => {

@@ -44,6 +44,7 @@ interface SubmitOptions extends ConnectOptions, SenderOptions {
   readonly softwareId: string;
   readonly supplement?: boolean;
   readonly type?: string;
+  readonly json?: boolean;
 }
 
 interface ResultOptions extends ConnectOptions {
@@ -135,6 +136,25 @@ function sender(o: SenderOptions, key?: P12Contents): BatchSender {
     ...(o.orgType && { type: o.orgType }),
     doctorNihii: o.doctorNihii,
   };
+}
+
+const shellWord = (s: string): string => (/^[\w./:=@%+,-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
+
+/**
+ * The `batch result` command for a delivery just accepted, with the connection flags this call was given (the
+ * password only by its flag's name: it is not echoed to a terminal or a log).
+ */
+function resultCommand(transactionId: string, o: SubmitOptions): string {
+  return [
+    'npx vaccinnet batch result', transactionId,
+    '--p12', shellWord(o.p12),
+    ...(o.password !== undefined ? ['--password', '…'] : []),
+    ...(o.url !== undefined ? ['--url', shellWord(o.url)] : []),
+    ...(o.ca !== undefined ? ['--ca', shellWord(o.ca)] : []),
+    ...(o.mtls ? ['--mtls'] : []),
+    ...(o.userCode !== undefined ? ['--user-code', shellWord(o.userCode)] : ['--user-code', '<your user code>']),
+    '--wait',
+  ].join(' ');
 }
 
 /** Runs a command body: usage errors → 2, faults and transport errors → 1, each with one clear line. */
@@ -234,11 +254,12 @@ export function registerBatchCommands(program: Command, setExitCode: (code: numb
   const batch = program.command('batch').description('BatchUpload: deliver group vaccinations, fetch their results, generate test batches');
 
   senderOptions(connectOptions(batch.command('submit')))
-    .description('deliver a KMEHR batch (FILE.xml) or a CSV with one row per vaccination (FILE.csv); prints the transactionId')
+    .description('deliver a KMEHR batch (FILE.xml) or a CSV with one row per vaccination (FILE.csv); prints the transaction id and how to fetch its result')
     .argument('<file>', 'FILE.xml (a KMEHR batch message) or FILE.csv (insz, firstname, familyname, birthdate, sex, cnk or vaccinnet_code, date, lot, local_id)')
     .requiredOption('--software-id <id>', 'the organisation\'s softwareID (extraInfo/pakket)')
     .option('--type <type>', 'extraInfo/type', 'auth_eHealth_org')
     .option('--supplement', 'send as Aanvulling: replaces earlier transactions with the same LOCAL id, adds new ones')
+    .option('--json', 'print the answer as JSON ({"accepted":true,"transactionId":…} or {"accepted":false,"foutCode":…})')
     .action((file: string, o: SubmitOptions) =>
       run(setExitCode, async () => {
         if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
@@ -261,8 +282,14 @@ export function registerBatchCommands(program: Command, setExitCode: (code: numb
         const client = openBatchClient(o, key);
         try {
           const answer = await client.deliverFile(xmlFile, { pakket: o.softwareId, type: o.type ?? 'auth_eHealth_org', supplement: o.supplement === true });
+          if (o.json) out(JSON.stringify(answer.accepted
+            ? { accepted: true, transactionId: answer.transactionId }
+            : { accepted: false, foutCode: answer.foutCode, foutOmschrijving: answer.foutOmschrijving }));
           if (answer.accepted) {
-            out(answer.transactionId);
+            if (!o.json) {
+              out(`transaction id: ${answer.transactionId}`);
+              out(`fetch its per-vaccination result with: ${resultCommand(answer.transactionId, o)}`);
+            }
             return BATCH_EXIT.ok;
           }
           err(`refused: ${answer.foutCode} — ${answer.foutOmschrijving}`);

@@ -17,14 +17,35 @@ interface ServeOptions {
 
 const quote = (s: string): string => (/^[\w./:=-]+$/.test(s) ? s : `"${s}"`);
 
+/**
+ * A path as the printed commands name it: relative to the folder the server was started in when it lies inside it,
+ * absolute otherwise (a `../../tmp/…` chain is unreadable and breaks as soon as one `cd`s).
+ */
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return quote(relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? path.resolve(file) : relative);
+}
+
+/**
+ * `--ca FILE` when the CLI would not find the CA that issued the server certificate on its own (it looks in
+ * `./.vaccinnet/pki`, or VACCINNET_CA / VACCINNET_DATA_DIR, which the second terminal may not have): with
+ * `--data-dir DIR` or `pki.dir` elsewhere the printed commands would otherwise fail with SELF_SIGNED_CERT_IN_CHAIN.
+ * Nothing when the server certificate is not the development CA's (`server.certFile`): then the operator's CA applies.
+ */
+function caFlag(registry: RunningRegistry): string {
+  if (!registry.caPem) return '';
+  const caFile = path.resolve(registry.config.pki.dir, 'ca.cert.pem');
+  // our choice: print --ca only when needed, so the default quick start stays the short command the README shows.
+  return caFile === path.resolve('.vaccinnet', 'pki', 'ca.cert.pem') ? '' : ` --ca ${shown(caFile)}`;
+}
+
 /** What a newcomer pastes next: the exact register and get commands for the demo doctor. */
 export function quickStart(registry: RunningRegistry): string {
   const doctor = registry.demo?.certificates.find((c) => c.role === 'doctor');
   const patient = registry.demo?.patients.find((p) => p.insz === '06070500252') ?? registry.demo?.patients[0];
   if (!doctor || !patient) return '';
   const yesterday = localDate(new Date(Date.now() - 86_400_000), registry.config.registry.timeZone);
-  const p12 = quote(path.relative(process.cwd(), doctor.p12Path) || doctor.p12Path);
-  const common = `--p12 ${p12} --password ${DEMO_PASSWORD} --software-id ${doctor.softwareId} --url ${registry.url}`;
+  const common = `--p12 ${shown(doctor.p12Path)} --password ${DEMO_PASSWORD} --software-id ${doctor.softwareId} --url ${registry.url}${caFlag(registry)}`;
   return [
     '',
     `Demo profiles are ready (${registry.demo?.created ? 'created now' : 'from an earlier start'}); certificates in ${path.dirname(doctor.p12Path)}.`,
@@ -46,9 +67,8 @@ export function quickStart(registry: RunningRegistry): string {
 function hospitalLines(registry: RunningRegistry): string[] {
   const hospital = registry.demo?.certificates.find((c) => c.role === 'hospital');
   if (!hospital || !registry.demo || !hospital.userCode) return [];
-  const p12 = quote(path.relative(process.cwd(), hospital.p12Path) || hospital.p12Path);
-  const csv = quote(path.relative(process.cwd(), registry.demo.batchCsv) || registry.demo.batchCsv);
-  const common = `--p12 ${p12} --password ${DEMO_PASSWORD} --url ${registry.url}`;
+  const csv = shown(registry.demo.batchCsv);
+  const common = `--p12 ${shown(hospital.p12Path)} --password ${DEMO_PASSWORD} --url ${registry.url}${caFlag(registry)}`;
   return [
     'As the hospital, deliver a batch (BatchUpload) and wait for its per-vaccination result:',
     '',
@@ -72,9 +92,12 @@ export function registerServeCommand(program: Command, setExitCode: SetExitCode)
     .action(async (o: ServeOptions) => {
       const config = configFromFlags(o);
       const registry = await startRegistry({ config, demo: o.demo ?? false });
-      process.stdout.write(`Vaccinnet registry listening on ${registry.url} (database ${config.database.url.split('@').pop()}, XSD validation ${registry.xsdEnabled ? 'on' : 'OFF'})\n`);
-      if (registry.caCreated) process.stdout.write(`Created a development CA in ${config.pki.dir}\n`);
-      if (o.demo) process.stdout.write(`${quickStart(registry)}\n`);
+      // our choice: stdout carries only the JSON log lines (one format, for `| jq` or a log collector); the human
+      // text (where it listens, the quick start) goes to stderr, which a terminal shows just the same.
+      const human = (text: string): void => void process.stderr.write(text);
+      human(`Vaccinnet registry listening on ${registry.url} (database ${config.database.url.split('@').pop()}, XSD validation ${registry.xsdEnabled ? 'on' : 'OFF'})\n`);
+      if (registry.caCreated) human(`Created a development CA in ${config.pki.dir}\n`);
+      if (o.demo) human(`${quickStart(registry)}\n`);
       await untilStopSignal();
       await registry.close();
       setExitCode(0);
