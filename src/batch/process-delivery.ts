@@ -3,6 +3,7 @@ import { locate } from '../kmehr/model.js';
 import { DEFAULT_XML_LIMITS } from '../kmehr/xml-limits.js';
 import { authoriseCaller } from '../registry/authorise-caller.js';
 import type { CallerIdentity } from '../registry/caller-identity.js';
+import { auditPatientKey } from '../registry/patient-id.js';
 import type { Profile } from '../registry/profile.js';
 import type { RegistryPorts } from '../registry/registry-ports.js';
 import { localDate } from '../registry/system-clock.js';
@@ -247,7 +248,8 @@ async function storeSlice(trx: BatchTrx, slice: readonly PlannedTransaction[], c
     const code = p.findings.length === 0 ? 'OK' : messageStatus(p.findings).code;
     const vid = vaccinationIds[i];
     const [action, outcome] = vid === undefined ? ['refuse', code] : inserted[i] ? ['register', code] : ['replay', 'DUPLICATE_REPLAY'];
-    audits[i] = [p.insz ?? '', ports.ids.auditId(), at, action, outcome, vid ?? null, registrant, ctx.subject, 'batch', delivery.softwareId,
+    // A refused transaction's patient number may be anything: only a valid INSZ becomes the patient key (issue 11.2).
+    audits[i] = [vid === undefined ? auditPatientKey(p.insz) : (p.insz ?? ''), ports.ids.auditId(), at, action, outcome, vid ?? null, registrant, ctx.subject, 'batch', delivery.softwareId,
       `delivery ${delivery.id}, folder ${p.f + 1}, transaction ${p.t + 1}`];
     entries[i] = resultEntry(p.result, code, storeFindings(p.findings), vid ?? null, replacedIds[i] ?? null);
     if (vid !== undefined) accepted += 1;

@@ -8,6 +8,7 @@ import { authoriseCaller } from './authorise-caller.js';
 import type { CallerIdentity } from './caller-identity.js';
 import { checkAuthor, checkSender } from './check-parties.js';
 import type { AuditFor, InsertResult, SameDose } from './ports.js';
+import { auditPatientKey } from './patient-id.js';
 import type { Profile } from './profile.js';
 import type { RegistryPorts } from './registry-ports.js';
 import { localDate } from './system-clock.js';
@@ -88,7 +89,7 @@ export async function registerVaccinations(cmd: RegisterVaccinationsCommand, por
       auditEntry(cmd, ports, now, auth.profile?.key ?? '', {
         action: 'refuse',
         outcome: auth.finding.code,
-        patientInsz: cmd.patientId ?? firstPatient(cmd.messages) ?? '',
+        patientInsz: auditPatientKey(cmd.patientId ?? firstPatient(cmd.messages)),
       }),
     );
     return { ok: false, findings: [auth.finding] };
@@ -314,14 +315,14 @@ async function auditRefusals(
         auditEntry(cmd, ports, now, profile.key, {
           action: 'refuse',
           outcome: first?.code ?? 'INTERNAL_ERROR',
-          patientInsz: insz ?? cmd.patientId ?? '',
+          patientInsz: auditPatientKey(insz ?? cmd.patientId),
           detail: `folder ${p.f + 1}, transaction ${p.t + 1}`,
         }),
       );
     }
     if (plans.length === 0 && mErrors[0]) {
       await ports.audit.append(
-        auditEntry(cmd, ports, now, profile.key, { action: 'refuse', outcome: mErrors[0].code, patientInsz: cmd.patientId ?? '' }),
+        auditEntry(cmd, ports, now, profile.key, { action: 'refuse', outcome: mErrors[0].code, patientInsz: auditPatientKey(cmd.patientId) }),
       );
     }
   }
