@@ -94,4 +94,13 @@ describe.each(testEngines())('strict reads and bounded, masked echoes over SOAP 
     expect(answer.patientId).toBe('850714*****');
     expect(res.body).not.toContain(WRONG_CHECK_DIGITS);
   });
+
+  it("a 10 000-deep KMEHR on AddVaccinations is our XML_TOO_DEEP, not libxml2's XML_MALFORMED", async () => {
+    const deep = `<kmehrmessage xmlns="http://www.ehealth.fgov.be/standards/kmehr/schema/v1">${'<folder>'.repeat(10_000)}${'</folder>'.repeat(10_000)}</kmehrmessage>`;
+    const res = await soap.post(REGISTRATIE_PATH, SOAP_ACTIONS.AddVaccinations, addVaccinationsEnvelope({ softwareId, patientId: PATIENTS.jan.insz, messages: [{ kmehr: deep }] }));
+    const answer = readAddVaccinationsResponse(res.body, res.status);
+    expect(answer.results[0]?.status?.code).toBe('XML_TOO_DEEP');
+    expect(answer.results[0]?.status?.message).not.toContain('XML_MALFORMED');
+    expect(answer.results[0]?.status?.message).not.toMatch(/Excessive depth/);
+  });
 });
