@@ -3,6 +3,7 @@ import { locate } from '../kmehr/model.js';
 import { DEFAULT_XML_LIMITS } from '../kmehr/xml-limits.js';
 import { authoriseCaller } from '../registry/authorise-caller.js';
 import type { CallerIdentity } from '../registry/caller-identity.js';
+import { patientDataFindings, type RegisteredPatient } from '../registry/patient-data.js';
 import { auditPatientKey } from '../registry/patient-id.js';
 import type { Profile } from '../registry/profile.js';
 import type { RegistryPorts } from '../registry/registry-ports.js';
@@ -18,6 +19,7 @@ import {
   insertVaccinationRows,
   supersede,
   type DoseKey,
+  type RegisteredPerson,
 } from '../store/batch-registration-sql.js';
 import { LeaseLostError, type BatchTrx, type Delivery, type DeliveryRepository } from '../store/delivery-repository.js';
 import { BATCH_VACCINATION as V } from '../store/delivery-tables.js';
@@ -154,7 +156,7 @@ async function storeSlice(trx: BatchTrx, slice: readonly PlannedTransaction[], c
 
   // Rule 4 (person known, register mode) and rule 9 against the registered birth date: one query per slice.
   const inszs = [...new Set(slice.flatMap((p) => (p.insz !== undefined ? [p.insz] : [])))];
-  const persons = inszs.length > 0 ? await findPersons(trx, caps, inszs) : new Map<string, string | null>();
+  const persons = inszs.length > 0 ? await findPersons(trx, caps, inszs) : new Map<string, RegisteredPerson>();
   for (const p of slice) {
     const insz = p.insz;
     if (insz === undefined || hasErrors(p.findings)) continue;
@@ -163,7 +165,10 @@ async function storeSlice(trx: BatchTrx, slice: readonly PlannedTransaction[], c
       p.findings.push(finding('INSZ_UNKNOWN', { location: `${locate.patient(p.f)}/id`, value: insz }));
       continue;
     }
-    const birthdate = persons.get(insz);
+    const person = persons.get(insz);
+    // Patient data contradicting the register: stored, with a warning per field (issue 11.9; patient-data.ts).
+    if (person) p.findings.push(...patientDataFindings(p.patient, registered(person), p.f));
+    const birthdate = person?.birthdate;
     const date = p.row?.[V.administeredOn] as string | undefined;
     if (birthdate && date && date < birthdate && !p.findings.some((x) => x.code === 'DATE_BEFORE_BIRTH')) {
       p.findings.push(finding('DATE_BEFORE_BIRTH', { location: `${locate.item(p.f, p.t, p.vaccineItem)}/beginmoment/date`, value: date, params: { date: birthdate } }));
@@ -256,4 +261,11 @@ async function storeSlice(trx: BatchTrx, slice: readonly PlannedTransaction[], c
   }
   await insertAuditRows(trx, caps, audits);
   await insertResultSlice(trx, { delivery_id: delivery.id, first_ordinal: slice[0]!.ordinal, transactions: n, accepted, results: resultSliceText(entries) });
+}
+
+function registered(person: RegisteredPerson): RegisteredPatient {
+  const r: { -readonly [K in keyof RegisteredPatient]: RegisteredPatient[K] } = { firstname: person.firstname, familyname: person.familyname };
+  if (person.birthdate !== null) r.birthdate = person.birthdate;
+  if (person.sex !== null) r.sex = person.sex as RegisteredPatient['sex'];
+  return r;
 }

@@ -8,6 +8,7 @@ import { authoriseCaller } from './authorise-caller.js';
 import type { CallerIdentity } from './caller-identity.js';
 import { checkAuthor, checkSender } from './check-parties.js';
 import type { AuditFor, InsertResult, SameDose } from './ports.js';
+import { patientDataFindings, submittedPatientData } from './patient-data.js';
 import { auditPatientKey } from './patient-id.js';
 import type { Profile } from './profile.js';
 import type { RegistryPorts } from './registry-ports.js';
@@ -148,7 +149,7 @@ interface FolderCheck {
   readonly birthdate?: string;
 }
 
-/** Rules on the folder's patient that need the person register or the request (rules 4 and 10). */
+/** Rules on the folder's patient that need the person register or the request (rules 4 and 10, patient data). */
 async function checkFolder(folder: Folder, f: number, patientId: string | undefined, ports: RegistryPorts): Promise<FolderCheck> {
   const id = idOf(folder.patient.ids, 'ID-PATIENT') ?? idOf(folder.patient.ids, 'INSS');
   const location = `${locate.patient(f)}/id`;
@@ -160,6 +161,8 @@ async function checkFolder(folder: Folder, f: number, patientId: string | undefi
   }
   const person = await ports.persons.findPerson(insz);
   if (!person && ports.settings.personCheck === 'register') findings.push(finding('INSZ_UNKNOWN', { location, value: insz }));
+  // Patient data that contradicts the register: stored, with a warning naming the field (issue 11.9).
+  if (person) findings.push(...patientDataFindings(submittedPatientData(folder.patient), person, f));
   const birthdate = person?.birthdate ?? inszBirthdate(insz);
   return { findings, insz, ...(birthdate !== undefined && { birthdate }) };
 }
