@@ -16,6 +16,8 @@ describe('patientDataFindings', () => {
     expect(codes({ sex: 'male', birthdate: '1985-07-14', familyname: 'VERMEULEN', firstnames: ['jan'] })).toEqual([]);
     expect(codes({})).toEqual([]);
     expect(codes({ sex: 'unknown' })).toEqual([]);
+    // What the CLI sends without names: placeholders, not names.
+    expect(codes({ familyname: '-', firstnames: ['-'] })).toEqual([]);
     expect(patientDataFindings({ familyname: 'de smet', firstnames: ['Lotte', 'Marie'] }, PATIENTS.lotte, 0)).toEqual([]);
     expect(patientDataFindings({ familyname: 'Zoë' }, { ...jan, familyname: 'Zoe' }, 0)).toEqual([]);
   });

@@ -32,7 +32,7 @@ function nameKey(name: string): string {
  * PATIENT_DATA_MISMATCH warnings (issue 11.9), one per field of the message's patient that contradicts the person
  * register: sex (only male/female against male/female), birth date, family name, first name (any of the message's
  * first names matching the register's first name, or its first word, is agreement). A field absent on either side
- * is no contradiction.
+ * is no contradiction, and so is a name without letters or digits (a placeholder such as `-`).
  *
  * our choice: a warning, not a refusal — the INSZ (checked, registered) identifies the person, and refusing would
  * lose a real dose over a typo; the warning names the field and echoes only what the sender sent (bounded), never the
@@ -52,11 +52,13 @@ export function patientDataFindings(submitted: SubmittedPatientData, person: Reg
   if (submitted.birthdate !== undefined && person.birthdate !== undefined && submitted.birthdate !== person.birthdate) {
     mismatch('birthdate', 'birthdate/date', submitted.birthdate);
   }
-  if (submitted.familyname !== undefined && person.familyname !== '' && nameKey(submitted.familyname) !== nameKey(person.familyname)) {
-    mismatch('familyname', 'familyname', submitted.familyname);
+  const family = submitted.familyname === undefined ? '' : nameKey(submitted.familyname);
+  if (family !== '' && nameKey(person.familyname) !== '' && family !== nameKey(person.familyname)) {
+    mismatch('familyname', 'familyname', submitted.familyname!);
   }
-  const firstnames = submitted.firstnames ?? [];
-  if (firstnames.length > 0 && person.firstname !== '') {
+  // A placeholder without letters (`-`, what the CLI sends without --firstname) is no name, so no contradiction.
+  const firstnames = (submitted.firstnames ?? []).filter((n) => nameKey(n) !== '');
+  if (firstnames.length > 0 && nameKey(person.firstname) !== '') {
     const registered = new Set([nameKey(person.firstname), nameKey(person.firstname.split(/[\s-]+/)[0] ?? '')]);
     if (!firstnames.some((n) => registered.has(nameKey(n)) || registered.has(nameKey(n.split(/[\s-]+/)[0] ?? '')))) {
       mismatch('firstname', 'firstname', firstnames.join(' '));
