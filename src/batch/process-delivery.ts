@@ -4,6 +4,8 @@ import { DEFAULT_XML_LIMITS } from '../kmehr/xml-limits.js';
 import { authoriseCaller } from '../registry/authorise-caller.js';
 import { sameContent, type DigestedDose } from '../registry/content-digest.js';
 import type { CallerIdentity } from '../registry/caller-identity.js';
+import { patientDataFindings, type RegisteredPatient } from '../registry/patient-data.js';
+import { auditPatientKey } from '../registry/patient-id.js';
 import type { Profile } from '../registry/profile.js';
 import { idsReused } from '../registry/register-vaccinations.js';
 import type { RegistryPorts } from '../registry/registry-ports.js';
@@ -20,6 +22,7 @@ import {
   insertVaccinationRows,
   supersede,
   type DoseKey,
+  type RegisteredPerson,
   type StoredUnderKey,
 } from '../store/batch-registration-sql.js';
 import { LeaseLostError, type BatchTrx, type Delivery, type DeliveryRepository } from '../store/delivery-repository.js';
@@ -158,7 +161,7 @@ async function storeSlice(trx: BatchTrx, slice: readonly PlannedTransaction[], c
 
   // Rule 4 (person known, register mode) and rule 9 against the registered birth date: one query per slice.
   const inszs = [...new Set(slice.flatMap((p) => (p.insz !== undefined ? [p.insz] : [])))];
-  const persons = inszs.length > 0 ? await findPersons(trx, caps, inszs) : new Map<string, string | null>();
+  const persons = inszs.length > 0 ? await findPersons(trx, caps, inszs) : new Map<string, RegisteredPerson>();
   for (const p of slice) {
     const insz = p.insz;
     if (insz === undefined || hasErrors(p.findings)) continue;
@@ -167,7 +170,10 @@ async function storeSlice(trx: BatchTrx, slice: readonly PlannedTransaction[], c
       p.findings.push(finding('INSZ_UNKNOWN', { location: `${locate.patient(p.f)}/id`, value: insz }));
       continue;
     }
-    const birthdate = persons.get(insz);
+    const person = persons.get(insz);
+    // Patient data contradicting the register: stored, with a warning per field (issue 11.9; patient-data.ts).
+    if (person) p.findings.push(...patientDataFindings(p.patient, registered(person), p.f));
+    const birthdate = person?.birthdate;
     const date = p.row?.[V.administeredOn] as string | undefined;
     if (birthdate && date && date < birthdate && !p.findings.some((x) => x.code === 'DATE_BEFORE_BIRTH')) {
       p.findings.push(finding('DATE_BEFORE_BIRTH', { location: `${locate.item(p.f, p.t, p.vaccineItem)}/beginmoment/date`, value: date, params: { date: birthdate } }));
@@ -260,7 +266,8 @@ async function storeSlice(trx: BatchTrx, slice: readonly PlannedTransaction[], c
     const code = p.findings.length === 0 ? 'OK' : messageStatus(p.findings).code;
     const vid = vaccinationIds[i];
     const [action, outcome] = vid === undefined ? ['refuse', code] : inserted[i] ? ['register', code] : ['replay', 'DUPLICATE_REPLAY'];
-    audits[i] = [p.insz ?? '', ports.ids.auditId(), at, action, outcome, vid ?? null, registrant, ctx.subject, 'batch', delivery.softwareId,
+    // A refused transaction's patient number may be anything: only a valid INSZ becomes the patient key (issue 11.2).
+    audits[i] = [vid === undefined ? auditPatientKey(p.insz) : (p.insz ?? ''), ports.ids.auditId(), at, action, outcome, vid ?? null, registrant, ctx.subject, 'batch', delivery.softwareId,
       `delivery ${delivery.id}, folder ${p.f + 1}, transaction ${p.t + 1}`];
     entries[i] = resultEntry(p.result, code, storeFindings(p.findings), vid ?? null, replacedIds[i] ?? null);
     if (vid !== undefined) accepted += 1;
@@ -288,4 +295,11 @@ function storedContent(e: StoredUnderKey): DigestedDose & { contentDigest?: stri
     itemXml: e.item_xml ?? '',
     contentDigest: e.content_digest ?? undefined,
   };
+}
+
+function registered(person: RegisteredPerson): RegisteredPatient {
+  const r: { -readonly [K in keyof RegisteredPatient]: RegisteredPatient[K] } = { firstname: person.firstname, familyname: person.familyname };
+  if (person.birthdate !== null) r.birthdate = person.birthdate;
+  if (person.sex !== null) r.sex = person.sex as RegisteredPatient['sex'];
+  return r;
 }

@@ -5,6 +5,7 @@ import { streamKmehr } from '../kmehr/stream-kmehr.js';
 import { writeItem } from '../kmehr/write-kmehr.js';
 import type { XmlLimits } from '../kmehr/xml-limits.js';
 import { checkAuthor, checkSender } from '../registry/check-parties.js';
+import { submittedPatientData, type SubmittedPatientData } from '../registry/patient-data.js';
 import type { Profile } from '../registry/profile.js';
 import { contentDigest } from '../registry/content-digest.js';
 import { senderKey } from '../registry/register-vaccinations.js';
@@ -33,6 +34,8 @@ export interface PlannedTransaction {
   readonly findings: Finding[];
   /** The result's part the message decides (resultHead): ordinal, ids and patient as submitted. */
   readonly result: string;
+  /** The folder's patient data that can contradict the person register (PATIENT_DATA_MISMATCH), shared per folder. */
+  readonly patient: SubmittedPatientData;
   /**
    * Present when the transaction passed these rules and can be stored: the vaccination's row in
    * BATCH_VACCINATION_COLUMNS order, its registry id and registration time still null — they are given when the
@@ -68,6 +71,7 @@ export class SlicePlanner {
   #ordinal = 0;
   #lastFolder: Folder | undefined;
   #lastFolderIds = '';
+  #lastPatient: SubmittedPatientData = {};
 
   constructor(job: PlanningJob, reference: RuleContext['reference']) {
     this.#job = job;
@@ -105,7 +109,8 @@ export class SlicePlanner {
     const vaccineItem = transaction.items.findIndex((i) => itemType(i) === 'vaccine');
     const result = resultHead(ordinal, f, t, this.#folderIds(folder), insz ?? '', patientText(folder.patient) ?? null, JSON.stringify(submittedIds(transaction.ids)));
     // One shape for every planned transaction (no conditional spreads: this runs for every dose).
-    const planned = (findings: Finding[], row?: unknown[]): PlannedTransaction => ({ ordinal, f, t, insz, vaccineItem, result, findings, row });
+    const patient = this.#patientData(folder);
+    const planned = (findings: Finding[], row?: unknown[]): PlannedTransaction => ({ ordinal, f, t, insz, vaccineItem, result, patient, findings, row });
     if (callFinding || !profile) return planned([callFinding ?? finding('PROFILE_NONE')]);
     const findings: Finding[] = [...this.#headerFindings, ...patientInszRule(message, f, this.#ctx), ...checkTransactionOnly(message, f, t, this.#ctx)];
     if (!patientId) findings.push(finding('KMEHR_FIELD_MISSING', { location: `${locate.patient(f)}/id`, params: { field: 'patient/id[@S=ID-PATIENT]' } }));
@@ -143,8 +148,15 @@ export class SlicePlanner {
     if (this.#lastFolder !== folder) {
       this.#lastFolder = folder;
       this.#lastFolderIds = JSON.stringify(submittedIds(folder.ids));
+      this.#lastPatient = submittedPatientData(folder.patient);
     }
     return this.#lastFolderIds;
+  }
+
+  /** The folder's patient data, made once for all of its transactions (with its ids, in #folderIds). */
+  #patientData(folder: Folder): SubmittedPatientData {
+    this.#folderIds(folder);
+    return this.#lastPatient;
   }
 }
 

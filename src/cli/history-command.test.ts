@@ -102,9 +102,13 @@ describe.each(testEngines())('vaccinnet history on $name', (engine) => {
     expect(json.stdout).not.toContain(DOCTORS.peeters.ssin);
   });
 
-  it('a valid INSZ unknown to the register has no vaccinations; bad input is refused with its code or as usage', async () => {
+  it('a valid INSZ unknown to the register is refused as on writes (INSZ_UNKNOWN); bad input with its code or as usage', async () => {
     const { history } = await registered();
-    expect(await history(UNREGISTERED_INSZ, '--operator', 'alice')).toMatchObject({ code: 0, stdout: '951010***** (not in the person register): 0 active vaccination(s)\n' });
+    expect(await history(UNREGISTERED_INSZ, '--operator', 'alice')).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'refused: INSZ_UNKNOWN: The INSZ/SSIN 951010***** at the argument is not known to the person register.\n',
+    });
     expect(await history('85071412331', '--operator', 'alice')).toMatchObject({
       code: 1,
       stderr: 'refused: INSZ_CHECKSUM: The INSZ/SSIN 850714***** at the argument has wrong check digits.\n',

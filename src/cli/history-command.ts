@@ -65,8 +65,8 @@ export function registerHistoryCommand(program: Command, setExitCode: SetExitCod
       const findings = inszFindings(insz, 'the argument', localDate(new Date(), config.registry.timeZone));
       if (findings.length > 0) throw RefusedError.of(...findings);
 
-      const ports = registryPortsOf(store, { settings: { timeZone: config.registry.timeZone } });
-      const outcome = await getHistory({ actor: { kind: 'operator', name: operator }, channel: CLI_CHANNEL, insz, ...(o.since && { since: o.since }) }, ports);
+      const ports = registryPortsOf(store, { settings: { timeZone: config.registry.timeZone, personCheck: config.registry.personCheck } });
+      const outcome = await getHistory({ actor: { kind: 'operator', name: operator }, channel: CLI_CHANNEL, insz, inszLocation: 'the argument', ...(o.since && { since: o.since }) }, ports);
       if (!outcome.ok) throw RefusedError.of(...outcome.findings);
       const person = await store.persons.findPerson(insz);
       const audit = o.audit ? await store.audit.forPerson(insz) : undefined;

@@ -2,6 +2,7 @@ import { finding, type Finding } from '../status/finding.js';
 import type { KmehrMessage } from './model.js';
 import { parseKmehr } from './parse-kmehr.js';
 import { checkMessage, type RuleContext } from './rules/check-message.js';
+import { screenDepth } from './xml-depth.js';
 import { DEFAULT_XML_LIMITS, screenXml, type XmlLimits } from './xml-limits.js';
 import type { XsdValidator } from './xsd/xsd-validator.js';
 
@@ -22,7 +23,7 @@ export interface KmehrValidation {
 }
 
 /**
- * The whole check of one KMEHR message: screen (size, DOCTYPE) → XSD (rule 1) → parse → the registry's own rules.
+ * The whole check of one KMEHR message: screen (size, DOCTYPE, our depth limit) → XSD (rule 1) → parse → the registry's own rules.
  *
  * Our choice: a message that fails the XSD is still parsed, and when that works its rule findings are reported too,
  * so the sender sees every problem in one round trip instead of fixing the schema errors first and then meeting the
@@ -31,7 +32,7 @@ export interface KmehrValidation {
  */
 export function validateKmehr(input: Buffer | string, opts: ValidateKmehrOptions): KmehrValidation {
   const limits = opts.limits ?? DEFAULT_XML_LIMITS;
-  const screened = screenXml(input, limits);
+  const screened = screenXml(input, limits) ?? screenDepth(typeof input === 'string' ? Buffer.from(input, 'utf8') : input, limits.maxDepth);
   if (screened !== undefined) return { findings: [screened] };
   const findings: Finding[] = [];
   if (opts.xsd === undefined) {

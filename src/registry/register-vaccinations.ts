@@ -9,6 +9,8 @@ import type { CallerIdentity } from './caller-identity.js';
 import { checkAuthor, checkSender } from './check-parties.js';
 import { contentDigest, sameContent } from './content-digest.js';
 import type { AuditFor, InsertResult, SameDose } from './ports.js';
+import { patientDataFindings, submittedPatientData } from './patient-data.js';
+import { auditPatientKey } from './patient-id.js';
 import type { Profile } from './profile.js';
 import type { RegistryPorts } from './registry-ports.js';
 import { describeSenderIds } from './sender-ids.js';
@@ -92,7 +94,7 @@ export async function registerVaccinations(cmd: RegisterVaccinationsCommand, por
       auditEntry(cmd, ports, now, auth.profile?.key ?? '', {
         action: 'refuse',
         outcome: auth.finding.code,
-        patientInsz: cmd.patientId ?? firstPatient(cmd.messages) ?? '',
+        patientInsz: auditPatientKey(cmd.patientId ?? firstPatient(cmd.messages)),
       }),
     );
     return { ok: false, findings: [auth.finding] };
@@ -151,7 +153,7 @@ interface FolderCheck {
   readonly birthdate?: string;
 }
 
-/** Rules on the folder's patient that need the person register or the request (rules 4 and 10). */
+/** Rules on the folder's patient that need the person register or the request (rules 4 and 10, patient data). */
 async function checkFolder(folder: Folder, f: number, patientId: string | undefined, ports: RegistryPorts): Promise<FolderCheck> {
   const id = idOf(folder.patient.ids, 'ID-PATIENT') ?? idOf(folder.patient.ids, 'INSS');
   const location = `${locate.patient(f)}/id`;
@@ -163,6 +165,8 @@ async function checkFolder(folder: Folder, f: number, patientId: string | undefi
   }
   const person = await ports.persons.findPerson(insz);
   if (!person && ports.settings.personCheck === 'register') findings.push(finding('INSZ_UNKNOWN', { location, value: insz }));
+  // Patient data that contradicts the register: stored, with a warning naming the field (issue 11.9).
+  if (person) findings.push(...patientDataFindings(submittedPatientData(folder.patient), person, f));
   const birthdate = person?.birthdate ?? inszBirthdate(insz);
   return { findings, insz, ...(birthdate !== undefined && { birthdate }) };
 }
@@ -336,14 +340,14 @@ async function auditRefusals(
         auditEntry(cmd, ports, now, profile.key, {
           action: 'refuse',
           outcome: first?.code ?? 'INTERNAL_ERROR',
-          patientInsz: insz ?? cmd.patientId ?? '',
+          patientInsz: auditPatientKey(insz ?? cmd.patientId),
           detail: `folder ${p.f + 1}, transaction ${p.t + 1}`,
         }),
       );
     }
     if (plans.length === 0 && mErrors[0]) {
       await ports.audit.append(
-        auditEntry(cmd, ports, now, profile.key, { action: 'refuse', outcome: mErrors[0].code, patientInsz: cmd.patientId ?? '' }),
+        auditEntry(cmd, ports, now, profile.key, { action: 'refuse', outcome: mErrors[0].code, patientInsz: auditPatientKey(cmd.patientId) }),
       );
     }
   }

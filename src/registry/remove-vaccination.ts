@@ -3,6 +3,7 @@ import type { Actor } from './actor.js';
 import { authoriseActor } from './actor-profile.js';
 import type { NewAuditEntry } from './audit-entry.js';
 import { doctorKey, type Profile } from './profile.js';
+import { auditPatientKey, checkPatientId } from './patient-id.js';
 import type { RegistryPorts } from './registry-ports.js';
 import type { Channel, Vaccination } from './vaccination.js';
 
@@ -33,7 +34,7 @@ export async function removeVaccination(cmd: RemoveVaccinationCommand, ports: Re
   const audit = (outcome: string, detail?: string): NewAuditEntry => ({
     id: ports.ids.auditId(),
     at: now.toISOString(),
-    patientInsz: cmd.patientId,
+    patientInsz: auditPatientKey(cmd.patientId),
     action: 'remove',
     outcome,
     vaccinationId: cmd.vaccinationId,
@@ -48,6 +49,9 @@ export async function removeVaccination(cmd: RemoveVaccinationCommand, ports: Re
     return { ok: false, findings: [f] };
   };
   if (!auth.ok) return refuse(auth.finding);
+  // The PatientId is judged as on reads and writes (issue 11.2): INSZ_* codes, not a VACCINATION_NOT_FOUND.
+  const patient = await checkPatientId(cmd.patientId, ports);
+  if (!patient.ok) return refuse(patient.finding);
   const existing = await ports.vaccinations.getVaccination(cmd.patientId, cmd.vaccinationId);
   if (!existing) return refuse(finding('VACCINATION_NOT_FOUND', { value: cmd.vaccinationId }));
   if (auth.profile && !mayRemove(auth.profile, existing)) {

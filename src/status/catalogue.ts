@@ -1,4 +1,5 @@
 import { AUTH_CODES } from './codes-auth.js';
+import { echoParam } from './echo.js';
 import { BATCH_CODES } from './codes-batch.js';
 import { GENERAL_CODES } from './codes-general.js';
 import { IDENTIFIER_CODES } from './codes-identifier.js';
@@ -40,13 +41,18 @@ export function isStatusCode(value: string): value is StatusCode {
   return Object.hasOwn(CATALOGUE, value);
 }
 
-/** Values that fill the `{name}` placeholders of a message. Missing ones are shown as "?" rather than failing. */
+/**
+ * Values that fill the `{name}` placeholders of a message. A missing one is said to be missing (never a bare "?":
+ * issue 11.9); every one is bounded and INSZ-masked by `echoParam` (issue 11.5).
+ */
 export type MessageParams = Readonly<Record<string, string | number | undefined>>;
+
+const MISSING: Readonly<Record<Language, string>> = { en: '(missing)', nl: '(ontbreekt)', fr: '(absent)' };
 
 export function formatMessage(code: StatusCode, params: MessageParams = {}, language: Language = 'en'): string {
   const template = CATALOGUE[code].text[language];
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = params[name];
-    return value === undefined || value === '' ? '?' : String(value);
+    return value === undefined || value === '' ? MISSING[language] : echoParam(code, name, value, params.location);
   });
 }

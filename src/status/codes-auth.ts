@@ -85,7 +85,7 @@ export const AUTH_CODES = {
   AUTH_WRONG_SERVICE: {
     area: 'auth', severity: 'error', soap: 'call', http: 403, retry: false, rule: 'identity §1 (our choice)',
     text: {
-      en: 'A {value} certificate may not use this service ({detail}).',
+      en: 'This {value} certificate may not use this service ({detail}).',
       nl: 'Een {value}-certificaat mag deze dienst niet gebruiken ({detail}).',
       fr: 'Un certificat {value} ne peut pas utiliser ce service ({detail}).',
     },

@@ -74,4 +74,12 @@ export const IDENTIFIER_CODES = {
       fr: 'Le numéro d\'entreprise (BCE) {value} à {location} n\'est pas valide ({detail}).',
     },
   },
+  PATIENT_DATA_MISMATCH: {
+    area: 'identifier', severity: 'warning', soap: 'message', http: 200, retry: false, rule: 'kmehr-vaccination rule 4 (our choice: a warning)',
+    text: {
+      en: 'Stored, but the patient\'s {field} at {location} ({value}) contradicts the person register for this INSZ: check that the INSZ is this patient\'s and correct the patient data in your software.',
+      nl: 'Opgeslagen, maar het veld {field} van de patiënt bij {location} ({value}) spreekt het personenregister voor dit INSZ tegen: controleer of het INSZ van deze patiënt is en verbeter de patiëntgegevens in uw software.',
+      fr: 'Enregistré, mais le champ {field} du patient à {location} ({value}) contredit le registre des personnes pour ce NISS : vérifiez que le NISS est celui de ce patient et corrigez les données du patient dans votre logiciel.',
+    },
+  },
 } as const satisfies Record<string, StatusEntry>;

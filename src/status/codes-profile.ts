@@ -101,9 +101,9 @@ export const PROFILE_CODES = {
   USER_CODE_MISMATCH: {
     area: 'profile', severity: 'error', soap: 'call', http: 403, retry: false, rule: 'wire-contracts §2',
     text: {
-      en: 'The Vaccinnet user code {value} is not the caller\'s user code.',
-      nl: 'De Vaccinnet-gebruikerscode {value} is niet die van de oproeper.',
-      fr: 'Le code utilisateur Vaccinnet {value} n\'est pas celui de l\'appelant.',
+      en: 'The Vaccinnet user code at {location} is {value}, not the caller\'s user code: send the organisation\'s user code as header/sender/hcparty/id[@S=\'LOCAL\'] of the KMEHR message (and as gebruikersId when fetching results).',
+      nl: 'De Vaccinnet-gebruikerscode bij {location} is {value}, niet die van de oproeper: stuur de gebruikerscode van de organisatie als header/sender/hcparty/id[@S=\'LOCAL\'] van het KMEHR-bericht (en als gebruikersId bij het ophalen van resultaten).',
+      fr: 'Le code utilisateur Vaccinnet à {location} est {value}, pas celui de l\'appelant : envoyez le code utilisateur de l\'organisation en header/sender/hcparty/id[@S=\'LOCAL\'] du message KMEHR (et en gebruikersId pour obtenir les résultats).',
     },
   },
 } as const satisfies Record<string, StatusEntry>;

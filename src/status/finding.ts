@@ -1,11 +1,13 @@
 import { CATALOGUE, formatMessage, type Language, type MessageParams, type StatusCode } from './catalogue.js';
+import { bound, echoParam, TEXT_MAX } from './echo.js';
 import type { Severity } from './status-entry.js';
 
 /**
  * One outcome about one place in the input: the currency every validator and use case returns.
  * `location` is an XPath into the submitted message (`/kmehrmessage/folder[1]/transaction[2]/item[1]/batch`)
- * or the SOAP element; `value` is the offending value as submitted (log sinks mask INSZ numbers, findings keep them
- * because the caller who sent them needs them back).
+ * or the SOAP element; `value` is the offending value as submitted, kept whole for the code that judges it. Whatever
+ * reaches a caller is rendered through `echo.ts` (bounded, INSZ masked): the texts by `formatMessage`, the value and
+ * location of a SOAP Fault's detail by {@link echoedValue} / {@link echoedLocation}.
  */
 export interface Finding {
   readonly code: StatusCode;
@@ -45,6 +47,16 @@ export function finding(code: StatusCode, input: FindingInput = {}): Finding {
 
 export function localise(f: Finding, language: Language): string {
   return formatMessage(f.code, f.params ?? {}, language);
+}
+
+/** The finding's value as a caller may see it (bounded; masked when it is an INSZ), or undefined. */
+export function echoedValue(f: Finding): string | undefined {
+  return f.value === undefined ? undefined : echoParam(f.code, 'value', f.value, f.location);
+}
+
+/** The finding's location as a caller may see it (bounded: it can name a hostile document's elements). */
+export function echoedLocation(f: Finding): string | undefined {
+  return f.location === undefined ? undefined : bound(f.location, TEXT_MAX);
 }
 
 export function hasErrors(findings: readonly Finding[]): boolean {

@@ -49,9 +49,17 @@ async function selectIn<R>(trx: BatchTrx, caps: StoreCapabilities, head: string,
 }
 
 /** Birth dates (or null) of the persons known to the register, by INSZ. */
-export async function findPersons(trx: BatchTrx, caps: StoreCapabilities, inszs: readonly string[]): Promise<Map<string, string | null>> {
-  const rows = await selectIn<{ insz: string; birthdate: string | null }>(trx, caps, 'select insz, birthdate from persons where insz', inszs);
-  return new Map(rows.map((r) => [r.insz, r.birthdate]));
+/** A person register entry as the batch reads it: what rule 9 and PATIENT_DATA_MISMATCH compare. */
+export interface RegisteredPerson {
+  readonly birthdate: string | null;
+  readonly sex: string | null;
+  readonly firstname: string;
+  readonly familyname: string;
+}
+
+export async function findPersons(trx: BatchTrx, caps: StoreCapabilities, inszs: readonly string[]): Promise<Map<string, RegisteredPerson>> {
+  const rows = await selectIn<RegisteredPerson & { insz: string }>(trx, caps, 'select insz, birthdate, sex, firstname, familyname from persons where insz', inszs);
+  return new Map(rows.map((r) => [r.insz, r]));
 }
 
 export interface DoseKey {

@@ -1,6 +1,7 @@
 import type { VaccineProduct } from '../../kmehr/codelists/index.js';
 import type { XmlLimits } from '../../kmehr/xml-limits.js';
 import type { Finding } from '../../status/finding.js';
+import type { SubmittedPatientData } from '../../registry/patient-data.js';
 import type { PlannedTransaction, PlanningJob } from '../slice-planner.js';
 import { BATCH_VACCINATION_COLUMNS } from '../../store/delivery-tables.js';
 
@@ -51,8 +52,12 @@ export type FromThread =
   | { readonly type: 'refused'; readonly finding: Finding }
   | { readonly type: 'failed'; readonly message: string };
 
-/** Values per transaction before its row in a PackedSlice: ordinal, f, t, insz, vaccineItem, result, findings. */
-const HEAD = 7;
+/**
+ * Values per transaction before its row in a PackedSlice: ordinal, f, t, insz, vaccineItem, result, findings, and the
+ * patient data (sex, birthdate, familyname, firstnames joined by U+001F; null when absent).
+ */
+const HEAD = 11;
+const NAMES_SEPARATOR = '\u001f';
 /** Values in a planned vaccination row (BATCH_VACCINATION_COLUMNS). */
 const ROW = BATCH_VACCINATION_COLUMNS.length;
 
@@ -68,7 +73,9 @@ export type PackedSlice = unknown[];
 export function packSlice(slice: readonly PlannedTransaction[]): PackedSlice {
   const out: unknown[] = [];
   for (const p of slice) {
-    out.push(p.ordinal, p.f, p.t, p.insz ?? null, p.vaccineItem, p.result, p.findings.length === 0 ? null : p.findings);
+    const d = p.patient;
+    out.push(p.ordinal, p.f, p.t, p.insz ?? null, p.vaccineItem, p.result, p.findings.length === 0 ? null : p.findings,
+      d.sex ?? null, d.birthdate ?? null, d.familyname ?? null, d.firstnames ? d.firstnames.join(NAMES_SEPARATOR) : null);
     if (p.row) {
       if (p.row.length !== ROW) throw new Error(`a planned row has ${p.row.length} values, not ${ROW}`);
       out.push(1);
@@ -92,10 +99,21 @@ export function unpackSlice(packed: PackedSlice): PlannedTransaction[] {
       insz: insz ?? undefined,
       vaccineItem: packed[at + 4] as number,
       result: packed[at + 5] as string,
+      patient: unpackPatient(packed, at + 7),
       findings: findings ?? [],
       row: hasRow ? packed.slice(at + HEAD + 1, at + HEAD + 1 + ROW) : undefined,
     });
     at += HEAD + 1 + (hasRow ? ROW : 0);
   }
   return out;
+}
+
+function unpackPatient(packed: PackedSlice, at: number): SubmittedPatientData {
+  const [sex, birthdate, familyname, firstnames] = [packed[at], packed[at + 1], packed[at + 2], packed[at + 3]] as (string | null)[];
+  const d: { -readonly [K in keyof SubmittedPatientData]: SubmittedPatientData[K] } = {};
+  if (sex !== null && sex !== undefined) d.sex = sex;
+  if (birthdate !== null && birthdate !== undefined) d.birthdate = birthdate;
+  if (familyname !== null && familyname !== undefined) d.familyname = familyname;
+  if (firstnames !== null && firstnames !== undefined) d.firstnames = firstnames.split(NAMES_SEPARATOR);
+  return d;
 }

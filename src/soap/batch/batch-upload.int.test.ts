@@ -41,7 +41,7 @@ function transaction(d: Dose, t: number): Transaction {
   });
 }
 
-type PersonLike = { readonly insz: string; readonly birthdate?: string; readonly sex?: string };
+type PersonLike = { readonly insz: string; readonly birthdate?: string; readonly sex?: string; readonly firstname?: string; readonly familyname?: string };
 function folder(f: number, person: PersonLike, doses: readonly Dose[]): Folder {
   return buildFolder({
     ids: [{ s: 'ID-KMEHR', sv: '1.0', value: String(f + 1) }],
@@ -49,6 +49,9 @@ function folder(f: number, person: PersonLike, doses: readonly Dose[]): Folder {
       ids: [{ s: 'ID-PATIENT', sv: '1.0', value: person.insz }],
       ...(person.birthdate !== undefined ? { birthdate: person.birthdate } : { birthdate: undefined }),
       sex: cd('CD-SEX', person.sex ?? 'male'),
+      // The register's names for a registered persona: the builder's default name would contradict it (PATIENT_DATA_MISMATCH).
+      ...(person.familyname !== undefined && { familyname: person.familyname }),
+      ...(person.firstname !== undefined && { firstnames: [person.firstname] }),
     }),
     transactions: doses.map(transaction),
   });

@@ -47,14 +47,15 @@ export class BatchBodyHandler implements BodyHandler {
     const opPath = w.operationPath;
     if (depth === 1) {
       const isKmehr = op !== 'ResultaatVerwerking' && tag.uri === KMEHR_NS;
+      // A misplaced kmehrmessage is named with the KMEHR namespace first: the envelope's would mislead (issue 11.9).
+      if (!isKmehr && tag.local === 'kmehrmessage' && op !== 'ResultaatVerwerking') {
+        w.contract(`${opPath}/kmehrmessage`, `kmehrmessage must be in the KMEHR namespace ${KMEHR_NS}, not "${tag.uri}"`);
+      }
       if (!isKmehr && tag.uri !== UPL_NS) {
         w.contract(`${opPath}/${tag.local}`, `element ${tag.local} must be in namespace ${UPL_NS}, not "${tag.uri}"`);
       }
       if (isKmehr && tag.local !== 'kmehrmessage') {
         w.contract(`${opPath}/${tag.local}`, `the KMEHR element must be kmehrmessage, not ${tag.local}`);
-      }
-      if (!isKmehr && tag.local === 'kmehrmessage') {
-        w.contract(`${opPath}/kmehrmessage`, `kmehrmessage must be in namespace ${KMEHR_NS}, not "${tag.uri}"`);
       }
       this.#sequence!.next(tag.local, w);
       if (isKmehr) {

@@ -106,4 +106,11 @@ describe('extractBatchRequestStream', () => {
       finding: { code: 'SOAP_CONTRACT', location: '/Envelope/Body/GetAanvullingVaccinatieGegevensRequest/kmehrmessage' },
     });
   });
+
+  it('refuses a 10 000-deep KMEHR with our XML_TOO_DEEP while streaming, before anything is spooled for libxml2 (issue 11.9)', async () => {
+    const sink = new HashSink();
+    const kmehr = `<kmehrmessage xmlns="http://www.ehealth.fgov.be/standards/kmehr/schema/v1">${'<folder>'.repeat(10_000)}${'</folder>'.repeat(10_000)}</kmehrmessage>`;
+    const deep = Buffer.from(`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><u:GetAanleverenVaccinatieGegevensRequest xmlns:u="http://www.vaccinnet.be/wupl/UPLVaccinatieGegevens"><u:extraInfo><u:type>t</u:type><u:pakket>p</u:pakket></u:extraInfo>${kmehr}</u:GetAanleverenVaccinatieGegevensRequest></s:Body></s:Envelope>`);
+    expect(await extractBatchRequestStream(once(deep), sink)).toMatchObject({ ok: false, finding: { code: 'XML_TOO_DEEP', params: { limit: 64 } } });
+  });
 });

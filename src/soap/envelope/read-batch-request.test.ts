@@ -48,10 +48,12 @@ describe('readBatchRequest', () => {
     ['no extraInfo', `<kmehrmessage xmlns="${KMEHR}"/>`, `${OP}/extraInfo`, /required element extraInfo is missing/],
     ['no pakket', `<u:extraInfo><u:type>t</u:type></u:extraInfo><kmehrmessage xmlns="${KMEHR}"/>`, `${OP}/extraInfo/pakket`, /required element pakket/],
     ['no KMEHR', extra, `${OP}/kmehrmessage`, /required element kmehrmessage is missing/],
-    ['a KMEHR in the wrong namespace', `${extra}<u:kmehrmessage/>`, `${OP}/kmehrmessage`, /must be in namespace/],
+    ['a KMEHR in the wrong namespace', `${extra}<u:kmehrmessage/>`, `${OP}/kmehrmessage`, /must be in the KMEHR namespace http:\/\/www\.ehealth\.fgov\.be\/standards\/kmehr\/schema\/v1,/],
+    ['a KMEHR in another namespace', `${extra}<kmehrmessage xmlns="urn:other"/>`, `${OP}/kmehrmessage`, /must be in the KMEHR namespace http:\/\/www\.ehealth\.fgov\.be\/standards\/kmehr\/schema\/v1, not "urn:other"/],
+    ['a KMEHR in no namespace', `${extra}<kmehrmessage/>`, `${OP}/kmehrmessage`, /must be in the KMEHR namespace http:\/\/www\.ehealth\.fgov\.be\/standards\/kmehr\/schema\/v1, not ""/],
     ['another KMEHR element', `${extra}<folder xmlns="${KMEHR}"/>`, `${OP}/folder`, /must be kmehrmessage/],
     ['two KMEHR messages', `${extra}<kmehrmessage xmlns="${KMEHR}"/><kmehrmessage xmlns="${KMEHR}"/>`, `${OP}/kmehrmessage`, /more than 1 time/],
-    ['base64 instead of inline XML', `${extra}<u:kmehrmessage>PGttZWhy</u:kmehrmessage>`, `${OP}/kmehrmessage`, /must be in namespace/],
+    ['base64 instead of inline XML', `${extra}<u:kmehrmessage>PGttZWhy</u:kmehrmessage>`, `${OP}/kmehrmessage`, /must be in the KMEHR namespace/],
   ])('refuses %s with SOAP_CONTRACT at its location', (_name, children, location, detail) => {
     const read = readBatchRequest(envelope(`<u:GetAanleverenVaccinatieGegevensRequest xmlns:u="${UPL}">${children}</u:GetAanleverenVaccinatieGegevensRequest>`));
     expect(read).toMatchObject({ ok: false, operation: 'Aanleveren', finding: { code: 'SOAP_CONTRACT', location } });

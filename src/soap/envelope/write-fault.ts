@@ -1,5 +1,5 @@
 import { CATALOGUE, type Language } from '../../status/catalogue.js';
-import { localise, type Finding } from '../../status/finding.js';
+import { echoedLocation, echoedValue, localise, type Finding } from '../../status/finding.js';
 import { STATUS_DETAIL_NS } from './namespaces.js';
 import { soapEnvelope } from './soap-envelope-writer.js';
 import { escapeText } from './xml-escape.js';
@@ -11,7 +11,7 @@ export const SOAP_FAULT_HTTP_STATUS = 500;
  * A SOAP 1.1 Fault for a request that is not a valid call at all. `faultcode` is `soap:Server` for our own failures
  * (catalogue HTTP status ≥ 500, e.g. INTERNAL_ERROR) and `soap:Client` otherwise; `faultstring` is
  * `CODE: message` in `language`; `detail` carries our code, severity, location, value, line/column and whether a
- * retry can help, in the namespace `urn:vaccinnet-open:status` (our choice). Never a stack trace: only the finding.
+ * retry can help (value and location bounded and INSZ-masked as in every status text), in the namespace `urn:vaccinnet-open:status` (our choice). Never a stack trace: only the finding.
  *
  * @param f - the refusal
  * @param language - language of the faultstring (default English)
@@ -22,7 +22,7 @@ export function writeFault(f: Finding, language: Language = 'en'): string {
   const opt = (name: string, value: string | number | undefined): string =>
     value === undefined ? '' : `<st:${name}>${escapeText(String(value))}</st:${name}>`;
   const detail = `<st:status xmlns:st="${STATUS_DETAIL_NS}">${opt('code', f.code)}${opt('severity', f.severity)}`
-    + `${opt('location', f.location)}${opt('value', f.value)}${opt('line', f.line)}${opt('column', f.column)}`
+    + `${opt('location', echoedLocation(f))}${opt('value', echoedValue(f))}${opt('line', f.line)}${opt('column', f.column)}`
     + `${opt('retry', String(entry.retry))}</st:status>`;
   return soapEnvelope(
     `<soap:Fault><faultcode>${faultcode}</faultcode><faultstring>${escapeText(`${f.code}: ${localise(f, language)}`)}</faultstring>`

@@ -1,4 +1,6 @@
+import { checkInsz } from '../../kmehr/identifiers/insz-check.js';
 import type { Language } from '../../status/catalogue.js';
+import { maskEchoedInsz } from '../../status/echo.js';
 import type { Finding } from '../../status/finding.js';
 import { V21_MESSAGE_NS, V21_NS } from './namespaces.js';
 import type { RegistratieOperation } from './operations.js';
@@ -51,9 +53,17 @@ function optional(name: string, value: string | undefined): string {
   return value === undefined ? '' : leaf(name, value);
 }
 
+/**
+ * The request's PatientId as echoed in the response (issue 11.5): a well-formed INSZ as sent (the caller matches on
+ * it), anything else masked like every INSZ in a refusal, so a wrong or huge one is neither repeated nor amplified.
+ */
+function patientIdEcho(value: string | undefined): string | undefined {
+  return value === undefined || checkInsz(value, '9999-12-31').ok ? value : maskEchoedInsz(value);
+}
+
 /** The SOAP envelope answering AddVaccinations: Status, PatientId?, Results 0..5. */
 export function writeAddVaccinationsResponse(reply: AddVaccinationsReply): string {
-  let s = OPEN('AddVaccinations') + status('Status', reply.status) + optional('PatientId', reply.patientId);
+  let s = OPEN('AddVaccinations') + status('Status', reply.status) + optional('PatientId', patientIdEcho(reply.patientId));
   for (const r of reply.results ?? []) {
     s += `<m:Results>${leaf('KmehrId', r.kmehrId)}`;
     if (r.status !== undefined) s += status('Status', r.status);
@@ -69,7 +79,7 @@ export function writeAddVaccinationsResponse(reply: AddVaccinationsReply): strin
 /** The SOAP envelope answering RemoveVaccination: Status, PatientId?, VaccinationId?. */
 export function writeRemoveVaccinationResponse(reply: RemoveVaccinationReply): string {
   return soapEnvelope(
-    OPEN('RemoveVaccination') + status('Status', reply.status) + optional('PatientId', reply.patientId)
+    OPEN('RemoveVaccination') + status('Status', reply.status) + optional('PatientId', patientIdEcho(reply.patientId))
       + optional('VaccinationId', reply.vaccinationId) + CLOSE('RemoveVaccination'),
   );
 }
@@ -80,7 +90,7 @@ export function writeGetVaccinationsResponse(reply: GetVaccinationsReply): strin
     ? ''
     : `<m:Base64EncodedKmehr>${(typeof reply.kmehr === 'string' ? Buffer.from(reply.kmehr, 'utf8') : reply.kmehr).toString('base64')}</m:Base64EncodedKmehr>`;
   return soapEnvelope(
-    OPEN('GetVaccinations') + status('Status', reply.status) + optional('PatientId', reply.patientId) + kmehr + CLOSE('GetVaccinations'),
+    OPEN('GetVaccinations') + status('Status', reply.status) + optional('PatientId', patientIdEcho(reply.patientId)) + kmehr + CLOSE('GetVaccinations'),
   );
 }
 

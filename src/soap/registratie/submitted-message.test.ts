@@ -59,3 +59,32 @@ describe('checkSubmittedMessageInTurn', () => {
     expect(check.findings.map((f) => f.code)).toEqual(['KMEHR_XSD_OFF']);
   });
 });
+
+describe('a KMEHR nested deeper than our limit (issue 11.9)', () => {
+  const KMEHR_NS = 'http://www.ehealth.fgov.be/standards/kmehr/schema/v1';
+  const deep = Buffer.from(`<kmehrmessage xmlns="${KMEHR_NS}">${'<folder>'.repeat(10_000)}${'</folder>'.repeat(10_000)}</kmehrmessage>`);
+
+  it('is refused with our XML_TOO_DEEP alone, before libxml2 sees it', () => {
+    let seen = 0;
+    const recording: XsdValidator = {
+      validateFile: () => [],
+      validateBytes: (bytes) => {
+        seen += 1;
+        return xsd.validateBytes(bytes);
+      },
+    };
+    const check = checkSubmittedMessage(deep, recording, DEFAULT_XML_LIMITS);
+    expect(check.findings.map((f) => [f.code, f.params?.limit])).toEqual([['XML_TOO_DEEP', 64]]);
+    expect(check.accepted).toBe(false);
+    expect(seen).toBe(0);
+    // What libxml2 alone would have said first: its own depth error, not ours.
+    expect(xsd.validateBytes(deep)[0]?.code).toBe('XML_MALFORMED');
+  });
+
+  it('is refused the same way when deep inside an otherwise valid message', () => {
+    const text = valid.toString('utf8');
+    const deepItem = Buffer.from(text.replace('</kmehrmessage>', `${'<x>'.repeat(100)}${'</x>'.repeat(100)}</kmehrmessage>`));
+    expect(checkSubmittedMessage(deepItem, xsd, DEFAULT_XML_LIMITS).findings.map((f) => f.code)).toEqual(['XML_TOO_DEEP']);
+    expect(checkSubmittedMessage(valid, xsd, DEFAULT_XML_LIMITS).accepted).toBe(true);
+  });
+});

@@ -1,5 +1,6 @@
 import { parseKmehr } from '../../kmehr/parse-kmehr.js';
 import type { KmehrMessage } from '../../kmehr/model.js';
+import { screenDepth } from '../../kmehr/xml-depth.js';
 import { screenXml, type XmlLimits } from '../../kmehr/xml-limits.js';
 import type { XsdValidator } from '../../kmehr/xsd/xsd-validator.js';
 import { finding, hasErrors, type Finding } from '../../status/finding.js';
@@ -14,11 +15,12 @@ export interface SubmittedMessageCheck {
 }
 
 /**
- * The transport-side checks of one submitted KMEHR message: screen (size, DOCTYPE), XSD (rule 1, or the plain
+ * The transport-side checks of one submitted KMEHR message: screen (size, DOCTYPE, nesting depth), XSD (rule 1, or the plain
  * notice that it is off), parse, and one dose per message (our choice). The registry's own rules run in the use case.
  */
 export function checkSubmittedMessage(bytes: Buffer, xsd: XsdValidator | undefined, limits: XmlLimits): SubmittedMessageCheck {
-  const screened = screenXml(bytes, limits);
+  // Our depth limit before libxml2 sees the bytes (issue 11.9): XML_TOO_DEEP, not libxml2's "Excessive depth".
+  const screened = screenXml(bytes, limits) ?? screenDepth(bytes, limits.maxDepth);
   if (screened) return { findings: [screened], accepted: false };
   const findings: Finding[] = xsd ? xsd.validateBytes(bytes) : [finding('KMEHR_XSD_OFF')];
   const parsed = parseKmehr(bytes, limits);
