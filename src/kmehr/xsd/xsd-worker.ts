@@ -1,6 +1,6 @@
 /**
- * Child-process entry of `validateFileInWorker`: libxml2 validation through libxmljs is one synchronous native
- * call (seconds on a batch), so it runs here, off the caller's event loop. Each request names its schema directory;
+ * Child-process entry of `validateFileInWorker`: a file's validation waits synchronously for `xmllint --stream`
+ * (seconds on a batch), so it runs here, off the caller's event loop. Each request names its schema directory;
  * `createXsdValidator` compiles a schema once per process and directory, and this process lives across requests.
  * It exits when its parent goes away (the IPC channel closes).
  */
