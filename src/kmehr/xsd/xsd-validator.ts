@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { TextDecoder } from 'node:util';
 import { XmlDocument, XmlParseError, XmlValidateError, type ErrorDetail } from 'libxml2-wasm';
@@ -49,9 +49,20 @@ export function createXsdValidator(schemaDir: string, options: XsdValidatorOptio
   const schema = compiledSchema(path.resolve(schemaDir, KMEHR_ROOT_XSD));
   const screen = options.unsafeSkipDoctypeScreen !== true;
   return Object.freeze({
-    validateFile: (file: string): Finding[] => validateFile(schema, file, screen),
+    validateFile: (file: string): Finding[] => validateFile(schema.rootXsd, file, screen),
     validateBytes: (bytes: Buffer | string): Finding[] => validateBytes(schema, bytes, screen),
   });
+}
+
+/**
+ * Only `validateFile`, without compiling the schema in this process (xmllint compiles its own): for the XSD worker
+ * process, which never validates bytes and should be ready at once after a restart.
+ * @throws Error when the directory holds no KMEHR schema.
+ */
+export function createFileXsdValidator(schemaDir: string): Pick<XsdValidator, 'validateFile'> {
+  const rootXsd = path.resolve(schemaDir, KMEHR_ROOT_XSD);
+  if (!existsSync(rootXsd)) throw new Error(`KMEHR schema not found: ${rootXsd}`);
+  return Object.freeze({ validateFile: (file: string): Finding[] => validateFile(rootXsd, file, true) });
 }
 
 function validateBytes(schema: CompiledSchema, input: Buffer | string, screen: boolean): Finding[] {
@@ -92,7 +103,7 @@ function parserError(message: string): StructuredError {
   return { domain: XML_FROM_PARSER, level: 3, line: 0, column: 0, message };
 }
 
-function validateFile(schema: CompiledSchema, file: string, screen: boolean): Finding[] {
+function validateFile(rootXsd: string, file: string, screen: boolean): Finding[] {
   // Open once and hand xmllint this descriptor: what was screened is exactly what gets validated.
   const fd = openSync(file, 'r');
   try {
@@ -103,7 +114,7 @@ function validateFile(schema: CompiledSchema, file: string, screen: boolean): Fi
     const read = readSync(fd, head, 0, head.length, 0); // positional read: the descriptor's offset stays at 0
     const refused = screen ? screenFileHead(head.subarray(0, read), stat.size <= HEAD_BYTES) : undefined;
     if (refused !== undefined) return [refused];
-    const run = xmllintValidate(schema.rootXsd, fd, MAX_XSD_FINDINGS * 2);
+    const run = xmllintValidate(rootXsd, fd, MAX_XSD_FINDINGS * 2);
     if (run.malformed) {
       // Not well-formed: only the verdict came back; ask for the parser's message (the file is not swapped: the
       // verdict above is from the screened descriptor, this second read only words it).
