@@ -190,7 +190,11 @@ function loadXsd(schemaDir: string, log: Logger): XsdValidator | undefined {
   try {
     const validator = createXsdValidator(schemaDir);
     // Issue 18: which libxml2 parses untrusted input, on record (the system one is patched by Debian, not by us).
-    log.info({ libxml2: libxml2Versions() }, 'XSD validation: libxml2-wasm for messages, Debian libxml2 (xmllint --stream) for batch files');
+    const libxml2 = libxml2Versions();
+    log.info({ libxml2 }, 'XSD validation: libxml2-wasm for messages, Debian libxml2 (xmllint --stream) for batch files');
+    if (libxml2.xmllint.startsWith('missing')) {
+      log.warn('xmllint is missing (Debian package libxml2-utils): BatchUpload deliveries will be answered BATCH_XSD_UNAVAILABLE');
+    }
     return validator;
   } catch (error) {
     log.error({ err: error, schemaDir }, 'XSD validation is OFF: the KMEHR schema could not be compiled');

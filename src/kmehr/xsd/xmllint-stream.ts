@@ -31,6 +31,8 @@ const DIAGNOSTIC = /^-:(\d+): (?:element [^:]+: )?(.*?) (error|warning) : (.*)$/
  * so a crash of that libxml2 kills one xmllint and never the node. The file is handed over as stdin, the very
  * descriptor the caller screened: nothing can swap the file in between.
  */
+// our choice: files are validated by the system libxml2 in a child process (docs/decisions.md, "XSD validation:
+// which libxml2"): streaming, flat memory, Debian's security fixes, a crash ends only the child.
 export function xmllintValidate(rootXsd: string, fd: number, keep: number): XmllintRun {
   const run = spawnSync('xmllint', ['--noout', '--nonet', '--stream', '--maxmem', String(XMLLINT_MAX_MEMORY), '--schema', rootXsd, '-'], {
     stdio: [fd, 'ignore', 'pipe'],

@@ -65,6 +65,8 @@ export function createFileXsdValidator(schemaDir: string): Pick<XsdValidator, 'v
   return Object.freeze({ validateFile: (file: string): Finding[] => validateFile(rootXsd, file, true) });
 }
 
+// our choice: documents in memory (RegistratieService messages) go to libxml2-wasm, a current libxml2 isolated in
+// WebAssembly (docs/decisions.md, "XSD validation: which libxml2").
 function validateBytes(schema: CompiledSchema, input: Buffer | string, screen: boolean): Finding[] {
   const bytes = typeof input === 'string' ? utf8Document(input) : input;
   const refused = bytes.length === 0 ? EMPTY : screen ? screenDoctype(bytes) : undefined;
