@@ -125,6 +125,14 @@ describe('createXsdValidator', () => {
     const findings = validator.validateBytes(doc);
     expect(findings).toHaveLength(MAX_XSD_FINDINGS);
     expect(findings.at(-1)!.params?.detail).toMatch(/\(and 201 further schema errors not listed\)$/);
+    // The same from a file (xmllint's text): as many kept, the same count of the rest, each placed on its folder.
+    const file = path.join(scratch, 'many-errors.xml');
+    writeFileSync(file, doc);
+    const fromFile = validator.validateFile(file);
+    expect(fromFile).toHaveLength(MAX_XSD_FINDINGS);
+    expect(fromFile.at(-1)!.params?.detail).toMatch(/\(and 201 further schema errors not listed\)$/);
+    expect(fromFile.map((f) => [f.location, f.line])).toEqual(findings.map((f) => [f.location, f.line]));
+    expect(fromFile.at(-1)!.location).toMatch(/^\/kmehrmessage\/folder\[\d{2}\]\//);
   });
 });
 
