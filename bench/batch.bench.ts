@@ -213,7 +213,7 @@ async function rawPhase(engine: string, url: string): Promise<Json> {
 }
 
 function child(mode: string, engine: string, url: string): Json {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', SELF, '--child', mode, engine, url], { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync(process.execPath, ['--import', 'libxml2-wasm', '--import', 'tsx', SELF, '--child', mode, engine, url], { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(out.trim().split('\n').pop()!) as Json;
 }
 

@@ -59,7 +59,7 @@ interface ServerChild {
 /** Forks the bench server with tsx and waits until it listens. */
 async function startServer(mode: 'registry' | 'bare', dataDir: string, persons = 0): Promise<ServerChild> {
   const child: ChildProcess = fork(serverScript, [mode, dataDir, String(persons)], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'libxml2-wasm', '--import', 'tsx'], // libxml2-wasm first, as bin/vaccinnet.mjs does (RSS)
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const waiters: { type: string; resolve: (m: ServerMessage) => void; reject: (e: Error) => void }[] = [];

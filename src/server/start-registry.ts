@@ -8,6 +8,7 @@ import type { RegistryConfig } from '../config/registry-config.js';
 import { defaultVaccineReference } from '../kmehr/codelists/index.js';
 import { DEFAULT_XML_LIMITS, type XmlLimits } from '../kmehr/xml-limits.js';
 import { stopXsdWorker } from '../kmehr/xsd/validate-file-in-worker.js';
+import { libxml2Versions } from '../kmehr/xsd/libxml2.js';
 import { createXsdValidator, type XsdValidator } from '../kmehr/xsd/xsd-validator.js';
 import { createCertificateVerifier } from '../pki/certificate-verifier.js';
 import type { Clock } from '../registry/ports.js';
@@ -187,7 +188,14 @@ function loadXsd(schemaDir: string, log: Logger): XsdValidator | undefined {
     return undefined;
   }
   try {
-    return createXsdValidator(schemaDir);
+    const validator = createXsdValidator(schemaDir);
+    // Issue 18: which libxml2 parses untrusted input, on record (the system one is patched by Debian, not by us).
+    const libxml2 = libxml2Versions();
+    log.info({ libxml2 }, 'XSD validation: libxml2-wasm for messages, Debian libxml2 (xmllint --stream) for batch files');
+    if (libxml2.xmllint.startsWith('missing')) {
+      log.warn('xmllint is missing (Debian package libxml2-utils): BatchUpload deliveries will be answered BATCH_XSD_UNAVAILABLE');
+    }
+    return validator;
   } catch (error) {
     log.error({ err: error, schemaDir }, 'XSD validation is OFF: the KMEHR schema could not be compiled');
     return undefined;

@@ -1,13 +1,14 @@
-import { existsSync } from 'node:fs';
-import { libxml2, type NativePointer } from './libxml2.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { XmlDocument, XmlLibError, xmlCleanupInputProvider, XsdValidator as WasmXsdValidator } from 'libxml2-wasm';
+import { xmlRegisterFsInputProviders } from 'libxml2-wasm/lib/nodejs.mjs';
 
-/** A compiled libxml2 schema and the one validation context reused for every document (calls are synchronous). */
+/** The KMEHR schema compiled once in the wasm libxml2 (for documents in memory), and its root file (for xmllint). */
 export interface CompiledSchema {
   readonly rootXsd: string;
-  readonly validCtxt: NativePointer;
+  readonly validator: WasmXsdValidator;
 }
 
-// One compiled schema per root file for the life of the process: compiling KMEHR costs ~35 ms, validating ~0.1 ms.
+// One compiled schema per root file for the life of the process: compiling KMEHR costs tens of ms, validating ~0.1 ms.
 const compiled = new Map<string, CompiledSchema>();
 let compilations = 0;
 
@@ -24,18 +25,25 @@ export function compiledSchema(rootXsd: string): CompiledSchema {
   const cached = compiled.get(rootXsd);
   if (cached !== undefined) return cached;
   if (!existsSync(rootXsd)) throw new Error(`KMEHR schema not found: ${rootXsd}`);
-  const { schema, problems } = libxml2.withStructuredErrors((errors) => {
-    const parserCtxt = libxml2.xmlSchemaNewParserCtxt(rootXsd);
-    if (parserCtxt === null) return { schema: null, problems: ['cannot create a schema parser'] };
-    const schema = libxml2.xmlSchemaParse(parserCtxt);
-    libxml2.xmlSchemaFreeParserCtxt(parserCtxt);
-    return { schema, problems: errors.map((e) => `${e.file ?? rootXsd}:${e.line}: ${e.message.trim()}`) };
-  });
-  if (schema === null) throw new Error(`KMEHR schema does not compile: ${problems[0] ?? rootXsd}`);
-  const validCtxt = libxml2.xmlSchemaNewValidCtxt(schema);
-  if (validCtxt === null) throw new Error('libxml2 could not create a schema validation context');
-  compilations++;
-  const entry = Object.freeze({ rootXsd, validCtxt });
-  compiled.set(rootXsd, entry);
-  return entry;
+  // The wasm libxml2 reads files only through registered input providers. They are registered just for the
+  // schema's own xs:include/xs:import chain and removed right after: no untrusted document can make it read a file.
+  xmlRegisterFsInputProviders();
+  let xsdDoc: XmlDocument | undefined;
+  try {
+    xsdDoc = XmlDocument.fromBuffer(readFileSync(rootXsd), { url: rootXsd });
+    const validator = WasmXsdValidator.fromDoc(xsdDoc);
+    compilations++;
+    const entry = Object.freeze({ rootXsd, validator });
+    compiled.set(rootXsd, entry);
+    return entry;
+  } catch (err) {
+    xsdDoc?.dispose();
+    const first = err instanceof XmlLibError ? err.details[0] : undefined;
+    const where = first === undefined ? rootXsd : `${first.file ?? rootXsd}:${first.line}: ${first.message.trim()}`;
+    throw new Error(`KMEHR schema does not compile: ${where}`);
+  } finally {
+    // The schema document itself stays alive with the schema (libxml2's schema keeps pointers into a document it
+    // was parsed from): one per process.
+    xmlCleanupInputProvider();
+  }
 }

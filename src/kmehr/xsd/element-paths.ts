@@ -77,7 +77,9 @@ export function resolveElementPaths(chunks: Iterable<string>, positions: readonl
       const p = positions[i]!;
       if (p.element !== undefined && p.element !== frame.local) continue;
       // Innermost first: descendants close before their ancestors, so the first containing element wins.
-      if (notAfter(frame.line, frame.column, p.line, p.column) && notAfter(p.line, p.column, parser.line, parser.column)) {
+      // xmllint's text gives no column (0): then the element's span need only contain the line.
+      const startColumn = p.column > 0 ? p.column : Number.MAX_SAFE_INTEGER;
+      if (notAfter(frame.line, frame.column, p.line, startColumn) && notAfter(p.line, p.column, parser.line, parser.column)) {
         frames[i] = frame;
       }
     }

@@ -1,78 +1,66 @@
-import { createRequire } from 'node:module';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { ParseOption } from 'libxml2-wasm';
 
 /**
- * The few raw libxml2 calls (through libxmljs 1.0.11's SWIG bindings) the XSD validator needs, typed narrowly.
- *
- * Why the raw bindings and not `doc.validate()`: libxmljs recompiles the schema on every call (~42 ms for KMEHR)
- * and its in-memory document parse leaks about the input size per call. Compiling once and validating a stream
- * (file descriptor or copied memory buffer) through the schema's SAX plug costs ~0.1 ms per 5 KB message with
- * flat memory (see xsd-validator.test.ts).
+ * The two libxml2 builds the XSD validator uses (issue 18; see docs/decisions.md, "XSD validation: which libxml2"):
+ * - `libxml2-wasm` (a WebAssembly build of the current libxml2 2.15 line) for documents held in memory, i.e. every
+ *   RegistratieService message: memory-isolated from the node (a libxml2 memory bug corrupts only the wasm heap), no
+ *   native build, and the entity-amplification and depth limits of a current libxml2;
+ * - Debian's security-patched system libxml2 through `xmllint --stream --schema` in a child process for files (the
+ *   BatchUpload spool): streaming keeps memory flat on 100 MB deliveries, where the wasm build can only build a DOM.
  */
 
-/** An opaque libxml2 pointer wrapped by SWIG. */
-export type NativePointer = object;
-
-/** One libxml2 `xmlError` as libxmljs hands it to a `withStructuredErrors` callback. */
+/** One libxml2 diagnostic, from either build. */
 export interface StructuredError {
-  /** xmlErrorDomain: 1 parser, 3 namespace, 16 schema parser, 17 schema validity, … */
+  /** xmlErrorDomain: XML_FROM_SCHEMASV for schema validity, XML_FROM_PARSER for everything else (not well-formed). */
   readonly domain: number;
-  readonly code: number;
   readonly message: string;
   /** 1 warning, 2 error, 3 fatal. */
   readonly level: number;
   readonly line: number;
+  /** 0 when libxml2 does not say (schema-validity errors carry no column in current libxml2, nor in xmllint's text). */
   readonly column: number;
-  readonly file?: string;
-  readonly str1?: string;
 }
 
-interface Libxml2 {
-  xmlSchemaNewParserCtxt(url: string): NativePointer | null;
-  xmlSchemaParse(ctxt: NativePointer): NativePointer | null;
-  xmlSchemaFreeParserCtxt(ctxt: NativePointer): void;
-  xmlSchemaNewValidCtxt(schema: NativePointer): NativePointer | null;
-  xmlParserInputBufferCreateFd(fd: number, encoding: number): NativePointer | null;
-  xmlParserInputBufferCreateMem(mem: Buffer, size: number, encoding: number): NativePointer | null;
-  xmlSchemaValidateStream(ctxt: NativePointer, input: NativePointer, encoding: number, sax: null, userData: null): number;
-  withStructuredErrors<T>(callback: (errors: StructuredError[]) => T): T;
-}
-
-interface Libxml2Globals {
-  xmlSubstituteEntitiesDefaultValue: number;
-  xmlLoadExtDtdDefaultValue: number;
-  xmlDoValidityCheckingDefaultValue: number;
-}
-
-// The native SWIG module itself: libxmljs's `functions.js`/`variables.js` re-export snapshots, and only the native
-// object's accessors read and write libxml2's real globals.
-const native = (createRequire(import.meta.url)('libxmljs/dist/lib/bindings/index.js') as { default: unknown }).default;
-
-export const libxml2 = native as Libxml2;
-const globals = native as Libxml2Globals;
-
-/** XML_CHAR_ENCODING_NONE: let libxml2 detect the encoding (BOM, XML declaration) as for a file. */
-export const DETECT_ENCODING = 0;
-
+export const XML_FROM_PARSER = 1;
 export const XML_FROM_SCHEMASV = 17;
 export const XML_ERR_WARNING = 1;
+export const XML_ERR_ERROR = 2;
 
 /**
- * libxml2's schema stream validation creates its parser context from process-wide defaults (it has no options
- * argument), so the defaults ARE the parser options: entity substitution (NOENT), external DTD loading (DTDLOAD)
- * and DTD validation must stay off. Nothing in this project turns them on; this re-asserts it before each use in
- * case another library in the process did. (NONET needs no flag: this libxml2 build has no HTTP/FTP support.)
+ * Parser options for untrusted documents in the wasm build. Our choice: no NOENT (entities are never substituted),
+ * no DTDLOAD/DTDVALID, NONET, and NO_XXE (libxml2 ≥ 2.14 refuses external entities outright) — and no HUGE, so
+ * libxml2's own limits stay on (depth 256, 10 MB per text node, entity amplification). The DOCTYPE screen runs before
+ * this anyway; these are the second wall.
  */
-export function enforceSafeParserDefaults(): void {
-  if (globals.xmlSubstituteEntitiesDefaultValue !== 0) globals.xmlSubstituteEntitiesDefaultValue = 0;
-  if (globals.xmlLoadExtDtdDefaultValue !== 0) globals.xmlLoadExtDtdDefaultValue = 0;
-  if (globals.xmlDoValidityCheckingDefaultValue !== 0) globals.xmlDoValidityCheckingDefaultValue = 0;
+export const SAFE_PARSE_OPTIONS = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE;
+
+/** The libxml2 behind the wasm build: the package version pins it (libxml2-wasm does not export xmlParserVersion). */
+export const WASM_LIBXML2 = 'libxml2-wasm 0.7.2 (libxml2 2.15 line)';
+
+/** Versions of both libxml2 builds, for the start-up log (the system one is patched by Debian, so its package version matters). */
+export interface Libxml2Versions {
+  readonly wasm: string;
+  /** `xmllint --version`'s first line, or why it is missing. */
+  readonly xmllint: string;
+  /** The Debian package version of libxml2 (`dpkg-query`), when known. */
+  readonly debianPackage?: string;
 }
 
-/** The current values of those defaults (for tests). */
-export function parserDefaults(): Readonly<Libxml2Globals> {
-  return {
-    xmlSubstituteEntitiesDefaultValue: globals.xmlSubstituteEntitiesDefaultValue,
-    xmlLoadExtDtdDefaultValue: globals.xmlLoadExtDtdDefaultValue,
-    xmlDoValidityCheckingDefaultValue: globals.xmlDoValidityCheckingDefaultValue,
-  };
+let versions: Libxml2Versions | undefined;
+
+/** Both versions, looked up once per process. */
+export function libxml2Versions(): Libxml2Versions {
+  if (versions !== undefined) return versions;
+  // xmllint prints its version on stderr.
+  const run = spawnSync('xmllint', ['--version'], { encoding: 'utf8' });
+  const xmllint = run.error !== undefined ? `missing (${run.error.message})` : (run.stderr || run.stdout).split('\n')[0]!.trim();
+  let debianPackage: string | undefined;
+  try {
+    debianPackage = execFileSync('dpkg-query', ['-W', '-f', '${Version}', 'libxml2'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    debianPackage = undefined; // not a Debian system: the xmllint line still names the libxml2 version
+  }
+  versions = Object.freeze({ wasm: WASM_LIBXML2, xmllint, ...(debianPackage && { debianPackage }) });
+  return versions;
 }

@@ -10,10 +10,10 @@ interface Pending {
   readonly reject: (err: Error) => void;
 }
 
-// One long-lived worker per process: it keeps its compiled schemas (compile once per worker), requests queue in
-// its message loop. A child process, not a worker thread: libxmljs 1.0.11 is not safe to load in two threads of
-// one process (a validation on the main thread after a worker thread loaded it aborts Node with a V8 fatal error,
-// "SetAlignedPointerInInternalField … out of bounds"), and the registry validates single messages on its main thread.
+// One long-lived worker per process: requests queue in its message loop. It waits, synchronously, for the
+// `xmllint --stream` child that validates each file (xmllint-stream.ts), so that wait happens off the caller's
+// event loop. (It began as isolation for
+// libxmljs, which could not be loaded in two threads of one process; libxmljs is gone since issue 18.)
 let worker: ChildProcess | undefined;
 let nextId = 1;
 const pending = new Map<number, Pending>();
@@ -97,6 +97,10 @@ function setRef(w: ChildProcess, ref: boolean): void {
 function workerEntry(): { entry: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
   const ts = here.endsWith('.ts');
-  const loader = (): string => pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return { entry: path.join(path.dirname(here), ts ? 'xsd-worker.ts' : 'xsd-worker.js'), execArgv: ts ? ['--import', loader()] : [] };
+  const resolve = (name: string): string => pathToFileURL(createRequire(import.meta.url).resolve(name)).href;
+  // libxml2-wasm before tsx, as in bin/vaccinnet.mjs: loaded through tsx's loader it costs ~150 MB more RSS.
+  return {
+    entry: path.join(path.dirname(here), ts ? 'xsd-worker.ts' : 'xsd-worker.js'),
+    execArgv: ts ? ['--import', resolve('libxml2-wasm'), '--import', resolve('tsx')] : [],
+  };
 }
