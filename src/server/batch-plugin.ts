@@ -79,13 +79,13 @@ export const batchPlugin: FastifyPluginAsync<BatchPluginOptions> = async (app, o
     const cert = peerCertificate(req);
     const action = req.headers['soapaction'];
     const answer = await options.handle({
-      body: req.raw,
+      // Not destroyed when the handler stops reading early: the answer still has to reach the client over this
+      // socket (the onSend hook in build-app drains the rest or closes the connection after the answer).
+      body: req.raw.iterator({ destroyOnReturn: false }),
       ...(typeof action === 'string' && { soapAction: action }),
       ...(cert && { peerCertificate: cert }),
       language: language(req),
     });
-    // A refusal may come before the whole body was read: discard the rest so the connection can answer.
-    if (!req.raw.readableEnded) req.raw.resume();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     options.metrics.soapCalls.inc({ service: SERVICE, operation: answer.operation, code: answer.code });
     options.metrics.soapDuration.observe({ service: SERVICE, operation: answer.operation }, seconds);

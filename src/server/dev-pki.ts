@@ -2,7 +2,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RegistryConfig } from '../config/registry-config.js';
 import { TestCa } from '../pki/test-ca.js';
-import { TrustStore } from '../pki/trust-store.js';
+import { ConfigurationError } from '../config/configuration-error.js';
+import { envKey } from '../config/load-config.js';
+import { CrlFileError, TrustStore, type TrustEvent } from '../pki/trust-store.js';
+import { formatMessage } from '../status/catalogue.js';
 
 export interface ServerTls {
   readonly keyPem: string;
@@ -22,6 +25,9 @@ export async function ensureDevPki(config: RegistryConfig): Promise<{ ca: TestCa
   const dir = config.pki.dir;
   const created = !existsSync(path.join(dir, 'ca.cert.pem'));
   const ca = created ? await TestCa.create(dir) : await TestCa.open(dir);
+  // Revocation fails closed on a CRL past nextUpdate (7 days after signing): the development CA's own CRL is
+  // re-signed at every start (and daily while running, see start-registry) so a demo left for a week still works.
+  if (!created) await ca.writeCrl();
   if (config.server.certFile && config.server.keyFile) {
     return { ca, created, tls: { keyPem: readFileSync(config.server.keyFile, 'utf8'), certPem: readFileSync(config.server.certFile, 'utf8') } };
   }
@@ -47,12 +53,31 @@ export function trustsDevCa(config: RegistryConfig, demo: boolean): boolean {
   return demo || config.pki.trustedCaFiles.length === 0;
 }
 
-/** The trust anchors and CRLs callers are checked against: the configured ones, plus the development CA when trusted. */
-export function loadTrustStore(config: RegistryConfig, devCa: TestCa, demo: boolean): { readonly trust: TrustStore; readonly devCaTrusted: boolean } {
+/**
+ * The trust anchors and CRLs callers are checked against: the configured ones, plus the development CA when trusted.
+ * A CRL that cannot be used at start stops the server with one sentence naming the option that lists it.
+ */
+export function loadTrustStore(
+  config: RegistryConfig,
+  devCa: TestCa,
+  demo: boolean,
+  onEvent?: (event: TrustEvent) => void,
+): { readonly trust: TrustStore; readonly devCaTrusted: boolean } {
   const devCaTrusted = trustsDevCa(config, demo);
-  const trust = TrustStore.load({
-    caFiles: [...(devCaTrusted ? [devCa.certificatePath] : []), ...config.pki.trustedCaFiles],
-    crlFiles: [...(devCaTrusted ? [devCa.crlPath] : []), ...config.pki.crlFiles],
-  });
-  return { trust, devCaTrusted };
+  try {
+    const trust = TrustStore.load({
+      caFiles: [...(devCaTrusted ? [devCa.certificatePath] : []), ...config.pki.trustedCaFiles],
+      crlFiles: [...(devCaTrusted ? [devCa.crlPath] : []), ...config.pki.crlFiles],
+      crlGraceMs: config.pki.crlGraceSeconds * 1000,
+      ...(onEvent && { onEvent }),
+    });
+    return { trust, devCaTrusted };
+  } catch (error) {
+    if (!(error instanceof CrlFileError)) throw error;
+    const option = error.file === devCa.crlPath ? 'pki.dir' : 'pki.crlFiles';
+    const hint = option === 'pki.dir' ? 'the development CA\'s crl.pem (`vaccinnet pki init`) under' : '';
+    throw new ConfigurationError(
+      formatMessage('CONFIG_CRL_UNUSABLE', { value: error.file, detail: error.detail, location: `${hint ? `${hint} ` : ''}${option} (${envKey(option)})` }),
+    );
+  }
 }

@@ -7,6 +7,10 @@ export interface Metrics {
   readonly soapDuration: Histogram<'service' | 'operation'>;
   readonly vaccinationsStored: Counter<'channel'>;
   readonly batchTransactions: Counter<'result'>;
+  /** CRL trouble: `reload_failed`, `older_refused`, `expired` (a CA's CRL went past nextUpdate + grace). */
+  readonly crlEvents: Counter<'event'>;
+  /** Requests the client aborted or reset before the answer (logged once at info, counted here). */
+  readonly requestsAborted: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -27,6 +31,12 @@ export function createMetrics(): Metrics {
     }),
     batchTransactions: new Counter({
       name: 'vaccinnet_batch_transactions_total', help: 'Batch transactions processed, by result', labelNames: ['result'], registers: [registry],
+    }),
+    crlEvents: new Counter({
+      name: 'vaccinnet_crl_events_total', help: 'CRL reload failures, refused older CRLs and CRLs gone stale', labelNames: ['event'], registers: [registry],
+    }),
+    requestsAborted: new Counter({
+      name: 'vaccinnet_requests_aborted_total', help: 'Requests aborted or reset by the client before the answer', registers: [registry],
     }),
   };
 }
