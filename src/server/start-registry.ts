@@ -75,6 +75,8 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
     const pki = await ensureDevPki(config);
     const { trust, devCaTrusted } = loadTrustStore(config, pki.ca, options.demo ?? false, reportTrustEvent(log, metrics));
     if (devCaTrusted && config.pki.trustedCaFiles.length > 0) log.warn({ devCa: pki.ca.certificatePath }, 'the development CA is trusted next to the configured CAs (pki.trustDevCa)');
+    // A CRL already stale at start is reported now (crl-expired), not only at the first refused call.
+    for (const ca of trust.authorities) trust.staleSince(ca, (options.clock?.now() ?? new Date()).getTime());
     for (const ca of trust.authoritiesWithoutCrl()) log.warn({ ca: ca.subject }, 'no CRL is configured for this trusted CA: its certificates are not checked for revocation (pki.crlFiles)');
     if (devCaTrusted) {
       // The development CA's CRL is valid 7 days: re-signed daily so a long-running demo never fails closed on it.
