@@ -46,6 +46,6 @@ describe('requests aborted or reset mid-body', () => {
     expect(aborted().every((l) => l.level === 30 && l.err === undefined)).toBe(true);
     expect(lines.filter((l) => l.level >= 40)).toEqual([]);
     expect(JSON.stringify(lines)).not.toContain('stack');
-    expect(await fetch(t.registry.metricsUrl!).then((r) => r.text())).toContain('vaccinnet_requests_aborted_total 6');
+    expect(await fetch(t.registry.metricsUrl!).then((r) => r.text())).toContain('vaccinnet_requests_aborted_total{reason="client"} 6');
   });
 });

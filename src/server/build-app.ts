@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import type { Metrics } from './metrics.js';
+import { timedOutSockets } from './aborted-request.js';
 import { settleUnreadBody } from './unread-body.js';
 
 export interface TlsOptions {
@@ -79,6 +80,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }) as unknown as FastifyInstance;
   // Beyond the cap Node closes new connections at once; without it 100 stalled uploads held +187 MB (issue 11).
   app.server.maxConnections = limits.maxConnections;
+  // Counted, not logged: a client can open connections at will.
+  app.server.on('drop', () => options.metrics.connectionsDropped.inc());
+  // Node answers a request past its timeout with 408 and destroys the socket; the route then sees an aborted body
+  // and must not report it as the client's doing.
+  app.server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') timedOutSockets.add(socket);
+  });
   app.server.headersTimeout = limits.headersTimeoutMs;
 
   // Every answer sent before its request body was read to the end (early refusals on any route) drains the rest or

@@ -9,8 +9,10 @@ export interface Metrics {
   readonly batchTransactions: Counter<'result'>;
   /** CRL trouble: `reload_failed`, `older_refused`, `expired` (a CA's CRL went past nextUpdate + grace). */
   readonly crlEvents: Counter<'event'>;
-  /** Requests the client aborted or reset before the answer (logged once at info, counted here). */
-  readonly requestsAborted: Counter;
+  /** Requests cut short before the answer: `client` (aborted or reset by it), `timeout` (server.requestTimeoutMs). */
+  readonly requestsAborted: Counter<'reason'>;
+  /** Connections closed at once because server.maxConnections were open. */
+  readonly connectionsDropped: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -36,7 +38,10 @@ export function createMetrics(): Metrics {
       name: 'vaccinnet_crl_events_total', help: 'CRL reload failures, refused older CRLs and CRLs gone stale', labelNames: ['event'], registers: [registry],
     }),
     requestsAborted: new Counter({
-      name: 'vaccinnet_requests_aborted_total', help: 'Requests aborted or reset by the client before the answer', registers: [registry],
+      name: 'vaccinnet_requests_aborted_total', help: 'Requests cut short before the answer: by the client, or by the request timeout', labelNames: ['reason'], registers: [registry],
+    }),
+    connectionsDropped: new Counter({
+      name: 'vaccinnet_connections_dropped_total', help: 'Connections closed at once because server.maxConnections were open', registers: [registry],
     }),
   };
 }

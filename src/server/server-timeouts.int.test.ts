@@ -76,6 +76,11 @@ describe('server timeouts and the connection cap', () => {
     expect(ms).toBeLessThan(REQUEST_MS + 2000);
     expect(sent).toBeLessThan(64 * 1024);
     expect(c.received).toMatch(/^HTTP\/1.1 408/);
+    // Logged as the server's cut-off, not as the client's abort.
+    for (let i = 0; i < 40 && !t.lines.some((l) => String(l.msg).startsWith('request cut off')); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(t.lines.filter((l) => String(l.msg).startsWith('request cut off'))).toEqual([
+      expect.objectContaining({ level: 30, url: '/VaccinnetUPL/wupl/UPLVaccinatieGegevens' }),
+    ]);
   });
 
   it('closes an idle keep-alive connection after server.keepAliveTimeoutMs', async () => {
@@ -94,6 +99,7 @@ describe('server timeouts and the connection cap', () => {
     // Keep them busy (not idle) so no timeout frees a slot during the test.
     for (const c of open) c.socket.write('GET / HTTP/1.1\r\n');
     await expect(connect()).rejects.toThrow();
+    expect(await fetch(t.registry.metricsUrl!).then((r) => r.text())).toContain('vaccinnet_connections_dropped_total 1');
     open[0]!.socket.destroy();
     await open[0]!.closed;
     await new Promise((r) => setTimeout(r, 50));
