@@ -1,5 +1,8 @@
 import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getVaccinationsEnvelope } from '../client/registratie-requests.js';
+import { loadP12 } from '../pki/pkcs12.js';
+import { DEMO_PASSWORD } from './demo/demo-seed.js';
 import { startRegistryWithLog, type RegistryWithLog } from './testing/registry-with-log.js';
 
 let t: RegistryWithLog;
@@ -51,14 +54,19 @@ describe('early refusals of a large body on a pooled keep-alive connection (one 
   ];
   for (const [name, path, type, size] of cases) {
     it(`${name}: the refusal arrives, its Connection header is true, and the next call on the pool succeeds`, async () => {
-      const agent = new https.Agent({ ca: t.registry.caPem, keepAlive: true, maxSockets: 1 });
+      // Dr. Peeters over mutual TLS: the call after the refusal is a real GetVaccinations that must succeed.
+      const doctor = t.registry.demo!.certificates.find((c) => c.persona === 'peeters')!;
+      const { privateKeyPem, certificatePem } = loadP12(doctor.p12Path, DEMO_PASSWORD);
+      const agent = new https.Agent({ ca: t.registry.caPem, key: privateKeyPem, cert: certificatePem, keepAlive: true, maxSockets: 1 });
       try {
         const refused = await request(agent, 'POST', path, bigEnvelope(size), { 'content-type': type, soapaction: '""' });
         expect(refused.status).toBeGreaterThanOrEqual(400);
         expect(refused.body).toContain('Fault');
-        const next = await request(agent, 'GET', `${path}?wsdl`);
+        const next = await request(agent, 'POST', REGISTRATIE, Buffer.from(getVaccinationsEnvelope({ softwareId: doctor.softwareId, patientId: '06070500252' })), {
+          'content-type': 'text/xml', soapaction: '"urn:be:fgov:ehealth:safe:vaccination:GetVaccinations"',
+        });
         expect(next.status).toBe(200);
-        expect(next.body).toContain('definitions');
+        expect(next.body).toMatch(/<(\w+:)?Code>OK<\/(\w+:)?Code>/);
         // Truthful: "close" means a new connection was needed; "keep-alive" means the same one carried the next call.
         if (refused.headers.connection === 'close') expect(next.socketLocalPort).not.toBe(refused.socketLocalPort);
         else expect(next.socketLocalPort).toBe(refused.socketLocalPort);
