@@ -94,8 +94,9 @@ export class TrustStore {
     const crlFiles = (options.crlFiles ?? []).flatMap((entry) => {
       try {
         return expand([entry]);
-      } catch {
-        throw new CrlFileError(entry, 'the file does not exist');
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new CrlFileError(entry, code === 'ENOENT' ? 'the file does not exist' : `unreadable: ${code ?? String(error)}`);
       }
     });
     return new TrustStore(authorities, crlFiles, options.crlRecheckMs ?? 1000, options.crlGraceMs ?? 0, safely(options.onEvent));
