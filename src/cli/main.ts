@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { ConfigurationError } from '../config/configuration-error.js';
 import { registerCommands } from './commands.js';
 
 /**
@@ -19,6 +20,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      return 2;
+    }
+    // A configuration the registry cannot start with is the operator's to fix: one sentence naming the option, no stack.
+    if (error instanceof ConfigurationError) {
+      process.stderr.write(`${error.message}\n`);
       return 2;
     }
     process.stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

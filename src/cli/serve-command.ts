@@ -58,7 +58,7 @@ export function quickStart(registry: RunningRegistry): string {
     `  npx vaccinnet get ${common} --patient ${patient.insz}`,
     '',
     ...hospitalLines(registry),
-    `WSDL: ${registry.url}/VaccinnetUPL/wupl/VaccinationService-2_1?wsdl    health: ${registry.url}/health    metrics: ${registry.url}/metrics`,
+    `WSDL: ${registry.url}/VaccinnetUPL/wupl/VaccinationService-2_1?wsdl    health: ${registry.url}/health    metrics: ${registry.metricsUrl ?? 'off (metrics.enabled)'}`,
     '',
   ].join('\n');
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CLIENT_CERT_MODES, DEV_CA_TRUST_MODES, PERSON_CHECKS, type RegistryConfig } from './registry-config.js';
+import { ConfigurationError } from './configuration-error.js';
+import { CLIENT_CERT_MODES, DEV_CA_TRUST_MODES, PERSON_CHECKS, TLS_MIN_VERSIONS, type RegistryConfig } from './registry-config.js';
 
 /** Where the repository's sibling `shared/` folder would hold the official KMEHR schema (development checkouts). */
 const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -9,6 +10,16 @@ export function defaultSchemaDir(): string {
   const candidate = path.resolve(REPO_ROOT, '../shared/kmehr/schema');
   return existsSync(path.join(candidate, 'ehealth-kmehr/XSD/kmehr_elements-1_43.xsd')) ? candidate : '';
 }
+
+/**
+ * our choice: TLS 1.2 with forward secrecy (ECDHE) and AEAD (GCM, ChaCha20-Poly1305) only — no static RSA key
+ * exchange, no CBC, no SHA-1 MACs — plus the three TLS 1.3 suites (all ECDHE + AEAD by construction).
+ */
+export const TLS_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
 
 export function defaultConfig(dataDir = path.resolve('.vaccinnet')): RegistryConfig {
   return {
@@ -21,8 +32,16 @@ export function defaultConfig(dataDir = path.resolve('.vaccinnet')): RegistryCon
       clientCertificates: 'optional',
       maxRequestBytes: 2 * 1024 * 1024,
       maxDeliveryBytes: 64 * 1024 * 1024,
+      tlsMinVersion: 'TLSv1.2',
+      tlsCiphers: TLS_CIPHERS,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 120_000,
+      // Above the 60 s idle timeout of common load balancers, so they never reuse a connection we are closing.
+      keepAliveTimeoutMs: 65_000,
+      maxConnections: 1024,
     },
-    pki: { dir: path.join(dataDir, 'pki'), trustDevCa: 'auto', trustedCaFiles: [], crlFiles: [] },
+    metrics: { enabled: true, host: '127.0.0.1', port: 8444 },
+    pki: { dir: path.join(dataDir, 'pki'), trustDevCa: 'auto', trustedCaFiles: [], crlFiles: [], crlGraceSeconds: 0 },
     kmehr: { schemaDir: defaultSchemaDir(), maxMessageBytes: 10 * 1024 * 1024, maxDepth: 64 },
     registry: { personCheck: 'register', timeZone: 'Europe/Brussels' },
     security: { timestampMaxAgeSeconds: 300, clockSkewSeconds: 300 },
@@ -93,7 +112,7 @@ function deepFreeze<T>(value: T): T {
 
 function validate(c: RegistryConfig): void {
   const fail = (key: string, why: string): never => {
-    throw new Error(`configuration: ${key} ${why} (set it in the config file or ${envKey(key)})`);
+    throw new ConfigurationError(`configuration: ${key} ${why} (set it in the config file or ${envKey(key)})`);
   };
   if (!c.database.url) fail('database.url', 'is missing');
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(c.database.url)) fail('database.url', 'must start with sqlite: or postgres://');
@@ -107,6 +126,14 @@ function validate(c: RegistryConfig): void {
   if (!(c.batch.retryDelaySeconds >= 0)) fail('batch.retryDelaySeconds', 'must be ≥ 0');
   if (!(c.batch.leaseSeconds >= 1)) fail('batch.leaseSeconds', 'must be ≥ 1');
   if ((c.server.certFile === undefined) !== (c.server.keyFile === undefined)) fail('server.certFile', 'and server.keyFile go together');
+  if (!TLS_MIN_VERSIONS.includes(c.server.tlsMinVersion)) fail('server.tlsMinVersion', `must be one of ${TLS_MIN_VERSIONS.join(', ')}`);
+  for (const key of ['headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs', 'maxConnections'] as const) {
+    if (!Number.isInteger(c.server[key]) || c.server[key] < 1) fail(`server.${key}`, 'must be an integer ≥ 1');
+  }
+  // Node refuses a request timeout below the headers timeout at listen time; say so here, naming both options.
+  if (c.server.requestTimeoutMs < c.server.headersTimeoutMs) fail('server.requestTimeoutMs', 'must be ≥ server.headersTimeoutMs');
+  if (!Number.isInteger(c.metrics.port) || c.metrics.port < 0 || c.metrics.port > 65535) fail('metrics.port', 'must be 0..65535');
+  if (!(c.pki.crlGraceSeconds >= 0)) fail('pki.crlGraceSeconds', 'must be ≥ 0');
 }
 
 export interface LoadConfigOptions {
@@ -117,20 +144,44 @@ export interface LoadConfigOptions {
   readonly overrides?: Readonly<Record<string, unknown>>;
 }
 
-/** Loads, validates and freezes the configuration; throws an Error naming the bad key. */
+/** Loads, validates and freezes the configuration; throws a ConfigurationError naming the bad key. */
 export function loadConfig(options: LoadConfigOptions = {}): RegistryConfig {
   const env = options.env ?? process.env;
-  const dataDir = path.resolve(String(options.overrides?.['dataDir'] ?? env[envKey('dataDir')] ?? '.vaccinnet'));
-  const defaults = defaultConfig(dataDir);
-  let merged = defaults as unknown as Record<string, unknown>;
   const file = options.file ?? env['VACCINNET_CONFIG'];
-  if (file) merged = merge(merged, JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>);
+  const fromFile = file ? readConfigFile(file) : {};
+  // The data dir decides the defaults of other options (database, PKI, spool), so it is settled first, in the same
+  // order as everything else: flag, environment, file, built-in.
+  const dataDir = path.resolve(String(options.overrides?.['dataDir'] ?? env[envKey('dataDir')] ?? fromFile['dataDir'] ?? '.vaccinnet'));
+  const defaults = defaultConfig(dataDir);
+  let merged = merge(defaults as unknown as Record<string, unknown>, fromFile);
   for (const key of leafPaths(defaults)) {
     const raw = env[envKey(key)];
     if (raw !== undefined) setPath(merged, key, coerce(raw, getPath(defaults, key), key));
   }
   for (const [key, value] of Object.entries(options.overrides ?? {})) if (value !== undefined) setPath(merged, key, value);
+  const metricsPortSet = getPath(fromFile, 'metrics.port') !== undefined || env[envKey('metrics.port')] !== undefined || options.overrides?.['metrics.port'] !== undefined;
+  if (!metricsPortSet) {
+    // our choice: the metrics listener sits next to the public port, so two registries on one host do not collide,
+    // and a registry on any free port (tests, `--port 0`) takes any free port for its metrics too.
+    const port = (merged['server'] as { port: number }).port;
+    setPath(merged, 'metrics.port', port === 0 ? 0 : port + 1);
+  }
+  merged = structuredClone(merged);
   const config = merged as unknown as RegistryConfig;
   validate(config);
-  return deepFreeze(structuredClone(config));
+  return deepFreeze(config);
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigurationError(`configuration: the file ${file} (--config or VACCINNET_CONFIG) cannot be read: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigurationError(`configuration: the file ${file} (--config or VACCINNET_CONFIG) is not valid JSON: ${(error as Error).message}`);
+  }
 }

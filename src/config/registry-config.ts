@@ -9,6 +9,9 @@ export type PersonCheck = (typeof PERSON_CHECKS)[number];
 export const DEV_CA_TRUST_MODES = ['auto', 'always', 'never'] as const;
 export type DevCaTrust = (typeof DEV_CA_TRUST_MODES)[number];
 
+export const TLS_MIN_VERSIONS = ['TLSv1.2', 'TLSv1.3'] as const;
+export type TlsMinVersion = (typeof TLS_MIN_VERSIONS)[number];
+
 export const CLIENT_CERT_MODES = ['off', 'optional'] as const;
 export type ClientCertMode = (typeof CLIENT_CERT_MODES)[number];
 
@@ -32,6 +35,25 @@ export interface RegistryConfig {
     readonly maxRequestBytes: number;
     /** Largest BatchUpload delivery body in bytes. */
     readonly maxDeliveryBytes: number;
+    /** Oldest TLS protocol version accepted: `TLSv1.2` (ECDHE + AEAD suites only, see `tlsCiphers`) or `TLSv1.3`. */
+    readonly tlsMinVersion: TlsMinVersion;
+    /** OpenSSL cipher list for TLS 1.2 plus the TLS 1.3 suites (Node takes both from one string). */
+    readonly tlsCiphers: string;
+    /** Time a client gets to send the request headers (and, on TLS, to finish the handshake), ms. */
+    readonly headersTimeoutMs: number;
+    /** Time a client gets to send the whole request, body included, ms. */
+    readonly requestTimeoutMs: number;
+    /** How long an idle keep-alive connection stays open, ms. */
+    readonly keepAliveTimeoutMs: number;
+    /** Most open connections on the public listener; further ones are closed at once. */
+    readonly maxConnections: number;
+  };
+  /** Prometheus `/metrics`: on a listener of its own, never on the public port. */
+  readonly metrics: {
+    readonly enabled: boolean;
+    readonly host: string;
+    /** Default: `server.port + 1` (any free port when `server.port` is 0). */
+    readonly port: number;
   };
   readonly pki: {
     /** Folder of the development CA (`vaccinnet pki init`); it issues the server certificate unless one is configured. */
@@ -46,6 +68,8 @@ export interface RegistryConfig {
     readonly trustedCaFiles: readonly string[];
     /** Extra CRL files (PEM), re-read when they change. */
     readonly crlFiles: readonly string[];
+    /** How long after a CRL's nextUpdate its CA's certificates are still accepted, seconds (0: refused at once). */
+    readonly crlGraceSeconds: number;
   };
   readonly kmehr: {
     /** Folder holding `ehealth-kmehr/XSD/kmehr_elements-1_43.xsd`; empty = XSD validation off (said in every answer). */

@@ -78,7 +78,18 @@ export class CertificateVerifier {
       if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
       this.cache.set(fingerprint, evaluation);
     }
-    return atTime(evaluation, now.getTime());
+    return this.atTime(evaluation, now.getTime());
+  }
+
+  private atTime(e: Evaluation, now: number): VerifyResult {
+    const dated = atTime(e, now);
+    if (!dated.ok && dated !== e.outcome) return dated;
+    if (!e.authority || (!e.outcome.ok && e.outcome.finding.code === 'AUTH_CERT_REVOKED')) return dated;
+    // our choice: revocation fails closed — a CA whose CRL is past nextUpdate (+ pki.crlGraceSeconds) cannot vouch
+    // that its certificates are still good. Checked per call: the cached evaluation does not know the time.
+    const stale = this.trust.staleSince(e.authority, now);
+    if (stale) return fail('AUTH_CRL_EXPIRED', e.value, e.fingerprint, { date: stale.toISOString() });
+    return dated;
   }
 
   /** Forgets every cached result (e.g. after changing trust configuration in tests). */

@@ -1,9 +1,18 @@
-import { X509Certificate as NodeX509, verify as verifySignature } from 'node:crypto';
+import { X509Certificate as NodeX509 } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { firstElementOfSequence } from './der.js';
+import { CrlFileError, type LoadedCrl, olderThan, readCrlFile } from './crl-file.js';
 import { normaliseSerial } from './serial.js';
 import { x509 } from './x509-provider.js';
+
+export { CrlFileError } from './crl-file.js';
+
+/** What the trust store reports to the operator (the server logs and counts each). */
+export type TrustEvent =
+  | { readonly kind: 'crl-reload-failed'; readonly file: string; readonly detail: string }
+  | { readonly kind: 'crl-older-refused'; readonly file: string; readonly issuer: string; readonly thisUpdate: string; readonly current: string }
+  | { readonly kind: 'crl-expired'; readonly issuer: string; readonly nextUpdate: string }
+  | { readonly kind: 'crl-reloaded'; readonly file: string };
 
 export interface TrustStoreOptions {
   /** PEM/DER certificate files or directories of them: the trusted CAs. */
@@ -12,6 +21,10 @@ export interface TrustStoreOptions {
   readonly crlFiles?: readonly string[];
   /** At most one stat() per this many ms (default 1000); 0 checks on every call. */
   readonly crlRecheckMs?: number;
+  /** How long past a CRL's nextUpdate its CA's certificates are still accepted, ms (default 0). */
+  readonly crlGraceMs?: number;
+  /** Told about reload failures, refused older CRLs and CRLs gone stale; never throws into the request path. */
+  readonly onEvent?: (event: TrustEvent) => void;
 }
 
 export interface TrustedAuthority {
@@ -22,32 +35,49 @@ export interface TrustedAuthority {
   readonly notAfter: number;
 }
 
+/** What one CRL file contributed last time it loaded well. */
+interface FileState {
+  readonly stamp: string;
+  readonly crls: readonly LoadedCrl<TrustedAuthority>[];
+}
+
 interface CrlState {
   readonly revoked: ReadonlyMap<TrustedAuthority, ReadonlySet<string>>;
+  /** The latest nextUpdate of the CA's CRLs; a CA without a CRL has no entry (it is not revocation-checked). */
+  readonly nextUpdate: ReadonlyMap<TrustedAuthority, number>;
   readonly pems: readonly string[];
 }
 
 /**
  * The trusted CA certificates and their CRLs, from configuration files. Revocation data is reloaded when a CRL
  * file changes on disk (a cheap, throttled stat) and `generation` goes up so caches know to drop their results.
+ * It fails closed: a CA whose CRL is past nextUpdate (+ grace) is reported stale, a CRL never goes back to an older
+ * one, and a file that disappears or turns bad keeps its last good list — each reported through `onEvent`.
  */
 export class TrustStore {
+  private files: Map<string, FileState>;
   private crl: CrlState;
-  private stamps: string;
   private lastCheck = 0;
   private gen = 0;
+  /** CAs already reported stale for the current CRLs: one alarm per CA and CRL, not one per call. */
+  private readonly reportedStale = new Set<TrustedAuthority>();
+  /** Bad file stamps already reported: a file that stays broken is reported once, not at every recheck. */
+  private readonly reportedBad = new Map<string, string>();
 
   private constructor(
     readonly authorities: readonly TrustedAuthority[],
     private readonly crlFiles: readonly string[],
     private readonly recheckMs: number,
+    private readonly graceMs: number,
+    private readonly onEvent: (event: TrustEvent) => void,
   ) {
-    this.stamps = stampFiles(crlFiles);
-    this.crl = loadCrls(crlFiles, authorities);
+    // At start every CRL must load: a missing or broken one is the operator's to fix (CrlFileError), not a silent gap.
+    this.files = new Map(crlFiles.map((file) => [file, { stamp: stampFile(file), crls: readCrlFile(file, authorities) }]));
+    this.crl = combine(this.files);
     this.lastCheck = Date.now();
   }
 
-  /** Loads CAs and CRLs; throws on an unreadable file, a CRL from an unknown CA or a bad CRL signature. */
+  /** Loads CAs and CRLs; throws on an unreadable CA file and a CrlFileError on a missing, bad or foreign CRL. */
   static load(options: TrustStoreOptions): TrustStore {
     const authorities = expand(options.caFiles)
       .flatMap((file) => certificatesIn(readFileSync(file)))
@@ -61,15 +91,24 @@ export class TrustStore {
         };
       });
     if (authorities.length === 0) throw new Error('no trusted CA certificate found');
-    return new TrustStore(authorities, expand(options.crlFiles ?? []), options.crlRecheckMs ?? 1000);
+    const crlFiles = (options.crlFiles ?? []).flatMap((entry) => {
+      try {
+        return expand([entry]);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new CrlFileError(entry, code === 'ENOENT' ? 'the file does not exist' : `unreadable: ${code ?? String(error)}`);
+      }
+    });
+    return new TrustStore(authorities, crlFiles, options.crlRecheckMs ?? 1000, options.crlGraceMs ?? 0, safely(options.onEvent));
   }
 
   /** The CA directory of a `TestCa` (`ca.cert.pem` + `crl.pem`). */
-  static fromCaDirectory(dir: string, crlRecheckMs?: number): TrustStore {
+  static fromCaDirectory(dir: string, crlRecheckMs?: number, extra: Pick<TrustStoreOptions, 'crlGraceMs' | 'onEvent'> = {}): TrustStore {
     return TrustStore.load({
       caFiles: [path.join(dir, 'ca.cert.pem')],
       crlFiles: [path.join(dir, 'crl.pem')],
       ...(crlRecheckMs !== undefined && { crlRecheckMs }),
+      ...extra,
     });
   }
 
@@ -79,22 +118,65 @@ export class TrustStore {
   }
 
   /**
-   * Re-reads the CRLs when a file changed (mtime, size or inode). A CRL that fails to load keeps the previous
-   * revocation data and is retried on the next check, so a bad write never un-revokes anything.
+   * Re-reads the CRL files that changed (mtime, size or inode). A file that fails to load keeps its previous
+   * revocation data and is reported once per bad state; a CRL older than the one it replaces is refused (reported)
+   * and the newer kept — so neither a bad write nor an old copy ever un-revokes anything.
    */
   refresh(force = false): void {
     const now = Date.now();
     if (!force && now - this.lastCheck < this.recheckMs) return;
     this.lastCheck = now;
-    const stamps = stampFiles(this.crlFiles);
-    if (stamps === this.stamps) return;
-    try {
-      this.crl = loadCrls(this.crlFiles, this.authorities);
-    } catch {
-      return;
+    let changed = false;
+    for (const file of this.crlFiles) {
+      const previous = this.files.get(file)!;
+      const stamp = stampFile(file);
+      if (stamp === previous.stamp || this.reportedBad.get(file) === stamp) continue;
+      let crls: LoadedCrl<TrustedAuthority>[];
+      try {
+        crls = readCrlFile(file, this.authorities);
+      } catch (error) {
+        this.reportedBad.set(file, stamp);
+        this.onEvent({ kind: 'crl-reload-failed', file, detail: error instanceof CrlFileError ? error.detail : String(error) });
+        continue;
+      }
+      const older = crls.find((next) => previous.crls.some((current) => current.authority === next.authority && olderThan(next, current)));
+      if (older) {
+        const current = previous.crls.find((c) => c.authority === older.authority)!;
+        this.reportedBad.set(file, stamp);
+        this.onEvent({
+          kind: 'crl-older-refused', file, issuer: older.authority.subject,
+          thisUpdate: new Date(older.thisUpdate).toISOString(), current: new Date(current.thisUpdate).toISOString(),
+        });
+        continue;
+      }
+      this.reportedBad.delete(file);
+      this.files.set(file, { stamp, crls });
+      this.onEvent({ kind: 'crl-reloaded', file });
+      changed = true;
     }
-    this.stamps = stamps;
+    if (!changed) return;
+    this.crl = combine(this.files);
+    this.reportedStale.clear();
     this.gen++;
+  }
+
+  /**
+   * When the CRLs of `authority` went stale at `now` (nextUpdate + grace passed), that nextUpdate; otherwise
+   * undefined. The first stale answer per CA and CRL is reported as `crl-expired`.
+   */
+  staleSince(authority: TrustedAuthority, now: number): Date | undefined {
+    const next = this.crl.nextUpdate.get(authority);
+    if (next === undefined || now <= next + this.graceMs) return undefined;
+    if (!this.reportedStale.has(authority)) {
+      this.reportedStale.add(authority);
+      this.onEvent({ kind: 'crl-expired', issuer: authority.subject, nextUpdate: new Date(next).toISOString() });
+    }
+    return new Date(next);
+  }
+
+  /** The trusted CAs no CRL is configured for (their certificates are not revocation-checked). */
+  authoritiesWithoutCrl(): TrustedAuthority[] {
+    return this.authorities.filter((a) => !this.crl.nextUpdate.has(a) && !this.crl.revoked.has(a));
   }
 
   /** The trusted CA that issued and signed `cert`, if any. */
@@ -117,26 +199,31 @@ export class TrustStore {
   }
 }
 
-function loadCrls(files: readonly string[], authorities: readonly TrustedAuthority[]): CrlState {
+/** Revoked serials are the union over a CA's CRLs (revocation only adds); freshness is its newest CRL's. */
+function combine(files: ReadonlyMap<string, FileState>): CrlState {
   const revoked = new Map<TrustedAuthority, Set<string>>();
+  const nextUpdate = new Map<TrustedAuthority, number>();
   const pems: string[] = [];
-  for (const file of files) {
-    for (const der of crlsIn(readFileSync(file))) {
-      const crl = new x509.X509Crl(der);
-      const authority = authorities.find((a) => a.subject === crl.issuer && crlSignedBy(der, crl, a));
-      if (!authority) throw new Error(`${file}: CRL not signed by a trusted CA (${crl.issuer})`);
-      const set = revoked.get(authority) ?? new Set<string>();
-      for (const entry of crl.entries) set.add(normaliseSerial(entry.serialNumber));
-      revoked.set(authority, set);
-      pems.push(x509.PemConverter.encode(der, 'X509 CRL'));
+  for (const { crls } of files.values()) {
+    for (const crl of crls) {
+      const set = revoked.get(crl.authority) ?? new Set<string>();
+      for (const serial of crl.revoked) set.add(serial);
+      revoked.set(crl.authority, set);
+      if (crl.nextUpdate !== undefined) nextUpdate.set(crl.authority, Math.max(nextUpdate.get(crl.authority) ?? 0, crl.nextUpdate));
+      pems.push(crl.pem);
     }
   }
-  return { revoked, pems };
+  return { revoked, nextUpdate, pems };
 }
 
-function crlSignedBy(der: Buffer, crl: x509.X509Crl, authority: TrustedAuthority): boolean {
-  const hash = crl.signatureAlgorithm.hash?.name.replace('-', '').toLowerCase() ?? 'sha256';
-  return verifySignature(hash, firstElementOfSequence(der), authority.certificate.publicKey, Buffer.from(crl.signature));
+function safely(onEvent: ((event: TrustEvent) => void) | undefined): (event: TrustEvent) => void {
+  return (event) => {
+    try {
+      onEvent?.(event);
+    } catch {
+      // A failing log sink must not turn a CRL check into a refused call.
+    }
+  };
 }
 
 function expand(entries: readonly string[]): string[] {
@@ -150,17 +237,13 @@ function expand(entries: readonly string[]): string[] {
   );
 }
 
-function stampFiles(files: readonly string[]): string {
-  return files
-    .map((f) => {
-      try {
-        const s = statSync(f);
-        return `${s.mtimeMs}/${s.size}/${s.ino}`;
-      } catch {
-        return 'missing';
-      }
-    })
-    .join('|');
+function stampFile(file: string): string {
+  try {
+    const s = statSync(file);
+    return `${s.mtimeMs}/${s.size}/${s.ino}`;
+  } catch {
+    return 'missing';
+  }
 }
 
 function pemBlocks(bytes: Buffer, labels: RegExp): Buffer[] | undefined {
@@ -176,8 +259,4 @@ function pemBlocks(bytes: Buffer, labels: RegExp): Buffer[] | undefined {
 function certificatesIn(bytes: Buffer): Buffer[] {
   // Files with a private key next to the certificate (a CA directory) just contribute their certificates.
   return pemBlocks(bytes, /^(TRUSTED |X509 )?CERTIFICATE$/) ?? [bytes];
-}
-
-function crlsIn(bytes: Buffer): Buffer[] {
-  return pemBlocks(bytes, /^(X509 )?CRL$/) ?? [bytes];
 }

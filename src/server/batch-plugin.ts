@@ -8,6 +8,8 @@ import { renderWsdl, renderXsd } from '../soap/contracts/render-contract.js';
 import { SOAP_SERVICES } from '../soap/contracts/soap-services.js';
 import { SOAP_FAULT_HTTP_STATUS, writeFault } from '../soap/envelope/write-fault.js';
 import { finding } from '../status/finding.js';
+import { isClientAbort } from '../soap/client-abort.js';
+import { abortedRequest, clientGone } from './aborted-request.js';
 import type { Metrics } from './metrics.js';
 
 export interface BatchPluginOptions {
@@ -49,6 +51,7 @@ export const batchPlugin: FastifyPluginAsync<BatchPluginOptions> = async (app, o
 
   // Errors the framework raises before the handler (wrong content type, …) are answered as SOAP Faults too.
   app.setErrorHandler((error: { code?: string }, req, reply) => {
+    if (isClientAbort(error) || clientGone(req)) return abortedRequest(req, reply, options.metrics);
     const f = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
       ? finding('SOAP_CONTRACT', { location: 'Content-Type', params: { detail: `use one of ${XML_TYPES.join(', ')}` } })
       : finding('INTERNAL_ERROR', { params: { reference: req.id } });
@@ -79,13 +82,14 @@ export const batchPlugin: FastifyPluginAsync<BatchPluginOptions> = async (app, o
     const cert = peerCertificate(req);
     const action = req.headers['soapaction'];
     const answer = await options.handle({
-      body: req.raw,
+      // Not destroyed when the handler stops reading early: the answer still has to reach the client over this
+      // socket (the onSend hook in build-app drains the rest or closes the connection after the answer).
+      body: req.raw.iterator({ destroyOnReturn: false }),
       ...(typeof action === 'string' && { soapAction: action }),
       ...(cert && { peerCertificate: cert }),
       language: language(req),
     });
-    // A refusal may come before the whole body was read: discard the rest so the connection can answer.
-    if (!req.raw.readableEnded) req.raw.resume();
+    if (clientGone(req)) return abortedRequest(req, reply, options.metrics);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     options.metrics.soapCalls.inc({ service: SERVICE, operation: answer.operation, code: answer.code });
     options.metrics.soapDuration.observe({ service: SERVICE, operation: answer.operation }, seconds);

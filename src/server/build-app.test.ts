@@ -21,13 +21,26 @@ describe('buildApp', () => {
     await app.close();
   });
 
-  it('serves Prometheus metrics including the registry counters', async () => {
-    const metrics = createMetrics();
-    metrics.vaccinationsStored.inc({ channel: 'registratie' }, 3);
-    const app = await buildApp({ logger: quiet, metrics, bodyLimit: 1024, plugins: [], healthCheck: async () => {} });
-    const res = await app.inject('/metrics');
-    expect(res.headers['content-type']).toContain('text/plain');
-    expect(res.body).toContain('vaccinnet_vaccinations_stored_total{channel="registratie"} 3');
+  it('does not serve /metrics on the public app (it has a listener of its own)', async () => {
+    const app = await buildApp({ logger: quiet, metrics: createMetrics(), bodyLimit: 1024, plugins: [], healthCheck: async () => {} });
+    expect((await app.inject('/metrics')).statusCode).toBe(404);
+    await app.close();
+  });
+
+  it('/health says up or down and nothing else, and logs a failure once, not per probe', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ destination: new Writable({ write: (c, _e, done) => (lines.push(String(c)), done()) }) });
+    let healthy = true;
+    const app = await buildApp({
+      logger, metrics: createMetrics(), bodyLimit: 1024, plugins: [],
+      healthCheck: async () => {
+        if (!healthy) throw new Error('database down at 10.0.0.5');
+      },
+    });
+    expect((await app.inject('/health')).body).toBe('{"status":"ok"}');
+    healthy = false;
+    for (let i = 0; i < 3; i++) expect((await app.inject('/health')).body).toBe('{"status":"unavailable"}');
+    expect(lines.filter((l) => l.includes('health check failed'))).toHaveLength(1);
     await app.close();
   });
 });

@@ -7,7 +7,9 @@ import { loadConfig } from '../config/load-config.js';
 import type { RegistryConfig } from '../config/registry-config.js';
 import { createCertificateVerifier } from '../pki/certificate-verifier.js';
 import { createTestPki, type TestPki } from '../pki/testing/test-pki.js';
-import { loadTrustStore, trustsDevCa } from './dev-pki.js';
+import { TestCa } from '../pki/test-ca.js';
+import { TrustStore } from '../pki/trust-store.js';
+import { ensureDevPki, loadTrustStore, trustsDevCa } from './dev-pki.js';
 import { startRegistry } from './start-registry.js';
 
 let pki: TestPki;
@@ -77,4 +79,22 @@ describe('trusting the development CA', () => {
       await demo.close();
     }
   }, 60_000);
+});
+
+describe('the development CA\'s CRL', () => {
+  it('is re-signed at start, so a data folder left for more than a week does not fail closed on its own CRL', async () => {
+    const old = mkdtempSync(path.join(tmpdir(), 'vaccinnet-old-devca-'));
+    try {
+      const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000);
+      await TestCa.create(path.join(old, 'pki'), { now: tenDaysAgo });
+      const before = TrustStore.fromCaDirectory(path.join(old, 'pki'), 0);
+      expect(before.staleSince(before.authorities[0]!, Date.now())).toBeInstanceOf(Date);
+      const { ca } = await ensureDevPki(loadConfig({ env: {}, overrides: { dataDir: old } }));
+      const after = TrustStore.fromCaDirectory(ca.dir, 0);
+      expect(after.staleSince(after.authorities[0]!, Date.now())).toBeUndefined();
+      expect(after.staleSince(after.authorities[0]!, Date.now() + 6 * 86_400_000)).toBeUndefined();
+    } finally {
+      rmSync(old, { recursive: true, force: true });
+    }
+  });
 });

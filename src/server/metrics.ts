@@ -7,6 +7,12 @@ export interface Metrics {
   readonly soapDuration: Histogram<'service' | 'operation'>;
   readonly vaccinationsStored: Counter<'channel'>;
   readonly batchTransactions: Counter<'result'>;
+  /** CRL trouble: `reload_failed`, `older_refused`, `expired` (a CA's CRL went past nextUpdate + grace). */
+  readonly crlEvents: Counter<'event'>;
+  /** Requests cut short before the answer: `client` (aborted or reset by it), `timeout` (server.requestTimeoutMs). */
+  readonly requestsAborted: Counter<'reason'>;
+  /** Connections closed at once because server.maxConnections were open. */
+  readonly connectionsDropped: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -27,6 +33,15 @@ export function createMetrics(): Metrics {
     }),
     batchTransactions: new Counter({
       name: 'vaccinnet_batch_transactions_total', help: 'Batch transactions processed, by result', labelNames: ['result'], registers: [registry],
+    }),
+    crlEvents: new Counter({
+      name: 'vaccinnet_crl_events_total', help: 'CRL reload failures, refused older CRLs and CRLs gone stale', labelNames: ['event'], registers: [registry],
+    }),
+    requestsAborted: new Counter({
+      name: 'vaccinnet_requests_aborted_total', help: 'Requests cut short before the answer: by the client, or by the request timeout', labelNames: ['reason'], registers: [registry],
+    }),
+    connectionsDropped: new Counter({
+      name: 'vaccinnet_connections_dropped_total', help: 'Connections closed at once because server.maxConnections were open', registers: [registry],
     }),
   };
 }

@@ -7,6 +7,8 @@ import { SOAP_SERVICES, type SoapServiceName } from '../soap/contracts/soap-serv
 import { SOAP_FAULT_HTTP_STATUS, writeFault } from '../soap/envelope/write-fault.js';
 import type { SoapAnswer, SoapCall } from '../soap/soap-call.js';
 import { finding } from '../status/finding.js';
+import { isClientAbort } from '../soap/client-abort.js';
+import { abortedRequest, clientGone } from './aborted-request.js';
 import type { Metrics } from './metrics.js';
 
 export interface SoapPluginOptions {
@@ -55,6 +57,7 @@ export const soapPlugin: FastifyPluginAsync<SoapPluginOptions> = async (app, opt
   app.addContentTypeParser(XML_TYPES, { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((error: { code?: string; statusCode?: number }, req, reply) => {
+    if (isClientAbort(error) || clientGone(req)) return abortedRequest(req, reply, options.metrics);
     const f =
       error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
         ? finding('XML_TOO_LARGE', { params: { limit: options.bodyLimit } })

@@ -21,7 +21,9 @@ import { buildApp } from './build-app.js';
 import { seedDemo, type DemoInfo } from './demo/demo-seed.js';
 import { ensureDevPki, loadTrustStore } from './dev-pki.js';
 import { createLogger } from './logger.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { startMetricsListener } from './metrics-listener.js';
+import type { TrustEvent } from '../pki/trust-store.js';
 import { soapPlugin } from './soap-plugin.js';
 import { startSpoolSweeper } from './spool-sweeper.js';
 import { validateSpoolInWorker } from './spool-xsd.js';
@@ -41,6 +43,8 @@ export interface StartOptions {
 
 export interface RunningRegistry {
   readonly url: string;
+  /** The Prometheus endpoint on its own listener (`metrics.*`); absent when `metrics.enabled` is false. */
+  readonly metricsUrl?: string;
   readonly app: FastifyInstance;
   readonly store: Store;
   readonly ports: RegistryPorts;
@@ -68,9 +72,19 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
   const log = createLogger({ level: config.log.level, ...(options.logDestination && { destination: options.logDestination }) });
   const closers: (() => Promise<void>)[] = [];
   try {
+    const metrics = createMetrics();
     const pki = await ensureDevPki(config);
-    const { trust, devCaTrusted } = loadTrustStore(config, pki.ca, options.demo ?? false);
+    const { trust, devCaTrusted } = loadTrustStore(config, pki.ca, options.demo ?? false, reportTrustEvent(log, metrics));
     if (devCaTrusted && config.pki.trustedCaFiles.length > 0) log.warn({ devCa: pki.ca.certificatePath }, 'the development CA is trusted next to the configured CAs (pki.trustDevCa)');
+    // A CRL already stale at start is reported now (crl-expired), not only at the first refused call.
+    for (const ca of trust.authorities) trust.staleSince(ca, (options.clock?.now() ?? new Date()).getTime());
+    for (const ca of trust.authoritiesWithoutCrl()) log.warn({ ca: ca.subject }, 'no CRL is configured for this trusted CA: its certificates are not checked for revocation (pki.crlFiles)');
+    if (devCaTrusted) {
+      // The development CA's CRL is valid 7 days: re-signed daily so a long-running demo never fails closed on it.
+      const timer = setInterval(() => void pki.ca.writeCrl().catch((error: unknown) => log.error({ err: error }, 'the development CA could not re-sign its CRL')), 86_400_000);
+      timer.unref();
+      closers.push(async () => clearInterval(timer));
+    }
     const certificates = createCertificateVerifier(trust);
 
     if (config.database.url.startsWith('sqlite:')) mkdirSync(path.dirname(config.database.url.slice('sqlite:'.length)), { recursive: true });
@@ -94,7 +108,6 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
     const spoolDir = path.join(config.dataDir, 'batch-spool');
     const stopSweeper = startSpoolSweeper(spoolDir, log);
     closers.push(async () => stopSweeper());
-    const metrics = createMetrics();
     const authentication = {
       certificates,
       maxAgeSeconds: config.security.timestampMaxAgeSeconds,
@@ -117,8 +130,16 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
           // The CertificateRequest names the CAs callers' certificates are accepted from.
           ca: trust.caPems(),
           requestClientCertificate: config.server.clientCertificates === 'optional',
+          minVersion: config.server.tlsMinVersion,
+          ciphers: config.server.tlsCiphers,
         },
       }),
+      limits: {
+        headersTimeoutMs: config.server.headersTimeoutMs,
+        requestTimeoutMs: config.server.requestTimeoutMs,
+        keepAliveTimeoutMs: config.server.keepAliveTimeoutMs,
+        maxConnections: config.server.maxConnections,
+      },
       plugins: [
         (instance) =>
           soapPlugin(instance, {
@@ -159,13 +180,15 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
       worker.start();
     }
     await app.listen({ host: config.server.host, port: config.server.port });
+    const metricsListener = config.metrics.enabled ? await startMetricsListener(metrics, { host: config.metrics.host, port: config.metrics.port, log }) : undefined;
+    if (metricsListener) closers.push(() => metricsListener.close());
     const address = app.server.address() as AddressInfo;
     const host = config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host;
     const url = `${config.server.tls ? 'https' : 'http'}://${host}:${address.port}`;
-    log.info({ url, database: redactUrl(config.database.url), xsd: xsd ? 'on' : 'off' }, 'registry started');
+    log.info({ url, metrics: metricsListener?.url ?? 'off', database: redactUrl(config.database.url), xsd: xsd ? 'on' : 'off' }, 'registry started');
     let closed = false;
     return {
-      url, app, store, ports, config, log, caCreated: pki.created, devCaTrusted, xsdEnabled: xsd !== undefined,
+      url, app, store, ports, ...(metricsListener && { metricsUrl: metricsListener.url }), config, log, caCreated: pki.created, devCaTrusted, xsdEnabled: xsd !== undefined,
       batch: { deliveries, ...(worker && { worker }) },
       ...(pki.tls.caPem && { caPem: pki.tls.caPem }),
       ...(demo && { demo }),
@@ -179,6 +202,29 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
     for (const close of closers.reverse()) await close().catch(() => undefined);
     throw error;
   }
+}
+
+/** CRL trouble is the operator's to act on: each event an error (or info) line and a count. */
+function reportTrustEvent(log: Logger, metrics: Metrics): (event: TrustEvent) => void {
+  return (event) => {
+    switch (event.kind) {
+      case 'crl-reloaded':
+        log.info({ file: event.file }, 'CRL reloaded');
+        return;
+      case 'crl-reload-failed':
+        metrics.crlEvents.inc({ event: 'reload_failed' });
+        log.error({ file: event.file, detail: event.detail }, 'CRL reload failed: the last good revocation list stays in force');
+        return;
+      case 'crl-older-refused':
+        metrics.crlEvents.inc({ event: 'older_refused' });
+        log.error({ file: event.file, issuer: event.issuer, thisUpdate: event.thisUpdate, current: event.current }, 'CRL refused: older than the one in force (thisUpdate / CRL number may only move forward)');
+        return;
+      case 'crl-expired':
+        metrics.crlEvents.inc({ event: 'expired' });
+        log.error({ issuer: event.issuer, nextUpdate: event.nextUpdate }, 'CRL past nextUpdate: certificates of this CA are refused (AUTH_CRL_EXPIRED) until a current CRL is installed');
+        return;
+    }
+  };
 }
 
 /** XSD validation is optional: a missing or broken schema folder turns it off with a logged reason; the server still starts. */

@@ -90,4 +90,12 @@ export const AUTH_CODES = {
       fr: 'Un certificat {value} ne peut pas utiliser ce service ({detail}).',
     },
   },
+  AUTH_CRL_EXPIRED: {
+    area: 'auth', severity: 'error', soap: 'call', http: 503, retry: true, rule: 'identity §1 (our choice: revocation fails closed)',
+    text: {
+      en: 'The certificate {value} cannot be checked for revocation: the registry\'s revocation list of its CA was due to be renewed on {date}. Nothing was done; try again later — the registry operator has been alerted.',
+      nl: 'Het certificaat {value} kan niet op intrekking gecontroleerd worden: de intrekkingslijst van zijn CA had op {date} vernieuwd moeten zijn. Er werd niets uitgevoerd; probeer later opnieuw — de beheerder van het register werd verwittigd.',
+      fr: 'La révocation du certificat {value} ne peut pas être vérifiée : la liste de révocation de son AC devait être renouvelée le {date}. Rien n\'a été fait ; réessayez plus tard — l\'opérateur du registre a été alerté.',
+    },
+  },
 } as const satisfies Record<string, StatusEntry>;

@@ -25,4 +25,12 @@ export const GENERAL_CODES = {
       fr: 'Erreur de configuration : {detail}.',
     },
   },
+  CONFIG_CRL_UNUSABLE: {
+    area: 'general', severity: 'error', soap: 'fault', http: 500, retry: false, rule: 'our choice: revocation fails closed',
+    text: {
+      en: 'Configuration error: the CRL file {value} cannot be used ({detail}); fix or remove it in {location}.',
+      nl: 'Configuratiefout: het CRL-bestand {value} is onbruikbaar ({detail}); herstel of verwijder het in {location}.',
+      fr: 'Erreur de configuration : le fichier CRL {value} est inutilisable ({detail}) ; corrigez-le ou retirez-le dans {location}.',
+    },
+  },
 } as const satisfies Record<string, StatusEntry>;

@@ -26,6 +26,7 @@ import { createWsSecurityStreamVerifier, type WsSecurityStreamVerifier } from '.
 import type { BatchAnswer } from './batch-answer.js';
 import { resultAnswerChunks } from './result-answer.js';
 import { claimSpoolFile, releaseSpoolFile } from './spool-files.js';
+import { isClientAbort } from '../client-abort.js';
 
 export interface BatchCall {
   /** The request body as it arrives (never buffered whole). */
@@ -112,7 +113,8 @@ export async function handleBatchCall(call: BatchCall, deps: BatchHandlerDeps): 
     return await deliver(request as StreamedBatchDelivery, spool, identity.identity, deps, language, replayEntry(verifying.on, verifier, deps));
   } catch (error) {
     const reference = randomUUID();
-    deps.log.error({ err: error, reference }, 'BatchUpload call failed');
+    // The client went away mid-body: nothing failed here; the plugin logs it once at info (no stack, no error line).
+    if (!isClientAbort(error)) deps.log.error({ err: error, reference }, 'BatchUpload call failed');
     return refusal(actionOp, finding('INTERNAL_ERROR', { params: { reference } }), language);
   } finally {
     releaseSpoolFile(spool);
