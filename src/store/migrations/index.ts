@@ -10,6 +10,7 @@ import { replayCache } from './0005-replay-cache.js';
 import { resultPatientText } from './0005-result-patient-text.js';
 import { leanIndexes } from './0006-lean-indexes.js';
 import { resultSlices } from './0007-result-slices.js';
+import { signatureReplays } from './0009-signature-replays.js';
 
 /**
  * The versioned migrations, applied in name order on start by Kysely's Migrator (under `pg_advisory_lock` on
@@ -27,6 +28,7 @@ export function migrationProvider(caps: StoreCapabilities): MigrationProvider {
     '0005-result-patient-text': resultPatientText(),
     '0006-lean-indexes': leanIndexes(caps),
     '0007-result-slices': resultSlices(),
+    '0009-signature-replays': signatureReplays(),
   };
   return { getMigrations: async (): Promise<Record<string, Migration>> => steps };
 }

@@ -45,12 +45,12 @@ export class SqliteWriteError extends Error {
 }
 
 type Reply =
-  | { type: 'written'; seq: number; results: WriteResult[] }
+  | { type: 'written'; seq: number; results: WriteResult[] | boolean }
   | { type: 'failed'; seq: number; message: string; code?: string }
   | { type: 'closed' };
 
 interface Waiting {
-  readonly resolve: (results: WriteResult[]) => void;
+  readonly resolve: (results: never) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -84,9 +84,25 @@ export class SqliteWriter {
     const worker = this.#started();
     const seq = ++this.#seq;
     if (this.#waiting.size === 0) worker.ref();
-    return new Promise((resolve, reject) => {
-      this.#waiting.set(seq, { resolve, reject });
+    return new Promise<WriteResult[]>((resolve, reject) => {
+      this.#waiting.set(seq, { resolve: resolve as (results: never) => void, reject });
       worker.postMessage({ seq, group: JSON.stringify(group), doses: group.doses.length, commitAlone });
+    });
+  }
+
+  /**
+   * Claims a signed request's signature for its Timestamp window (store/signature-replays.ts), committed durably
+   * with the groups queued beside it: true when no live claim of the same hash existed. Instants are ISO-8601 UTC.
+   */
+  claimSignature(hash: string, expiresAt: string, now: string): Promise<boolean> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (this.#closed) return Promise.reject(new Error('the SQLite writer is closed'));
+    const worker = this.#started();
+    const seq = ++this.#seq;
+    if (this.#waiting.size === 0) worker.ref();
+    return new Promise<boolean>((resolve, reject) => {
+      this.#waiting.set(seq, { resolve: resolve as (results: never) => void, reject });
+      worker.postMessage({ type: 'claim', seq, hash, expiresAt, now, doses: 1 });
     });
   }
 
@@ -121,7 +137,7 @@ export class SqliteWriter {
     if (!waiting) return;
     this.#waiting.delete(reply.seq);
     if (this.#waiting.size === 0) this.#worker?.unref();
-    if (reply.type === 'written') waiting.resolve(reply.results);
+    if (reply.type === 'written') waiting.resolve(reply.results as never);
     else waiting.reject(new SqliteWriteError(reply.message, reply.code));
   }
 

@@ -57,18 +57,36 @@ function writeGroup(group) {
   return results;
 }
 
+/**
+ * A signed request's replay claim (signature-replays.ts): insert-if-absent in one statement; a row whose window has
+ * closed is taken over. True when this request is the first within the window. Every PRUNE_EVERY-th claim also
+ * deletes the closed windows' rows (indexed on expires_at), so the table holds about one window of requests.
+ */
+const CLAIM_SQL =
+  'insert into signature_replays (signature_hash, expires_at) values (?, ?) ' +
+  'on conflict (signature_hash) do update set expires_at = excluded.expires_at where signature_replays.expires_at <= ?';
+const PRUNE_SQL = 'delete from signature_replays where expires_at <= ?';
+const PRUNE_EVERY = 1024;
+let claims = 0;
+function claim(message) {
+  const claimed = prepare(CLAIM_SQL).run(message.hash, message.expiresAt, message.now).changes === 1;
+  if (++claims % PRUNE_EVERY === 0) prepare(PRUNE_SQL).run(message.now);
+  return claimed;
+}
+
 /** Groups merged into one transaction at most: the write lock is not held for long by one commit. */
 const MERGE_MAX_DOSES = 2048;
 
 /** The groups in one transaction; the results per group. */
-const writeGroups = db.transaction((groups) => groups.map(writeGroup));
+const writeGroups = db.transaction((groups) => groups.map((g) => (g.type === 'claim' ? claim(g) : writeGroup(g))));
 
 /**
  * Commits the groups in one transaction (one fsync) and answers each; if that fails, each group again in its own
  * transaction, so a failing group fails alone.
  */
 function commit(messages) {
-  const groups = messages.map((m) => JSON.parse(m.group));
+  // A replay claim shares the group commit (and its one fsync) with the registrations queued beside it.
+  const groups = messages.map((m) => (m.type === 'claim' ? m : JSON.parse(m.group)));
   try {
     // IMMEDIATE: take the write lock at BEGIN, so busy_timeout applies (a deferred BEGIN can fail to upgrade).
     const results = writeGroups.immediate(groups);
