@@ -7,6 +7,8 @@ export interface Metrics {
   readonly soapDuration: Histogram<'service' | 'operation'>;
   readonly vaccinationsStored: Counter<'channel'>;
   readonly batchTransactions: Counter<'result'>;
+  /** Refused authentications (security-log.ts), by status code. */
+  readonly securityEvents: Counter<'code'>;
 }
 
 export function createMetrics(): Metrics {
@@ -27,6 +29,10 @@ export function createMetrics(): Metrics {
     }),
     batchTransactions: new Counter({
       name: 'vaccinnet_batch_transactions_total', help: 'Batch transactions processed, by result', labelNames: ['result'], registers: [registry],
+    }),
+    securityEvents: new Counter({
+      name: 'vaccinnet_security_events_total', help: 'Refused authentications (certificate, signature, identity, replay, service), by status code',
+      labelNames: ['code'], registers: [registry],
     }),
   };
 }

@@ -20,7 +20,8 @@ import { buildApp } from './build-app.js';
 import { seedDemo, type DemoInfo } from './demo/demo-seed.js';
 import { ensureDevPki, loadTrustStore } from './dev-pki.js';
 import { createLogger } from './logger.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { createSecurityLog } from './security-log.js';
 import { soapPlugin } from './soap-plugin.js';
 import { startSpoolSweeper } from './spool-sweeper.js';
 import { validateSpoolInWorker } from './spool-xsd.js';
@@ -45,6 +46,8 @@ export interface RunningRegistry {
   readonly ports: RegistryPorts;
   readonly config: RegistryConfig;
   readonly log: Logger;
+  /** Its Prometheus metrics (tests read counters without going through HTTP). */
+  readonly metrics: Metrics;
   /** The development CA certificate that issued the server certificate (clients trust it). */
   readonly caPem?: string;
   readonly caCreated: boolean;
@@ -94,10 +97,13 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
     const stopSweeper = startSpoolSweeper(spoolDir, log);
     closers.push(async () => stopSweeper());
     const metrics = createMetrics();
+    const security = createSecurityLog(log, metrics);
     const authentication = {
       certificates,
       maxAgeSeconds: config.security.timestampMaxAgeSeconds,
       clockSkewSeconds: config.security.clockSkewSeconds,
+      identityRule: config.security.identityRule,
+      signatureReplays: store.signatureReplays,
     };
     const app = await buildApp({
       logger: log,
@@ -124,11 +130,13 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
             service: 'VaccinationService-2_1',
             bodyLimit: config.server.maxRequestBytes,
             metrics,
+            security,
             handle: (call) => handleRegistratieCall(call, { ports, authentication, ...(xsd && { xsd }), limits, log }),
           }),
         (instance) =>
           batchPlugin(instance, {
             metrics,
+            security,
             handle: (call) =>
               handleBatchCall(call, {
                 repo: deliveries,
@@ -164,7 +172,7 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
     log.info({ url, database: redactUrl(config.database.url), xsd: xsd ? 'on' : 'off' }, 'registry started');
     let closed = false;
     return {
-      url, app, store, ports, config, log, caCreated: pki.created, devCaTrusted, xsdEnabled: xsd !== undefined,
+      url, app, store, ports, config, log, metrics, caCreated: pki.created, devCaTrusted, xsdEnabled: xsd !== undefined,
       batch: { deliveries, ...(worker && { worker }) },
       ...(pki.tls.caPem && { caPem: pki.tls.caPem }),
       ...(demo && { demo }),
