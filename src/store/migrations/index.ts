@@ -28,7 +28,7 @@ export function migrationProvider(caps: StoreCapabilities): MigrationProvider {
     '0005-result-patient-text': resultPatientText(),
     '0006-lean-indexes': leanIndexes(caps),
     '0007-result-slices': resultSlices(),
-    '0009-signature-replays': signatureReplays(),
+    '0009-signature-replays': signatureReplays(caps),
   };
   return { getMigrations: async (): Promise<Record<string, Migration>> => steps };
 }
