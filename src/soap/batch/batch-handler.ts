@@ -118,7 +118,7 @@ export async function handleBatchCall(call: BatchCall, deps: BatchHandlerDeps): 
     if (request.operation === 'ResultaatVerwerking') {
       // A signed results read is accepted once per Timestamp window (issue 11.4). Deliveries are not claimed here:
       // an exact resend of one is answered with the first one's transactionId (batch_replays, below) — our choice.
-      const replayed = await claimSignedRequest(identity.signed, deps.authentication.signatureReplays, now);
+      const replayed = identity.signed && (await claimSignedRequest(identity.signed, deps.authentication.signatureReplays, now));
       if (replayed) return refusal(request.operation, replayed, language, identity.identity);
       return await result(request, identity.identity, deps, language);
     }

@@ -68,9 +68,11 @@ export async function handleRegistratieCall(call: SoapCall, deps: RegistratieDep
   if (!auth.ok) return await securityRefusal(request, { finding: auth.finding, ...(auth.identity && { identity: auth.identity }) }, language, deps);
   const access = checkServiceAccess(auth.identity, 'registratie');
   if (access) return await securityRefusal(request, { finding: access, identity: auth.identity }, language, deps);
-  // After every check of the credential: only a request that would run claims its signature.
-  const replayed = await claimSignedRequest(auth.signed, deps.authentication.signatureReplays, now);
-  if (replayed) return await securityRefusal(request, { finding: replayed, identity: auth.identity }, language, deps);
+  // After every check of the credential: only a request that would run claims its signature (TLS-only calls: nothing to do).
+  if (auth.signed) {
+    const replayed = await claimSignedRequest(auth.signed, deps.authentication.signatureReplays, now);
+    if (replayed) return await securityRefusal(request, { finding: replayed, identity: auth.identity }, language, deps);
+  }
   try {
     switch (request.operation) {
       case 'AddVaccinations':
