@@ -181,6 +181,9 @@ describe('RegistratieService with the soap package as independent client (WS-Sec
   it('a replay of the same message answers the same VaccinationId and stores no second record', async () => {
     const m = b64(message({ patient: { insz: PATIENTS.jan.insz }, date: '2023-09-09', product: { cnk: '1734094' } }));
     const first = await add(doctor, [m], PATIENTS.jan.insz);
+    // The soap package writes the Timestamp in whole seconds with fixed ids: the same request signed within the same
+    // second is the same signed bytes, which the registry accepts once (AUTH_SIGNATURE_REPLAYED). A resend is signed anew.
+    await new Promise((r) => setTimeout(r, 1_100));
     const second = await add(doctor, [m], PATIENTS.jan.insz);
     const id = first.Results![0]!.VaccinationId!.$value;
     expect(second.Results![0]!.VaccinationId!.$value).toBe(id);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigurationError } from './configuration-error.js';
-import { CLIENT_CERT_MODES, DEV_CA_TRUST_MODES, PERSON_CHECKS, TLS_MIN_VERSIONS, type RegistryConfig } from './registry-config.js';
+import { CLIENT_CERT_MODES, DEV_CA_TRUST_MODES, IDENTITY_RULES, PERSON_CHECKS, TLS_MIN_VERSIONS, type RegistryConfig } from './registry-config.js';
 
 /** Where the repository's sibling `shared/` folder would hold the official KMEHR schema (development checkouts). */
 const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -44,7 +44,7 @@ export function defaultConfig(dataDir = path.resolve('.vaccinnet')): RegistryCon
     pki: { dir: path.join(dataDir, 'pki'), trustDevCa: 'auto', trustedCaFiles: [], crlFiles: [], crlGraceSeconds: 0 },
     kmehr: { schemaDir: defaultSchemaDir(), maxMessageBytes: 10 * 1024 * 1024, maxDepth: 64 },
     registry: { personCheck: 'register', timeZone: 'Europe/Brussels' },
-    security: { timestampMaxAgeSeconds: 300, clockSkewSeconds: 300 },
+    security: { timestampMaxAgeSeconds: 300, clockSkewSeconds: 300, identityRule: 'same-subject' },
     batch: { intervalSeconds: 5, workerInProcess: true, retentionDays: 30, maxAttempts: 5, retryDelaySeconds: 60, planningThread: true, leaseSeconds: 10 },
     log: { level: 'info' },
   };
@@ -119,6 +119,7 @@ function validate(c: RegistryConfig): void {
   if (!Number.isInteger(c.server.port) || c.server.port < 0 || c.server.port > 65535) fail('server.port', 'must be 0..65535');
   if (!PERSON_CHECKS.includes(c.registry.personCheck)) fail('registry.personCheck', `must be one of ${PERSON_CHECKS.join(', ')}`);
   if (!CLIENT_CERT_MODES.includes(c.server.clientCertificates)) fail('server.clientCertificates', `must be one of ${CLIENT_CERT_MODES.join(', ')}`);
+  if (!IDENTITY_RULES.includes(c.security.identityRule)) fail('security.identityRule', `must be one of ${IDENTITY_RULES.join(', ')}`);
   if (!DEV_CA_TRUST_MODES.includes(c.pki.trustDevCa)) fail('pki.trustDevCa', `must be one of ${DEV_CA_TRUST_MODES.join(', ')}`);
   if (c.pki.trustDevCa === 'never' && c.pki.trustedCaFiles.length === 0) fail('pki.trustDevCa', 'is never but pki.trustedCaFiles is empty: no caller could authenticate');
   if (c.batch.intervalSeconds <= 0) fail('batch.intervalSeconds', 'must be > 0');

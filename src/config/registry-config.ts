@@ -11,6 +11,9 @@ export type DevCaTrust = (typeof DEV_CA_TRUST_MODES)[number];
 
 export const TLS_MIN_VERSIONS = ['TLSv1.2', 'TLSv1.3'] as const;
 export type TlsMinVersion = (typeof TLS_MIN_VERSIONS)[number];
+/** `same-subject`: the same SSIN (person) or identifier type + number (organisation); `same-certificate`: one certificate. */
+export const IDENTITY_RULES = ['same-subject', 'same-certificate'] as const;
+export type IdentityRule = (typeof IDENTITY_RULES)[number];
 
 export const CLIENT_CERT_MODES = ['off', 'optional'] as const;
 export type ClientCertMode = (typeof CLIENT_CERT_MODES)[number];
@@ -88,6 +91,8 @@ export interface RegistryConfig {
     readonly timestampMaxAgeSeconds: number;
     /** Allowed clock difference with the caller, seconds. */
     readonly clockSkewSeconds: number;
+    /** When a call brings a TLS client certificate and a WS-Security signature, what makes them one caller. */
+    readonly identityRule: IdentityRule;
   };
   readonly batch: {
     /** Seconds between processing rounds (3600 = hourly, as the real acceptance environment). */

@@ -11,9 +11,11 @@ import { finding } from '../status/finding.js';
 import { isClientAbort } from '../soap/client-abort.js';
 import { abortedRequest, clientGone } from './aborted-request.js';
 import type { Metrics } from './metrics.js';
+import type { SecurityLog } from './security-log.js';
 
 export interface BatchPluginOptions {
   readonly metrics: Metrics;
+  readonly security: SecurityLog;
   readonly handle: (call: BatchCall) => Promise<BatchAnswer>;
 }
 
@@ -92,6 +94,9 @@ export const batchPlugin: FastifyPluginAsync<BatchPluginOptions> = async (app, o
     if (clientGone(req)) return abortedRequest(req, reply, options.metrics);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     options.metrics.soapCalls.inc({ service: SERVICE, operation: answer.operation, code: answer.code });
+    if (answer.security) {
+      options.security.refused(answer.security, { service: SERVICE, operation: answer.operation, remoteAddress: req.ip, ...(cert && { peerCertificate: cert }) });
+    }
     options.metrics.soapDuration.observe({ service: SERVICE, operation: answer.operation }, seconds);
     req.log.info(
       { soapService: SERVICE, operation: answer.operation, code: answer.code, caller: answer.caller, transactionId: answer.transactionId, ms: Math.round(seconds * 1000) },

@@ -13,6 +13,8 @@ export interface Metrics {
   readonly requestsAborted: Counter<'reason'>;
   /** Connections closed at once because server.maxConnections were open. */
   readonly connectionsDropped: Counter;
+  /** Refused authentications (security-log.ts), by status code. */
+  readonly securityEvents: Counter<'code'>;
 }
 
 export function createMetrics(): Metrics {
@@ -42,6 +44,10 @@ export function createMetrics(): Metrics {
     }),
     connectionsDropped: new Counter({
       name: 'vaccinnet_connections_dropped_total', help: 'Connections closed at once because server.maxConnections were open', registers: [registry],
+    }),
+    securityEvents: new Counter({
+      name: 'vaccinnet_security_events_total', help: 'Refused authentications (certificate, signature, identity, replay, service), by status code',
+      labelNames: ['code'], registers: [registry],
     }),
   };
 }

@@ -10,11 +10,13 @@ import { finding } from '../status/finding.js';
 import { isClientAbort } from '../soap/client-abort.js';
 import { abortedRequest, clientGone } from './aborted-request.js';
 import type { Metrics } from './metrics.js';
+import type { SecurityLog } from './security-log.js';
 
 export interface SoapPluginOptions {
   readonly service: SoapServiceName;
   readonly bodyLimit: number;
   readonly metrics: Metrics;
+  readonly security: SecurityLog;
   readonly handle: (call: SoapCall) => Promise<SoapAnswer>;
 }
 
@@ -91,6 +93,11 @@ export const soapPlugin: FastifyPluginAsync<SoapPluginOptions> = async (app, opt
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     options.metrics.soapCalls.inc({ service: options.service, operation: answer.operation, code: answer.code });
+    if (answer.security) {
+      options.security.refused(answer.security, {
+        service: options.service, operation: answer.operation, remoteAddress: req.ip, ...(cert && { peerCertificate: cert }),
+      });
+    }
     options.metrics.soapDuration.observe({ service: options.service, operation: answer.operation }, seconds);
     req.log.info(
       { soapService: options.service, operation: answer.operation, code: answer.code, caller: answer.caller, ms: Math.round(seconds * 1000) },

@@ -24,6 +24,7 @@ import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { startMetricsListener } from './metrics-listener.js';
 import type { TrustEvent } from '../pki/trust-store.js';
+import { createSecurityLog } from './security-log.js';
 import { soapPlugin } from './soap-plugin.js';
 import { startSpoolSweeper } from './spool-sweeper.js';
 import { validateSpoolInWorker } from './spool-xsd.js';
@@ -50,6 +51,8 @@ export interface RunningRegistry {
   readonly ports: RegistryPorts;
   readonly config: RegistryConfig;
   readonly log: Logger;
+  /** Its Prometheus metrics (tests read counters without going through HTTP). */
+  readonly metrics: Metrics;
   /** The development CA certificate that issued the server certificate (clients trust it). */
   readonly caPem?: string;
   readonly caCreated: boolean;
@@ -108,10 +111,13 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
     const spoolDir = path.join(config.dataDir, 'batch-spool');
     const stopSweeper = startSpoolSweeper(spoolDir, log);
     closers.push(async () => stopSweeper());
+    const security = createSecurityLog(log, metrics);
     const authentication = {
       certificates,
       maxAgeSeconds: config.security.timestampMaxAgeSeconds,
       clockSkewSeconds: config.security.clockSkewSeconds,
+      identityRule: config.security.identityRule,
+      signatureReplays: store.signatureReplays,
     };
     const app = await buildApp({
       logger: log,
@@ -146,11 +152,13 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
             service: 'VaccinationService-2_1',
             bodyLimit: config.server.maxRequestBytes,
             metrics,
+            security,
             handle: (call) => handleRegistratieCall(call, { ports, authentication, ...(xsd && { xsd }), limits, log }),
           }),
         (instance) =>
           batchPlugin(instance, {
             metrics,
+            security,
             handle: (call) =>
               handleBatchCall(call, {
                 repo: deliveries,
@@ -188,7 +196,7 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
     log.info({ url, metrics: metricsListener?.url ?? 'off', database: redactUrl(config.database.url), xsd: xsd ? 'on' : 'off' }, 'registry started');
     let closed = false;
     return {
-      url, app, store, ports, ...(metricsListener && { metricsUrl: metricsListener.url }), config, log, caCreated: pki.created, devCaTrusted, xsdEnabled: xsd !== undefined,
+      url, app, store, ports, ...(metricsListener && { metricsUrl: metricsListener.url }), config, log, metrics, caCreated: pki.created, devCaTrusted, xsdEnabled: xsd !== undefined,
       batch: { deliveries, ...(worker && { worker }) },
       ...(pki.tls.caPem && { caPem: pki.tls.caPem }),
       ...(demo && { demo }),

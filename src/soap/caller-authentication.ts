@@ -1,23 +1,35 @@
 import type { X509Certificate } from 'node:crypto';
+import type { IdentityRule } from '../config/registry-config.js';
 import type { CertificateVerifier } from '../pki/certificate-verifier.js';
 import type { CallerIdentity } from '../registry/caller-identity.js';
 import type { Finding } from '../status/finding.js';
+import { checkOneCallerIdentity } from './one-caller-identity.js';
+import { signedRequestOf, type SignatureClaims, type SignedRequest } from './signed-request-replay.js';
 import { verifyWsSecurity, type WsSecurityResult, type WsSecurityVerifyOptions } from './wssec/verify-ws-security.js';
 
 export interface AuthenticationDeps {
   readonly certificates: CertificateVerifier;
   readonly maxAgeSeconds: number;
   readonly clockSkewSeconds: number;
+  /** TLS certificate + signature: what makes them one caller (config `security.identityRule`; default same-subject). */
+  readonly identityRule?: IdentityRule;
+  /** Signed requests accepted once per Timestamp window (the store's `signatureReplays`); absent: not checked. */
+  readonly signatureReplays?: SignatureClaims;
 }
 
 export type Authentication =
-  | { readonly ok: true; readonly identity: CallerIdentity; readonly method: 'ws-security' | 'tls' }
-  | { readonly ok: false; readonly finding: Finding };
+  | {
+    readonly ok: true; readonly identity: CallerIdentity; readonly method: 'ws-security' | 'tls';
+    /** The signed request, to be claimed once (`claimSignedRequest`) — only when the signature authenticated. */
+    readonly signed?: SignedRequest;
+  }
+  | { readonly ok: false; readonly finding: Finding; readonly identity?: CallerIdentity };
 
 /**
  * Who is calling (identity.md §1, our choice): a WS-Security X.509 signature over Body and Timestamp when the
  * request carries one, otherwise the TLS client certificate. A request whose signature is present but bad is
- * refused even when a valid TLS certificate came along: a broken signature is never silently ignored.
+ * refused even when a valid TLS certificate came along: a broken signature is never silently ignored. A valid
+ * signature over a mutual-TLS connection must name the caller the TLS certificate names (one-caller-identity.ts).
  * @param envelope - the raw request bytes, exactly as received
  * @param peerCertificate - the TLS client certificate, when mutual TLS presented one
  * @param verified - `verifyWsSecurity` of this envelope with {@link signatureCheckOptions}, when the caller already
@@ -34,7 +46,10 @@ export function authenticateCaller(
   const signature = verified ?? verifyWsSecurity(envelope, signatureCheckOptions(now, deps));
   if (signature.ok) {
     const cert = deps.certificates.verifyCertificate(signature.certificateDer, now);
-    return cert.ok ? { ok: true, identity: cert.identity, method: 'ws-security' } : cert;
+    if (!cert.ok) return cert;
+    const mismatch = peerCertificate && checkOneCallerIdentity(cert.identity, peerCertificate, now, deps.certificates, deps.identityRule);
+    if (mismatch) return { ok: false, finding: mismatch, identity: cert.identity };
+    return { ok: true, identity: cert.identity, method: 'ws-security', signed: signedRequestOf(signature, deps) };
   }
   if (signature.finding.code !== 'AUTH_NOT_AUTHENTICATED' || !peerCertificate) return signature;
   return fromTls(peerCertificate, now, deps);

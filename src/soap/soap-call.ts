@@ -1,4 +1,5 @@
 import type { X509Certificate } from 'node:crypto';
+import type { SecurityRefusal } from './security-refusal.js';
 
 /** A SOAP request as the HTTP adapter hands it to a service handler: plain data, no framework objects. */
 export interface SoapCall {
@@ -20,4 +21,6 @@ export interface SoapAnswer {
   readonly code: string;
   /** Who called, for the log line (already masked). */
   readonly caller?: string;
+  /** Set when the call was refused at authentication: the adapter writes it to the security-event log. */
+  readonly security?: SecurityRefusal;
 }

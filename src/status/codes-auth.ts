@@ -98,4 +98,20 @@ export const AUTH_CODES = {
       fr: 'La révocation du certificat {value} ne peut pas être vérifiée : la liste de révocation de son AC devait être renouvelée le {date}. Rien n\'a été fait ; réessayez plus tard — l\'opérateur du registre a été alerté.',
     },
   },
+  AUTH_IDENTITY_MISMATCH: {
+    area: 'auth', severity: 'error', soap: 'call', http: 401, retry: false, rule: 'identity §1 (our choice: one caller identity)',
+    text: {
+      en: 'The TLS client certificate ({detail}) and the WS-Security signature ({value}) name different callers: sign with the certificate of the caller the TLS connection authenticates, or call without a TLS client certificate.',
+      nl: 'Het TLS-clientcertificaat ({detail}) en de WS-Security-handtekening ({value}) noemen verschillende oproepers: onderteken met het certificaat van de oproeper die de TLS-verbinding authenticeert, of roep aan zonder TLS-clientcertificaat.',
+      fr: 'Le certificat client TLS ({detail}) et la signature WS-Security ({value}) désignent des appelants différents : signez avec le certificat de l\'appelant authentifié par la connexion TLS, ou appelez sans certificat client TLS.',
+    },
+  },
+  AUTH_SIGNATURE_REPLAYED: {
+    area: 'auth', severity: 'error', soap: 'call', http: 401, retry: false, rule: 'WS-Security Timestamp (our choice: each signature accepted once)',
+    text: {
+      en: 'This signed request was already received (same ds:SignatureValue within its Timestamp window): sign every request anew, with a new wsu:Timestamp. A resent registration is recognised by its KMEHR ids.',
+      nl: 'Dit ondertekende verzoek werd al ontvangen (dezelfde ds:SignatureValue binnen het Timestamp-venster): onderteken elk verzoek opnieuw, met een nieuwe wsu:Timestamp. Een opnieuw verzonden registratie wordt herkend aan haar KMEHR-id\'s.',
+      fr: 'Cette requête signée a déjà été reçue (même ds:SignatureValue dans sa fenêtre de Timestamp) : signez chaque requête à nouveau, avec un nouveau wsu:Timestamp. Un enregistrement renvoyé est reconnu par ses identifiants KMEHR.',
+    },
+  },
 } as const satisfies Record<string, StatusEntry>;

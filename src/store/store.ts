@@ -8,6 +8,7 @@ import { migrationProvider } from './migrations/index.js';
 import { SqlPersonRegister } from './person-register.js';
 import { CachedProfileDirectory, profileChangeWatcher } from './profile-cache.js';
 import { SqlProfileDirectory } from './profile-directory.js';
+import { SignatureReplays } from './signature-replays.js';
 import { SqlVaccinationStore } from './vaccination-repository.js';
 
 /** The registry's storage: one query layer over SQLite or PostgreSQL, exposing the registry ports. */
@@ -21,6 +22,8 @@ export class Store {
   readonly vaccinations: SqlVaccinationStore;
   readonly audit: SqlAuditLog;
   readonly jobs: SqlJobQueue;
+  /** Signed requests accepted once within their Timestamp window (issue 11.4). */
+  readonly signatureReplays: SignatureReplays;
   /**
    * The Kysely handle, for adapters that need a query the ports do not offer (bench, admin reports). Writes to
    * profile tables through it empty `profileLookups`.
@@ -47,6 +50,7 @@ export class Store {
     this.vaccinations = new SqlVaccinationStore(db, caps, hot);
     this.audit = new SqlAuditLog(db);
     this.jobs = new SqlJobQueue(db, caps);
+    this.signatureReplays = new SignatureReplays(hot);
   }
 
   /**

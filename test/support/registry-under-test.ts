@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import type { DestinationStream } from 'pino';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { RegistryConfig } from '../../src/config/registry-config.js';
 import { loadP12, type P12Contents } from '../../src/pki/pkcs12.js';
@@ -25,7 +26,7 @@ export interface RegistryUnderTest {
 
 /** A real registry on a free port with a fresh data dir (SQLite unless `databaseUrl`), dev CA and demo profiles. */
 export async function startRegistryUnderTest(
-  options: { databaseUrl?: string; overrides?: Record<string, unknown> } = {},
+  options: { databaseUrl?: string; overrides?: Record<string, unknown>; logDestination?: DestinationStream } = {},
 ): Promise<RegistryUnderTest> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vaccinnet-e2e-'));
   const config: RegistryConfig = loadConfig({
@@ -43,7 +44,7 @@ export async function startRegistryUnderTest(
   const registry = await startRegistry({
     config,
     demo: true,
-    logDestination: new Writable({ write: (_c, _e, done) => done() }),
+    logDestination: options.logDestination ?? new Writable({ write: (_c, _e, done) => done() }),
   });
   const agent = new https.Agent({ ca: registry.caPem, keepAlive: true });
   return {

@@ -1,3 +1,5 @@
+import type { SecurityRefusal } from '../security-refusal.js';
+
 /** What the BatchUpload handler hands the HTTP adapter: like SoapAnswer, but a result body may be streamed. */
 export interface BatchAnswer {
   readonly httpStatus: number;
@@ -10,4 +12,6 @@ export interface BatchAnswer {
   readonly caller?: string;
   /** The transactionId given to an accepted delivery. */
   readonly transactionId?: string;
+  /** Set when the call was refused at authentication: the adapter writes it to the security-event log. */
+  readonly security?: SecurityRefusal;
 }

@@ -16,6 +16,9 @@ import { CATALOGUE, type Language } from '../../status/catalogue.js';
 import { finding, FindingError, hasErrors, type Finding } from '../../status/finding.js';
 import type { DeliveryRepository, ReplayEntry } from '../../store/delivery-repository.js';
 import type { AuthenticationDeps } from '../caller-authentication.js';
+import { checkOneCallerIdentity } from '../one-caller-identity.js';
+import type { SecurityRefusal } from '../security-refusal.js';
+import { claimSignedRequest, signedRequestOf, type SignedRequest } from '../signed-request-replay.js';
 import type { StreamedBatchDelivery, BatchResultRequest } from '../envelope/batch-request.js';
 import { extractBatchRequestStream } from '../envelope/extract-batch-request-stream.js';
 import { BATCH_OPERATIONS, batchAction, normaliseSoapAction, type BatchOperation } from '../envelope/operations.js';
@@ -84,9 +87,13 @@ export async function handleBatchCall(call: BatchCall, deps: BatchHandlerDeps): 
   try {
     let extracted;
     try {
-      const trust = (certificate: Buffer | X509Certificate): Finding | undefined => {
+      const trust = (certificate: Buffer | X509Certificate, signer: boolean): Finding | undefined => {
         const cert = deps.authentication.certificates.verifyCertificate(certificate, now);
-        return cert.ok ? undefined : cert.finding;
+        if (!cert.ok) return cert.finding;
+        // One caller identity, checked as soon as the signer is known: nothing is spooled for a mismatched call.
+        return signer && call.peerCertificate
+          ? checkOneCallerIdentity(cert.identity, call.peerCertificate, now, deps.authentication.certificates, deps.authentication.identityRule)
+          : undefined;
       };
       extracted = await extractBatchRequestStream(verified(call.body, verifier, call.peerCertificate, verifying, trust), sink, { ...(call.soapAction !== undefined && { soapAction: call.soapAction }), maxBytes: deps.maxBytes });
     } catch (error) {
@@ -106,10 +113,16 @@ export async function handleBatchCall(call: BatchCall, deps: BatchHandlerDeps): 
     }
     const request = extracted.request;
     const identity = authenticate(verifier, verifying.on, call.peerCertificate, now, deps.authentication);
-    if (!identity.ok) return refusal(request.operation, identity.finding, language);
+    if (!identity.ok) return refusal(request.operation, identity.finding, language, identity.identity);
     const access = checkServiceAccess(identity.identity, 'batch');
     if (access) return refusal(request.operation, access, language, identity.identity);
-    if (request.operation === 'ResultaatVerwerking') return await result(request, identity.identity, deps, language);
+    if (request.operation === 'ResultaatVerwerking') {
+      // A signed results read is accepted once per Timestamp window (issue 11.4). Deliveries are not claimed here:
+      // an exact resend of one is answered with the first one's transactionId (batch_replays, below) — our choice.
+      const replayed = identity.signed && (await claimSignedRequest(identity.signed, deps.authentication.signatureReplays, now));
+      if (replayed) return refusal(request.operation, replayed, language, identity.identity);
+      return await result(request, identity.identity, deps, language);
+    }
     return await deliver(request as StreamedBatchDelivery, spool, identity.identity, deps, language, replayEntry(verifying.on, verifier, deps));
   } catch (error) {
     const reference = randomUUID();
@@ -132,7 +145,7 @@ async function* verified(
   verifier: WsSecurityStreamVerifier,
   peer: X509Certificate | undefined,
   state: { on: boolean },
-  trust: (certificate: Buffer | X509Certificate) => Finding | undefined,
+  trust: (certificate: Buffer | X509Certificate, signer: boolean) => Finding | undefined,
 ): AsyncGenerator<Buffer> {
   let trusted = false;
   for await (const chunk of source) {
@@ -143,13 +156,13 @@ async function* verified(
         if (peer === undefined || failure.code !== 'AUTH_NOT_AUTHENTICATED') throw new FindingError(failure);
         state.on = false;
         // Unsigned on mutual TLS: the TLS certificate is the credential, and TLS itself accepts any (rejectUnauthorized false).
-        const refused = trust(peer);
+        const refused = trust(peer, false);
         if (refused !== undefined) throw new FindingError(refused);
       }
       // The caller's certificate is checked as soon as it is known: a self-signed stranger must not get to stream
       // (and spool) a whole delivery before being refused.
       if (!trusted && state.on && verifier.header !== undefined) {
-        const refused = trust(verifier.header.certificateDer);
+        const refused = trust(verifier.header.certificateDer, true);
         if (refused !== undefined) throw new FindingError(refused);
         trusted = true;
       }
@@ -158,7 +171,9 @@ async function* verified(
   }
 }
 
-type Identity = { readonly ok: true; readonly identity: CallerIdentity } | { readonly ok: false; readonly finding: Finding };
+type Identity =
+  | { readonly ok: true; readonly identity: CallerIdentity; readonly signed?: SignedRequest }
+  | { readonly ok: false; readonly finding: Finding; readonly identity?: CallerIdentity };
 
 function authenticate(verifier: WsSecurityStreamVerifier, signed: boolean, peer: X509Certificate | undefined, now: Date, deps: AuthenticationDeps): Identity {
   if (signed) {
@@ -167,7 +182,10 @@ function authenticate(verifier: WsSecurityStreamVerifier, signed: boolean, peer:
       if (!(peer && r.finding.code === 'AUTH_NOT_AUTHENTICATED')) return r;
     } else {
       const cert = deps.certificates.verifyCertificate(r.certificateDer, now);
-      return cert.ok ? { ok: true, identity: cert.identity } : cert;
+      if (!cert.ok) return cert;
+      const mismatch = peer && checkOneCallerIdentity(cert.identity, peer, now, deps.certificates, deps.identityRule);
+      if (mismatch) return { ok: false, finding: mismatch, identity: cert.identity };
+      return { ok: true, identity: cert.identity, signed: signedRequestOf(r, deps) };
     }
   }
   if (!peer) return { ok: false, finding: finding('AUTH_NOT_AUTHENTICATED', { params: { detail: 'no wsse:Security header and no TLS client certificate' } }) };
@@ -334,7 +352,7 @@ function operationOfAction(soapAction: string | undefined): BatchOperation | und
 }
 
 function refusal(op: BatchOperation | undefined, f: Finding, language: Language, caller?: CallerIdentity): BatchAnswer {
-  if (!op) return fault(f, 'unknown', language);
+  if (!op) return fault(f, 'unknown', language, caller);
   const fout = batchFout(f, language);
   return {
     httpStatus: 200,
@@ -342,9 +360,18 @@ function refusal(op: BatchOperation | undefined, f: Finding, language: Language,
     code: f.code,
     ...(caller && { caller: describeCaller(caller) }),
     body: op === 'ResultaatVerwerking' ? writeResultResponse(fout) : writeDeliveryResponse(op, fout),
+    ...securityOf(f, caller),
   };
 }
 
-function fault(f: Finding, operation: string, language: Language): BatchAnswer {
-  return { httpStatus: SOAP_FAULT_HTTP_STATUS, operation, code: f.code, body: writeFault(f, language) };
+function fault(f: Finding, operation: string, language: Language, caller?: CallerIdentity): BatchAnswer {
+  return { httpStatus: SOAP_FAULT_HTTP_STATUS, operation, code: f.code, body: writeFault(f, language), ...securityOf(f, caller) };
+}
+
+/**
+ * Every refusal in the `auth` area is a refused authentication, for the security-event log (a delivery names many
+ * patients, none per call: no audit row). Taken from the code, so no refusal path can forget it.
+ */
+function securityOf(f: Finding, caller: CallerIdentity | undefined): { security?: SecurityRefusal } {
+  return CATALOGUE[f.code].area === 'auth' ? { security: { finding: f, ...(caller && { identity: caller }) } } : {};
 }

@@ -17,7 +17,7 @@ import { finding, type Finding } from '../../status/finding.js';
 import { authenticateCaller, needsSignatureCheck, signatureCheckOptions, type AuthenticationDeps } from '../caller-authentication.js';
 import type { RegistratieOperation } from '../envelope/operations.js';
 import { readRegistratieRequest } from '../envelope/read-registratie-request.js';
-import type { AddVaccinationsRequest, GetVaccinationsRequest, RemoveVaccinationRequest } from '../envelope/registratie-request.js';
+import type { AddVaccinationsRequest, GetVaccinationsRequest, RegistratieRequest, RemoveVaccinationRequest } from '../envelope/registratie-request.js';
 import { callStatus, messageStatus } from '../envelope/status-mapping.js';
 import { SOAP_FAULT_HTTP_STATUS, writeFault } from '../envelope/write-fault.js';
 import {
@@ -28,6 +28,9 @@ import {
   type AddVaccinationResult,
 } from '../envelope/write-registratie-response.js';
 import type { SoapAnswer, SoapCall } from '../soap-call.js';
+import { auditSecurityRefusal } from '../audit-security-refusal.js';
+import type { SecurityRefusal } from '../security-refusal.js';
+import { claimSignedRequest } from '../signed-request-replay.js';
 import { readSignedRegistratieRequest } from './read-signed-registratie-request.js';
 import { checkSubmittedMessageInTurn, type SubmittedMessageCheck } from './submitted-message.js';
 
@@ -62,9 +65,14 @@ export async function handleRegistratieCall(call: SoapCall, deps: RegistratieDep
   }
   const request = read.request;
   const auth = authenticateCaller(call.body, call.peerCertificate, now, deps.authentication, signature);
-  if (!auth.ok) return refusal(request.operation, auth.finding, language);
+  if (!auth.ok) return await securityRefusal(request, { finding: auth.finding, ...(auth.identity && { identity: auth.identity }) }, language, deps);
   const access = checkServiceAccess(auth.identity, 'registratie');
-  if (access) return refusal(request.operation, access, language, auth.identity);
+  if (access) return await securityRefusal(request, { finding: access, identity: auth.identity }, language, deps);
+  // After every check of the credential: only a request that would run claims its signature (TLS-only calls: nothing to do).
+  if (auth.signed) {
+    const replayed = await claimSignedRequest(auth.signed, deps.authentication.signatureReplays, now);
+    if (replayed) return await securityRefusal(request, { finding: replayed, identity: auth.identity }, language, deps);
+  }
   try {
     switch (request.operation) {
       case 'AddVaccinations':
@@ -207,6 +215,17 @@ function kmehrIdOf(message: KmehrMessage | undefined): string | undefined {
 
 function localTime(instant: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(instant);
+}
+
+/** A refused authentication: audited when the request names a patient, and handed to the security-event log. */
+async function securityRefusal(
+  request: RegistratieRequest,
+  security: SecurityRefusal,
+  language: 'en' | 'nl' | 'fr',
+  deps: RegistratieDeps,
+): Promise<SoapAnswer> {
+  await auditSecurityRefusal(security, request, 'registratie', deps.ports);
+  return { ...refusal(request.operation, security.finding, language, security.identity), security };
 }
 
 function refusal(operation: RegistratieOperation, f: Finding, language: 'en' | 'nl' | 'fr', caller?: CallerIdentity): SoapAnswer {

@@ -11,6 +11,7 @@ import { resultPatientText } from './0005-result-patient-text.js';
 import { leanIndexes } from './0006-lean-indexes.js';
 import { resultSlices } from './0007-result-slices.js';
 import { replayContentDigest } from './0008-replay-content-digest.js';
+import { signatureReplays } from './0009-signature-replays.js';
 
 /**
  * The versioned migrations, applied in name order on start by Kysely's Migrator (under `pg_advisory_lock` on
@@ -29,6 +30,7 @@ export function migrationProvider(caps: StoreCapabilities): MigrationProvider {
     '0006-lean-indexes': leanIndexes(caps),
     '0007-result-slices': resultSlices(),
     '0008-replay-content-digest': replayContentDigest(caps),
+    '0009-signature-replays': signatureReplays(caps),
   };
   return { getMigrations: async (): Promise<Record<string, Migration>> => steps };
 }
