@@ -272,7 +272,9 @@ async function storePlanned(planned: Planned[], cmd: RegisterVaccinationsCommand
 
 /** SENDER_IDS_REUSED: the ids (bounded) and the vaccination they already name. */
 export function idsReused(offered: Pick<NewVaccination, 'senderKey' | 'senderMessageId' | 'senderLocalId'>, stored: { readonly id: string }, f: number, t: number): Finding {
-  return finding('SENDER_IDS_REUSED', { location: locate.transaction(f, t), value: describeSenderIds(offered, f, t), params: { vaccination: stored.id } });
+  // The description goes in `detail` (echoed up to 256 characters): each id in it is already cut at 64.
+  const ids = describeSenderIds(offered, f, t);
+  return finding('SENDER_IDS_REUSED', { location: locate.transaction(f, t), value: ids, params: { vaccination: stored.id, detail: ids } });
 }
 
 /** The audit row of a dose the store inserted or found stored (a function returned, not a named closure: see docs/benchmarks.md on tsx's `__name`). */

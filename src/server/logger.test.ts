@@ -30,4 +30,11 @@ describe('logger', () => {
       'NIHII 147002***** and CNK 4293254 and id 123456789012',
     );
   });
+
+  it('passes a fingerprint over whole, even when its digits form an 11-digit run; masks an INSZ beside it', () => {
+    const fingerprint = 'A78C803950E0C6D695F4D593238E1AD54558A30308212934B923BC187A039604';
+    expect(maskNationalNumbers(`fingerprint ${fingerprint}`)).toBe(`fingerprint ${fingerprint}`);
+    expect(maskNationalNumbers(`${fingerprint.toLowerCase()} SSIN=85071412330`)).toBe(`${fingerprint.toLowerCase()} SSIN=850714*****`);
+    expect(maskNationalNumbers('code85071412330, ABCDEF85071412330')).toBe('code850714*****, ABCDEF850714*****');
+  });
 });

@@ -5,10 +5,13 @@ import pino, { type DestinationStream, type Logger } from 'pino';
  * pino's redaction (compiled once); anything else that looks like an 11-digit national number inside a string
  * (a message, an error text, an XPath value) is masked by the hook below, so a careless log call cannot leak one.
  */
-const ELEVEN_DIGITS = /(?<!\d)(\d{6})\d{5}(?!\d)/g;
+// A hex token of 32+ characters with a letter in it (a certificate fingerprint, a SHA-256) is passed over whole:
+// one whose digits happened to form an 11-digit run was masked, so a logged fingerprint no longer matched the
+// certificate's. An INSZ written next to letters (`code85071412330`, even `ABCDEF85071412330`) is still masked.
+const ELEVEN_DIGITS = /(?<![0-9A-Fa-f])(?=\d*[A-Fa-f])[0-9A-Fa-f]{32,}|(?<!\d)(\d{6})\d{5}(?!\d)/g;
 
 export function maskNationalNumbers(text: string): string {
-  return text.replace(ELEVEN_DIGITS, '$1*****');
+  return text.replace(ELEVEN_DIGITS, (match: string, head: string | undefined) => (head === undefined ? match : `${head}*****`));
 }
 
 function maskDeep(value: unknown, depth = 0): unknown {

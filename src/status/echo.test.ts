@@ -39,6 +39,13 @@ describe('echoed values (issue 11.5)', () => {
     expect(finding('PROFILE_NONE', { value: 'CN="SSIN=70031510167, An Peeters"' }).message).toBe('No Vaccinnet profile exists for CN="SSIN=700315*****, An Peeters".');
   });
 
+  it("a certificate subject is echoed up to 256 characters (its CN and SSIN come last), still bounded", () => {
+    const subject = 'C=BE, O=Federal Government, OU=eHealth-platform Belgium, OU=Vaccinnet test, CN="SSIN=85071412330, Some Doctor"';
+    expect(finding('AUTH_CERT_REVOKED', { value: subject }).message).toContain('CN="SSIN=850714*****, Some Doctor"');
+    expect(finding('AUTH_CERT_SUBJECT', { value: `${subject}${'x'.repeat(10_000)}` }).message.length).toBeLessThan(400);
+    expect(finding('SOFTWARE_ID_MALFORMED', { value: subject }).message).not.toContain('Some Doctor');
+  });
+
   it('says a missing value is missing instead of printing "?"', () => {
     expect(formatMessage('USER_CODE_MISMATCH', { location: 'gebruikersId' })).toContain('gebruikersId is (missing)');
     expect(formatMessage('USER_CODE_MISMATCH', {}, 'nl')).not.toContain('?');

@@ -26,6 +26,22 @@ const INSZ_VALUE_CODES: ReadonlySet<string> = new Set([
   'PATIENT_ID_MISMATCH',
 ]);
 
+/**
+ * Codes whose `value` is a certificate's subject (SSINs masked): up to {@link TEXT_MAX}, since an eHealth subject
+ * runs to 100–200 characters and the part that tells the integrator which certificate it was (CN, the SSIN/NIHII
+ * OU) comes last.
+ */
+const SUBJECT_VALUE_CODES: ReadonlySet<string> = new Set([
+  'AUTH_CERT_UNTRUSTED',
+  'AUTH_CERT_EXPIRED',
+  'AUTH_CERT_NOT_YET_VALID',
+  'AUTH_CERT_REVOKED',
+  'AUTH_CERT_USAGE',
+  'AUTH_CERT_SUBJECT',
+  'AUTH_CRL_EXPIRED',
+  'AUTH_IDENTITY_MISMATCH',
+]);
+
 /** `PatientId`, `/kmehrmessage/folder[1]/patient/id[2]`: places whose value is a patient's INSZ. */
 const PATIENT_ID_LOCATION = /(?:^|\/|:)PatientId$|\/patient\/id(?:\[\d+\])?$/;
 const SSIN_IN_TEXT = /SSIN=(\d{11})/g;
@@ -63,5 +79,6 @@ export function echoParam(code: string, name: string, value: string | number, lo
   if (name === 'value' && isInszValue(code, location)) return maskEchoedInsz(value);
   // Masked before it is cut: a cut could leave a partial SSIN the pattern no longer finds.
   const masked = value.includes('SSIN=') ? value.replace(SSIN_IN_TEXT, (_, ssin: string) => `SSIN=${maskInsz(ssin)}`) : value;
-  return name === 'detail' || name === 'location' ? bound(masked, TEXT_MAX) : bound(masked);
+  const long = name === 'detail' || name === 'location' || (name === 'value' && SUBJECT_VALUE_CODES.has(code));
+  return long ? bound(masked, TEXT_MAX) : bound(masked);
 }

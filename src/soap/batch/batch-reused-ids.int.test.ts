@@ -26,10 +26,15 @@ interface Dose {
   readonly lot: string;
 }
 
-function folder(f: number, insz: string, doses: readonly Dose[]): Folder {
+type Persona = (typeof PATIENTS)[keyof typeof PATIENTS];
+/** A folder for a registered persona, with the register's sex and names (other ones draw PATIENT_DATA_MISMATCH). */
+function folder(f: number, person: Persona, doses: readonly Dose[]): Folder {
   return buildFolder({
     ids: [{ s: 'ID-KMEHR', sv: '1.0', value: String(f + 1) }],
-    patient: buildPatient({ ids: [{ s: 'ID-PATIENT', sv: '1.0', value: insz }], birthdate: undefined, sex: cd('CD-SEX', 'female') }),
+    patient: buildPatient({
+      ids: [{ s: 'ID-PATIENT', sv: '1.0', value: person.insz }], birthdate: undefined, sex: cd('CD-SEX', person.sex),
+      familyname: person.familyname, firstnames: [person.firstname],
+    }),
     transactions: doses.map((d, t) =>
       buildTransaction({
         ids: [{ s: 'ID-KMEHR', sv: '1.0', value: String(t + 1) }, { s: 'LOCAL', sl: 'UUID', sv: '1.0', value: d.local }],
@@ -88,7 +93,7 @@ for (const engine of testEngines()) {
     it('a later delivery: the unchanged transaction is a replay, the changed one under the same LOCAL id refused, a new one stored', async () => {
       const { jan, emma } = PATIENTS;
       const first = await deliverAndProcess(
-        message('r1', [folder(0, jan.insz, [{ local: 'r1-jan-1', date: day(7), lot: 'AA0001' }, { local: 'r1-jan-2', date: day(5), lot: 'AA0002' }])]),
+        message('r1', [folder(0, jan, [{ local: 'r1-jan-1', date: day(7), lot: 'AA0001' }, { local: 'r1-jan-2', date: day(5), lot: 'AA0002' }])]),
       );
       expect(first.map(([l, c]) => [l, c])).toEqual([['r1-jan-1', 'OK'], ['r1-jan-2', 'OK']]);
       const before = await rows();
@@ -96,8 +101,8 @@ for (const engine of testEngines()) {
 
       const second = await deliverAndProcess(
         message('r2', [
-          folder(0, jan.insz, [{ local: 'r1-jan-1', date: day(7), lot: 'AA0001' }, { local: 'r1-jan-2', date: day(5), lot: 'ZZ9999' }]),
-          folder(1, emma.insz, [{ local: 'r2-emma-1', date: day(4), lot: 'AA0003' }]),
+          folder(0, jan, [{ local: 'r1-jan-1', date: day(7), lot: 'AA0001' }, { local: 'r1-jan-2', date: day(5), lot: 'ZZ9999' }]),
+          folder(1, emma, [{ local: 'r2-emma-1', date: day(4), lot: 'AA0003' }]),
         ]),
       );
       expect(second.map(([l, c]) => [l, c])).toEqual([['r1-jan-1', 'OK'], ['r1-jan-2', 'SENDER_IDS_REUSED'], ['r2-emma-1', 'OK']]);
@@ -117,7 +122,7 @@ for (const engine of testEngines()) {
     }, 120_000);
 
     it('one delivery naming the same LOCAL id twice with other content: the first stored, the second refused', async () => {
-      const lotte = PATIENTS.lotte.insz;
+      const lotte = PATIENTS.lotte;
       const res = await deliverAndProcess(
         message('r3', [folder(0, lotte, [{ local: 'r3-twice', date: day(9), lot: 'BB0001' }, { local: 'r3-twice', date: day(8), lot: 'BB0002' }, { local: 'r3-other', date: day(6), lot: 'BB0003' }])]),
       );
