@@ -1,15 +1,10 @@
+import { bound as clip } from '../status/echo.js';
 import type { NewVaccination } from './vaccination.js';
-
-/** Characters of one sent id echoed in a refusal, then an ellipsis: an answer never grows with what was sent. */
-const ECHO_MAX = 64;
-
-function clip(value: string): string {
-  return value.length <= ECHO_MAX ? value : `${value.slice(0, ECHO_MAX)}…`;
-}
 
 /**
  * The sender ids a dose's idempotency key was made of (`senderKey`), in the sender's words, for SENDER_IDS_REUSED:
  * the transaction's LOCAL id when it had one, else the message's KMEHR id with the folder and transaction positions.
+ * Each id is cut at 64 characters (an answer never grows with what was sent).
  * @param f - 0-based folder position, @param t - 0-based transaction position (those of the key, by construction)
  * @example describeSenderIds(v, 0, 0) // 'header/id[@S=ID-KMEHR] "71000436.20240310" folder 1 transaction 1'
  */

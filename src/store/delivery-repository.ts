@@ -213,14 +213,7 @@ export class DeliveryRepository {
   async inBatch<T>(id: string, workerId: string, work: (trx: BatchTrx) => Promise<T>, now: Date = new Date()): Promise<T> {
     return this.db.transaction().execute(async (trx) => {
       const out = await work(trx);
-      const renewed = await trx
-        .updateTable('deliveries')
-        .set({ locked_at: now.toISOString() })
-        .where('id', '=', id)
-        .where('status', '=', 'processing')
-        .where('locked_by', '=', workerId)
-        .executeTakeFirst();
-      if (Number(renewed.numUpdatedRows) !== 1) throw new LeaseLostError(id);
+      if (!(await renew(trx, id, workerId, now))) throw new LeaseLostError(id);
       return out;
     });
   }
@@ -229,15 +222,8 @@ export class DeliveryRepository {
    * The worker's heartbeat: renews its lease on a delivery it is still processing, between slice commits (a long
    * slice, a slow planning step). False when the lease was taken over meanwhile (the next commit will find out too).
    */
-  async renewLease(id: string, workerId: string, now: Date = new Date()): Promise<boolean> {
-    const renewed = await this.db
-      .updateTable('deliveries')
-      .set({ locked_at: now.toISOString() })
-      .where('id', '=', id)
-      .where('status', '=', 'processing')
-      .where('locked_by', '=', workerId)
-      .executeTakeFirst();
-    return Number(renewed.numUpdatedRows) === 1;
+  renewLease(id: string, workerId: string, now: Date = new Date()): Promise<boolean> {
+    return renew(this.db, id, workerId, now);
   }
 
   /** Marks a delivery processed with its counts; results are kept until `expiresAt`. False when the lease was lost. */
@@ -377,3 +363,14 @@ async function* rechunk(source: AsyncIterable<Buffer>, size: number): AsyncGener
   if (length > 0) yield Buffer.concat(parts);
 }
 
+/** Moves the worker's lease on to `now`; false when the delivery is no longer processing under this worker's claim. */
+async function renew(db: Kysely<BatchDatabase>, id: string, workerId: string, now: Date): Promise<boolean> {
+  const renewed = await db
+    .updateTable('deliveries')
+    .set({ locked_at: now.toISOString() })
+    .where('id', '=', id)
+    .where('status', '=', 'processing')
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst();
+  return Number(renewed.numUpdatedRows) === 1;
+}
