@@ -7,12 +7,12 @@ import { sign, verify } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
-import { signEnvelope } from '../src/soap/wssec/sign-envelope.js';
-import { bigSignedEnvelope } from '../src/soap/wssec/testing/big-signed-envelope.js';
-import { makeTestCredentials, type TestCredentials } from '../src/soap/wssec/testing/test-credentials.js';
-import { createWsSecurityStreamVerifier, verifyWsSecurity } from '../src/soap/wssec/verify-ws-security.js';
-import { NS } from '../src/soap/wssec/ws-security-profile.js';
-import { createXmlScanner } from '../src/soap/wssec/xml-scanner.js';
+import { signEnvelope } from '../src/wssec/sign-envelope.js';
+import { bigSignedEnvelope } from '../src/wssec/testing/big-signed-envelope.js';
+import { makeTestCredentials, type TestCredentials } from '../src/wssec/testing/test-credentials.js';
+import { createWsSecurityStreamVerifier, verifyWsSecurity } from '../src/wssec/verify-ws-security.js';
+import { NS } from '../src/wssec/ws-security-profile.js';
+import { createXmlScanner } from '../src/wssec/xml-scanner.js';
 
 const SECONDS = Number(process.env.WSSEC_BENCH_SECONDS ?? 2);
 

@@ -21,7 +21,7 @@ import { createXsdValidator } from '../src/kmehr/xsd/xsd-validator.js';
 import { TestCa } from '../src/pki/test-ca.js';
 import { DOCTORS, PATIENTS, UNREGISTERED_INSZ } from '../src/registry/testing/personas.js';
 import { VACCINATION_ID_SL } from '../src/registry/history-message.js';
-import { signEnvelope } from '../src/soap/wssec/sign-envelope.js';
+import { signEnvelope } from '../src/wssec/sign-envelope.js';
 import { SCHEMA_DIR, startRegistryUnderTest, type RegistryUnderTest } from './support/registry-under-test.js';
 
 const WSDL_PATH = '/VaccinnetUPL/wupl/VaccinationService-2_1?wsdl';

@@ -3,7 +3,7 @@ import { addVaccinationsEnvelope } from '../../src/client/registratie-requests.j
 import { defaultVaccineReference } from '../../src/kmehr/codelists/index.js';
 import { inszFor } from '../../src/kmehr/testing/message-builder.js';
 import { DOCTORS } from '../../src/registry/testing/personas.js';
-import { signEnvelope, type SigningKey } from '../../src/soap/wssec/sign-envelope.js';
+import { signEnvelope, type SigningKey } from '../../src/wssec/sign-envelope.js';
 
 const reference = defaultVaccineReference();
 const peeters = DOCTORS.peeters;

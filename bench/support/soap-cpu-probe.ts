@@ -24,7 +24,7 @@ import { DEMO_PASSWORD } from '../../src/server/demo/demo-seed.js';
 import { closedLoop, fixedRate, type Target } from './load-generator.js';
 import { registrationBodies } from './registration-bodies.js';
 import { REPO_ROOT } from './repo-root.js';
-import type { SigningKey } from '../../src/soap/wssec/sign-envelope.js';
+import type { SigningKey } from '../../src/wssec/sign-envelope.js';
 import type { ServerCommand, ServerMessage } from './soap-bench-server.js';
 
 const ENDPOINT = '/VaccinnetUPL/wupl/VaccinationService-2_1';

@@ -10,7 +10,7 @@ import type { Profile } from '../registry/profile.js';
 import { idsReused } from '../registry/register-vaccinations.js';
 import type { RegistryPorts } from '../registry/registry-ports.js';
 import { localDate } from '../registry/system-clock.js';
-import { messageStatus } from '../soap/envelope/status-mapping.js';
+import { messageStatus } from '../status/message-status.js';
 import { finding, FindingError, hasErrors } from '../status/finding.js';
 import {
   activeDoses,

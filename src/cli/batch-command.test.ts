@@ -11,8 +11,8 @@ import { createP12 } from '../pki/pkcs12.js';
 import { TestCa } from '../pki/test-ca.js';
 import { extractBatchRequestStream } from '../soap/envelope/extract-batch-request-stream.js';
 import { writeDeliveryResponse, writeResultResponse, type FolderResult } from '../soap/envelope/write-batch-response.js';
-import { makeTestCredentials } from '../soap/wssec/testing/test-credentials.js';
-import { createWsSecurityStreamVerifier } from '../soap/wssec/verify-ws-security.js';
+import { makeTestCredentials } from '../wssec/testing/test-credentials.js';
+import { createWsSecurityStreamVerifier } from '../wssec/verify-ws-security.js';
 import { registerBatchCommands } from './batch-command.js';
 import { runCli, type CliRun } from './testing/run-cli.js';
 

@@ -11,9 +11,9 @@ import { extractBatchRequestStream } from '../soap/envelope/extract-batch-reques
 import { readBatchRequest } from '../soap/envelope/read-batch-request.js';
 import { writeDeliveryResponse, writeResultResponse, type FolderResult } from '../soap/envelope/write-batch-response.js';
 import { batchAction } from '../soap/envelope/operations.js';
-import { signEnvelope } from '../soap/wssec/sign-envelope.js';
-import { makeTestCredentials, type TestCredentials } from '../soap/wssec/testing/test-credentials.js';
-import { createWsSecurityStreamVerifier, verifyWsSecurity } from '../soap/wssec/verify-ws-security.js';
+import { signEnvelope } from '../wssec/sign-envelope.js';
+import { makeTestCredentials, type TestCredentials } from '../wssec/testing/test-credentials.js';
+import { createWsSecurityStreamVerifier, verifyWsSecurity } from '../wssec/verify-ws-security.js';
 import { BatchClient, BATCH_UPLOAD_PATH } from './batch-client.js';
 import { deliveryEnvelope, resultEnvelope, stripXmlDeclaration } from './batch-requests.js';
 import { readDeliveryResponse, readResultResponse } from './batch-responses.js';

@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { SOAP_SERVICES } from '../soap/contracts/soap-services.js';
 import { batchAction } from '../soap/envelope/operations.js';
-import { signEnvelope } from '../soap/wssec/sign-envelope.js';
+import { signEnvelope } from '../wssec/sign-envelope.js';
 import { deliveryEnvelope, resultEnvelope, type DeliveryOperation, type DeliveryOptions } from './batch-requests.js';
 import { readDeliveryResponse, readResultResponse, type DeliveryAnswer, type ResultAnswer } from './batch-responses.js';
 import { fileDeliveryEnvelope, type FileEnvelope } from './batch-signed-envelope.js';

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { TextDecoder } from 'node:util';
-import { canonicalizeXml } from '../soap/wssec/canonicalize-xml.js';
-import { ExcC14nWriter } from '../soap/wssec/exc-c14n.js';
-import type { SigningKey } from '../soap/wssec/sign-envelope.js';
-import { binarySecurityToken, newSecurityIds, signatureElement, timestampElement } from '../soap/wssec/security-header-parts.js';
-import { NS } from '../soap/wssec/ws-security-profile.js';
-import { createXmlEventReader } from '../soap/wssec/xml-event-reader.js';
+import { canonicalizeXml } from '../wssec/canonicalize-xml.js';
+import { ExcC14nWriter } from '../wssec/exc-c14n.js';
+import type { SigningKey } from '../wssec/sign-envelope.js';
+import { binarySecurityToken, newSecurityIds, signatureElement, timestampElement } from '../wssec/security-header-parts.js';
+import { NS } from '../wssec/ws-security-profile.js';
+import { createXmlEventReader } from '../wssec/xml-event-reader.js';
 import { deliveryEnvelopeFrame, type DeliveryOperation, type DeliveryOptions } from './batch-requests.js';
 
 /** An envelope whose KMEHR message stays in a file: send `head`, the file's bytes from `kmehrStart`, then `tail`. */

@@ -1,4 +1,4 @@
-import { signEnvelope } from '../soap/wssec/sign-envelope.js';
+import { signEnvelope } from '../wssec/sign-envelope.js';
 import { REGISTRATIE_PATH, SOAP_ACTIONS } from './namespaces.js';
 import {
   addVaccinationsEnvelope,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { finding } from '../status/finding.js';
 import { writeFault } from '../soap/envelope/write-fault.js';
-import { callStatus, messageStatus } from '../soap/envelope/status-mapping.js';
+import { callStatus, messageStatus } from '../status/message-status.js';
 import { writeAddVaccinationsResponse } from '../soap/envelope/write-registratie-response.js';
 import { readAddVaccinationsResponse, SoapFaultError } from './registratie-responses.js';
 

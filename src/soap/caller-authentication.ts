@@ -5,7 +5,7 @@ import type { CallerIdentity } from '../registry/caller-identity.js';
 import type { Finding } from '../status/finding.js';
 import { checkOneCallerIdentity } from './one-caller-identity.js';
 import { signedRequestOf, type SignatureClaims, type SignedRequest } from './signed-request-replay.js';
-import { verifyWsSecurity, type WsSecurityResult, type WsSecurityVerifyOptions } from './wssec/verify-ws-security.js';
+import { verifyWsSecurity, type WsSecurityResult, type WsSecurityVerifyOptions } from '../wssec/verify-ws-security.js';
 
 export interface AuthenticationDeps {
   readonly certificates: CertificateVerifier;

@@ -21,7 +21,7 @@ import { registryDatabaseUrl } from './batch/testing/registry-url.js';
 import { testEngines } from '../store/testing/test-engines.js';
 import { SOAP_SERVICES } from './contracts/soap-services.js';
 import { batchAction, registratieAction, type BatchOperation } from './envelope/operations.js';
-import { signEnvelope } from './wssec/sign-envelope.js';
+import { signEnvelope } from '../wssec/sign-envelope.js';
 
 const REGISTRATIE = SOAP_SERVICES['VaccinationService-2_1'].path;
 const BATCH = SOAP_SERVICES.UPLVaccinatieGegevens.path;

@@ -13,12 +13,12 @@ import { finding } from '../status/finding.js';
 import { KMEHR_NS } from './envelope/namespaces.js';
 import { readBatchRequest } from './envelope/read-batch-request.js';
 import { readRegistratieRequest } from './envelope/read-registratie-request.js';
-import { callStatus, messageStatus } from './envelope/status-mapping.js';
+import { callStatus, messageStatus } from '../status/message-status.js';
 import { writeDeliveryResponse, writeResultResponse } from './envelope/write-batch-response.js';
 import { writeAddVaccinationsResponse, writeGetVaccinationsResponse, writeRemoveVaccinationResponse } from './envelope/write-registratie-response.js';
 import { startRecordingSoapServer, type RecordingSoapServer } from './testing/recording-soap-server.js';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const samples = path.resolve(repoRoot, '../shared/kmehr/samples');
 const kmehrXsd = path.resolve(repoRoot, '../shared/kmehr/schema/ehealth-kmehr/XSD/kmehr_elements-1_43.xsd');
 const sample = readFileSync(path.join(samples, 'freehealth-connector/addvaccination.xml'));

@@ -22,10 +22,10 @@ import { claimSignedRequest, signedRequestOf, type SignedRequest } from '../sign
 import type { StreamedBatchDelivery, BatchResultRequest } from '../envelope/batch-request.js';
 import { extractBatchRequestStream } from '../envelope/extract-batch-request-stream.js';
 import { BATCH_OPERATIONS, batchAction, normaliseSoapAction, type BatchOperation } from '../envelope/operations.js';
-import { joinFindings } from '../envelope/status-mapping.js';
+import { joinFindings } from '../../status/message-status.js';
 import { batchFout, writeDeliveryResponse, writeResultResponse } from '../envelope/write-batch-response.js';
 import { SOAP_FAULT_HTTP_STATUS, writeFault } from '../envelope/write-fault.js';
-import { createWsSecurityStreamVerifier, type WsSecurityStreamVerifier } from '../wssec/create-ws-security-stream-verifier.js';
+import { createWsSecurityStreamVerifier, type WsSecurityStreamVerifier } from '../../wssec/create-ws-security-stream-verifier.js';
 import type { BatchAnswer } from './batch-answer.js';
 import { resultAnswerChunks } from './result-answer.js';
 import { claimSpoolFile, releaseSpoolFile } from './spool-files.js';

@@ -16,7 +16,7 @@ import { DeliveryRepository } from '../../store/delivery-repository.js';
 import { openStore } from '../../store/open-store.js';
 import { SOAP_SERVICES } from '../contracts/soap-services.js';
 import { batchAction, type BatchOperation } from '../envelope/operations.js';
-import { signEnvelope } from '../wssec/sign-envelope.js';
+import { signEnvelope } from '../../wssec/sign-envelope.js';
 import { readFileSync } from 'node:fs';
 
 /** Vaccinations in the delivery (default the 100 000, ~110 MB): smaller for a quick local run. */

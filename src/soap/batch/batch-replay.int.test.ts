@@ -11,7 +11,7 @@ import { SOFTWARE_IDS } from '../../registry/testing/personas.js';
 import { testEngines } from '../../store/testing/test-engines.js';
 import { SOAP_SERVICES } from '../contracts/soap-services.js';
 import { batchAction } from '../envelope/operations.js';
-import { signEnvelope } from '../wssec/sign-envelope.js';
+import { signEnvelope } from '../../wssec/sign-envelope.js';
 import { registryDatabaseUrl } from './testing/registry-url.js';
 
 const PATH = SOAP_SERVICES.UPLVaccinatieGegevens.path;

@@ -19,7 +19,7 @@ import type { Store } from '../../store/store.js';
 import { testEngines } from '../../store/testing/test-engines.js';
 import { SOAP_SERVICES } from '../contracts/soap-services.js';
 import { batchAction } from '../envelope/operations.js';
-import { signEnvelope } from '../wssec/sign-envelope.js';
+import { signEnvelope } from '../../wssec/sign-envelope.js';
 import { handleBatchCall } from './batch-handler.js';
 import { validateSpoolInWorker } from '../../server/spool-xsd.js';
 import { writeFileSync } from 'node:fs';

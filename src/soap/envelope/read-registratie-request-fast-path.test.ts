@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_XML_LIMITS } from '../../kmehr/xml-limits.js';
-import { createXmlEventReader } from '../wssec/xml-event-reader.js';
+import { createXmlEventReader } from '../../wssec/xml-event-reader.js';
 import {
   listenForRegistratieRequest,
   plainUtf8Text,

@@ -3,7 +3,7 @@ import { localise, type Finding } from '../../status/finding.js';
 import { UPL_NS } from './namespaces.js';
 import { batchElement } from './operations.js';
 import { SOAP_ENVELOPE_HEAD, SOAP_ENVELOPE_TAIL, soapEnvelope } from './soap-envelope-writer.js';
-import { messageStatus } from './status-mapping.js';
+import { messageStatus } from '../../status/message-status.js';
 import { escapeAttr, escapeText } from './xml-escape.js';
 
 /** `foutCode` + `foutOmschrijving`: the whole request refused (wire-contracts.md §2). */

@@ -5,7 +5,7 @@ import type { Finding } from '../../status/finding.js';
 import { V21_MESSAGE_NS, V21_NS } from './namespaces.js';
 import type { RegistratieOperation } from './operations.js';
 import { soapEnvelope } from './soap-envelope-writer.js';
-import { callStatus, type StatusValue } from './status-mapping.js';
+import { callStatus, type StatusValue } from '../../status/message-status.js';
 import { escapeAttr, escapeText } from './xml-escape.js';
 
 /** One `Results` entry of AddVaccinationsResponse, in submitted order (wire-contracts.md §1). */

@@ -2,10 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { addVaccinationsEnvelope } from '../../client/registratie-requests.js';
 import { DEFAULT_XML_LIMITS } from '../../kmehr/xml-limits.js';
 import { readRegistratieRequest } from '../envelope/read-registratie-request.js';
-import { signEnvelope } from '../wssec/sign-envelope.js';
-import { makeTestCredentials, type TestCredentials } from '../wssec/testing/test-credentials.js';
-import { buildVectors, VECTOR_NOW } from '../wssec/testing/ws-security-vectors.js';
-import { verifyWsSecurity } from '../wssec/verify-ws-security.js';
+import { signEnvelope } from '../../wssec/sign-envelope.js';
+import { makeTestCredentials, type TestCredentials } from '../../wssec/testing/test-credentials.js';
+import { buildVectors, VECTOR_NOW } from '../../wssec/testing/ws-security-vectors.js';
+import { verifyWsSecurity } from '../../wssec/verify-ws-security.js';
 import { readSignedRegistratieRequest } from './read-signed-registratie-request.js';
 
 let creds: TestCredentials;

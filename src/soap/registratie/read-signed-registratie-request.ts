@@ -7,7 +7,7 @@ import {
   verifyWsSecurity,
   type WsSecurityResult,
   type WsSecurityVerifyOptions,
-} from '../wssec/verify-ws-security.js';
+} from '../../wssec/verify-ws-security.js';
 
 export interface SignedRegistratieRead {
   readonly read: RegistratieReadResult;

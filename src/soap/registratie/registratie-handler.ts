@@ -18,7 +18,7 @@ import { authenticateCaller, needsSignatureCheck, signatureCheckOptions, type Au
 import type { RegistratieOperation } from '../envelope/operations.js';
 import { readRegistratieRequest } from '../envelope/read-registratie-request.js';
 import type { AddVaccinationsRequest, GetVaccinationsRequest, RegistratieRequest, RemoveVaccinationRequest } from '../envelope/registratie-request.js';
-import { callStatus, messageStatus } from '../envelope/status-mapping.js';
+import { callStatus, messageStatus } from '../../status/message-status.js';
 import { SOAP_FAULT_HTTP_STATUS, writeFault } from '../envelope/write-fault.js';
 import {
   writeAddVaccinationsResponse,

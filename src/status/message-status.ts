@@ -1,6 +1,6 @@
-import { formatMessage, type Language } from '../../status/catalogue.js';
-import { localise, type Finding } from '../../status/finding.js';
-import type { Severity } from '../../status/status-entry.js';
+import { formatMessage, type Language } from './catalogue.js';
+import { localise, type Finding } from './finding.js';
+import type { Severity } from './status-entry.js';
 
 /** `StatusType` of the RegistratieService (and `resultCode`/`resultTekst` of BatchUpload): Code + Message. */
 export interface StatusValue {

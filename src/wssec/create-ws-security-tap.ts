@@ -1,5 +1,5 @@
 import { Transform } from 'node:stream';
-import { FindingError } from '../../status/finding.js';
+import { FindingError } from '../status/finding.js';
 import type { WsSecurityStreamVerifier } from './create-ws-security-stream-verifier.js';
 
 /**

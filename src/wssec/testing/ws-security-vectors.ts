@@ -1,5 +1,5 @@
 import { createHash, sign } from 'node:crypto';
-import type { StatusCode } from '../../../status/catalogue.js';
+import type { StatusCode } from '../../status/catalogue.js';
 import { canonicalizeXml } from '../canonicalize-xml.js';
 import { signEnvelope } from '../sign-envelope.js';
 import { ALG, NS, TOKEN_TYPE } from '../ws-security-profile.js';

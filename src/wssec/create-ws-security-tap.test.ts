@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FindingError } from '../../status/finding.js';
+import { FindingError } from '../status/finding.js';
 import { createWsSecurityTap } from './create-ws-security-tap.js';
 import { bigSignedEnvelope, type BigEnvelope } from './testing/big-signed-envelope.js';
 import { makeTestCredentials } from './testing/test-credentials.js';

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual, verify as verifySignature, X509Certificate, type Hash, type KeyObject } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
-import type { StatusCode } from '../../status/catalogue.js';
-import { finding, type Finding } from '../../status/finding.js';
+import type { StatusCode } from '../status/catalogue.js';
+import { finding, type Finding } from '../status/finding.js';
 import { checkTimestamp } from './check-timestamp.js';
 import { ExcC14nWriter, type C14nElement } from './exc-c14n.js';
 import { ALG, DIGEST_METHODS, NS, SIGNATURE_METHODS, TOKEN_TYPE } from './ws-security-profile.js';
