@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// The CLI runs the TypeScript sources through tsx's loader: no build step, so `npx vaccinnet` after
-// `npm ci` always runs exactly the checked-out code.
-import { register } from 'tsx/esm/api';
-
-// libxml2-wasm (the XSD validator's libxml2, ~1 MB of JavaScript with its WebAssembly inside) is loaded before tsx's
-// loader is registered: through tsx it costs ~150 MB more RSS (measured: 239 vs 81 MB for the bare import), loaded
-// first the ESM cache hands the same module to the sources below.
-await import('libxml2-wasm');
-register();
-const { main } = await import('../src/cli/main.ts');
+// The CLI runs the compiled JavaScript in dist/ (`npm run build`, run by `npm ci` through `prepare` and by `npm test`).
+// Only main.js is imported here: each command loads its own code when it runs, so `--help` starts in a blink.
+let main;
+try {
+  ({ main } = await import('../dist/cli/main.js'));
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('dist/cli/main.js')) throw error;
+  process.stderr.write('vaccinnet: dist/ is missing — run `npm run build` (or `npm ci`) in the vaccinnet folder first\n');
+  process.exit(3);
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import type { VaccineReference } from '../../kmehr/codelists/index.js';
 import type { XmlLimits } from '../../kmehr/xml-limits.js';
+import { compiledEntry } from '../../runtime/compiled-entry.js';
 import { FindingError } from '../../status/finding.js';
 import type { PlannedTransaction, PlanningJob, SliceConsumer } from '../slice-planner.js';
-import { plannerThreadCode } from './planner-bundle.js';
 import { unpackSlice, type FromThread, type ToThread } from './protocol.js';
 
 /** Idle planning threads, reused: starting one (loading the KMEHR reader and rules) costs a few hundred ms. */
@@ -16,8 +16,11 @@ function acquire(): Worker {
   // dead objects count as resident memory (see docs/batch.md on the server's --max-semi-space-size). 32 MB, not 6:
   // with 6 the thread spent ~30 % of its time collecting (~18 % with 16, ~8 % with 32; a slice's transactions
   // outlived several scavenges and were promoted), and this thread bounds the batch's throughput.
-  // No inherited `--import` preloads (tsx, agents): the thread runs one bundled script.
-  const worker = new Worker(plannerThreadCode(), { eval: true, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 32 } });
+  // No inherited `--import` preloads (agents, or tsx under a development run): the thread runs compiled JavaScript.
+  const worker = new Worker(compiledEntry(import.meta.url, 'planner-thread-main.js'), {
+    execArgv: [],
+    resourceLimits: { maxYoungGenerationSizeMb: 32 },
+  });
   // An idle thread must not keep the process alive.
   worker.unref();
   return worker;

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { compiledEntry } from '../../runtime/compiled-entry.js';
 import type { Finding } from '../../status/finding.js';
 import type { XsdWorkerReply, XsdWorkerRequest } from './xsd-worker-protocol.js';
 
@@ -56,8 +56,9 @@ export async function stopXsdWorker(): Promise<void> {
 }
 
 function startWorker(): ChildProcess {
-  const { entry, execArgv } = workerEntry();
-  const w = fork(entry, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // The compiled worker, without the caller's `--import` preloads (agents, or tsx under a development run).
+  const entry = fileURLToPath(compiledEntry(import.meta.url, 'xsd-worker.js'));
+  const w = fork(entry, [], { execArgv: [], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   setRef(w, false);
   w.on('message', (reply: XsdWorkerReply) => {
     const p = pending.get(reply.id);
@@ -87,20 +88,4 @@ function setRef(w: ChildProcess, ref: boolean): void {
     w.unref();
     channel?.unref();
   }
-}
-
-/**
- * From TypeScript sources (tsx, vitest) the worker needs tsx's loader; from compiled JavaScript it does not. The
- * loader is named by its absolute URL, resolved from this file: a bare `--import tsx` is resolved from the current
- * directory, and a registry started outside the project folder (`npx vaccinnet serve` anywhere) could not start it.
- */
-function workerEntry(): { entry: string; execArgv: string[] } {
-  const here = fileURLToPath(import.meta.url);
-  const ts = here.endsWith('.ts');
-  const resolve = (name: string): string => pathToFileURL(createRequire(import.meta.url).resolve(name)).href;
-  // libxml2-wasm before tsx, as in bin/vaccinnet.mjs: loaded through tsx's loader it costs ~150 MB more RSS.
-  return {
-    entry: path.join(path.dirname(here), ts ? 'xsd-worker.ts' : 'xsd-worker.js'),
-    execArgv: ts ? ['--import', resolve('libxml2-wasm'), '--import', resolve('tsx')] : [],
-  };
 }
