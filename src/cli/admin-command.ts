@@ -6,6 +6,7 @@ import { registerOrganisationCommands } from './admin/organisation-commands.js';
 import { registerPersonsCommands } from './admin/persons-commands.js';
 import { registerSoftwareIdCommands } from './admin/softwareid-commands.js';
 import { addStoreOptions } from './admin/store-options.js';
+import { COMMAND_SUMMARIES } from './command-summaries.js';
 import type { SetExitCode } from './commands.js';
 
 /**
@@ -16,7 +17,7 @@ import type { SetExitCode } from './commands.js';
 export function registerAdminCommands(program: Command, setExitCode: SetExitCode): void {
   // showGlobalOptions: `admin doctors add --help` also lists --database, --json, … (they are defined on `admin`).
   const admin = addStoreOptions(
-    program.command('admin').description('operator tools: persons, doctors, organisations, softwareIDs, links, certificates').configureHelp({ showGlobalOptions: true }),
+    program.command('admin').description(COMMAND_SUMMARIES.admin.summary).configureHelp({ showGlobalOptions: true }),
   );
   registerPersonsCommands(admin, setExitCode);
   registerDoctorCommands(admin, setExitCode);

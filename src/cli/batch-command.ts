@@ -15,6 +15,7 @@ import { maskInsz } from '../kmehr/identifiers/mask-insz.js';
 import { writeKmehr } from '../kmehr/write-kmehr.js';
 import { loadP12, type P12Contents } from '../pki/pkcs12.js';
 import { defaultCaFile, UsageError } from './client-options.js';
+import { COMMAND_SUMMARIES } from './command-summaries.js';
 import type { SetExitCode } from './commands.js';
 
 /** Result codes that mean "stored" (warnings included). */
@@ -251,7 +252,7 @@ async function waitForResult(client: BatchClient, id: string, userCode: string, 
  * 2 bad arguments, 3 not processed yet.
  */
 export function registerBatchCommands(program: Command, setExitCode: (code: number) => void): void {
-  const batch = program.command('batch').description('BatchUpload: deliver group vaccinations, fetch their results, generate test batches');
+  const batch = program.command('batch').description(COMMAND_SUMMARIES.batch.summary);
 
   senderOptions(connectOptions(batch.command('submit')))
     .description('deliver a KMEHR batch (FILE.xml) or a CSV with one row per vaccination (FILE.csv); prints the transaction id and how to fetch its result')

@@ -12,6 +12,7 @@ import { inszFindings } from './admin/identifier-findings.js';
 import { print, storeAction } from './admin/store-action.js';
 import { addStoreOptions, operatorName } from './admin/store-options.js';
 import { UsageError } from './client-options.js';
+import { COMMAND_SUMMARIES } from './command-summaries.js';
 import type { SetExitCode } from './commands.js';
 
 /**
@@ -51,7 +52,7 @@ export function registerHistoryCommand(program: Command, setExitCode: SetExitCod
   addStoreOptions(
     program
       .command('history')
-      .description("operator view of a person's active vaccinations (and, with --audit, who read or changed what)")
+      .description(COMMAND_SUMMARIES.history.summary)
       .argument('<insz>', "the person's INSZ/SSIN")
       .option('--since <yyyy-mm-dd>', 'only vaccinations administered on or after this date')
       .option('--audit', "also list the person's audit log: registrations, refusals, removals and reads"),

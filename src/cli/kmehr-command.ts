@@ -9,6 +9,7 @@ import { maskInsz } from '../kmehr/identifiers/index.js';
 import { validateKmehr } from '../kmehr/validate-kmehr.js';
 import { createXsdValidator, KMEHR_ROOT_XSD, type XsdValidator } from '../kmehr/xsd/xsd-validator.js';
 import { localDate } from '../registry/system-clock.js';
+import { COMMAND_SUMMARIES } from './command-summaries.js';
 
 /** Exit codes of `vaccinnet kmehr validate` (as main.ts documents them for every command). */
 const EXIT_VALID = 0;
@@ -32,7 +33,7 @@ class UsageError extends Error {}
  * Exit 0 when every file is valid, 1 when any is refused, 2 on usage errors (unreadable file, bad schema dir).
  */
 export function registerKmehrCommands(program: Command, setExitCode: (code: number) => void): void {
-  const kmehr = program.command('kmehr').description('KMEHR messages: validate them the way the registry does');
+  const kmehr = program.command('kmehr').description(COMMAND_SUMMARIES.kmehr.summary);
   kmehr
     .command('validate')
     .description('check KMEHR vaccination messages: XSD (KMEHR 1.43), well-formedness and the registry rules')

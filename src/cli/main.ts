@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigurationError } from '../config/configuration-error.js';
-import { registerCommands } from './commands.js';
+import { commandNameOf, registerCommand, registerCommandIndex } from './commands.js';
 
 /**
  * The `vaccinnet` command. Exit codes: 0 success / valid, 1 refused (a finding with severity error),
@@ -12,10 +12,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   let exitCode = 0;
-  registerCommands(program, (code) => {
+  const setExitCode = (code: number): void => {
     exitCode = code;
-  });
+  };
   try {
+    // Only the code of the command that runs is loaded: `--help` needs none, `register` only the client.
+    const name = commandNameOf(argv);
+    if (name === undefined) registerCommandIndex(program);
+    else await registerCommand(program, name, setExitCode);
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -9,6 +9,7 @@ import { normaliseSerial } from '../pki/serial.js';
 import { CA_CERT_FILE, TestCa } from '../pki/test-ca.js';
 import { TrustStore } from '../pki/trust-store.js';
 import { x509 } from '../pki/x509-provider.js';
+import { COMMAND_SUMMARIES } from './command-summaries.js';
 
 const KINDS = ['doctor', 'haio', 'stagemeester', 'group', 'organisation'] as const;
 type Kind = (typeof KINDS)[number];
@@ -59,7 +60,7 @@ function guarded<A extends unknown[]>(
  * Exit codes: 0 done, 1 refused (unknown serial, certificate not valid), 2 bad arguments.
  */
 export function registerPkiCommands(program: Command, setExitCode: (code: number) => void): void {
-  const pki = program.command('pki').description('Test certificate authority: eHealth-shaped certificates, .p12, CRL');
+  const pki = program.command('pki').description(COMMAND_SUMMARIES.pki.summary);
 
   pki
     .command('init')

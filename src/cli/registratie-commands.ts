@@ -6,6 +6,7 @@ import { writeRegistrationMessage } from '../client/registration-message.js';
 import { SoapFaultError, type Status } from '../client/registratie-responses.js';
 import { VACCINATION_ID_SL } from '../registry/history-message.js';
 import { localDate } from '../registry/system-clock.js';
+import { COMMAND_SUMMARIES } from './command-summaries.js';
 import type { SetExitCode } from './commands.js';
 import { addCallOptions, openClient, UsageError, type CallOptions } from './client-options.js';
 
@@ -58,7 +59,7 @@ export function registerRegistratieCommands(program: Command, setExitCode: SetEx
   addCallOptions(
     program
       .command('register')
-      .description('register one administered vaccination (AddVaccinations)')
+      .description(COMMAND_SUMMARIES.register.summary)
       .requiredOption('--patient <insz>', "the patient's INSZ/SSIN")
       .option('--cnk <cnk>', 'CNK of the product, e.g. 4293254 (Comirnaty)')
       .option('--code <code>', 'Vaccinnet code instead of a CNK, e.g. COVID-19/MDRNA001')
@@ -107,7 +108,7 @@ export function registerRegistratieCommands(program: Command, setExitCode: SetEx
   addCallOptions(
     program
       .command('get')
-      .description("show a patient's registered vaccinations (GetVaccinations)")
+      .description(COMMAND_SUMMARIES.get.summary)
       .requiredOption('--patient <insz>', "the patient's INSZ/SSIN")
       .option('--since <yyyy-mm-dd>', 'only vaccinations administered on or after this date')
       .option('--kmehr', 'print the KMEHR message as returned')
@@ -146,7 +147,7 @@ export function registerRegistratieCommands(program: Command, setExitCode: SetEx
   addCallOptions(
     program
       .command('remove')
-      .description('remove a vaccination you registered (RemoveVaccination)')
+      .description(COMMAND_SUMMARIES.remove.summary)
       .requiredOption('--patient <insz>', "the patient's INSZ/SSIN")
       .requiredOption('--id <vaccinationId>', 'the VaccinationId AddVaccinations answered'),
   ).action((o: CallOptions & { patient: string; id: string }) =>

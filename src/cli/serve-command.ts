@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { localDate } from '../registry/system-clock.js';
 import { DEMO_PASSWORD } from '../server/demo/demo-seed.js';
 import { startRegistry, type RunningRegistry } from '../server/start-registry.js';
+import { COMMAND_SUMMARIES } from './command-summaries.js';
 import type { SetExitCode } from './commands.js';
 import { configFromFlags, untilStopSignal } from './config-flags.js';
 
@@ -82,7 +83,7 @@ function hospitalLines(registry: RunningRegistry): string[] {
 export function registerServeCommand(program: Command, setExitCode: SetExitCode): void {
   program
     .command('serve')
-    .description('run the registry (HTTPS, SOAP services); embedded SQLite by default')
+    .description(COMMAND_SUMMARIES.serve.summary)
     .option('--config <file>', 'JSON configuration file (see docs/configuration.md)')
     .option('--data-dir <dir>', 'data folder (default ./.vaccinnet)')
     .option('--port <n>', 'listen port (default 8443)')

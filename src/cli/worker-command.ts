@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { startBatchWorker } from '../batch/start-batch-worker.js';
 import { createLogger } from '../server/logger.js';
+import { COMMAND_SUMMARIES } from './command-summaries.js';
 import type { SetExitCode } from './commands.js';
 import { configFromFlags, untilStopSignal } from './config-flags.js';
 
@@ -19,7 +20,7 @@ interface WorkerOptions {
 export function registerWorkerCommand(program: Command, setExitCode: SetExitCode): void {
   program
     .command('worker')
-    .description('process accepted BatchUpload deliveries (run beside `serve`, several against PostgreSQL)')
+    .description(COMMAND_SUMMARIES.worker.summary)
     .option('--config <file>', 'JSON configuration file (see docs/configuration.md)')
     .option('--data-dir <dir>', 'data folder (default ./.vaccinnet)')
     .option('--database <url>', 'sqlite:<file> or postgres://… (default sqlite:<data-dir>/vaccinnet.db)')
