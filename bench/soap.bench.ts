@@ -18,7 +18,7 @@
  * SOAP_BENCH_WARMUP (requests before each closed-loop phase, default 2000, at most 20 s), SOAP_BENCH_PROFILE_SECONDS
  * (default 4), SOAP_BENCH_MAX_REQUESTS (cap per closed-loop phase, default 40000).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { readFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
@@ -56,7 +56,7 @@ interface ServerChild {
   stop(): Promise<void>;
 }
 
-/** Forks the bench server with tsx and waits until it listens. */
+/** Forks the bench server (its file through tsx, the registry it starts compiled: dist/) and waits until it listens. */
 async function startServer(mode: 'registry' | 'bare', dataDir: string, persons = 0): Promise<ServerChild> {
   const child: ChildProcess = fork(serverScript, [mode, dataDir, String(persons)], {
     execArgv: ['--import', 'libxml2-wasm', '--import', 'tsx'], // libxml2-wasm first, as bin/vaccinnet.mjs does (RSS)
@@ -110,6 +110,8 @@ function timed<T>(fn: () => T): { value: T; seconds: number } {
 }
 
 export default async function soapBench(): Promise<Record<string, unknown>> {
+  // The server child runs the compiled registry: bring dist/ up to date first (not measured).
+  execFileSync(process.execPath, [fileURLToPath(new URL('../scripts/build.mjs', import.meta.url))], { stdio: 'inherit' });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vaccinnet-soap-bench-'));
   const profileDir = path.join(tmpdir(), `vaccinnet-soap-bench-profiles-${Date.now()}`);
   mkdirSync(profileDir, { recursive: true });

@@ -3,7 +3,8 @@
  * core and do not share an event loop. `registry` starts the real registry (SQLite, demo profiles, the development
  * CA, XSD on) with `persons` register entries seeded; `bare` starts a plain Fastify HTTPS endpoint with the same TLS
  * settings that answers a small XML body (the yardstick). Talks to the parent over IPC (see `ServerMessage`).
- * Usage (by the bench): `node --import tsx bench/support/soap-bench-server.ts <registry|bare> <dataDir> <persons>`.
+ * Usage (by the bench): `node --import tsx bench/support/soap-bench-server.ts <registry|bare> <dataDir> <persons>`; the
+ * registry code it runs is the compiled dist/ (compiled-module.ts).
  */
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -11,13 +12,16 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import Fastify, { LogController } from 'fastify';
 import pino from 'pino';
-import { loadConfig } from '../../src/config/load-config.js';
-import { inszFor } from '../../src/kmehr/testing/message-builder.js';
 import type { Person } from '../../src/registry/person.js';
-import { ensureDevPki } from '../../src/server/dev-pki.js';
-import { startRegistry } from '../../src/server/start-registry.js';
+import { importCompiled } from './compiled-module.js';
 import { startCpuProfile, type CpuProfileRecorder } from './cpu-profile-recorder.js';
 import { REPO_ROOT } from './repo-root.js';
+
+// The registry as users run it: the compiled dist/ (the bench builds it first), not the sources through tsx.
+const { loadConfig } = await importCompiled<typeof import('../../src/config/load-config.js')>('config/load-config.js');
+const { inszFor } = await importCompiled<typeof import('../../src/kmehr/testing/message-builder.js')>('kmehr/testing/message-builder.js');
+const { ensureDevPki } = await importCompiled<typeof import('../../src/server/dev-pki.js')>('server/dev-pki.js');
+const { startRegistry } = await importCompiled<typeof import('../../src/server/start-registry.js')>('server/start-registry.js');
 
 /** Parent → child. */
 export type ServerCommand =
