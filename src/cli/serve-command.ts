@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { localDate } from '../registry/system-clock.js';
 import { DEMO_PASSWORD } from '../server/demo/demo-seed.js';
-import { startRegistry, type RunningRegistry } from '../server/start-registry.js';
+import type { RunningRegistry } from '../server/start-registry.js';
 import { COMMAND_SUMMARIES } from './command-summaries.js';
 import type { SetExitCode } from './commands.js';
 import { configFromFlags, untilStopSignal } from './config-flags.js';
@@ -92,6 +92,8 @@ export function registerServeCommand(program: Command, setExitCode: SetExitCode)
     .option('--demo', 'create demo profiles and their certificates, and print how to send a first vaccination')
     .action(async (o: ServeOptions) => {
       const config = configFromFlags(o);
+      // Loaded here, not at the top: `vaccinnet serve --help` should not load the whole registry.
+      const { startRegistry } = await import('../server/start-registry.js');
       const registry = await startRegistry({ config, demo: o.demo ?? false });
       // our choice: stdout carries only the JSON log lines (one format, for `| jq` or a log collector); the human
       // text (where it listens, the quick start) goes to stderr, which a terminal shows just the same.

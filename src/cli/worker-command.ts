@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { startBatchWorker } from '../batch/start-batch-worker.js';
-import { createLogger } from '../server/logger.js';
 import { COMMAND_SUMMARIES } from './command-summaries.js';
 import type { SetExitCode } from './commands.js';
 import { configFromFlags, untilStopSignal } from './config-flags.js';
@@ -28,6 +26,8 @@ export function registerWorkerCommand(program: Command, setExitCode: SetExitCode
     .option('--lease-seconds <n>', 'take over a delivery whose worker has been silent this long (default batch.leaseSeconds, 10)')
     .action(async (o: WorkerOptions) => {
       const config = configFromFlags(o);
+      // Loaded here, not at the top: `vaccinnet worker --help` should not load the batch worker and the stores.
+      const [{ startBatchWorker }, { createLogger }] = await Promise.all([import('../batch/start-batch-worker.js'), import('../server/logger.js')]);
       const log = createLogger({ level: config.log.level });
       const running = await startBatchWorker(config, log, { ...(o.leaseSeconds !== undefined && { leaseSeconds: Number(o.leaseSeconds) }) });
       if (o.once) {
