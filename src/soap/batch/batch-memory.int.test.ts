@@ -14,8 +14,8 @@ import { createTestPki, TEST_P12_PASSWORD } from '../../pki/testing/test-pki.js'
 import { ORGANISATIONS, SOFTWARE_IDS } from '../../registry/testing/personas.js';
 import { DeliveryRepository } from '../../store/delivery-repository.js';
 import { openStore } from '../../store/open-store.js';
-import { SOAP_SERVICES } from '../contracts/soap-services.js';
-import { batchAction, type BatchOperation } from '../envelope/operations.js';
+import { SOAP_SERVICES } from '../../contracts/soap-services.js';
+import { batchAction, type BatchOperation } from '../../contracts/operations.js';
 import { signEnvelope } from '../../wssec/sign-envelope.js';
 import { readFileSync } from 'node:fs';
 

@@ -13,7 +13,7 @@ import { writeKmehr } from '../../kmehr/write-kmehr.js';
 import { createTestPki, TEST_P12_PASSWORD, type TestPki } from '../../pki/testing/test-pki.js';
 import { ORGANISATIONS, PATIENTS, SOFTWARE_IDS } from '../../registry/testing/personas.js';
 import { testEngines } from '../../store/testing/test-engines.js';
-import { SOAP_SERVICES } from '../contracts/soap-services.js';
+import { SOAP_SERVICES } from '../../contracts/soap-services.js';
 import { registryDatabaseUrl } from './testing/registry-url.js';
 import { soapPackageBatchClient, type SoapFolderResult, type SoapPackageBatchClient } from './testing/soap-package-batch-client.js';
 

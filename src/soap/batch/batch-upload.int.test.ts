@@ -7,7 +7,7 @@ import { createTestPki, TEST_P12_PASSWORD, type TestPki } from '../../pki/testin
 import { ORGANISATIONS, PATIENTS, SOFTWARE_IDS, UNREGISTERED_INSZ } from '../../registry/testing/personas.js';
 import { testEngines } from '../../store/testing/test-engines.js';
 import { startRegistryUnderTest, type RegistryUnderTest } from '../../../test/support/registry-under-test.js';
-import { SOAP_SERVICES } from '../contracts/soap-services.js';
+import { SOAP_SERVICES } from '../../contracts/soap-services.js';
 import { registryDatabaseUrl } from './testing/registry-url.js';
 import { soapPackageBatchClient, type SoapFolderResult, type SoapPackageBatchClient } from './testing/soap-package-batch-client.js';
 

@@ -16,7 +16,7 @@ import { testEngines } from '../../store/testing/test-engines.js';
 import type { BatchAnswer } from './batch-answer.js';
 import { handleBatchCall } from './batch-handler.js';
 import { DELIVERY_STATUS_SL } from './result-answer.js';
-import { batchAction } from '../envelope/operations.js';
+import { batchAction } from '../../contracts/operations.js';
 
 let pki: TestPki;
 let spoolDir: string;

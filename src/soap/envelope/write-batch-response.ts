@@ -1,7 +1,7 @@
 import type { Language } from '../../status/catalogue.js';
 import { localise, type Finding } from '../../status/finding.js';
-import { UPL_NS } from './namespaces.js';
-import { batchElement } from './operations.js';
+import { UPL_NS } from '../../contracts/namespaces.js';
+import { batchElement } from '../../contracts/operations.js';
 import { SOAP_ENVELOPE_HEAD, SOAP_ENVELOPE_TAIL, soapEnvelope } from './soap-envelope-writer.js';
 import { messageStatus } from '../../status/message-status.js';
 import { escapeAttr, escapeText } from './xml-escape.js';

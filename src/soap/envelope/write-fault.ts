@@ -1,6 +1,6 @@
 import { CATALOGUE, type Language } from '../../status/catalogue.js';
 import { echoedLocation, echoedValue, localise, type Finding } from '../../status/finding.js';
-import { STATUS_DETAIL_NS } from './namespaces.js';
+import { STATUS_DETAIL_NS } from '../../contracts/namespaces.js';
 import { soapEnvelope } from './soap-envelope-writer.js';
 import { escapeText } from './xml-escape.js';
 
