@@ -12,7 +12,7 @@ import { Writable } from 'node:stream';
 import Fastify, { LogController } from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/load-config.js';
-import { inszFor } from '../../src/kmehr/testing/message-builder.js';
+import { inszFor } from '../../src/kmehr/identifiers/synthetic-insz.js';
 import type { Person } from '../../src/registry/person.js';
 import { ensureDevPki } from '../../src/server/dev-pki.js';
 import { startRegistry } from '../../src/server/start-registry.js';
