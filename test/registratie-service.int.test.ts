@@ -19,7 +19,7 @@ import { parseKmehr } from '../src/kmehr/parse-kmehr.js';
 import { writeKmehr } from '../src/kmehr/write-kmehr.js';
 import { createXsdValidator } from '../src/kmehr/xsd/xsd-validator.js';
 import { TestCa } from '../src/pki/test-ca.js';
-import { DOCTORS, PATIENTS, UNREGISTERED_INSZ } from '../src/registry/testing/personas.js';
+import { DOCTORS, PATIENTS, UNREGISTERED_INSZ } from '../src/registry/demo-personas.js';
 import { VACCINATION_ID_SL } from '../src/registry/history-message.js';
 import { signEnvelope } from '../src/wssec/sign-envelope.js';
 import { SCHEMA_DIR, startRegistryUnderTest, type RegistryUnderTest } from './support/registry-under-test.js';

@@ -11,7 +11,7 @@ import { readAddVaccinationsResponse, readGetVaccinationsResponse } from '../src
 import { SoapTransport } from '../src/client/soap-transport.js';
 import { defaultVaccineReference } from '../src/kmehr/codelists/index.js';
 import { writeKmehr } from '../src/kmehr/write-kmehr.js';
-import { DOCTORS, PATIENTS } from '../src/registry/testing/personas.js';
+import { DOCTORS, PATIENTS } from '../src/registry/demo-personas.js';
 import { testEngines } from '../src/store/testing/test-engines.js';
 import { startRegistryUnderTest, type RegistryUnderTest } from './support/registry-under-test.js';
 

@@ -16,7 +16,7 @@ import { readDeliveryResponse, readResultResponse } from '../client/batch-respon
 import { getVaccinationsEnvelope } from '../client/registratie-requests.js';
 import { readGetVaccinationsResponse } from '../client/registratie-responses.js';
 import type { P12Contents } from '../pki/pkcs12.js';
-import { ORGANISATIONS, PATIENTS, SOFTWARE_IDS } from '../registry/testing/personas.js';
+import { ORGANISATIONS, PATIENTS, SOFTWARE_IDS } from '../registry/demo-personas.js';
 import { registryDatabaseUrl } from './batch/testing/registry-url.js';
 import { testEngines } from '../store/testing/test-engines.js';
 import { SOAP_SERVICES } from '../contracts/soap-services.js';

@@ -11,7 +11,7 @@ import { resultEnvelope } from '../../client/batch-requests.js';
 import { fileDeliveryEnvelope } from '../../client/batch-signed-envelope.js';
 import { loadP12 } from '../../pki/pkcs12.js';
 import { createTestPki, TEST_P12_PASSWORD } from '../../pki/testing/test-pki.js';
-import { ORGANISATIONS, SOFTWARE_IDS } from '../../registry/testing/personas.js';
+import { ORGANISATIONS, SOFTWARE_IDS } from '../../registry/demo-personas.js';
 import { DeliveryRepository } from '../../store/delivery-repository.js';
 import { openStore } from '../../store/open-store.js';
 import { SOAP_SERVICES } from '../../contracts/soap-services.js';

@@ -7,7 +7,7 @@ import { organisationBatch } from '../../batch/testing/organisation-batch.js';
 import { deliveryEnvelope } from '../../client/batch-requests.js';
 import { readDeliveryResponse } from '../../client/batch-responses.js';
 import { createTestPki, type TestPki } from '../../pki/testing/test-pki.js';
-import { SOFTWARE_IDS } from '../../registry/testing/personas.js';
+import { SOFTWARE_IDS } from '../../registry/demo-personas.js';
 import { testEngines } from '../../store/testing/test-engines.js';
 import { SOAP_SERVICES } from '../../contracts/soap-services.js';
 import { batchAction } from '../../contracts/operations.js';

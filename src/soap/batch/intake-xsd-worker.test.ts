@@ -13,7 +13,7 @@ import { readDeliveryResponse } from '../../client/batch-responses.js';
 import { stopXsdWorker, validateFileInWorker, xsdWorkerPid } from '../../kmehr/xsd/validate-file-in-worker.js';
 import { createCertificateVerifier } from '../../pki/certificate-verifier.js';
 import { createTestPki, type TestPki } from '../../pki/testing/test-pki.js';
-import { SOFTWARE_IDS } from '../../registry/testing/personas.js';
+import { SOFTWARE_IDS } from '../../registry/demo-personas.js';
 import type { Finding } from '../../status/finding.js';
 import type { Store } from '../../store/store.js';
 import { testEngines } from '../../store/testing/test-engines.js';
