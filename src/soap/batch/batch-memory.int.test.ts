@@ -22,7 +22,7 @@ import { readFileSync } from 'node:fs';
 /** Vaccinations in the delivery (default the 100 000, ~110 MB): smaller for a quick local run. */
 const N = Number(process.env.BATCH_MEMORY_N ?? 100_000);
 const LIMIT_MB = 300;
-const CHILD = fileURLToPath(new URL('./testing/registry-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../../../test/support/registry-child.ts', import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'vaccinnet-batch-memory-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
