@@ -1,7 +1,7 @@
 import { batchElement } from '../contracts/operations.js';
 import type { BatchDeliveryHead, BatchResultRequest, ExtraInfo } from '../contracts/batch-request.js';
 import { SOAP11_NS, UPL_NS } from '../contracts/namespaces.js';
-import { escapeXml } from './xml-escape.js';
+import { escapeText } from '../kmehr/xml-escape.js';
 
 /** The `extraInfo/type` the real test tool sends (wire-contracts.md §2). */
 export const DEFAULT_EXTRA_INFO_TYPE = 'auth_eHealth_org';
@@ -38,8 +38,8 @@ export function deliveryEnvelopeFrame(operation: DeliveryOperation, options: Del
   const name = batchElement(operation, 'Request');
   const head =
     `<soapenv:Envelope xmlns:soapenv="${SOAP11_NS}"><soapenv:Header/><soapenv:Body>` +
-    `<upl:${name} xmlns:upl="${UPL_NS}"><upl:extraInfo><upl:type>${escapeXml(options.type ?? DEFAULT_EXTRA_INFO_TYPE)}</upl:type>` +
-    `<upl:pakket>${escapeXml(options.pakket)}</upl:pakket></upl:extraInfo>`;
+    `<upl:${name} xmlns:upl="${UPL_NS}"><upl:extraInfo><upl:type>${escapeText(options.type ?? DEFAULT_EXTRA_INFO_TYPE)}</upl:type>` +
+    `<upl:pakket>${escapeText(options.pakket)}</upl:pakket></upl:extraInfo>`;
   return { head, tail: `</upl:${name}></soapenv:Body></soapenv:Envelope>` };
 }
 
@@ -58,7 +58,7 @@ export function resultEnvelope(input: ResultRequestInput): string {
   const name = batchElement('ResultaatVerwerking', 'Request');
   return (
     `<soapenv:Envelope xmlns:soapenv="${SOAP11_NS}"><soapenv:Header/><soapenv:Body><upl:${name} xmlns:upl="${UPL_NS}">` +
-    `<upl:requestId>${escapeXml(input.requestId)}</upl:requestId><upl:gebruikersId>${escapeXml(input.gebruikersId)}</upl:gebruikersId>` +
+    `<upl:requestId>${escapeText(input.requestId)}</upl:requestId><upl:gebruikersId>${escapeText(input.gebruikersId)}</upl:gebruikersId>` +
     `</upl:${name}></soapenv:Body></soapenv:Envelope>`
   );
 }

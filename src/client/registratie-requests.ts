@@ -1,6 +1,6 @@
 import { SOAP11_NS, V21_MESSAGE_NS, V21_NS } from '../contracts/namespaces.js';
 import type { GetVaccinationsRequest, RemoveVaccinationRequest, RequestBase } from '../contracts/registratie-request.js';
-import { escapeXml } from './xml-escape.js';
+import { escapeText } from '../kmehr/xml-escape.js';
 
 // The inputs are the contract's request shapes without the `operation` tag (the method names it); a KMEHR message
 // may be given as text here, the server's shape holds the decoded bytes.
@@ -17,8 +17,8 @@ function envelope(body: string): string {
 }
 
 function base(input: Omit<RequestBase, 'patientId'>): string {
-  return `<m:SoftwareId>${escapeXml(input.softwareId)}</m:SoftwareId>${
-    input.vaccinnetId !== undefined ? `<m:VaccinnetId>${escapeXml(input.vaccinnetId)}</m:VaccinnetId>` : ''
+  return `<m:SoftwareId>${escapeText(input.softwareId)}</m:SoftwareId>${
+    input.vaccinnetId !== undefined ? `<m:VaccinnetId>${escapeText(input.vaccinnetId)}</m:VaccinnetId>` : ''
   }`;
 }
 
@@ -32,16 +32,16 @@ export function addVaccinationsEnvelope(input: AddVaccinationsInput): string {
       return `<m:Base64EncodedKmehrmessage${attr}>${b64}</m:Base64EncodedKmehrmessage>`;
     })
     .join('');
-  return envelope(`${open('AddVaccinationsRequest')}${base(input)}<m:PatientId>${escapeXml(input.patientId)}</m:PatientId>${messages}</v:AddVaccinationsRequest>`);
+  return envelope(`${open('AddVaccinationsRequest')}${base(input)}<m:PatientId>${escapeText(input.patientId)}</m:PatientId>${messages}</v:AddVaccinationsRequest>`);
 }
 
 export function removeVaccinationEnvelope(input: RemoveVaccinationInput): string {
   return envelope(
-    `${open('RemoveVaccinationRequest')}${base(input)}<m:PatientId>${escapeXml(input.patientId)}</m:PatientId><m:VaccinationId>${escapeXml(input.vaccinationId)}</m:VaccinationId></v:RemoveVaccinationRequest>`,
+    `${open('RemoveVaccinationRequest')}${base(input)}<m:PatientId>${escapeText(input.patientId)}</m:PatientId><m:VaccinationId>${escapeText(input.vaccinationId)}</m:VaccinationId></v:RemoveVaccinationRequest>`,
   );
 }
 
 export function getVaccinationsEnvelope(input: GetVaccinationsInput): string {
-  const since = input.vaccinationDateSince ? `<m:vaccinationDateSince>${escapeXml(input.vaccinationDateSince)}</m:vaccinationDateSince>` : '';
-  return envelope(`${open('GetVaccinationsRequest')}${base(input)}<m:PatientId>${escapeXml(input.patientId)}</m:PatientId>${since}</v:GetVaccinationsRequest>`);
+  const since = input.vaccinationDateSince ? `<m:vaccinationDateSince>${escapeText(input.vaccinationDateSince)}</m:vaccinationDateSince>` : '';
+  return envelope(`${open('GetVaccinationsRequest')}${base(input)}<m:PatientId>${escapeText(input.patientId)}</m:PatientId>${since}</v:GetVaccinationsRequest>`);
 }

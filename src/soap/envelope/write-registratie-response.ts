@@ -6,7 +6,7 @@ import { V21_MESSAGE_NS, V21_NS } from '../../contracts/namespaces.js';
 import type { RegistratieOperation } from '../../contracts/operations.js';
 import { soapEnvelope } from './soap-envelope-writer.js';
 import { callStatus, type StatusValue } from '../../status/message-status.js';
-import { escapeAttr, escapeText } from './xml-escape.js';
+import { escapeAttribute, escapeText } from '../../kmehr/xml-escape.js';
 
 /** One `Results` entry of AddVaccinationsResponse, in submitted order (wire-contracts.md §1). */
 export interface AddVaccinationResult {
@@ -68,7 +68,7 @@ export function writeAddVaccinationsResponse(reply: AddVaccinationsReply): strin
     s += `<m:Results>${leaf('KmehrId', r.kmehrId)}`;
     if (r.status !== undefined) s += status('Status', r.status);
     if (r.vaccinationId !== undefined) {
-      s += `<m:VaccinationId Source="${escapeAttr(r.vaccinationId.source)}">${escapeText(r.vaccinationId.value)}</m:VaccinationId>`;
+      s += `<m:VaccinationId Source="${escapeAttribute(r.vaccinationId.source)}">${escapeText(r.vaccinationId.value)}</m:VaccinationId>`;
     }
     if (r.stocked !== undefined) s += leaf('Stocked', String(Math.trunc(r.stocked)));
     s += '</m:Results>';
