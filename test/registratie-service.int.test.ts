@@ -203,7 +203,7 @@ describe('RegistratieService over mutual TLS', () => {
         messages: [{ kmehr: writeKmehr(message({ date: '2024-08-08' })) }],
       });
       expect(result.status.code).toBe('OK');
-      expect(result.results[0]?.vaccinationId).toMatch(/^[0-9A-F]{32}$/);
+      expect(result.results[0]?.vaccinationId?.value).toMatch(/^[0-9A-F]{32}$/);
     } finally {
       client.close();
     }

@@ -6,37 +6,8 @@ import { V21_MESSAGE_NS, V21_NS } from '../../contracts/namespaces.js';
 import type { RegistratieOperation } from '../../contracts/operations.js';
 import { soapEnvelope } from './soap-envelope-writer.js';
 import { callStatus, type StatusValue } from '../../status/message-status.js';
+import type { AddVaccinationsReply, GetVaccinationsReply, RemoveVaccinationReply } from '../../contracts/registratie-replies.js';
 import { escapeAttribute, escapeText } from '../../kmehr/xml-escape.js';
-
-/** One `Results` entry of AddVaccinationsResponse, in submitted order (wire-contracts.md §1). */
-export interface AddVaccinationResult {
-  /** The submitted message's `header/id[@S='ID-KMEHR']`. */
-  readonly kmehrId: string;
-  readonly status?: StatusValue;
-  /** The registry's id of the stored vaccination (key for RemoveVaccination), with its required `Source`. */
-  readonly vaccinationId?: { readonly value: string; readonly source: string };
-  readonly stocked?: number;
-}
-
-export interface AddVaccinationsReply {
-  readonly status: StatusValue;
-  readonly patientId?: string;
-  /** 0..5 */
-  readonly results?: readonly AddVaccinationResult[];
-}
-
-export interface RemoveVaccinationReply {
-  readonly status: StatusValue;
-  readonly patientId?: string;
-  readonly vaccinationId?: string;
-}
-
-export interface GetVaccinationsReply {
-  readonly status: StatusValue;
-  readonly patientId?: string;
-  /** One KMEHR message with the patient's vaccinations (bytes or text), sent base64-encoded. */
-  readonly kmehr?: Buffer | string;
-}
 
 const OPEN = (op: RegistratieOperation): string => `<v21:${op}Response xmlns:v21="${V21_NS}" xmlns:m="${V21_MESSAGE_NS}">`;
 const CLOSE = (op: RegistratieOperation): string => `</v21:${op}Response>`;

@@ -25,8 +25,8 @@ import {
   writeGetVaccinationsResponse,
   writeRegistratieRefusal,
   writeRemoveVaccinationResponse,
-  type AddVaccinationResult,
 } from '../envelope/write-registratie-response.js';
+import type { AddVaccinationResult } from '../../contracts/registratie-replies.js';
 import type { SoapAnswer, SoapCall } from '../soap-call.js';
 import { auditSecurityRefusal } from '../audit-security-refusal.js';
 import type { SecurityRefusal } from '../security-refusal.js';
