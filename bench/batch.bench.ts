@@ -27,7 +27,7 @@ import pino from 'pino';
 import { createBatchWorker } from '../src/batch/batch-worker.js';
 import { organisationBatchChunks } from '../src/batch/testing/organisation-batch.js';
 import { organisationKey } from '../src/registry/profile.js';
-import { IDENTITIES, ORGANISATIONS, SOFTWARE_IDS, seedPersonas } from '../src/registry/testing/personas.js';
+import { IDENTITIES, ORGANISATIONS, SOFTWARE_IDS, seedPersonas } from '../src/registry/demo-personas.js';
 import { DeliveryRepository } from '../src/store/delivery-repository.js';
 import { openStore } from '../src/store/open-store.js';
 import { registryPortsOf } from '../src/store/registry-ports-of.js';

@@ -19,7 +19,7 @@ import { parseKmehr } from '../src/kmehr/parse-kmehr.js';
 import { writeKmehr } from '../src/kmehr/write-kmehr.js';
 import { createXsdValidator } from '../src/kmehr/xsd/xsd-validator.js';
 import { TestCa } from '../src/pki/test-ca.js';
-import { DOCTORS, PATIENTS, UNREGISTERED_INSZ } from '../src/registry/testing/personas.js';
+import { DOCTORS, PATIENTS, UNREGISTERED_INSZ } from '../src/registry/demo-personas.js';
 import { VACCINATION_ID_SL } from '../src/registry/history-message.js';
 import { signEnvelope } from '../src/wssec/sign-envelope.js';
 import { SCHEMA_DIR, startRegistryUnderTest, type RegistryUnderTest } from './support/registry-under-test.js';
@@ -203,7 +203,7 @@ describe('RegistratieService over mutual TLS', () => {
         messages: [{ kmehr: writeKmehr(message({ date: '2024-08-08' })) }],
       });
       expect(result.status.code).toBe('OK');
-      expect(result.results[0]?.vaccinationId).toMatch(/^[0-9A-F]{32}$/);
+      expect(result.results[0]?.vaccinationId?.value).toMatch(/^[0-9A-F]{32}$/);
     } finally {
       client.close();
     }

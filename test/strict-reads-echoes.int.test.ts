@@ -3,14 +3,15 @@
  * certificate, raw SOAP envelopes so the exact bytes of the answer are checked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REGISTRATIE_PATH, SOAP_ACTIONS } from '../src/client/namespaces.js';
+import { REGISTRATIE_PATH } from '../src/client/registratie-client.js';
+import { registratieAction } from '../src/contracts/operations.js';
 import { buildRegistrationMessage } from '../src/client/registration-message.js';
 import { addVaccinationsEnvelope, getVaccinationsEnvelope } from '../src/client/registratie-requests.js';
 import { readAddVaccinationsResponse, readGetVaccinationsResponse } from '../src/client/registratie-responses.js';
 import { SoapTransport } from '../src/client/soap-transport.js';
 import { defaultVaccineReference } from '../src/kmehr/codelists/index.js';
 import { writeKmehr } from '../src/kmehr/write-kmehr.js';
-import { DOCTORS, PATIENTS } from '../src/registry/testing/personas.js';
+import { DOCTORS, PATIENTS } from '../src/registry/demo-personas.js';
 import { testEngines } from '../src/store/testing/test-engines.js';
 import { startRegistryUnderTest, type RegistryUnderTest } from './support/registry-under-test.js';
 
@@ -37,7 +38,7 @@ describe.each(testEngines())('strict reads and bounded, masked echoes over SOAP 
     await t?.close();
   });
 
-  const get = (patientId: string, sw = softwareId) => soap.post(REGISTRATIE_PATH, SOAP_ACTIONS.GetVaccinations, getVaccinationsEnvelope({ softwareId: sw, patientId }));
+  const get = (patientId: string, sw = softwareId) => soap.post(REGISTRATIE_PATH, registratieAction('GetVaccinations'), getVaccinationsEnvelope({ softwareId: sw, patientId }));
 
   it.each([
     ['empty', '', 'INSZ_FORMAT'],
@@ -87,7 +88,7 @@ describe.each(testEngines())('strict reads and bounded, masked echoes over SOAP 
         defaultVaccineReference(),
       ),
     );
-    const res = await soap.post(REGISTRATIE_PATH, SOAP_ACTIONS.AddVaccinations, addVaccinationsEnvelope({ softwareId, patientId: WRONG_CHECK_DIGITS, messages: [{ kmehr }] }));
+    const res = await soap.post(REGISTRATIE_PATH, registratieAction('AddVaccinations'), addVaccinationsEnvelope({ softwareId, patientId: WRONG_CHECK_DIGITS, messages: [{ kmehr }] }));
     const answer = readAddVaccinationsResponse(res.body, res.status);
     expect(answer.results[0]?.status?.code).toBe('INSZ_CHECKSUM');
     expect(answer.results[0]?.status?.message).toContain('850714*****');
@@ -97,7 +98,7 @@ describe.each(testEngines())('strict reads and bounded, masked echoes over SOAP 
 
   it("a 10 000-deep KMEHR on AddVaccinations is our XML_TOO_DEEP, not libxml2's XML_MALFORMED", async () => {
     const deep = `<kmehrmessage xmlns="http://www.ehealth.fgov.be/standards/kmehr/schema/v1">${'<folder>'.repeat(10_000)}${'</folder>'.repeat(10_000)}</kmehrmessage>`;
-    const res = await soap.post(REGISTRATIE_PATH, SOAP_ACTIONS.AddVaccinations, addVaccinationsEnvelope({ softwareId, patientId: PATIENTS.jan.insz, messages: [{ kmehr: deep }] }));
+    const res = await soap.post(REGISTRATIE_PATH, registratieAction('AddVaccinations'), addVaccinationsEnvelope({ softwareId, patientId: PATIENTS.jan.insz, messages: [{ kmehr: deep }] }));
     const answer = readAddVaccinationsResponse(res.body, res.status);
     expect(answer.results[0]?.status?.code).toBe('XML_TOO_DEEP');
     expect(answer.results[0]?.status?.message).not.toContain('XML_MALFORMED');

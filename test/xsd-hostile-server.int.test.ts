@@ -10,7 +10,7 @@ import { buildRegistrationMessage } from '../src/client/registration-message.js'
 import { defaultVaccineReference } from '../src/kmehr/codelists/index.js';
 import type { KmehrMessage } from '../src/kmehr/model.js';
 import { writeKmehr } from '../src/kmehr/write-kmehr.js';
-import { DOCTORS, PATIENTS } from '../src/registry/testing/personas.js';
+import { DOCTORS, PATIENTS } from '../src/registry/demo-personas.js';
 import { startRegistryUnderTest, type RegistryUnderTest } from './support/registry-under-test.js';
 
 const WSDL_PATH = '/VaccinnetUPL/wupl/VaccinationService-2_1?wsdl';

@@ -1,8 +1,8 @@
 import { writeRegistrationMessage } from '../../src/client/registration-message.js';
 import { addVaccinationsEnvelope } from '../../src/client/registratie-requests.js';
 import { defaultVaccineReference } from '../../src/kmehr/codelists/index.js';
-import { inszFor } from '../../src/kmehr/testing/message-builder.js';
-import { DOCTORS } from '../../src/registry/testing/personas.js';
+import { inszFor } from '../../src/kmehr/identifiers/synthetic-insz.js';
+import { DOCTORS } from '../../src/registry/demo-personas.js';
 import { signEnvelope, type SigningKey } from '../../src/wssec/sign-envelope.js';
 
 const reference = defaultVaccineReference();

@@ -19,7 +19,7 @@ import { REPO_ROOT } from './repo-root.js';
 
 // The registry as users run it: the compiled dist/ (the bench builds it first), not the sources through tsx.
 const { loadConfig } = await importCompiled<typeof import('../../src/config/load-config.js')>('config/load-config.js');
-const { inszFor } = await importCompiled<typeof import('../../src/kmehr/testing/message-builder.js')>('kmehr/testing/message-builder.js');
+const { inszFor } = await importCompiled<typeof import('../../src/kmehr/identifiers/synthetic-insz.js')>('kmehr/identifiers/synthetic-insz.js');
 const { ensureDevPki } = await importCompiled<typeof import('../../src/server/dev-pki.js')>('server/dev-pki.js');
 const { startRegistry } = await importCompiled<typeof import('../../src/server/start-registry.js')>('server/start-registry.js');
 

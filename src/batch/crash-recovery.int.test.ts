@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { IDENTITIES, ORGANISATIONS, SOFTWARE_IDS, seedPersonas } from '../registry/testing/personas.js';
+import { IDENTITIES, ORGANISATIONS, SOFTWARE_IDS, seedPersonas } from '../registry/demo-personas.js';
 import { organisationKey } from '../registry/profile.js';
 import { DeliveryRepository } from '../store/delivery-repository.js';
 import type { Store } from '../store/store.js';

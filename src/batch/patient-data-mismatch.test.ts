@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PATIENTS } from '../registry/testing/personas.js';
+import { PATIENTS } from '../registry/demo-personas.js';
 import { testEngines } from '../store/testing/test-engines.js';
 import { organisationFolder } from './testing/organisation-batch.js';
 import { storedResults } from './testing/stored-results.js';

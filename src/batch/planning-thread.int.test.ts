@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { organisationKey } from '../registry/profile.js';
-import { IDENTITIES, ORGANISATIONS, SOFTWARE_IDS, seedPersonas } from '../registry/testing/personas.js';
+import { IDENTITIES, ORGANISATIONS, SOFTWARE_IDS, seedPersonas } from '../registry/demo-personas.js';
 import { DeliveryRepository } from '../store/delivery-repository.js';
 import { registryPortsOf } from '../store/registry-ports-of.js';
 import type { Store } from '../store/store.js';

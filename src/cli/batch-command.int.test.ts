@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DOCTORS, ORGANISATIONS, PATIENTS, SOFTWARE_IDS } from '../registry/testing/personas.js';
+import { DOCTORS, ORGANISATIONS, PATIENTS, SOFTWARE_IDS } from '../registry/demo-personas.js';
 import { DEMO_PASSWORD } from '../server/demo/demo-seed.js';
 import { startRegistryUnderTest, type RegistryUnderTest } from '../../test/support/registry-under-test.js';
 import { registerBatchCommands } from './batch-command.js';

@@ -11,7 +11,7 @@ import type { BatchSender } from '../client/batch-parties.js';
 import { NOT_PROCESSED_CODE, type FolderOutcome, type ResultAnswer } from '../client/batch-responses.js';
 import { csvToKmehr, formatCsvErrors } from '../client/csv-to-kmehr.js';
 import { SoapFaultError } from '../client/registratie-responses.js';
-import { maskInsz } from '../kmehr/identifiers/mask-insz.js';
+import { maskInsz } from '../status/mask-insz.js';
 import { writeKmehr } from '../kmehr/write-kmehr.js';
 import { loadP12, type P12Contents } from '../pki/pkcs12.js';
 import { defaultCaFile, UsageError } from './client-options.js';

@@ -95,7 +95,7 @@ export function registerRegistratieCommands(program: Command, setExitCode: SetEx
           printStatus('call', result.status);
           for (const r of result.results) {
             printStatus(`message ${r.kmehrId}`, r.status ?? { code: '', message: '' });
-            if (r.vaccinationId) process.stdout.write(`VaccinationId: ${r.vaccinationId}\n`);
+            if (r.vaccinationId) process.stdout.write(`VaccinationId: ${r.vaccinationId.value}\n`);
           }
         }
         return ACCEPTED.has(result.status.code) && result.results.every((r) => !r.status || ACCEPTED.has(r.status.code)) ? 0 : 1;

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { defaultVaccineReference, type VaccineReference } from '../kmehr/codelists/vaccine-reference.js';
 import type { VaccineProduct } from '../kmehr/codelists/vaccine-product.js';
 import { vaccinnetGroup } from '../kmehr/codelists/vaccine-product.js';
-import { inszFor } from '../kmehr/testing/message-builder.js';
+import { inszFor } from '../kmehr/identifiers/synthetic-insz.js';
 import type { Folder, Transaction } from '../kmehr/model.js';
 import { writeKmehr } from '../kmehr/write-kmehr.js';
 import { batchHeader, brusselsMoment, doctorParty, vaccinationTransaction, vaccineItem, type BatchSender } from './batch-parties.js';

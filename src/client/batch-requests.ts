@@ -1,26 +1,20 @@
-import { batchElement } from '../soap/envelope/operations.js';
-import { SOAP_ENV_NS, BATCH_NS } from './namespaces.js';
-import { escapeXml } from './xml-escape.js';
+import { batchElement } from '../contracts/operations.js';
+import type { BatchDeliveryHead, BatchResultRequest, ExtraInfo } from '../contracts/batch-request.js';
+import { SOAP11_NS, UPL_NS } from '../contracts/namespaces.js';
+import { escapeText } from '../kmehr/xml-escape.js';
 
 /** The `extraInfo/type` the real test tool sends (wire-contracts.md §2). */
 export const DEFAULT_EXTRA_INFO_TYPE = 'auth_eHealth_org';
 
-export type DeliveryOperation = 'Aanleveren' | 'Aanvulling';
+export type DeliveryOperation = BatchDeliveryHead['operation'];
 
-/** What a delivery (Aanleveren) or supplement (Aanvulling) carries besides the KMEHR message. */
-export interface DeliveryOptions {
-  /** The organisation's softwareID (`extraInfo/pakket`). */
-  readonly pakket: string;
+/** What a delivery (Aanleveren) or supplement (Aanvulling) carries besides the KMEHR message: its `extraInfo`. */
+export interface DeliveryOptions extends Omit<ExtraInfo, 'type'> {
   /** `extraInfo/type`; default `auth_eHealth_org`. */
   readonly type?: string;
 }
 
-export interface ResultRequestInput {
-  /** The `transactionId` the delivery answer gave. */
-  readonly requestId: string;
-  /** The organisation's Vaccinnet user code (its sender LOCAL id). */
-  readonly gebruikersId: string;
-}
+export type ResultRequestInput = Omit<BatchResultRequest, 'operation'>;
 
 /** The envelope around an inline KMEHR message: everything before it and everything after it. */
 export interface EnvelopeFrame {
@@ -43,9 +37,9 @@ export function stripXmlDeclaration(kmehr: string): string {
 export function deliveryEnvelopeFrame(operation: DeliveryOperation, options: DeliveryOptions): EnvelopeFrame {
   const name = batchElement(operation, 'Request');
   const head =
-    `<soapenv:Envelope xmlns:soapenv="${SOAP_ENV_NS}"><soapenv:Header/><soapenv:Body>` +
-    `<upl:${name} xmlns:upl="${BATCH_NS}"><upl:extraInfo><upl:type>${escapeXml(options.type ?? DEFAULT_EXTRA_INFO_TYPE)}</upl:type>` +
-    `<upl:pakket>${escapeXml(options.pakket)}</upl:pakket></upl:extraInfo>`;
+    `<soapenv:Envelope xmlns:soapenv="${SOAP11_NS}"><soapenv:Header/><soapenv:Body>` +
+    `<upl:${name} xmlns:upl="${UPL_NS}"><upl:extraInfo><upl:type>${escapeText(options.type ?? DEFAULT_EXTRA_INFO_TYPE)}</upl:type>` +
+    `<upl:pakket>${escapeText(options.pakket)}</upl:pakket></upl:extraInfo>`;
   return { head, tail: `</upl:${name}></soapenv:Body></soapenv:Envelope>` };
 }
 
@@ -63,8 +57,8 @@ export function deliveryEnvelope(operation: DeliveryOperation, kmehrXml: string 
 export function resultEnvelope(input: ResultRequestInput): string {
   const name = batchElement('ResultaatVerwerking', 'Request');
   return (
-    `<soapenv:Envelope xmlns:soapenv="${SOAP_ENV_NS}"><soapenv:Header/><soapenv:Body><upl:${name} xmlns:upl="${BATCH_NS}">` +
-    `<upl:requestId>${escapeXml(input.requestId)}</upl:requestId><upl:gebruikersId>${escapeXml(input.gebruikersId)}</upl:gebruikersId>` +
+    `<soapenv:Envelope xmlns:soapenv="${SOAP11_NS}"><soapenv:Header/><soapenv:Body><upl:${name} xmlns:upl="${UPL_NS}">` +
+    `<upl:requestId>${escapeText(input.requestId)}</upl:requestId><upl:gebruikersId>${escapeText(input.gebruikersId)}</upl:gebruikersId>` +
     `</upl:${name}></soapenv:Body></soapenv:Envelope>`
   );
 }

@@ -1,5 +1,5 @@
 import { SaxesParser } from 'saxes';
-import { batchElement } from '../soap/envelope/operations.js';
+import { batchElement } from '../contracts/operations.js';
 import { SoapFaultError } from './registratie-responses.js';
 import { child, parseSmallXml, textOf } from './small-xml-tree.js';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { defaultVaccineReference, type VaccineReference } from '../kmehr/codelists/vaccine-reference.js';
 import type { VaccineProduct } from '../kmehr/codelists/vaccine-product.js';
 import { checkInsz } from '../kmehr/identifiers/insz-check.js';
-import { maskInsz } from '../kmehr/identifiers/mask-insz.js';
+import { maskInsz } from '../status/mask-insz.js';
 import type { Folder, KmehrMessage, Transaction } from '../kmehr/model.js';
 import { batchHeader, brusselsMoment, doctorParty, vaccinationTransaction, vaccineItem, type BatchSender } from './batch-parties.js';
 import { readCsvRecords } from './csv-rows.js';

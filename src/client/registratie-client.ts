@@ -1,5 +1,6 @@
 import { signEnvelope } from '../wssec/sign-envelope.js';
-import { REGISTRATIE_PATH, SOAP_ACTIONS } from './namespaces.js';
+import { registratieAction } from '../contracts/operations.js';
+import { SOAP_SERVICES } from '../contracts/soap-services.js';
 import {
   addVaccinationsEnvelope,
   getVaccinationsEnvelope,
@@ -17,6 +18,9 @@ import {
   type RemoveVaccinationResult,
 } from './registratie-responses.js';
 import { SoapTransport, type TransportOptions } from './soap-transport.js';
+
+/** The RegistratieService endpoint path (wire-contracts.md §1). */
+export const REGISTRATIE_PATH = SOAP_SERVICES['VaccinationService-2_1'].path;
 
 /** The caller's key pair, e.g. from an eHealth .p12 (alias `authentication`). */
 export interface ClientKey {
@@ -61,17 +65,17 @@ export class RegistratieClient {
   }
 
   async addVaccinations(input: AddVaccinationsInput): Promise<AddVaccinationsResult> {
-    const res = await this.#transport.post(REGISTRATIE_PATH, SOAP_ACTIONS.AddVaccinations, this.#prepare(addVaccinationsEnvelope(input)));
+    const res = await this.#transport.post(REGISTRATIE_PATH, registratieAction('AddVaccinations'), this.#prepare(addVaccinationsEnvelope(input)));
     return readAddVaccinationsResponse(res.body, res.status);
   }
 
   async removeVaccination(input: RemoveVaccinationInput): Promise<RemoveVaccinationResult> {
-    const res = await this.#transport.post(REGISTRATIE_PATH, SOAP_ACTIONS.RemoveVaccination, this.#prepare(removeVaccinationEnvelope(input)));
+    const res = await this.#transport.post(REGISTRATIE_PATH, registratieAction('RemoveVaccination'), this.#prepare(removeVaccinationEnvelope(input)));
     return readRemoveVaccinationResponse(res.body, res.status);
   }
 
   async getVaccinations(input: GetVaccinationsInput): Promise<GetVaccinationsResult> {
-    const res = await this.#transport.post(REGISTRATIE_PATH, SOAP_ACTIONS.GetVaccinations, this.#prepare(getVaccinationsEnvelope(input)));
+    const res = await this.#transport.post(REGISTRATIE_PATH, registratieAction('GetVaccinations'), this.#prepare(getVaccinationsEnvelope(input)));
     return readGetVaccinationsResponse(res.body, res.status);
   }
 

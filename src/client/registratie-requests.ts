@@ -1,40 +1,28 @@
-import { REGISTRATIE_MESSAGE_NS, REGISTRATIE_NS, SOAP_ENV_NS } from './namespaces.js';
-import { escapeXml } from './xml-escape.js';
+import { SOAP11_NS, V21_MESSAGE_NS, V21_NS } from '../contracts/namespaces.js';
+import type { GetVaccinationsRequest, RemoveVaccinationRequest, RequestBase } from '../contracts/registratie-request.js';
+import { escapeText } from '../kmehr/xml-escape.js';
 
-/** Fields every RegistratieService request carries (RequestType). */
-export interface RequestBase {
-  readonly softwareId: string;
-  /** Vaccinnet user id of the caller; one real client fills it with the doctor's NIHII (meaning not public). */
-  readonly vaccinnetId?: string;
-}
-
+// The inputs are the contract's request shapes without the `operation` tag (the method names it); a KMEHR message
+// may be given as text here, the server's shape holds the decoded bytes.
 export interface AddVaccinationsInput extends RequestBase {
-  readonly patientId: string;
   readonly messages: readonly { readonly kmehr: string | Buffer; readonly disableStockChange?: boolean }[];
 }
 
-export interface RemoveVaccinationInput extends RequestBase {
-  readonly patientId: string;
-  readonly vaccinationId: string;
-}
+export type RemoveVaccinationInput = Omit<RemoveVaccinationRequest, 'operation'>;
 
-export interface GetVaccinationsInput extends RequestBase {
-  readonly patientId: string;
-  /** YYYY-MM-DD */
-  readonly vaccinationDateSince?: string;
-}
+export type GetVaccinationsInput = Omit<GetVaccinationsRequest, 'operation'>;
 
 function envelope(body: string): string {
-  return `<soapenv:Envelope xmlns:soapenv="${SOAP_ENV_NS}"><soapenv:Header/><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
+  return `<soapenv:Envelope xmlns:soapenv="${SOAP11_NS}"><soapenv:Header/><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
 }
 
-function base(input: RequestBase): string {
-  return `<m:SoftwareId>${escapeXml(input.softwareId)}</m:SoftwareId>${
-    input.vaccinnetId !== undefined ? `<m:VaccinnetId>${escapeXml(input.vaccinnetId)}</m:VaccinnetId>` : ''
+function base(input: Omit<RequestBase, 'patientId'>): string {
+  return `<m:SoftwareId>${escapeText(input.softwareId)}</m:SoftwareId>${
+    input.vaccinnetId !== undefined ? `<m:VaccinnetId>${escapeText(input.vaccinnetId)}</m:VaccinnetId>` : ''
   }`;
 }
 
-const open = (name: string): string => `<v:${name} xmlns:v="${REGISTRATIE_NS}" xmlns:m="${REGISTRATIE_MESSAGE_NS}">`;
+const open = (name: string): string => `<v:${name} xmlns:v="${V21_NS}" xmlns:m="${V21_MESSAGE_NS}">`;
 
 export function addVaccinationsEnvelope(input: AddVaccinationsInput): string {
   const messages = input.messages
@@ -44,16 +32,16 @@ export function addVaccinationsEnvelope(input: AddVaccinationsInput): string {
       return `<m:Base64EncodedKmehrmessage${attr}>${b64}</m:Base64EncodedKmehrmessage>`;
     })
     .join('');
-  return envelope(`${open('AddVaccinationsRequest')}${base(input)}<m:PatientId>${escapeXml(input.patientId)}</m:PatientId>${messages}</v:AddVaccinationsRequest>`);
+  return envelope(`${open('AddVaccinationsRequest')}${base(input)}<m:PatientId>${escapeText(input.patientId)}</m:PatientId>${messages}</v:AddVaccinationsRequest>`);
 }
 
 export function removeVaccinationEnvelope(input: RemoveVaccinationInput): string {
   return envelope(
-    `${open('RemoveVaccinationRequest')}${base(input)}<m:PatientId>${escapeXml(input.patientId)}</m:PatientId><m:VaccinationId>${escapeXml(input.vaccinationId)}</m:VaccinationId></v:RemoveVaccinationRequest>`,
+    `${open('RemoveVaccinationRequest')}${base(input)}<m:PatientId>${escapeText(input.patientId)}</m:PatientId><m:VaccinationId>${escapeText(input.vaccinationId)}</m:VaccinationId></v:RemoveVaccinationRequest>`,
   );
 }
 
 export function getVaccinationsEnvelope(input: GetVaccinationsInput): string {
-  const since = input.vaccinationDateSince ? `<m:vaccinationDateSince>${escapeXml(input.vaccinationDateSince)}</m:vaccinationDateSince>` : '';
-  return envelope(`${open('GetVaccinationsRequest')}${base(input)}<m:PatientId>${escapeXml(input.patientId)}</m:PatientId>${since}</v:GetVaccinationsRequest>`);
+  const since = input.vaccinationDateSince ? `<m:vaccinationDateSince>${escapeText(input.vaccinationDateSince)}</m:vaccinationDateSince>` : '';
+  return envelope(`${open('GetVaccinationsRequest')}${base(input)}<m:PatientId>${escapeText(input.patientId)}</m:PatientId>${since}</v:GetVaccinationsRequest>`);
 }

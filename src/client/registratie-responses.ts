@@ -1,33 +1,20 @@
+import type { AddVaccinationResult, AddVaccinationsReply, GetVaccinationsReply, RemoveVaccinationReply } from '../contracts/registratie-replies.js';
+import type { StatusValue } from '../status/message-status.js';
 import { child, children, parseSmallXml, textOf, type XmlNode } from './small-xml-tree.js';
 
-export interface Status {
-  readonly code: string;
-  readonly message: string;
-}
+// The answers are read back into the contract's shapes, the ones the server wrote them from; only where the reader
+// knows more is the type narrower (Results always an array, the KMEHR always decoded to text).
+export type Status = StatusValue;
 
-export interface MessageResult {
-  readonly kmehrId: string;
-  readonly status?: Status;
-  readonly vaccinationId?: string;
-  readonly source?: string;
-  readonly stocked?: number;
-}
+export type MessageResult = AddVaccinationResult;
 
-export interface AddVaccinationsResult {
-  readonly status: Status;
-  readonly patientId?: string;
+export interface AddVaccinationsResult extends AddVaccinationsReply {
   readonly results: readonly MessageResult[];
 }
 
-export interface RemoveVaccinationResult {
-  readonly status: Status;
-  readonly patientId?: string;
-  readonly vaccinationId?: string;
-}
+export type RemoveVaccinationResult = RemoveVaccinationReply;
 
-export interface GetVaccinationsResult {
-  readonly status: Status;
-  readonly patientId?: string;
+export interface GetVaccinationsResult extends GetVaccinationsReply {
   /** The decoded KMEHR message with the patient's vaccinations. */
   readonly kmehr?: string;
 }
@@ -80,13 +67,13 @@ export function readAddVaccinationsResponse(xml: string, httpStatus = 200): AddV
     ...optional(textOf(child(r, 'PatientId')), 'patientId'),
     results: children(r, 'Results').map((res) => {
       const vid = child(res, 'VaccinationId');
+      const vidValue = textOf(vid);
       const st = child(res, 'Status');
       const stocked = textOf(child(res, 'Stocked'));
       return {
         kmehrId: textOf(child(res, 'KmehrId')) ?? '',
         ...(st && { status: status(st) }),
-        ...optional(textOf(vid), 'vaccinationId'),
-        ...optional(vid?.attributes['Source'], 'source'),
+        ...(vidValue !== undefined && vidValue !== '' && { vaccinationId: { value: vidValue, source: vid?.attributes['Source'] ?? '' } }),
         ...(stocked !== undefined && { stocked: Number(stocked) }),
       };
     }),

@@ -12,7 +12,11 @@ import {
   type Patient,
   type Transaction,
 } from './model.js';
-import { escapeAttribute as a, escapeText as t } from './xml-escape.js';
+import { dropInvalidXmlChars, escapeAttribute, escapeText } from './xml-escape.js';
+
+// A model may be built by code rather than parsed: drop what XML cannot carry instead of writing a broken document.
+const t = (value: string): string => escapeText(dropInvalidXmlChars(value));
+const a = (value: string): string => escapeAttribute(dropInvalidXmlChars(value));
 
 // The XSD requires SV on every cd/id; the spec says emit "1.0" when the model has none.
 const DEFAULT_SV = '1.0';

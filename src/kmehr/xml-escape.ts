@@ -1,31 +1,39 @@
-// Characters XML 1.0 cannot carry at all (C0 controls except tab, LF, CR; lone surrogates; U+FFFE/U+FFFF).
-// The model may be built by code rather than parsed, so the writer drops them instead of emitting broken XML.
-const INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/gu;
-const TEXT_SPECIAL = /[&<>\r]/;
-const ATTR_SPECIAL = /[&<>"\t\n\r]/;
+/**
+ * The one XML escaping of the string builders (KMEHR writer, SOAP responses and faults, client requests). `>` is
+ * escaped too so `]]>` can never appear in text; CR in text and TAB, LF, CR in attributes become character references
+ * so they survive end-of-line and attribute-value normalisation.
+ *
+ * our choice: one test then one replace with a lookup table, measured fastest of the three escapers this replaced
+ * (issue 12): most values (ids, codes) need no escaping and return unchanged without allocating.
+ */
+const TEXT = /[&<>\r]/g;
+const ATTRIBUTE = /[&<>"\t\n\r]/g;
+const REPLACEMENTS: Readonly<Record<string, string>> = {
+  '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;',
+};
+const replace = (c: string): string => REPLACEMENTS[c]!;
 
-function clean(value: string): string {
+/** Escapes element text. The value must hold only characters XML allows: see {@link dropInvalidXmlChars}. */
+export function escapeText(value: string): string {
+  TEXT.lastIndex = 0;
+  return TEXT.test(value) ? value.replace(TEXT, replace) : value;
+}
+
+/** Escapes an attribute value written between double quotes. Same character caveat as {@link escapeText}. */
+export function escapeAttribute(value: string): string {
+  ATTRIBUTE.lastIndex = 0;
+  return ATTRIBUTE.test(value) ? value.replace(ATTRIBUTE, replace) : value;
+}
+
+// Characters XML 1.0 cannot carry at all (C0 controls except tab, LF, CR; lone surrogates; U+FFFE/U+FFFF).
+const INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/gu;
+
+/**
+ * Drops the characters XML 1.0 cannot carry, even as references. For values that may come from code rather than
+ * from parsed XML (a KMEHR model built by hand); text read from an XML document cannot hold them, so the SOAP
+ * writers skip this pass.
+ */
+export function dropInvalidXmlChars(value: string): string {
   INVALID.lastIndex = 0;
   return INVALID.test(value) ? value.replace(INVALID, '') : value;
-}
-
-/** Escapes element text (`\r` as a reference so it survives end-of-line normalisation). */
-export function escapeText(value: string): string {
-  const v = clean(value);
-  if (!TEXT_SPECIAL.test(v)) return v;
-  return v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
-}
-
-/** Escapes an attribute value for double quotes (tab/LF/CR as references so they survive normalisation). */
-export function escapeAttribute(value: string): string {
-  const v = clean(value);
-  if (!ATTR_SPECIAL.test(v)) return v;
-  return v
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/\t/g, '&#9;')
-    .replace(/\n/g, '&#10;')
-    .replace(/\r/g, '&#13;');
 }

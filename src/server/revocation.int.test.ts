@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../cli/main.js';
 import { getVaccinationsEnvelope } from '../client/registratie-requests.js';
 import { createTestPki, type TestPki } from '../pki/testing/test-pki.js';
-import { PATIENTS } from '../registry/testing/personas.js';
+import { PATIENTS } from '../registry/demo-personas.js';
 import { startRegistryWithLog } from './testing/registry-with-log.js';
 
 const DAY = 86_400_000;

@@ -16,11 +16,11 @@ import { readDeliveryResponse, readResultResponse } from '../client/batch-respon
 import { getVaccinationsEnvelope } from '../client/registratie-requests.js';
 import { readGetVaccinationsResponse } from '../client/registratie-responses.js';
 import type { P12Contents } from '../pki/pkcs12.js';
-import { ORGANISATIONS, PATIENTS, SOFTWARE_IDS } from '../registry/testing/personas.js';
+import { ORGANISATIONS, PATIENTS, SOFTWARE_IDS } from '../registry/demo-personas.js';
 import { registryDatabaseUrl } from './batch/testing/registry-url.js';
 import { testEngines } from '../store/testing/test-engines.js';
-import { SOAP_SERVICES } from './contracts/soap-services.js';
-import { batchAction, registratieAction, type BatchOperation } from './envelope/operations.js';
+import { SOAP_SERVICES } from '../contracts/soap-services.js';
+import { batchAction, registratieAction, type BatchOperation } from '../contracts/operations.js';
 import { signEnvelope } from '../wssec/sign-envelope.js';
 
 const REGISTRATIE = SOAP_SERVICES['VaccinationService-2_1'].path;

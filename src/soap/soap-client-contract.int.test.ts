@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import soap from 'soap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finding } from '../status/finding.js';
-import { KMEHR_NS } from './envelope/namespaces.js';
+import { KMEHR_NS } from '../contracts/namespaces.js';
 import { readBatchRequest } from './envelope/read-batch-request.js';
 import { readRegistratieRequest } from './envelope/read-registratie-request.js';
 import { callStatus, messageStatus } from '../status/message-status.js';

@@ -1,4 +1,4 @@
-import { maskInsz } from '../kmehr/identifiers/mask-insz.js';
+import { maskInsz } from './mask-insz.js';
 
 /**
  * What a status text may repeat of the caller's input (issue 11.5). Every placeholder of every status text, and the

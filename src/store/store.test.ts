@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PATIENTS } from '../registry/testing/personas.js';
+import { PATIENTS } from '../registry/demo-personas.js';
 import type { NewVaccination } from '../registry/vaccination.js';
 import type { NewAuditEntry } from '../registry/audit-entry.js';
 import { openStore } from './open-store.js';

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { KMEHR_NS } from '../../kmehr/model.js';
-import { inszFor } from '../../kmehr/testing/message-builder.js';
+import { inszFor } from '../../kmehr/identifiers/synthetic-insz.js';
 
 /** What a generated organisation delivery looks like. */
 export interface OrganisationBatchSpec {

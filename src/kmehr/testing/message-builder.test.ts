@@ -9,7 +9,8 @@ import { defaultVaccineReference } from '../codelists/vaccine-reference.js';
 import { parseKmehr } from '../parse-kmehr.js';
 import { checkMessage } from '../rules/check-message.js';
 import { writeKmehr } from '../write-kmehr.js';
-import { buildBatchMessage, buildVaccinationMessage, inszFor, withItem } from './message-builder.js';
+import { inszFor } from '../identifiers/synthetic-insz.js';
+import { buildBatchMessage, buildVaccinationMessage, withItem } from './message-builder.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const schema = path.resolve(repoRoot, '../shared/kmehr/schema/ehealth-kmehr/XSD/kmehr_elements-1_43.xsd');

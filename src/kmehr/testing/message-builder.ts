@@ -1,3 +1,4 @@
+import { inszFor } from '../identifiers/synthetic-insz.js';
 import type { Code, Folder, HcParty, Header, Item, KmehrMessage, Patient, Transaction } from '../model.js';
 
 /**
@@ -145,18 +146,6 @@ export function buildBatchMessage(folders: number, transactionsPerFolder = 1, he
     list.push(buildFolder({ ids: [{ s: 'ID-KMEHR', sv: '1.0', value: String(f + 1) }], patient: buildPatient({ ids: [{ s: 'ID-PATIENT', sv: '1.0', value: inszFor(f) }] }), transactions }));
   }
   return deepFreeze({ header: buildHeader({ senders: [buildOrganisationParty()], ...header }), folders: list });
-}
-
-/**
- * The n-th of millions of distinct valid register INSZ numbers (male, born 1950-01-01 + ⌊n / 499⌋ days, odd
- * sequence 1…997), for tests that need many patients. `inszFor(0)` = 50010100156.
- */
-export function inszFor(n: number): string {
-  const d = new Date(Date.UTC(1950, 0, 1 + Math.floor(n / 499)));
-  const yymmdd = `${String(d.getUTCFullYear() % 100).padStart(2, '0')}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`;
-  const first9 = `${yymmdd}${String(1 + 2 * (n % 499)).padStart(3, '0')}`;
-  const base = d.getUTCFullYear() >= 2000 ? 2_000_000_000 + Number(first9) : Number(first9);
-  return first9 + String(97 - (base % 97)).padStart(2, '0');
 }
 
 // ---- model-level mutations: each returns a new frozen message ----

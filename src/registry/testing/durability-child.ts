@@ -6,7 +6,7 @@
 import { openStore } from '../../store/open-store.js';
 import { registryPortsOf } from '../../store/registry-ports-of.js';
 import { registerVaccinations } from '../register-vaccinations.js';
-import { DOCTORS, IDENTITIES, SOFTWARE_IDS } from './personas.js';
+import { DOCTORS, IDENTITIES, SOFTWARE_IDS } from '../demo-personas.js';
 import { personaMessage } from './persona-messages.js';
 
 const url = process.argv[2];

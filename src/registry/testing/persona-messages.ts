@@ -2,7 +2,7 @@ import type { Identifier, Item, KmehrMessage } from '../../kmehr/model.js';
 import { buildHcParty, buildOrganisationParty, buildVaccinationMessage, cd } from '../../kmehr/testing/message-builder.js';
 import type { Person } from '../person.js';
 import type { Doctor, Organisation } from '../profile.js';
-import { PATIENTS } from './personas.js';
+import { PATIENTS } from '../demo-personas.js';
 
 export interface PersonaMessageOptions {
   /** Who is named in `header/sender`: a doctor (by NIHII) or an organisation (by user code and identifier). */

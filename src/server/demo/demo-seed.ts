@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestCa } from '../../pki/test-ca.js';
-import { DOCTORS, ORGANISATIONS, PATIENTS, SOFTWARE_IDS, seedPersonas } from '../../registry/testing/personas.js';
+import { DOCTORS, ORGANISATIONS, PATIENTS, SOFTWARE_IDS, seedPersonas } from '../../registry/demo-personas.js';
 import type { Person } from '../../registry/person.js';
 import type { Store } from '../../store/store.js';
 

@@ -11,18 +11,18 @@ import { resultEnvelope } from '../../client/batch-requests.js';
 import { fileDeliveryEnvelope } from '../../client/batch-signed-envelope.js';
 import { loadP12 } from '../../pki/pkcs12.js';
 import { createTestPki, TEST_P12_PASSWORD } from '../../pki/testing/test-pki.js';
-import { ORGANISATIONS, SOFTWARE_IDS } from '../../registry/testing/personas.js';
+import { ORGANISATIONS, SOFTWARE_IDS } from '../../registry/demo-personas.js';
 import { DeliveryRepository } from '../../store/delivery-repository.js';
 import { openStore } from '../../store/open-store.js';
-import { SOAP_SERVICES } from '../contracts/soap-services.js';
-import { batchAction, type BatchOperation } from '../envelope/operations.js';
+import { SOAP_SERVICES } from '../../contracts/soap-services.js';
+import { batchAction, type BatchOperation } from '../../contracts/operations.js';
 import { signEnvelope } from '../../wssec/sign-envelope.js';
 import { readFileSync } from 'node:fs';
 
 /** Vaccinations in the delivery (default the 100 000, ~110 MB): smaller for a quick local run. */
 const N = Number(process.env.BATCH_MEMORY_N ?? 100_000);
 const LIMIT_MB = 300;
-const CHILD = fileURLToPath(new URL('./testing/registry-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../../../test/support/registry-child.ts', import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'vaccinnet-batch-memory-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -7,10 +7,10 @@ import { organisationBatch } from '../../batch/testing/organisation-batch.js';
 import { deliveryEnvelope } from '../../client/batch-requests.js';
 import { readDeliveryResponse } from '../../client/batch-responses.js';
 import { createTestPki, type TestPki } from '../../pki/testing/test-pki.js';
-import { SOFTWARE_IDS } from '../../registry/testing/personas.js';
+import { SOFTWARE_IDS } from '../../registry/demo-personas.js';
 import { testEngines } from '../../store/testing/test-engines.js';
-import { SOAP_SERVICES } from '../contracts/soap-services.js';
-import { batchAction } from '../envelope/operations.js';
+import { SOAP_SERVICES } from '../../contracts/soap-services.js';
+import { batchAction } from '../../contracts/operations.js';
 import { signEnvelope } from '../../wssec/sign-envelope.js';
 import { registryDatabaseUrl } from './testing/registry-url.js';
 

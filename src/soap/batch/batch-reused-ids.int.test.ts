@@ -11,9 +11,9 @@ import { buildFolder, buildHeader, buildOrganisationParty, buildPatient, buildTr
 import type { Folder, KmehrMessage } from '../../kmehr/model.js';
 import { writeKmehr } from '../../kmehr/write-kmehr.js';
 import { createTestPki, TEST_P12_PASSWORD, type TestPki } from '../../pki/testing/test-pki.js';
-import { ORGANISATIONS, PATIENTS, SOFTWARE_IDS } from '../../registry/testing/personas.js';
+import { ORGANISATIONS, PATIENTS, SOFTWARE_IDS } from '../../registry/demo-personas.js';
 import { testEngines } from '../../store/testing/test-engines.js';
-import { SOAP_SERVICES } from '../contracts/soap-services.js';
+import { SOAP_SERVICES } from '../../contracts/soap-services.js';
 import { registryDatabaseUrl } from './testing/registry-url.js';
 import { soapPackageBatchClient, type SoapFolderResult, type SoapPackageBatchClient } from './testing/soap-package-batch-client.js';
 

@@ -4,10 +4,10 @@ import { cd, buildFolder, buildHeader, buildOrganisationParty, buildPatient, bui
 import type { Folder, Item, KmehrMessage, Transaction } from '../../kmehr/model.js';
 import { writeKmehr } from '../../kmehr/write-kmehr.js';
 import { createTestPki, TEST_P12_PASSWORD, type TestPki } from '../../pki/testing/test-pki.js';
-import { ORGANISATIONS, PATIENTS, SOFTWARE_IDS, UNREGISTERED_INSZ } from '../../registry/testing/personas.js';
+import { ORGANISATIONS, PATIENTS, SOFTWARE_IDS, UNREGISTERED_INSZ } from '../../registry/demo-personas.js';
 import { testEngines } from '../../store/testing/test-engines.js';
 import { startRegistryUnderTest, type RegistryUnderTest } from '../../../test/support/registry-under-test.js';
-import { SOAP_SERVICES } from '../contracts/soap-services.js';
+import { SOAP_SERVICES } from '../../contracts/soap-services.js';
 import { registryDatabaseUrl } from './testing/registry-url.js';
 import { soapPackageBatchClient, type SoapFolderResult, type SoapPackageBatchClient } from './testing/soap-package-batch-client.js';
 

@@ -10,13 +10,13 @@ import { readResultResponse, type ResultAnswer } from '../../client/batch-respon
 import { resultEnvelope } from '../../client/batch-requests.js';
 import { createCertificateVerifier } from '../../pki/certificate-verifier.js';
 import { createTestPki, type TestPki } from '../../pki/testing/test-pki.js';
-import { ORGANISATIONS } from '../../registry/testing/personas.js';
+import { ORGANISATIONS } from '../../registry/demo-personas.js';
 import type { Store } from '../../store/store.js';
 import { testEngines } from '../../store/testing/test-engines.js';
 import type { BatchAnswer } from './batch-answer.js';
 import { handleBatchCall } from './batch-handler.js';
 import { DELIVERY_STATUS_SL } from './result-answer.js';
-import { batchAction } from '../envelope/operations.js';
+import { batchAction } from '../../contracts/operations.js';
 
 let pki: TestPki;
 let spoolDir: string;

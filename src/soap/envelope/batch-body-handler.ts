@@ -1,9 +1,10 @@
 import type { SaxesTagNS } from 'saxes';
 import { finding } from '../../status/finding.js';
 import type { BodyHandler, EnvelopeWalker } from './envelope-walker.js';
-import { KMEHR_NS, UPL_NS } from './namespaces.js';
-import { BATCH_OPERATIONS, batchAction, batchElement, type BatchOperation } from './operations.js';
-import { SequenceChecker, type ElementRule } from './sequence-checker.js';
+import { KMEHR_NS, UPL_NS } from '../../contracts/namespaces.js';
+import { BATCH_OPERATIONS, batchAction, batchElement, type BatchOperation } from '../../contracts/operations.js';
+import type { ElementRule } from '../../contracts/element-rule.js';
+import { SequenceChecker } from './sequence-checker.js';
 import { RawSubtreeCopier } from './raw-subtree-copier.js';
 
 const DELIVERY: readonly ElementRule[] = [

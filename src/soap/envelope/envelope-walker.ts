@@ -1,7 +1,7 @@
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { doctypeFinding } from '../../kmehr/xml-limits.js';
 import { finding, type Finding } from '../../status/finding.js';
-import { SOAP11_NS, SOAP12_NS } from './namespaces.js';
+import { SOAP11_NS, SOAP12_NS } from '../../contracts/namespaces.js';
 
 /** Receives the events inside `soap:Body`: the operation element (depth 0) and everything below it. */
 export interface BodyHandler {

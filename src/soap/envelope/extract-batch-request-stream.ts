@@ -4,9 +4,9 @@ import { TextDecoder } from 'node:util';
 import { sniffEncoding } from '../../kmehr/xml-decode.js';
 import { finding } from '../../status/finding.js';
 import { BatchBodyHandler } from './batch-body-handler.js';
-import type { BatchStreamResult } from './batch-request.js';
+import type { BatchStreamResult } from '../../contracts/batch-request.js';
 import { EnvelopeAbort, EnvelopeWalker } from './envelope-walker.js';
-import { normaliseSoapAction } from './operations.js';
+import { normaliseSoapAction } from '../../contracts/operations.js';
 
 export interface BatchStreamOptions {
   /** The `SOAPAction` header as received. */

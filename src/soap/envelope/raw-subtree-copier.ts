@@ -1,6 +1,6 @@
 import type { SaxesTagNS } from 'saxes';
 import type { EnvelopeWalker } from './envelope-walker.js';
-import { escapeAttr } from './xml-escape.js';
+import { escapeAttribute } from '../../kmehr/xml-escape.js';
 
 /** Longest end tag of the subtree root we can cut out of held text (whitespace before `>` included). */
 const HOLD = 4096;
@@ -29,9 +29,9 @@ export class RawSubtreeCopier {
     const own = tag.ns ?? {};
     for (const [prefix, uri] of inherited) {
       if (Object.hasOwn(own, prefix) || (prefix === '' && uri === '')) continue;
-      s += prefix === '' ? ` xmlns="${escapeAttr(uri)}"` : ` xmlns:${prefix}="${escapeAttr(uri)}"`;
+      s += prefix === '' ? ` xmlns="${escapeAttribute(uri)}"` : ` xmlns:${prefix}="${escapeAttribute(uri)}"`;
     }
-    for (const attr of Object.values(tag.attributes)) s += ` ${attr.name}="${escapeAttr(attr.value)}"`;
+    for (const attr of Object.values(tag.attributes)) s += ` ${attr.name}="${escapeAttribute(attr.value)}"`;
     this.#emit(tag.isSelfClosing ? `${s}/>` : `${s}>`);
     if (tag.isSelfClosing) return;
     this.#active = true;

@@ -1,9 +1,9 @@
 import { decodeXml } from '../../kmehr/xml-decode.js';
 import { DEFAULT_XML_LIMITS, screenXml, type XmlLimits } from '../../kmehr/xml-limits.js';
 import { BatchBodyHandler } from './batch-body-handler.js';
-import type { BatchReadResult, BatchRequest } from './batch-request.js';
+import type { BatchReadResult, BatchRequest } from '../../contracts/batch-request.js';
 import { EnvelopeAbort, EnvelopeWalker } from './envelope-walker.js';
-import { normaliseSoapAction } from './operations.js';
+import { normaliseSoapAction } from '../../contracts/operations.js';
 
 /**
  * Reads a BatchUpload (UPLVaccinatieGegevens) SOAP request held in memory. For deliveries the inline

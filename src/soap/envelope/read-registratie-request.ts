@@ -6,10 +6,10 @@ import type { C14nElement } from '../../wssec/exc-c14n.js';
 import { createXmlEventReader, type XmlEventHandlers } from '../../wssec/xml-event-reader.js';
 import { decodeBase64Strict } from './base64-strict.js';
 import { EnvelopeAbort, EnvelopeWalker, type BodyHandler } from './envelope-walker.js';
-import { V21_MESSAGE_NS, V21_NS } from './namespaces.js';
-import { normaliseSoapAction, REGISTRATIE_OPERATIONS, registratieAction, type RegistratieOperation } from './operations.js';
-import { MAX_MESSAGES_PER_CALL, REGISTRATIE_SEQUENCES } from './registratie-contract.js';
-import type { RegistratieReadResult, RegistratieRequest, SubmittedKmehr } from './registratie-request.js';
+import { V21_MESSAGE_NS, V21_NS } from '../../contracts/namespaces.js';
+import { normaliseSoapAction, REGISTRATIE_OPERATIONS, registratieAction, type RegistratieOperation } from '../../contracts/operations.js';
+import { MAX_MESSAGES_PER_CALL, REGISTRATIE_SEQUENCES } from '../../contracts/registratie-contract.js';
+import type { RegistratieReadResult, RegistratieRequest, SubmittedKmehr } from '../../contracts/registratie-request.js';
 import { SequenceChecker } from './sequence-checker.js';
 
 interface Leaf {

@@ -1,13 +1,6 @@
+import type { ElementRule } from '../../contracts/element-rule.js';
 import type { EnvelopeWalker } from './envelope-walker.js';
 
-/** One child element of an xs:sequence: its local name and cardinality. */
-export interface ElementRule {
-  readonly name: string;
-  readonly min: number;
-  readonly max: number;
-  /** Keep counting past `max` instead of refusing at once (AddVaccinations reports SOAP_TOO_MANY_MESSAGES). */
-  readonly countPastMax?: boolean;
-}
 
 /**
  * Checks the children of one element against an xs:sequence of leaf elements, one child at a time, as SAX events

@@ -1,10 +1,10 @@
 import type { Language } from '../../status/catalogue.js';
 import { localise, type Finding } from '../../status/finding.js';
-import { UPL_NS } from './namespaces.js';
-import { batchElement } from './operations.js';
+import { UPL_NS } from '../../contracts/namespaces.js';
+import { batchElement } from '../../contracts/operations.js';
 import { SOAP_ENVELOPE_HEAD, SOAP_ENVELOPE_TAIL, soapEnvelope } from './soap-envelope-writer.js';
 import { messageStatus } from '../../status/message-status.js';
-import { escapeAttr, escapeText } from './xml-escape.js';
+import { escapeAttribute, escapeText } from '../../kmehr/xml-escape.js';
 
 /** `foutCode` + `foutOmschrijving`: the whole request refused (wire-contracts.md §2). */
 export interface BatchFout {
@@ -71,9 +71,9 @@ export function writeDeliveryResponse(operation: 'Aanleveren' | 'Aanvulling', re
 function ids(list: readonly SubmittedId[]): string {
   let s = '';
   for (const id of list) {
-    s += `<upl:id S="${escapeAttr(id.S)}"`;
-    if (id.SV !== undefined) s += ` SV="${escapeAttr(id.SV)}"`;
-    if (id.SL !== undefined) s += ` SL="${escapeAttr(id.SL)}"`;
+    s += `<upl:id S="${escapeAttribute(id.S)}"`;
+    if (id.SV !== undefined) s += ` SV="${escapeAttribute(id.SV)}"`;
+    if (id.SL !== undefined) s += ` SL="${escapeAttribute(id.SL)}"`;
     s += `>${escapeText(id.value)}</upl:id>`;
   }
   return s;

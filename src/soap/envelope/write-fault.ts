@@ -1,8 +1,8 @@
 import { CATALOGUE, type Language } from '../../status/catalogue.js';
 import { echoedLocation, echoedValue, localise, type Finding } from '../../status/finding.js';
-import { STATUS_DETAIL_NS } from './namespaces.js';
+import { STATUS_DETAIL_NS } from '../../contracts/namespaces.js';
 import { soapEnvelope } from './soap-envelope-writer.js';
-import { escapeText } from './xml-escape.js';
+import { escapeText } from '../../kmehr/xml-escape.js';
 
 /** SOAP 1.1 §6.2: a fault travels with HTTP 500. */
 export const SOAP_FAULT_HTTP_STATUS = 500;

@@ -2,41 +2,12 @@ import { checkInsz } from '../../kmehr/identifiers/insz-check.js';
 import type { Language } from '../../status/catalogue.js';
 import { maskEchoedInsz } from '../../status/echo.js';
 import type { Finding } from '../../status/finding.js';
-import { V21_MESSAGE_NS, V21_NS } from './namespaces.js';
-import type { RegistratieOperation } from './operations.js';
+import { V21_MESSAGE_NS, V21_NS } from '../../contracts/namespaces.js';
+import type { RegistratieOperation } from '../../contracts/operations.js';
 import { soapEnvelope } from './soap-envelope-writer.js';
 import { callStatus, type StatusValue } from '../../status/message-status.js';
-import { escapeAttr, escapeText } from './xml-escape.js';
-
-/** One `Results` entry of AddVaccinationsResponse, in submitted order (wire-contracts.md §1). */
-export interface AddVaccinationResult {
-  /** The submitted message's `header/id[@S='ID-KMEHR']`. */
-  readonly kmehrId: string;
-  readonly status?: StatusValue;
-  /** The registry's id of the stored vaccination (key for RemoveVaccination), with its required `Source`. */
-  readonly vaccinationId?: { readonly value: string; readonly source: string };
-  readonly stocked?: number;
-}
-
-export interface AddVaccinationsReply {
-  readonly status: StatusValue;
-  readonly patientId?: string;
-  /** 0..5 */
-  readonly results?: readonly AddVaccinationResult[];
-}
-
-export interface RemoveVaccinationReply {
-  readonly status: StatusValue;
-  readonly patientId?: string;
-  readonly vaccinationId?: string;
-}
-
-export interface GetVaccinationsReply {
-  readonly status: StatusValue;
-  readonly patientId?: string;
-  /** One KMEHR message with the patient's vaccinations (bytes or text), sent base64-encoded. */
-  readonly kmehr?: Buffer | string;
-}
+import type { AddVaccinationsReply, GetVaccinationsReply, RemoveVaccinationReply } from '../../contracts/registratie-replies.js';
+import { escapeAttribute, escapeText } from '../../kmehr/xml-escape.js';
 
 const OPEN = (op: RegistratieOperation): string => `<v21:${op}Response xmlns:v21="${V21_NS}" xmlns:m="${V21_MESSAGE_NS}">`;
 const CLOSE = (op: RegistratieOperation): string => `</v21:${op}Response>`;
@@ -68,7 +39,7 @@ export function writeAddVaccinationsResponse(reply: AddVaccinationsReply): strin
     s += `<m:Results>${leaf('KmehrId', r.kmehrId)}`;
     if (r.status !== undefined) s += status('Status', r.status);
     if (r.vaccinationId !== undefined) {
-      s += `<m:VaccinationId Source="${escapeAttr(r.vaccinationId.source)}">${escapeText(r.vaccinationId.value)}</m:VaccinationId>`;
+      s += `<m:VaccinationId Source="${escapeAttribute(r.vaccinationId.source)}">${escapeText(r.vaccinationId.value)}</m:VaccinationId>`;
     }
     if (r.stocked !== undefined) s += leaf('Stocked', String(Math.trunc(r.stocked)));
     s += '</m:Results>';

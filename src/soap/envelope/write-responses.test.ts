@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { finding } from '../../status/finding.js';
-import { contractFilePath } from '../contracts/render-contract.js';
+import { contractFilePath } from '../../contracts/render-contract.js';
 import { replyToBatchFailure, replyToRegistratieFailure } from './reply-to-read-failure.js';
 import { callStatus, MAX_FINDINGS_PER_MESSAGE, messageStatus } from '../../status/message-status.js';
 import { transactionOutcome, writeDeliveryResponse, writeResultResponse, writeResultResponseChunks } from './write-batch-response.js';

@@ -1,7 +1,7 @@
 import type { XmlLimits } from '../../kmehr/xml-limits.js';
 import { screenXml } from '../../kmehr/xml-limits.js';
 import { listenForRegistratieRequest, plainUtf8Text, readRegistratieRequest } from '../envelope/read-registratie-request.js';
-import type { RegistratieReadResult } from '../envelope/registratie-request.js';
+import type { RegistratieReadResult } from '../../contracts/registratie-request.js';
 import {
   createWsSecurityStreamVerifier,
   verifyWsSecurity,

@@ -15,9 +15,9 @@ import type { KmehrMessage } from '../../kmehr/model.js';
 import { CATALOGUE } from '../../status/catalogue.js';
 import { finding, type Finding } from '../../status/finding.js';
 import { authenticateCaller, needsSignatureCheck, signatureCheckOptions, type AuthenticationDeps } from '../caller-authentication.js';
-import type { RegistratieOperation } from '../envelope/operations.js';
+import type { RegistratieOperation } from '../../contracts/operations.js';
 import { readRegistratieRequest } from '../envelope/read-registratie-request.js';
-import type { AddVaccinationsRequest, GetVaccinationsRequest, RegistratieRequest, RemoveVaccinationRequest } from '../envelope/registratie-request.js';
+import type { AddVaccinationsRequest, GetVaccinationsRequest, RegistratieRequest, RemoveVaccinationRequest } from '../../contracts/registratie-request.js';
 import { callStatus, messageStatus } from '../../status/message-status.js';
 import { SOAP_FAULT_HTTP_STATUS, writeFault } from '../envelope/write-fault.js';
 import {
@@ -25,8 +25,8 @@ import {
   writeGetVaccinationsResponse,
   writeRegistratieRefusal,
   writeRemoveVaccinationResponse,
-  type AddVaccinationResult,
 } from '../envelope/write-registratie-response.js';
+import type { AddVaccinationResult } from '../../contracts/registratie-replies.js';
 import type { SoapAnswer, SoapCall } from '../soap-call.js';
 import { auditSecurityRefusal } from '../audit-security-refusal.js';
 import type { SecurityRefusal } from '../security-refusal.js';

@@ -10,7 +10,7 @@ import { startRegistryUnderTest, type RegistryUnderTest } from '../../../test/su
 import { buildRegistrationMessage, type RegistrationInput } from '../../client/registration-message.js';
 import { defaultVaccineReference } from '../../kmehr/codelists/index.js';
 import { writeKmehr } from '../../kmehr/write-kmehr.js';
-import { DOCTORS, PATIENTS } from '../../registry/testing/personas.js';
+import { DOCTORS, PATIENTS } from '../../registry/demo-personas.js';
 import { testEngines } from '../../store/testing/test-engines.js';
 import { registryDatabaseUrl } from '../batch/testing/registry-url.js';
 

@@ -1,4 +1,4 @@
-import { KMEHR_NS, SOAP11_NS, UPL_NS } from '../envelope/namespaces.js';
+import { KMEHR_NS, SOAP11_NS, UPL_NS } from '../../contracts/namespaces.js';
 
 export interface GeneratedDelivery {
   /** The SOAP request, in chunks of about 64 KB, produced lazily (never held whole in memory). */

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { renderWsdl, renderXsd } from '../contracts/render-contract.js';
-import { SOAP_SERVICES, type SoapServiceName } from '../contracts/soap-services.js';
+import { renderWsdl, renderXsd } from '../../contracts/render-contract.js';
+import { SOAP_SERVICES, type SoapServiceName } from '../../contracts/soap-services.js';
 
 /** One SOAP POST as received. */
 export interface RecordedCall {

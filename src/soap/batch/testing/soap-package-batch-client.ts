@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as soap from 'soap';
 import { loadP12 } from '../../../pki/pkcs12.js';
-import { KMEHR_NS } from '../../envelope/namespaces.js';
+import { KMEHR_NS } from '../../../contracts/namespaces.js';
 
 export interface SoapDeliveryAnswer {
   readonly certificaatStatus?: boolean;

@@ -5,12 +5,13 @@
  */
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { loadConfig } from '../../../config/load-config.js';
-import { startRegistry } from '../../../server/start-registry.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { startRegistry } from '../../src/server/start-registry.js';
 
+// Not SCHEMA_DIR of registry-under-test.ts: this child's peak RSS is the measurement, so it imports no more than it uses.
+const SCHEMA_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../shared/kmehr/schema');
 const [dataDir, caFile, crlFile, maxBytes] = process.argv.slice(2);
 if (!dataDir || !caFile || !crlFile || !maxBytes) throw new Error('usage: registry-child <dataDir> <caFile> <crlFile> <maxDeliveryBytes>');
-const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../..');
 const config = loadConfig({
   env: {},
   overrides: {
@@ -20,7 +21,7 @@ const config = loadConfig({
     'server.port': 0,
     'server.tls': false,
     'server.maxDeliveryBytes': Number(maxBytes),
-    'kmehr.schemaDir': path.resolve(repoRoot, '../shared/kmehr/schema'),
+    'kmehr.schemaDir': SCHEMA_DIR,
     'pki.trustedCaFiles': [caFile],
     'pki.crlFiles': [crlFile],
     'batch.intervalSeconds': 1,

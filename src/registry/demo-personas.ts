@@ -1,10 +1,11 @@
-import type { CallerIdentity, OrganisationIdentity, PersonIdentity } from '../caller-identity.js';
-import type { Person } from '../person.js';
-import { doctorKey, organisationKey, type Doctor, type Organisation } from '../profile.js';
+import type { CallerIdentity, OrganisationIdentity, PersonIdentity } from './caller-identity.js';
+import type { Person } from './person.js';
+import { doctorKey, organisationKey, type Doctor, type Organisation } from './profile.js';
 
 /**
- * The persona cast of the registry stories (style.md "Stories with personas"). Every identifier has valid check
- * digits. Fixed values on purpose: each test gets its own database (SQLite file / PostgreSQL schema).
+ * The persona cast of the registry stories (style.md "Stories with personas") and of `serve --demo`, which seeds it:
+ * production code, so not in a testing folder. Every identifier has valid check digits. Fixed values on purpose:
+ * each test gets its own database (SQLite file / PostgreSQL schema).
  */
 export const PATIENTS = Object.freeze({
   /** The message builder's default patient: 1985-07-14, male. */

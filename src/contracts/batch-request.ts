@@ -1,4 +1,4 @@
-import type { Finding } from '../../status/finding.js';
+import type { Finding } from '../status/finding.js';
 import type { BatchOperation } from './operations.js';
 
 /** `extraInfo` of a delivery (wire-contracts.md §2). */

@@ -1,5 +1,5 @@
 import type { RegistratieOperation } from './operations.js';
-import type { ElementRule } from './sequence-checker.js';
+import type { ElementRule } from './element-rule.js';
 
 /** The most KMEHR messages one AddVaccinations call carries (wire-contracts.md §1, kmehr-vaccination rule 6). */
 export const MAX_MESSAGES_PER_CALL = 5;

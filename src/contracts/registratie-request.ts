@@ -1,9 +1,10 @@
-import type { Finding } from '../../status/finding.js';
+import type { Finding } from '../status/finding.js';
 import type { RegistratieOperation } from './operations.js';
 
 /** Fields of `RequestType`, the base of every RegistratieService request (wire-contracts.md §1). */
 export interface RequestBase {
   readonly softwareId: string;
+  /** Vaccinnet user id of the caller; one real client fills it with the doctor's NIHII (meaning not public). */
   readonly vaccinnetId?: string;
   /** The patient's INSZ/SSIN as sent (not yet checked: the rules do that). */
   readonly patientId: string;
