@@ -8,7 +8,7 @@ import { sameDigest } from './signed-reference.js';
 import { NS } from './ws-security-profile.js';
 import { refuse, refuseSignature, WsSecurityRefusal } from './ws-security-refusal.js';
 import { createXmlEventReader, XmlReadError, type XmlEventHandlers, type XmlEventReader } from './xml-event-reader.js';
-import { MAX_XML_DEPTH } from './xml-scanner.js';
+import { xmlReadFinding } from './xml-read-finding.js';
 import type { XmlSubtree } from './xml-subtree.js';
 
 export interface WsSecurityVerifyOptions {
@@ -22,8 +22,9 @@ export interface WsSecurityVerifyOptions {
   readonly maxSecurityHeaderChars?: number;
   /**
    * Also receives every event of the verifier's own scan, after the verifier handled it, so another reader of the
-   * same envelope needs no second parse (RegistratieService reads its request from them). It sees the events up
-   * to the first failure only, and must not throw: a throw would stop the verification.
+   * same envelope needs no second parse (RegistratieService reads its request from them). A refused signature does
+   * not stop the scan for it: the observer sees the whole document, up to where the scanner refuses it
+   * (`scanFailure`), so the request is read even when its signature is refused. It must not throw.
    */
   readonly observer?: XmlEventHandlers;
 }
@@ -55,6 +56,10 @@ export interface WsSecurityStreamVerifier {
   end(): WsSecurityResult;
   readonly failure: Finding | undefined;
   readonly header: WsSecurityHeaderInfo | undefined;
+  /** Set when the scanner refused the document (not well-formed, DOCTYPE, too deep): `failure` is then this too, unless a profile check failed first. */
+  readonly scanFailure: Finding | undefined;
+  /** The scanner's offset in the text written (see XmlEventReader.offset): where an event or a scan failure is. */
+  readonly offset: number;
 }
 
 /**
@@ -109,6 +114,7 @@ class StreamVerifier implements WsSecurityStreamVerifier, XmlEventHandlers {
   readonly #reader: XmlEventReader;
 
   #failure: Finding | undefined;
+  #scanFailure: Finding | undefined;
   #header: VerifiedSecurityHeader | undefined;
   readonly #stack: C14nElement[] = [];
   #seenHeader = false;
@@ -141,8 +147,21 @@ class StreamVerifier implements WsSecurityStreamVerifier, XmlEventHandlers {
     return this.#header;
   }
 
+  get scanFailure(): Finding | undefined {
+    return this.#scanFailure;
+  }
+
+  get offset(): number {
+    return this.#reader.offset;
+  }
+
+  /** Whether the scan goes on: until the first failure, or to the document's end (or a scan failure) for an observer. */
+  #scanning(): boolean {
+    return this.#scanFailure === undefined && (this.#failure === undefined || this.#observer !== undefined);
+  }
+
   write(chunk: Buffer | string): void {
-    if (this.#failure !== undefined) return;
+    if (!this.#scanning()) return;
     try {
       this.#reader.write(typeof chunk === 'string' ? chunk : this.#decoder.write(chunk));
     } catch (err) {
@@ -151,7 +170,7 @@ class StreamVerifier implements WsSecurityStreamVerifier, XmlEventHandlers {
   }
 
   end(): WsSecurityResult {
-    if (this.#failure === undefined) {
+    if (this.#scanning()) {
       try {
         this.#reader.write(this.#decoder.end());
         this.#reader.end();
@@ -168,20 +187,24 @@ class StreamVerifier implements WsSecurityStreamVerifier, XmlEventHandlers {
     return { ok: true, certificateDer: h.certificateDer, signedIds: h.signedIds, created: h.created, ...(h.expires !== undefined && { expires: h.expires }), signatureValue: h.signatureValue };
   }
 
-  /** What stopped a write: a profile check refusing, or the scanner refusing the document. */
+  /** What stopped a write: a profile check refusing (without an observer), or the scanner refusing the document. */
   #stopped(err: unknown): void {
     if (err instanceof WsSecurityRefusal) {
-      this.#failure = err.finding;
+      this.#failure ??= err.finding;
       return;
     }
     if (err instanceof XmlReadError) {
-      this.#failure =
-        err.kind === 'doctype' ? finding('XML_DOCTYPE_FORBIDDEN')
-          : err.kind === 'too-deep' ? finding('XML_TOO_DEEP', { params: { limit: MAX_XML_DEPTH } })
-          : finding('XML_MALFORMED', { params: { detail: err.message.replace(/\.$/, '') } });
+      this.#scanFailure = xmlReadFinding(err);
+      this.#failure ??= this.#scanFailure;
       return;
     }
     throw err;
+  }
+
+  /** A profile check refused: the verification is over; with an observer the scan goes on for it alone. */
+  #refused(err: unknown): void {
+    if (!(err instanceof WsSecurityRefusal) || this.#observer === undefined) throw err;
+    this.#failure = err.finding;
   }
 
   #flushBody(s: string): void {
@@ -221,25 +244,50 @@ class StreamVerifier implements WsSecurityStreamVerifier, XmlEventHandlers {
 
   // The scanner's events: the verifier's own handling, then the observer's (see WsSecurityVerifyOptions.observer).
 
+  // try/catch here rather than a throw through the scanner: the scan must go on for the observer after a refusal.
   open(el: C14nElement): void {
-    this.#open(el);
+    if (this.#failure === undefined) {
+      try {
+        this.#open(el);
+      } catch (err) {
+        this.#refused(err);
+      }
+    }
     this.#observer?.open(el);
   }
 
   close(): void {
-    this.#close();
+    if (this.#failure === undefined) {
+      try {
+        this.#close();
+      } catch (err) {
+        this.#refused(err);
+      }
+    }
     this.#observer?.close();
   }
 
   text(text: string): void {
-    if (this.#recording.length > 0) this.#record(text, text.length);
-    else if (this.#bodyWriter !== undefined) this.#bodyWriter.text(text);
+    if (this.#failure === undefined) {
+      try {
+        if (this.#recording.length > 0) this.#record(text, text.length);
+        else if (this.#bodyWriter !== undefined) this.#bodyWriter.text(text);
+      } catch (err) {
+        this.#refused(err);
+      }
+    }
     this.#observer?.text(text);
   }
 
   processingInstruction(target: string, body: string): void {
-    if (this.#recording.length > 0) this.#record({ target, body }, target.length + body.length);
-    else if (this.#bodyWriter !== undefined) this.#bodyWriter.processingInstruction(target, body);
+    if (this.#failure === undefined) {
+      try {
+        if (this.#recording.length > 0) this.#record({ target, body }, target.length + body.length);
+        else if (this.#bodyWriter !== undefined) this.#bodyWriter.processingInstruction(target, body);
+      } catch (err) {
+        this.#refused(err);
+      }
+    }
     this.#observer?.processingInstruction(target, body);
   }
 

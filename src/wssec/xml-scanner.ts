@@ -104,6 +104,8 @@ class XmlScanner implements XmlEventReader {
   readonly #handlers: XmlEventHandlers;
   #buf = '';
   #pos = 0;
+  /** Characters written before `#buf` starts (consumed and dropped, or a leading BOM). */
+  #base = 0;
   #started = false;
   #sawRoot = false;
   #closedRoot = false;
@@ -118,16 +120,25 @@ class XmlScanner implements XmlEventReader {
 
   write(chunk: string): void {
     if (chunk === '') return;
+    this.#base += this.#pos;
     this.#buf = this.#pos === 0 ? this.#buf + chunk : this.#buf.slice(this.#pos) + chunk;
     this.#pos = 0;
-    if (!this.#started && this.#buf.charCodeAt(0) === 0xfeff) this.#buf = this.#buf.slice(1);
+    if (!this.#started && this.#buf.charCodeAt(0) === 0xfeff) {
+      this.#buf = this.#buf.slice(1);
+      this.#base += 1;
+    }
     this.#run(false);
+  }
+
+  get offset(): number {
+    return this.#base + this.#pos;
   }
 
   end(): void {
     this.#run(true);
     if (!this.#sawRoot) throw malformed('no root element');
     if (this.#names.length > 0) throw malformed(`unclosed <${this.#names[this.#names.length - 1]}>`);
+    this.#base += this.#buf.length;
     this.#buf = '';
     this.#pos = 0;
   }
