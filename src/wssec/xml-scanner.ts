@@ -1,3 +1,4 @@
+import { isNcName, isQName } from '../kmehr/xml/xml-names.js';
 import type { C14nAttribute, C14nElement } from './exc-c14n.js';
 import { XmlReadError, type XmlEventHandlers, type XmlEventReader } from './xml-events.js';
 
@@ -12,6 +13,8 @@ import { XmlReadError, type XmlEventHandlers, type XmlEventReader } from './xml-
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+// A loose name shape for cutting tags apart (a superset of the XML name characters, in UTF-16 code units); every
+// name it finds is then checked against the real rules (../kmehr/xml/xml-names.ts).
 const NCNAME = '[A-Za-z_\\u00C0-\\uFFFF][-.\\w\\u00B7\\u00C0-\\uFFFF]*';
 const QNAME_AT_START = new RegExp(`^${NCNAME}(?::${NCNAME})?`);
 const QNAME_ONLY = new RegExp(`^${NCNAME}(?::${NCNAME})?$`);
@@ -159,13 +162,14 @@ class XmlScanner implements XmlEventReader {
     const selfClosing = tag.endsWith('/');
     const body = selfClosing ? tag.slice(0, -1) : tag;
     const m = QNAME_AT_START.exec(body);
-    if (m === null) throw malformed('invalid element name');
+    if (m === null || !isQName(m[0])) throw malformed('invalid element name');
     const name = m[0];
     const raw: { name: string; value: string }[] = [];
     ATTRIBUTE.lastIndex = name.length;
     let end = name.length;
     for (let a = ATTRIBUTE.exec(body); a !== null; a = ATTRIBUTE.exec(body)) {
       const value = (a[2] ?? a[3]) as string;
+      if (!isQName(a[1] as string)) throw malformed('invalid attribute name');
       if (ILLEGAL.test(value)) throw malformed('illegal character in an attribute value');
       const normalised = ATTRIBUTE_WHITE_SPACE.test(value) ? value.replace(/\r\n|[\r\n\t]/g, ' ') : value;
       raw.push({ name: a[1] as string, value: decode(normalised) });
@@ -240,7 +244,7 @@ class XmlScanner implements XmlEventReader {
       const end = buf.indexOf('?>', pos + 2);
       if (end === -1) return -1;
       const m = PI.exec(buf.slice(pos + 2, end));
-      if (m === null) throw malformed('malformed processing instruction');
+      if (m === null || !isNcName(m[1] as string)) throw malformed('malformed processing instruction');
       const target = m[1] as string;
       if (target.toLowerCase() === 'xml') {
         if (this.#started) throw malformed('XML declaration not at the start');
