@@ -1,4 +1,5 @@
 import { isNcName, isQName } from '../kmehr/xml/xml-names.js';
+import { SCANNER_LIMITS } from '../kmehr/xml-limits.js';
 import type { C14nAttribute, C14nElement } from './exc-c14n.js';
 import { XmlReadError, type XmlEventHandlers, type XmlEventReader } from './xml-events.js';
 
@@ -28,9 +29,9 @@ const ATTRIBUTE_WHITE_SPACE = /[\r\n\t]/;
 const TRAILING_SPACE = /\s*$/y;
 /** A tag's inside up to its '>' (or a '<', or the end of what has arrived): quoted values may hold both. */
 const TAG_BODY = /(?:[^"'<>]+|"[^"]*"|'[^']*')*/y;
-const MAX_MARKUP = 8 * 1024 * 1024;
-/** Nesting limit: a prefix lookup walks the bindings of every open element, so unbounded depth would make it quadratic. */
-export const MAX_XML_DEPTH = 256;
+const MAX_MARKUP = SCANNER_LIMITS.maxMarkupChars;
+/** Nesting limit (see SCANNER_LIMITS). */
+export const MAX_XML_DEPTH = SCANNER_LIMITS.maxDepth;
 
 function malformed(message: string): XmlReadError {
   return new XmlReadError(message, 'malformed');
