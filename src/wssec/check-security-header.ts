@@ -1,6 +1,6 @@
 import { verify as verifySignature } from 'node:crypto';
 import { checkTimestamp } from './check-timestamp.js';
-import { tokenCertificate } from './certificate-cache.js';
+import { tokenCertificate, type TokenCertificate } from './certificate-cache.js';
 import { designatedId, idValues } from './id-attributes.js';
 import { BASE64, checkRecordedDigest, prefixList, readSignedReference, type SignedReference } from './signed-reference.js';
 import { ALG, NS, SIGNATURE_METHODS, TOKEN_TYPE } from './ws-security-profile.js';
@@ -108,7 +108,7 @@ export function checkBodyElement(el: C14nElement, header: VerifiedSecurityHeader
   for (const id of idValues(el)) if (id !== bodyId && header.designatedIds.has(id)) refuseSignature(`duplicate id "${id}"`);
 }
 
-function checkToken(token: XmlSubtree): { tokenId: string; certificate: NonNullable<ReturnType<typeof tokenCertificate>> } {
+function checkToken(token: XmlSubtree): { tokenId: string; certificate: TokenCertificate } {
   if (attributeOf(token, 'ValueType') !== TOKEN_TYPE.x509v3) refuseSignature('the BinarySecurityToken is not an X509v3 token');
   const encoding = attributeOf(token, 'EncodingType');
   if (encoding !== undefined && encoding !== TOKEN_TYPE.base64) refuseSignature('the BinarySecurityToken is not Base64Binary');

@@ -5,10 +5,10 @@
  */
 
 /** NameStartChar minus ':' as a regex character-class body (needs the `u` flag for the astral range). */
-export const NAME_START_CLASS =
+const NAME_START_CLASS =
   'A-Z_a-z\\xC0-\\xD6\\xD8-\\xF6\\xF8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
 /** NameChar minus ':' as a regex character-class body. */
-export const NAME_CHAR_CLASS = `${NAME_START_CLASS}\\-.0-9\\xB7\\u0300-\\u036F\\u203F\\u2040`;
+const NAME_CHAR_CLASS = `${NAME_START_CLASS}\\-.0-9\\xB7\\u0300-\\u036F\\u203F\\u2040`;
 
 const NCNAME = new RegExp(`^[${NAME_START_CLASS}][${NAME_CHAR_CLASS}]*$`, 'u');
 const NAME = new RegExp(`^[:${NAME_START_CLASS}][:${NAME_CHAR_CLASS}]*$`, 'u');
