@@ -10,6 +10,13 @@ export interface XmlLimits {
 /** 10 MiB and 64 levels: a KMEHR vaccination message is a few KB and about 12 levels deep. */
 export const DEFAULT_XML_LIMITS: XmlLimits = Object.freeze({ maxBytes: 10 * 1024 * 1024, maxDepth: 64 });
 
+/**
+ * The signature scanner's own bounds, whatever the caller's limits: its prefix lookup walks the bindings of every
+ * open element, so unbounded depth would make it quadratic; one markup construct (a tag, a comment) may not exceed
+ * 8 MiB, so a tag that never closes cannot hold a whole body in memory.
+ */
+export const SCANNER_LIMITS = Object.freeze({ maxDepth: 256, maxMarkupChars: 8 * 1024 * 1024 });
+
 /** UTF-8 byte length of a string without encoding it when the answer is obvious. */
 function byteLengthOver(input: string, max: number): boolean {
   if (input.length > max) return true; // every UTF-16 code unit is at least one byte

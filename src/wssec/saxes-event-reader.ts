@@ -38,5 +38,8 @@ export function createSaxesEventReader(handlers: XmlEventHandlers): XmlEventRead
     end(): void {
       parser.close();
     },
+    get offset(): number {
+      return parser.position;
+    },
   };
 }

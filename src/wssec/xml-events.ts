@@ -24,4 +24,9 @@ export interface XmlEventReader {
   write(text: string): void;
   /** Signal the end of input; throws XmlReadError when the document is incomplete. */
   end(): void;
+  /**
+   * Characters of the text written so far that lie before the markup being reported (during an event) or before
+   * where the reader stopped (after an error): lets a caller holding the text give a finding its line and column.
+   */
+  readonly offset: number;
 }

@@ -1,3 +1,5 @@
+import { isNcName, isQName } from '../kmehr/xml/xml-names.js';
+import { SCANNER_LIMITS } from '../kmehr/xml-limits.js';
 import type { C14nAttribute, C14nElement } from './exc-c14n.js';
 import { XmlReadError, type XmlEventHandlers, type XmlEventReader } from './xml-events.js';
 
@@ -12,6 +14,8 @@ import { XmlReadError, type XmlEventHandlers, type XmlEventReader } from './xml-
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+// A loose name shape for cutting tags apart (a superset of the XML name characters, in UTF-16 code units); every
+// name it finds is then checked against the real rules (../kmehr/xml/xml-names.ts).
 const NCNAME = '[A-Za-z_\\u00C0-\\uFFFF][-.\\w\\u00B7\\u00C0-\\uFFFF]*';
 const QNAME_AT_START = new RegExp(`^${NCNAME}(?::${NCNAME})?`);
 const QNAME_ONLY = new RegExp(`^${NCNAME}(?::${NCNAME})?$`);
@@ -25,9 +29,9 @@ const ATTRIBUTE_WHITE_SPACE = /[\r\n\t]/;
 const TRAILING_SPACE = /\s*$/y;
 /** A tag's inside up to its '>' (or a '<', or the end of what has arrived): quoted values may hold both. */
 const TAG_BODY = /(?:[^"'<>]+|"[^"]*"|'[^']*')*/y;
-const MAX_MARKUP = 8 * 1024 * 1024;
-/** Nesting limit: a prefix lookup walks the bindings of every open element, so unbounded depth would make it quadratic. */
-export const MAX_XML_DEPTH = 256;
+const MAX_MARKUP = SCANNER_LIMITS.maxMarkupChars;
+/** Nesting limit (see SCANNER_LIMITS). */
+export const MAX_XML_DEPTH = SCANNER_LIMITS.maxDepth;
 
 function malformed(message: string): XmlReadError {
   return new XmlReadError(message, 'malformed');
@@ -104,6 +108,8 @@ class XmlScanner implements XmlEventReader {
   readonly #handlers: XmlEventHandlers;
   #buf = '';
   #pos = 0;
+  /** Characters written before `#buf` starts (consumed and dropped, or a leading BOM). */
+  #base = 0;
   #started = false;
   #sawRoot = false;
   #closedRoot = false;
@@ -118,16 +124,25 @@ class XmlScanner implements XmlEventReader {
 
   write(chunk: string): void {
     if (chunk === '') return;
+    this.#base += this.#pos;
     this.#buf = this.#pos === 0 ? this.#buf + chunk : this.#buf.slice(this.#pos) + chunk;
     this.#pos = 0;
-    if (!this.#started && this.#buf.charCodeAt(0) === 0xfeff) this.#buf = this.#buf.slice(1);
+    if (!this.#started && this.#buf.charCodeAt(0) === 0xfeff) {
+      this.#buf = this.#buf.slice(1);
+      this.#base += 1;
+    }
     this.#run(false);
+  }
+
+  get offset(): number {
+    return this.#base + this.#pos;
   }
 
   end(): void {
     this.#run(true);
     if (!this.#sawRoot) throw malformed('no root element');
     if (this.#names.length > 0) throw malformed(`unclosed <${this.#names[this.#names.length - 1]}>`);
+    this.#base += this.#buf.length;
     this.#buf = '';
     this.#pos = 0;
   }
@@ -148,13 +163,14 @@ class XmlScanner implements XmlEventReader {
     const selfClosing = tag.endsWith('/');
     const body = selfClosing ? tag.slice(0, -1) : tag;
     const m = QNAME_AT_START.exec(body);
-    if (m === null) throw malformed('invalid element name');
+    if (m === null || !isQName(m[0])) throw malformed('invalid element name');
     const name = m[0];
     const raw: { name: string; value: string }[] = [];
     ATTRIBUTE.lastIndex = name.length;
     let end = name.length;
     for (let a = ATTRIBUTE.exec(body); a !== null; a = ATTRIBUTE.exec(body)) {
       const value = (a[2] ?? a[3]) as string;
+      if (!isQName(a[1] as string)) throw malformed('invalid attribute name');
       if (ILLEGAL.test(value)) throw malformed('illegal character in an attribute value');
       const normalised = ATTRIBUTE_WHITE_SPACE.test(value) ? value.replace(/\r\n|[\r\n\t]/g, ' ') : value;
       raw.push({ name: a[1] as string, value: decode(normalised) });
@@ -229,7 +245,7 @@ class XmlScanner implements XmlEventReader {
       const end = buf.indexOf('?>', pos + 2);
       if (end === -1) return -1;
       const m = PI.exec(buf.slice(pos + 2, end));
-      if (m === null) throw malformed('malformed processing instruction');
+      if (m === null || !isNcName(m[1] as string)) throw malformed('malformed processing instruction');
       const target = m[1] as string;
       if (target.toLowerCase() === 'xml') {
         if (this.#started) throw malformed('XML declaration not at the start');

@@ -13,6 +13,8 @@
  * refuses them). Line endings are normalised (CRLF, CR → LF) and attribute values whitespace-normalised, as XML says.
  */
 
+import { ASCII_NAME, isNcName, isXmlName } from './xml-names.js';
+
 /** What the scanner reports; handlers may throw to stop it. */
 export interface XmlScanHandlers {
   /**
@@ -48,20 +50,6 @@ const EMPTY: readonly string[] = Object.freeze([]);
 
 // Characters XML 1.0 does not allow anywhere (lone surrogates included: the `u` flag sees them as code points).
 const ILLEGAL = /[\0-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF\uD800-\uDFFF]/u;
-const NAME_START = 'A-Z_a-z\\xC0-\\xD6\\xD8-\\xF6\\xF8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
-const NAME_CHAR = `${NAME_START}\\-.0-9\\xB7\\u0300-\\u036F\\u203F\\u2040`;
-// An NCName (no colon), for names with non-ASCII characters (ASCII names are checked by the table below).
-const NCNAME = new RegExp(`^[${NAME_START}][${NAME_CHAR}]*$`, 'u');
-const NAME = new RegExp(`^[:${NAME_START}][:${NAME_CHAR}]*$`, 'u');
-
-// ASCII name table: 1 = name character, 2 = also a name start character.
-const ASCII_NAME = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  const start = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 58;
-  const other = (c >= 48 && c <= 57) || c === 45 || c === 46;
-  ASCII_NAME[c] = start ? 2 : other ? 1 : 0;
-}
-
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
 }
@@ -299,7 +287,7 @@ export class FastXmlScanner {
         case 'apos': value = "'"; break;
         default: {
           if (name.charCodeAt(0) !== 0x23) {
-            this.fail(name === '' || !NAME.test(name) ? 'malformed entity reference' : `undefined entity: ${name}`, at);
+            this.fail(name === '' || !isXmlName(name) ? 'malformed entity reference' : `undefined entity: ${name}`, at);
           }
           const hex = name.charCodeAt(1) === 0x78;
           const digits = name.slice(hex ? 2 : 1);
@@ -361,14 +349,7 @@ export class FastXmlScanner {
   }
 
   private validName(name: string): boolean {
-    const c0 = name.charCodeAt(0);
-    if (c0 < 128 && ASCII_NAME[c0] !== 2) return false;
-    for (let i = 0; i < name.length; i++) {
-      const c = name.charCodeAt(i);
-      if (c >= 128) return NAME.test(name);
-      if (ASCII_NAME[c] === 0) return false;
-    }
-    return true;
+    return isXmlName(name);
   }
 
   /** A qualified name's parts, or undefined when it is not a QName (empty prefix/local, two colons). */
@@ -383,9 +364,7 @@ export class FastXmlScanner {
   }
 
   private static ncname(s: string): boolean {
-    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 128) return NCNAME.test(s);
-    const c0 = s.charCodeAt(0);
-    return ASCII_NAME[c0] === 2 && c0 !== 58;
+    return isNcName(s);
   }
 
   private resolve(prefix: string): string | undefined {
@@ -407,7 +386,7 @@ export class FastXmlScanner {
     if (i >= n) return -1;
     if (i === nameStart) this.fail('disallowed character in tag name');
     const qname = buf.slice(nameStart, i);
-    if (wide !== 0 ? !NAME.test(qname) : ASCII_NAME[qname.charCodeAt(0)] !== 2) this.fail('disallowed character in tag name');
+    if (wide !== 0 ? !isXmlName(qname) : ASCII_NAME[qname.charCodeAt(0)] !== 2) this.fail('disallowed character in tag name');
     let attributes: string[] | undefined;
     let declarations: string[] | undefined; // [prefix, uri, …]; '' prefix: default namespace
     let selfClosing = false;
@@ -434,7 +413,7 @@ export class FastXmlScanner {
       if (i >= n) return -1;
       if (i === an0) this.fail('disallowed character in attribute name', i);
       const an = buf.slice(an0, i);
-      if (wide !== 0 ? !NAME.test(an) : ASCII_NAME[an.charCodeAt(0)] !== 2) this.fail('disallowed character in attribute name', an0);
+      if (wide !== 0 ? !isXmlName(an) : ASCII_NAME[an.charCodeAt(0)] !== 2) this.fail('disallowed character in attribute name', an0);
       c = codeAt(buf, i, n);
       while (isSpace(c)) c = codeAt(buf, ++i, n);
       if (i >= n) return -1;

@@ -33,9 +33,9 @@ type Place = 'before' | 'envelope' | 'header' | 'body' | 'after';
  * Errors are thrown as {@link EnvelopeAbort}.
  *
  * Without a parser (`parse: false`) the walker takes its events from another XML reader through
- * {@link openElement}, {@link closeElement}, {@link characters} and {@link endDocument} (the RegistratieService fast
- * path feeds it from the WS-Security scanner); it then knows no line or column (0), so callers that report its
- * findings to a client use the saxes mode.
+ * {@link openElement}, {@link closeElement}, {@link characters} and {@link endDocument} (RegistratieService feeds it
+ * from the WS-Security scanner); its findings then take their line and column from {@link positionSource}, which
+ * that reader's caller sets (0 when none is set).
  */
 export class EnvelopeWalker {
   readonly #parser: SaxesParser<{ xmlns: true; position: true }> | undefined;
@@ -54,6 +54,8 @@ export class EnvelopeWalker {
   chunkStart = 0;
   /** Called with each chunk before it is parsed (the raw subtree copier keeps the text it must pass on). */
   onChunk: ((chunk: string) => void) | undefined;
+  /** Without a parser: where the event being handled is, for findings. */
+  positionSource: { position(): { line: number; column: number } } | undefined;
 
   constructor(handler: BodyHandler, maxDepth: number, parse = true) {
     this.#handler = handler;
@@ -77,6 +79,7 @@ export class EnvelopeWalker {
   }
 
   #pos(): { line: number; column: number } {
+    if (this.#parser === undefined) return this.positionSource?.position() ?? { line: 0, column: 0 };
     return { line: this.line, column: this.column };
   }
 
@@ -91,11 +94,11 @@ export class EnvelopeWalker {
   }
 
   get line(): number {
-    return this.#parser?.line ?? 0;
+    return this.#parser?.line ?? this.positionSource?.position().line ?? 0;
   }
 
   get column(): number {
-    return this.#parser?.column ?? 0;
+    return this.#parser?.column ?? this.positionSource?.position().column ?? 0;
   }
 
   /** Offset just after the last character saxes consumed, in the whole document. */

@@ -1,9 +1,10 @@
 import type { SaxesAttributeNS, SaxesTagNS } from 'saxes';
 import { decodeXml, sniffEncoding } from '../../kmehr/xml-decode.js';
 import { DEFAULT_XML_LIMITS, screenXml, type XmlLimits } from '../../kmehr/xml-limits.js';
-import { finding } from '../../status/finding.js';
+import { finding, type Finding } from '../../status/finding.js';
 import type { C14nElement } from '../../wssec/exc-c14n.js';
-import { createXmlEventReader, type XmlEventHandlers } from '../../wssec/xml-event-reader.js';
+import { createXmlEventReader, XmlReadError, type XmlEventHandlers } from '../../wssec/xml-event-reader.js';
+import { xmlReadFinding } from '../../wssec/xml-read-finding.js';
 import { decodeBase64Strict } from './base64-strict.js';
 import { EnvelopeAbort, EnvelopeWalker, type BodyHandler } from './envelope-walker.js';
 import { V21_MESSAGE_NS, V21_NS } from '../../contracts/namespaces.js';
@@ -113,7 +114,7 @@ function isRealDate(y: number, m: number, d: number): boolean {
  * wire-contracts.md §1 on the way: SOAP 1.1 frame, known operation, SOAPAction (when sent) matching the body
  * element, the children's namespace, order and cardinality, more than five messages (counted, not decoded),
  * strict base64 per message. The SOAP Header is ignored here: WS-Security is verified separately on the raw bytes.
- * Never throws on bad input.
+ * Never throws on bad input. One read: the screen, then one scan (saxes only for a body that is not plain UTF-8).
  *
  * @param body - the HTTP request body as received
  * @param soapAction - the `SOAPAction` HTTP header as received (quotes allowed); absent or empty means "not sent"
@@ -127,52 +128,60 @@ export function readRegistratieRequest(body: Buffer, soapAction?: string, limits
   const screened = screenXml(body, limits);
   if (screened !== undefined) return { ok: false, finding: screened };
   const text = plainUtf8Text(body);
-  if (text !== undefined) {
-    const listener = listenForRegistratieRequest(soapAction, limits);
-    const reader = createXmlEventReader(listener.handlers);
-    let wellFormed = true;
-    try {
-      reader.write(text);
-      reader.end();
-    } catch {
-      wellFormed = false; // saxes below says exactly why, with line and column
-    }
-    const read = wellFormed ? listener.result() : undefined;
-    if (read !== undefined) return read;
+  if (text === undefined) return readScreenedWithSaxes(body, soapAction, limits);
+  const listener = listenForRegistratieRequest(text, soapAction, limits);
+  const reader = createXmlEventReader(listener.handlers);
+  listener.readFrom(reader);
+  let scanFailure: Finding | undefined;
+  try {
+    reader.write(text);
+    reader.end();
+  } catch (err) {
+    if (!(err instanceof XmlReadError)) throw err;
+    scanFailure = xmlReadFinding(err, listener.positionAt(reader.offset));
   }
-  return readRegistratieRequestWithSaxes(body, soapAction, limits);
+  return listener.result(scanFailure);
 }
 
+/** The encoding an XML declaration names, when it names one. */
+const DECLARED_ENCODING = /^<\?xml\s[^>]*?encoding\s*=\s*["']([^"']*)["']/;
+
 /**
- * The body as text when it is UTF-8 without a BOM and without invalid sequences — the only case in which the
- * WS-Security scanner (which reads UTF-8 only) and saxes see the same characters; undefined otherwise.
+ * The body as text when it is UTF-8 without a BOM and without invalid sequences, and declares no other encoding —
+ * the only text the WS-Security scanner (which reads UTF-8 only) reads; undefined otherwise: saxes reads those
+ * bodies (and answers another declared encoding with the contract finding clients have always had).
  */
 export function plainUtf8Text(body: Buffer): string | undefined {
   if (body[0] !== 0x3c || sniffEncoding(body) !== 'utf-8') return undefined;
   const text = body.toString('utf8');
+  const declared = DECLARED_ENCODING.exec(text.slice(0, 256))?.[1];
+  if (declared !== undefined && !/^utf-?8$/i.test(declared)) return undefined;
   return text.includes('\uFFFD') ? undefined : text;
 }
 
 /** Feeds the envelope walker from another reader's events; see {@link listenForRegistratieRequest}. */
 export interface RegistratieRequestListener {
   readonly handlers: XmlEventHandlers;
+  /** The reader whose events these are: its offset places a finding (line and column in the text). */
+  readFrom(reader: { readonly offset: number }): void;
+  /** Line and column (1-based) of an offset in the text. */
+  positionAt(offset: number): { line: number; column: number };
   /**
-   * Call only after the reader accepted the WHOLE document (the listener cannot know: a reader may refuse what
-   * follows the root). The request, or undefined when anything was off (then read with saxes).
+   * Call once the reader is done. `scanFailure`: the reader refused the document (it stopped there). The first
+   * problem in document order is the answer — a contract finding of the listener, or the reader's refusal — else the
+   * request; never undefined, so a refused body is not read a second time.
    */
-  result(): RegistratieReadResult | undefined;
+  result(scanFailure?: Finding): RegistratieReadResult;
 }
 
 /**
- * The fast path of {@link readRegistratieRequest} (issue 4): the same envelope walker and contract checks, fed from
- * the WS-Security scanner's events instead of saxes, so a signed request is scanned once for both the signature and
- * the request, and an unsigned one is read a little cheaper than with saxes (38 -> 32 us CPU for a bench request). It answers only a request that passes
- * every check; on anything else (a contract violation, or the reader stopping early) it answers undefined and the
- * caller reads the body with saxes, which gives the finding with its line and column — so refusals are word for
- * word what they always were. The screen (size, DOCTYPE) is the caller's.
+ * The read of {@link readRegistratieRequest} (issue 4, issue 12 §2): the envelope walker and contract checks fed
+ * from the WS-Security scanner's events, so a signed request is scanned once for both the signature and the request.
+ * Its findings carry the line and column (1-based) of the markup where the problem was seen. The screen (size,
+ * DOCTYPE) is the caller's.
  */
-export function listenForRegistratieRequest(soapAction: string | undefined, limits: XmlLimits): RegistratieRequestListener {
-  return new ScannerListener(soapAction, limits);
+export function listenForRegistratieRequest(text: string, soapAction: string | undefined, limits: XmlLimits): RegistratieRequestListener {
+  return new ScannerListener(text, soapAction, limits);
 }
 
 /*
@@ -181,45 +190,70 @@ export function listenForRegistratieRequest(soapAction: string | undefined, limi
  */
 class ScannerListener implements RegistratieRequestListener, XmlEventHandlers {
   readonly handlers: XmlEventHandlers = this;
+  readonly #text: string;
   readonly #handler: RegistratieBodyHandler;
   readonly #walker: EnvelopeWalker;
   readonly #open: SaxesTagNS[] = [];
-  #failed = false;
+  #reader: { readonly offset: number } | undefined;
+  /** The first contract finding (the walker stops listening then). */
+  #failure: Finding | undefined;
   #closedRoot = false;
 
-  constructor(soapAction: string | undefined, limits: XmlLimits) {
+  constructor(text: string, soapAction: string | undefined, limits: XmlLimits) {
+    this.#text = text;
     this.#handler = new RegistratieBodyHandler(normaliseSoapAction(soapAction));
     this.#walker = new EnvelopeWalker(this.#handler, limits.maxDepth, false);
+    this.#walker.positionSource = this;
   }
 
-  // Any exception (a contract violation, a limit) only marks the read as failed: saxes reads it again for the finding.
+  readFrom(reader: { readonly offset: number }): void {
+    this.#reader = reader;
+  }
+
+  position(): { line: number; column: number } {
+    return this.positionAt(this.#reader?.offset ?? 0);
+  }
+
+  // Counted only when a finding needs it: a refusal is rare, and the text is in memory anyway.
+  positionAt(offset: number): { line: number; column: number } {
+    const text = this.#text;
+    let line = 1;
+    let lineStart = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1 && nl < offset; nl = text.indexOf('\n', nl + 1)) {
+      line += 1;
+      lineStart = nl + 1;
+    }
+    return { line, column: offset - lineStart + 1 };
+  }
+
+  // A contract violation or a limit stops the listening; the reader's events after it are ignored.
   open(el: C14nElement): void {
-    if (this.#failed) return;
+    if (this.#failure !== undefined) return;
     try {
       const tag = saxesTagOf(el);
       this.#open.push(tag);
       this.#walker.openElement(tag);
-    } catch {
-      this.#failed = true;
+    } catch (err) {
+      this.#stop(err);
     }
   }
 
   close(): void {
-    if (this.#failed) return;
+    if (this.#failure !== undefined) return;
     try {
       this.#walker.closeElement(this.#open.pop() as SaxesTagNS);
       if (this.#open.length === 0) this.#closedRoot = true;
-    } catch {
-      this.#failed = true;
+    } catch (err) {
+      this.#stop(err);
     }
   }
 
   text(t: string): void {
-    if (this.#failed) return;
+    if (this.#failure !== undefined) return;
     try {
       this.#walker.characters(t);
-    } catch {
-      this.#failed = true;
+    } catch (err) {
+      this.#stop(err);
     }
   }
 
@@ -227,15 +261,24 @@ class ScannerListener implements RegistratieRequestListener, XmlEventHandlers {
     // saxes mode ignores them too
   }
 
-  result(): RegistratieReadResult | undefined {
-    if (this.#failed || !this.#closedRoot) return undefined;
+  #stop(err: unknown): void {
+    if (!(err instanceof EnvelopeAbort)) throw err;
+    this.#failure = err.finding;
+  }
+
+  result(scanFailure?: Finding): RegistratieReadResult {
+    const operation = this.#handler.operation;
+    const refused = (f: Finding): RegistratieReadResult => ({ ok: false, finding: f, ...(operation !== undefined && { operation }) });
+    if (this.#failure !== undefined) return refused(this.#failure);
+    if (scanFailure !== undefined) return refused(scanFailure);
+    if (!this.#closedRoot) return refused(finding('XML_MALFORMED', { params: { detail: 'the document ended early' } }));
     try {
       this.#walker.endDocument();
-    } catch {
-      return undefined;
+    } catch (err) {
+      if (!(err instanceof EnvelopeAbort)) throw err;
+      return refused(err.finding);
     }
-    const read = buildRequest(this.#handler, this.#walker);
-    return read.ok ? read : undefined;
+    return buildRequest(this.#handler, this.#walker);
   }
 }
 
@@ -246,10 +289,18 @@ function saxesTagOf(el: C14nElement): SaxesTagNS {
   return { name: el.name, prefix: el.prefix, local: el.local, uri: el.uri, attributes, ns: { ...el.ns }, isSelfClosing: false };
 }
 
-/** The reference reader: saxes all the way, findings with line and column (the fast path's fallback; tests compare the two). */
+/**
+ * The saxes reader: for bodies the scanner does not read (a BOM, UTF-16, invalid UTF-8), and the reference the
+ * scanner read is differentially tested against.
+ */
 export function readRegistratieRequestWithSaxes(body: Buffer, soapAction: string | undefined, limits: XmlLimits = DEFAULT_XML_LIMITS): RegistratieReadResult {
   const screened = screenXml(body, limits);
   if (screened !== undefined) return { ok: false, finding: screened };
+  return readScreenedWithSaxes(body, soapAction, limits);
+}
+
+/** saxes over a body the caller already screened (size, DOCTYPE). */
+export function readScreenedWithSaxes(body: Buffer, soapAction: string | undefined, limits: XmlLimits): RegistratieReadResult {
   const handler = new RegistratieBodyHandler(normaliseSoapAction(soapAction));
   const walker = new EnvelopeWalker(handler, limits.maxDepth);
   try {

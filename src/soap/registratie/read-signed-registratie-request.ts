@@ -1,6 +1,6 @@
 import type { XmlLimits } from '../../kmehr/xml-limits.js';
 import { screenXml } from '../../kmehr/xml-limits.js';
-import { listenForRegistratieRequest, plainUtf8Text, readRegistratieRequest } from '../envelope/read-registratie-request.js';
+import { listenForRegistratieRequest, plainUtf8Text, readScreenedWithSaxes } from '../envelope/read-registratie-request.js';
 import type { RegistratieReadResult } from '../../contracts/registratie-request.js';
 import {
   createWsSecurityStreamVerifier,
@@ -16,12 +16,12 @@ export interface SignedRegistratieRead {
 }
 
 /**
- * Reads a RegistratieService request that must have its WS-Security signature checked, scanning the envelope once
- * for both (issue 4: the signed path used to parse it twice, saxes for the request and the verifier's scanner for
- * the signature). The outcome is exactly that of `readRegistratieRequest` followed by `verifyWsSecurity`: the request
- * comes from the verifier's events when the signature verified (so the scanner accepted the whole document) and they
- * give a valid request, else from `readRegistratieRequest` (a contract violation, a refused signature, a body the
- * scanner refuses); a body that is not plain UTF-8 is read and verified separately, as before.
+ * Reads a RegistratieService request that must have its WS-Security signature checked, in one read (issue 4 and
+ * issue 12 §2): the screen (size, DOCTYPE) once, then one scan by the verifier, whose events also feed the request
+ * listener — to the document's end even when the signature is refused, so the request (or the read's own finding)
+ * comes from that same scan and a refused body is never read again. The outcome is that of reading, then verifying:
+ * a read failure wins over a refused signature. A body that is not plain UTF-8 is read with saxes and verified
+ * separately (the verifier reads UTF-8 only).
  */
 export function readSignedRegistratieRequest(
   body: Buffer,
@@ -29,16 +29,19 @@ export function readSignedRegistratieRequest(
   limits: XmlLimits,
   verify: WsSecurityVerifyOptions,
 ): SignedRegistratieRead {
-  const text = screenXml(body, limits) === undefined ? plainUtf8Text(body) : undefined;
+  const screened = screenXml(body, limits);
+  if (screened !== undefined) return { read: { ok: false, finding: screened } };
+  const text = plainUtf8Text(body);
   if (text === undefined) {
-    const read = readRegistratieRequest(body, soapAction, limits);
+    const read = readScreenedWithSaxes(body, soapAction, limits);
     return read.ok ? { read, signature: verifyWsSecurity(body, verify) } : { read };
   }
-  const listener = listenForRegistratieRequest(soapAction, limits);
+  const listener = listenForRegistratieRequest(text, soapAction, limits);
   const verifier = createWsSecurityStreamVerifier({ ...verify, observer: listener.handlers });
+  listener.readFrom(verifier);
   verifier.write(text);
   const signature = verifier.end();
-  // Only a verified signature says the scanner accepted the whole document; otherwise (refused anyway) read again.
-  const read = (signature.ok ? listener.result() : undefined) ?? readRegistratieRequest(body, soapAction, limits);
+  const scanFailure = verifier.scanFailure;
+  const read = listener.result(scanFailure === undefined ? undefined : { ...scanFailure, ...listener.positionAt(verifier.offset) });
   return read.ok ? { read, signature } : { read };
 }
