@@ -10,7 +10,6 @@ import { KMEHR_XSD } from '../kmehr/test-paths.js';
 import { writeKmehr } from '../kmehr/write-kmehr.js';
 import type { BatchSender } from './batch-parties.js';
 import { csvToKmehr, formatCsvErrors, parseCsvDate } from './csv-to-kmehr.js';
-import { readCsvRecords } from './csv-rows.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vaccinnet-csv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -107,11 +106,28 @@ describe('csvToKmehr', () => {
 });
 
 describe('CSV helpers', () => {
-  it('reads records with the line they start on', () => {
-    expect(readCsvRecords('a;b\n\n"x\ny";2\r\nz;"q""r"')).toEqual([
-      { line: 1, fields: ['a', 'b'] },
-      { line: 3, fields: ['x\ny', '2'] },
-      { line: 5, fields: ['z', 'q"r'] },
+  it('reads what csv-parse gets right: a BOM, CRLF, quoted fields holding the delimiter, quotes and line breaks', () => {
+    const csv = '\uFEFF' + [
+      'insz,firstname,familyname,birthdate,sex,cnk,date,lot,local_id',
+      '85071412330,"Jan, Pieter","Peeters ""de jonge""",,,4293254,2026-03-09,FK1,',
+      '50010100156,"Marie',
+      'Louise",Janssens,,,4293254,2026-03-08,FK2,',
+      '50010100156,Marie,Janssens,,,4293254,2026-03-32,FK3,',
+    ].join('\r\n');
+    const r = csvToKmehr(csv, { sender, now, newId });
+    // The bad date is on line 5, after a record that spans lines 3-4: the line each record starts on is kept.
+    expect(!r.ok && r.errors.map((e) => [e.line, e.column])).toEqual([[5, 'date']]);
+    const fixed = csvToKmehr(csv.replace('2026-03-32', '2026-03-07'), { sender, now, newId });
+    if (!fixed.ok) throw new Error(formatCsvErrors(fixed.errors).join('\n'));
+    const [jan, marie] = fixed.message.folders;
+    expect(jan!.patient).toMatchObject({ firstnames: ['Jan, Pieter'], familyname: 'Peeters "de jonge"' });
+    expect(marie!.patient.firstnames).toEqual(['Marie\r\nLouise']);
+  });
+
+  it('refuses a file that is not CSV with the line where it stops being CSV', () => {
+    const r = csvToKmehr('insz;firstname;familyname;cnk;date\n85071412330;Jan;"Peeters;4293254;2026-03-09\n', { sender, now });
+    expect(!r.ok && formatCsvErrors(r.errors)).toEqual([
+      'line 2, column field 3: not readable as CSV: a quoted field that starts on this line is not closed before the end of the file',
     ]);
   });
 

@@ -3,9 +3,9 @@ import { defaultVaccineReference, type VaccineReference } from '../kmehr/codelis
 import type { VaccineProduct } from '../kmehr/codelists/vaccine-product.js';
 import { checkInsz } from '../kmehr/identifiers/insz-check.js';
 import { maskInsz } from '../status/mask-insz.js';
+import { readCsv } from '../csv/read-csv.js';
 import type { Folder, KmehrMessage, Transaction } from '../kmehr/model.js';
 import { batchHeader, brusselsMoment, doctorParty, vaccinationTransaction, vaccineItem, type BatchSender } from './batch-parties.js';
-import { readCsvRecords } from './csv-rows.js';
 
 /** The CSV columns (header names, case-insensitive); `cnk` or `vaccinnet_code` names the vaccine. */
 export const VACCINATION_CSV_COLUMNS = ['insz', 'firstname', 'familyname', 'birthdate', 'sex', 'cnk', 'vaccinnet_code', 'date', 'lot', 'local_id'] as const;
@@ -78,7 +78,9 @@ export function csvToKmehr(csv: string, options: CsvToKmehrOptions): CsvToKmehrR
   const reference = options.reference ?? defaultVaccineReference();
   const at = brusselsMoment(options.now ?? new Date());
   const newId = options.newId ?? randomUUID;
-  const records = readCsvRecords(csv);
+  const reading = readCsv(csv);
+  if (!reading.ok) return { ok: false, errors: [{ line: reading.line, column: `field ${reading.field}`, message: `not readable as CSV: ${reading.message}` }] };
+  const records = reading.records;
   const errors: CsvRowError[] = [];
   const header = records[0];
   if (header === undefined) return { ok: false, errors: [{ line: 1, column: '', message: 'the file is empty' }] };

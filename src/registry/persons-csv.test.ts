@@ -24,6 +24,14 @@ describe('parsePersonsCsv', () => {
     ]);
   });
 
+  it('cites the line a row starts on, past quoted line breaks and blank lines, and refuses a file that is not CSV', () => {
+    const csv = 'insz,firstname,familyname\n06070500252,Emma,"Willems\nde Smet"\n\n85071412331,Bad,Checksum\n';
+    expect(parsePersonsCsv(csv, '2024-03-10').findings.map((f) => [f.code, f.location])).toEqual([['INSZ_CHECKSUM', 'line 5']]);
+    expect(parsePersonsCsv('insz;firstname;familyname\n85071412330;Jan;Pee"ters\n', '2024-03-10').findings.map((f) => [f.code, f.location])).toEqual([
+      ['PERSON_CSV_INVALID', 'line 2'],
+    ]);
+  });
+
   it('refuses a file without the required columns', () => {
     expect(parsePersonsCsv('ssin,name\n85071412330,Jan\n', '2024-03-10').findings.map((f) => f.message)).toEqual([
       'The person file is not usable at line 1: missing column(s) insz, firstname, familyname.',

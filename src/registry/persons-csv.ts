@@ -1,4 +1,4 @@
-import { parseCsv } from '../kmehr/codelists/parse-csv.js';
+import { readCsv } from '../csv/read-csv.js';
 import { checkInsz, daysInMonth } from '../kmehr/identifiers/index.js';
 import { finding, type Finding } from '../status/finding.js';
 import type { Person } from './person.js';
@@ -25,9 +25,12 @@ export interface PersonsCsvResult {
  * @example parsePersonsCsv('insz;firstname;familyname\n85071412330;Jan;Peeters\n', '2024-03-10')
  */
 export function parsePersonsCsv(text: string, today: string): PersonsCsvResult {
-  const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
-  const rows = parseCsv(text, firstLine.includes(';') ? ';' : ',');
-  const header = (rows[0] ?? []).map((h) => h.trim().toLowerCase());
+  const reading = readCsv(text);
+  if (!reading.ok) {
+    return { persons: [], findings: [finding('PERSON_CSV_INVALID', { location: `line ${reading.line}`, params: { detail: `field ${reading.field}: ${reading.message}` } })] };
+  }
+  const [first, ...records] = reading.records;
+  const header = (first?.fields ?? []).map((h) => h.trim().toLowerCase());
   const missing = REQUIRED.filter((c) => !header.includes(c));
   if (missing.length > 0) {
     return { persons: [], findings: [finding('PERSON_CSV_INVALID', { location: 'line 1', params: { detail: `missing column(s) ${missing.join(', ')}` } })] };
@@ -38,32 +41,32 @@ export function parsePersonsCsv(text: string, today: string): PersonsCsvResult {
   };
   const byInsz = new Map<string, Person>();
   const findings: Finding[] = [];
-  rows.slice(1).forEach((row, n) => {
-    const location = `line ${n + 2}`;
+  for (const { line, fields: row } of records) {
+    const location = `line ${line}`;
     const insz = col(row, 'insz').replace(/[\s.-]/g, '');
     const check = checkInsz(insz, today);
     if (!check.ok) {
       findings.push(finding(check.code, { location, value: insz, params: { detail: check.detail } }));
-      return;
+      continue;
     }
     const firstname = col(row, 'firstname');
     const familyname = col(row, 'familyname');
     if (!firstname || !familyname) {
       findings.push(finding('PERSON_CSV_INVALID', { location, params: { detail: 'firstname and familyname are required' } }));
-      return;
+      continue;
     }
     const birthdate = col(row, 'birthdate') || check.birthdate;
     if (birthdate !== undefined && !isCalendarDate(birthdate)) {
       findings.push(finding('DATE_INVALID', { location, value: birthdate }));
-      return;
+      continue;
     }
     const sex = (col(row, 'sex').toLowerCase() || check.sex) as Person['sex'] | undefined;
     if (sex !== undefined && !(SEXES as readonly string[]).includes(sex)) {
       findings.push(finding('PERSON_CSV_INVALID', { location, value: sex, params: { detail: `sex must be one of ${SEXES.join(', ')}` } }));
-      return;
+      continue;
     }
     byInsz.set(insz, Object.freeze({ insz, firstname, familyname, ...(birthdate && { birthdate }), ...(sex && { sex }) }));
-  });
+  }
   return { persons: [...byInsz.values()], findings };
 }
 

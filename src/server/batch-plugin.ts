@@ -6,7 +6,8 @@ import type { BatchAnswer } from '../soap/batch/batch-answer.js';
 import type { BatchCall } from '../soap/batch/batch-handler.js';
 import { renderWsdl, renderXsd } from '../contracts/render-contract.js';
 import { SOAP_SERVICES } from '../contracts/soap-services.js';
-import { SOAP_FAULT_HTTP_STATUS, writeFault } from '../soap/envelope/write-fault.js';
+import { writeFault } from '../soap/envelope/write-fault.js';
+import { faultHttpStatus } from '../status/fault-http-status.js';
 import { finding } from '../status/finding.js';
 import { isClientAbort } from '../soap/client-abort.js';
 import { abortedRequest, clientGone } from './aborted-request.js';
@@ -59,7 +60,7 @@ export const batchPlugin: FastifyPluginAsync<BatchPluginOptions> = async (app, o
       : finding('INTERNAL_ERROR', { params: { reference: req.id } });
     if (f.code === 'INTERNAL_ERROR') req.log.error({ err: error }, 'BatchUpload request failed before the handler');
     options.metrics.soapCalls.inc({ service: SERVICE, operation: 'unknown', code: f.code });
-    return sendXml(reply, SOAP_FAULT_HTTP_STATUS, writeFault(f, language(req)));
+    return sendXml(reply, faultHttpStatus(f.code), writeFault(f, language(req)));
   });
 
   app.get(path, async (req, reply) => {
@@ -78,7 +79,7 @@ export const batchPlugin: FastifyPluginAsync<BatchPluginOptions> = async (app, o
       // Fastify's own parsers (JSON, text) would have consumed the body already: refuse before the handler.
       const f = finding('SOAP_CONTRACT', { location: 'Content-Type', params: { detail: `use one of ${XML_TYPES.join(', ')}` } });
       options.metrics.soapCalls.inc({ service: SERVICE, operation: 'unknown', code: f.code });
-      return sendXml(reply, SOAP_FAULT_HTTP_STATUS, writeFault(f, language(req)));
+      return sendXml(reply, faultHttpStatus(f.code), writeFault(f, language(req)));
     }
     const started = process.hrtime.bigint();
     const cert = peerCertificate(req);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -26,6 +26,19 @@ afterAll(() => {
 });
 
 const config = (overrides: Record<string, unknown> = {}): RegistryConfig => loadConfig({ env: {}, overrides: { dataDir: dir, ...overrides } });
+
+describe('the server certificate', () => {
+  it('comes from VACCINNET_SERVER_CERT_FILE and VACCINNET_SERVER_KEY_FILE when set, not from the development CA', async () => {
+    const own = path.join(dir, 'own');
+    const certFile = path.join(dir, 'operator-server.cert.pem');
+    const keyFile = path.join(dir, 'operator-server.key.pem');
+    writeFileSync(certFile, pki.server.certificatePem);
+    writeFileSync(keyFile, pki.server.privateKeyPem);
+    const configured = loadConfig({ env: { VACCINNET_DATA_DIR: own, VACCINNET_SERVER_CERT_FILE: certFile, VACCINNET_SERVER_KEY_FILE: keyFile } });
+    const { tls } = await ensureDevPki(configured);
+    expect(tls).toEqual({ certPem: pki.server.certificatePem, keyPem: pki.server.privateKeyPem });
+  });
+});
 
 describe('trusting the development CA', () => {
   it('auto: trusted for the demo and for a development start without CAs of its own, not next to operator CAs', () => {

@@ -93,6 +93,7 @@ export function loadTrustStore(
     const hint = option === 'pki.dir' ? 'the development CA\'s crl.pem (`vaccinnet pki init`) under' : '';
     throw new ConfigurationError(
       formatMessage('CONFIG_CRL_UNUSABLE', { value: error.file, detail: error.detail, location: `${hint ? `${hint} ` : ''}${option} (${envKey(option)})` }),
+      'CONFIG_CRL_UNUSABLE',
     );
   }
 }

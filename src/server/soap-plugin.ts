@@ -4,7 +4,8 @@ import type { TLSSocket } from 'node:tls';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { renderWsdl, renderXsd } from '../contracts/render-contract.js';
 import { SOAP_SERVICES, type SoapServiceName } from '../contracts/soap-services.js';
-import { SOAP_FAULT_HTTP_STATUS, writeFault } from '../soap/envelope/write-fault.js';
+import { writeFault } from '../soap/envelope/write-fault.js';
+import { faultHttpStatus } from '../status/fault-http-status.js';
 import type { SoapAnswer, SoapCall } from '../soap/soap-call.js';
 import { finding } from '../status/finding.js';
 import { isClientAbort } from '../soap/client-abort.js';
@@ -68,7 +69,7 @@ export const soapPlugin: FastifyPluginAsync<SoapPluginOptions> = async (app, opt
           : finding('INTERNAL_ERROR', { params: { reference: req.id } });
     if (f.code === 'INTERNAL_ERROR') req.log.error({ err: error }, 'SOAP request failed before the handler');
     options.metrics.soapCalls.inc({ service: options.service, operation: 'unknown', code: f.code });
-    return sendXml(reply, f.code === 'XML_TOO_LARGE' ? 413 : SOAP_FAULT_HTTP_STATUS, writeFault(f, language(req)));
+    return sendXml(reply, faultHttpStatus(f.code), writeFault(f, language(req)));
   });
 
   app.get(path, async (req, reply) => {

@@ -43,7 +43,7 @@ export const XML_CODES = {
     },
   },
   XML_TOO_LARGE: {
-    area: 'xml', severity: 'error', soap: 'fault', http: 413, retry: false, rule: 'our choice (size limit)',
+    area: 'xml', severity: 'error', soap: 'fault', http: 413, faultHttp: 413, retry: false, rule: 'our choice (size limit)',
     text: {
       en: 'The input is larger than the limit of {limit} bytes.',
       nl: 'De invoer is groter dan de limiet van {limit} bytes.',

@@ -1,5 +1,6 @@
 import { AREAS } from './status-entry.js';
 import { CATALOGUE, STATUS_CODES } from './catalogue.js';
+import { RESERVED_CODES, RETIRED_CODES } from './code-lifecycle.js';
 
 const AREA_TITLES: Record<(typeof AREAS)[number], string> = {
   general: 'General',
@@ -41,6 +42,11 @@ export function renderStatusDocs(): string {
       );
     }
     out.push('');
+  }
+  out.push('## Reserved and retired codes', '', 'A reserved code is defined before anything raises it; a retired code is never defined again (a test checks both).', '');
+  for (const [title, list] of [['Reserved', RESERVED_CODES], ['Retired', RETIRED_CODES]] as const) {
+    const entries = Object.entries(list);
+    out.push(entries.length === 0 ? `${title}: none.` : `${title}:`, ...entries.map(([code, why]) => `- \`${code}\`: ${why}`), '');
   }
   return out.join('\n');
 }

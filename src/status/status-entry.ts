@@ -32,6 +32,8 @@ export interface StatusEntry {
   readonly soap: SoapLevel;
   /** HTTP status used by the web application and FHIR API. */
   readonly http: number;
+  /** HTTP status of a SOAP Fault with this code when not SOAP 1.1's 500 (see fault-http-status.ts). */
+  readonly faultHttp?: number;
   /** Whether sending the same thing again later can succeed (internal errors, not-yet-processed batches). */
   readonly retry: boolean;
   /** Which rule of kmehr-vaccination.md / identity.md / wire-contracts.md this code implements, or "our choice". */

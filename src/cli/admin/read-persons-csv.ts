@@ -1,5 +1,5 @@
 import { parseCsvDate } from '../../client/csv-to-kmehr.js';
-import { readCsvRecords } from '../../client/csv-rows.js';
+import { readCsv } from '../../csv/read-csv.js';
 import { checkInsz, maskInsz } from '../../kmehr/identifiers/index.js';
 import type { Person } from '../../registry/person.js';
 import { finding } from '../../status/finding.js';
@@ -40,7 +40,9 @@ const SEXES: Readonly<Record<string, Person['sex']>> = {
  * @example readPersonsCsv('insz;firstname;familyname\n85071412330;Jan;Vermeulen\n', '2026-01-01').persons.length // 1
  */
 export function readPersonsCsv(text: string, today: string): PersonsCsv {
-  const records = readCsvRecords(text);
+  const reading = readCsv(text);
+  if (!reading.ok) return { persons: [], errors: [{ line: reading.line, message: `not readable as CSV (field ${reading.field}): ${reading.message}` }], rows: 0 };
+  const records = reading.records;
   const header = records[0];
   if (!header) return { persons: [], errors: [{ line: 1, message: `the file is empty; expected a header row ${PERSON_CSV_COLUMNS.join(',')}` }], rows: 0 };
   const names = header.fields.map((f) => f.trim().toLowerCase());

@@ -24,7 +24,8 @@ import { extractBatchRequestStream } from '../envelope/extract-batch-request-str
 import { BATCH_OPERATIONS, batchAction, normaliseSoapAction, type BatchOperation } from '../../contracts/operations.js';
 import { joinFindings } from '../../status/message-status.js';
 import { batchFout, writeDeliveryResponse, writeResultResponse } from '../envelope/write-batch-response.js';
-import { SOAP_FAULT_HTTP_STATUS, writeFault } from '../envelope/write-fault.js';
+import { writeFault } from '../envelope/write-fault.js';
+import { faultHttpStatus } from '../../status/fault-http-status.js';
 import { createWsSecurityStreamVerifier, type WsSecurityStreamVerifier } from '../../wssec/create-ws-security-stream-verifier.js';
 import type { BatchAnswer } from './batch-answer.js';
 import { resultAnswerChunks } from './result-answer.js';
@@ -107,7 +108,6 @@ export async function handleBatchCall(call: BatchCall, deps: BatchHandlerDeps): 
     if (sinkError !== undefined) throw sinkError;
     if (!extracted.ok) {
       const op = extracted.operation ?? actionOp;
-      if (extracted.finding.code === 'XML_TOO_LARGE') return { ...fault(extracted.finding, op ?? 'unknown', language), httpStatus: 413 };
       if (!op || CATALOGUE[extracted.finding.code].soap === 'fault') return fault(extracted.finding, op ?? 'unknown', language);
       return refusal(op, extracted.finding, language);
     }
@@ -365,7 +365,7 @@ function refusal(op: BatchOperation | undefined, f: Finding, language: Language,
 }
 
 function fault(f: Finding, operation: string, language: Language, caller?: CallerIdentity): BatchAnswer {
-  return { httpStatus: SOAP_FAULT_HTTP_STATUS, operation, code: f.code, body: writeFault(f, language), ...securityOf(f, caller) };
+  return { httpStatus: faultHttpStatus(f.code), operation, code: f.code, body: writeFault(f, language), ...securityOf(f, caller) };
 }
 
 /**

@@ -19,7 +19,8 @@ import type { RegistratieOperation } from '../../contracts/operations.js';
 import { readRegistratieRequest } from '../envelope/read-registratie-request.js';
 import type { AddVaccinationsRequest, GetVaccinationsRequest, RegistratieRequest, RemoveVaccinationRequest } from '../../contracts/registratie-request.js';
 import { callStatus, messageStatus } from '../../status/message-status.js';
-import { SOAP_FAULT_HTTP_STATUS, writeFault } from '../envelope/write-fault.js';
+import { writeFault } from '../envelope/write-fault.js';
+import { faultHttpStatus } from '../../status/fault-http-status.js';
 import {
   writeAddVaccinationsResponse,
   writeGetVaccinationsResponse,
@@ -239,5 +240,5 @@ function refusal(operation: RegistratieOperation, f: Finding, language: 'en' | '
 }
 
 function fault(f: Finding, operation: string, language: 'en' | 'nl' | 'fr'): SoapAnswer {
-  return { httpStatus: SOAP_FAULT_HTTP_STATUS, operation, code: f.code, xml: writeFault(f, language) };
+  return { httpStatus: faultHttpStatus(f.code), operation, code: f.code, xml: writeFault(f, language) };
 }
