@@ -1,6 +1,6 @@
 // The dependency rule of src/ (issue 12, acceptance 1), checked by `npm run deps`. Layers, lowest first:
 //
-//   runtime → status → kmehr → contracts                 core: no adapter imports; registry never sees the wire contracts
+//   runtime, csv → status → kmehr → contracts                 core: no adapter imports; registry never sees the wire contracts
 //   status  →  kmehr  →  registry
 //   config                                          the typed settings: imports only the core, read by any adapter
 //   adapters: soap, batch, store, pki, client, wssec   the core, config, and only the adapter arrows named below
@@ -11,26 +11,28 @@
 // wire adapters together like a small composition root, but a core folder's helpers stay in the core, and only the
 // roots' own helpers (src/server/testing, src/cli/testing) may import a root. Production code never imports either.
 
-// runtime: how a thread or child finds its compiled entry (node built-ins only), usable by every layer.
-const CORE = ['runtime', 'status', 'kmehr', 'contracts', 'registry'];
+// runtime: how a thread or child finds its compiled entry (node built-ins only); csv: the one CSV reader (csv-parse
+// only). Both are leaves every layer may use.
+const CORE = ['runtime', 'csv', 'status', 'kmehr', 'contracts', 'registry'];
 const ADAPTERS = ['soap', 'batch', 'store', 'pki', 'client', 'wssec'];
 const ROOTS = ['server', 'cli'];
 
 /** What each core folder may import besides itself. */
 const CORE_BELOW = {
   runtime: [],
-  status: ['runtime'],
-  kmehr: ['status', 'runtime'],
-  contracts: ['kmehr', 'status', 'runtime'],
-  registry: ['kmehr', 'status', 'runtime'],
+  csv: [],
+  status: ['runtime', 'csv'],
+  kmehr: ['status', 'runtime', 'csv'],
+  contracts: ['kmehr', 'status', 'runtime', 'csv'],
+  registry: ['kmehr', 'status', 'runtime', 'csv'],
 };
 
 /** The core folders an adapter may import: all of them, except where the adapter ships without the registry. */
 const ADAPTER_CORE = {
   // The client library is published on its own (package export `./client`) and must not drag in the registry.
-  client: ['runtime', 'status', 'kmehr', 'contracts'],
+  client: ['runtime', 'status', 'kmehr', 'contracts', 'csv'],
   // The signing and verifying code is shared by the client and the server: only the tokenizer side of the core.
-  wssec: ['runtime', 'status', 'kmehr', 'contracts'],
+  wssec: ['runtime', 'status', 'kmehr', 'contracts', 'csv'],
 };
 
 /** Every arrow from one adapter to another, with the reason it is allowed. Anything not listed is a violation. */
