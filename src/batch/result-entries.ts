@@ -1,4 +1,4 @@
-import type { SubmittedId } from '../soap/envelope/write-batch-response.js';
+import type { SubmittedId } from '../contracts/write-batch-response.js';
 import type { StoredFinding } from './stored-findings.js';
 
 /**

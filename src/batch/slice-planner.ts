@@ -11,7 +11,7 @@ import { contentDigest } from '../registry/content-digest.js';
 import { senderKey } from '../registry/register-vaccinations.js';
 import type { NewVaccination } from '../registry/vaccination.js';
 import { vaccineProduct } from '../registry/vaccine-product.js';
-import { patientText } from '../soap/batch/patient-text.js';
+import { patientText } from '../contracts/patient-text.js';
 import { finding, hasErrors, type Finding } from '../status/finding.js';
 import type { VaccinationsTable } from '../store/database.js';
 import { vaccinationRow } from '../store/rows.js';

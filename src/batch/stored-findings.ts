@@ -1,5 +1,5 @@
 import type { Identifier } from '../kmehr/model.js';
-import type { SubmittedId } from '../soap/envelope/write-batch-response.js';
+import type { SubmittedId } from '../contracts/write-batch-response.js';
 import type { StatusCode } from '../status/catalogue.js';
 import { finding, type Finding } from '../status/finding.js';
 

@@ -10,7 +10,7 @@ import { KMEHR_XSD } from '../kmehr/test-paths.js';
 import { createP12 } from '../pki/pkcs12.js';
 import { TestCa } from '../pki/test-ca.js';
 import { extractBatchRequestStream } from '../soap/envelope/extract-batch-request-stream.js';
-import { writeDeliveryResponse, writeResultResponse, type FolderResult } from '../soap/envelope/write-batch-response.js';
+import { writeDeliveryResponse, writeResultResponse, type FolderResult } from '../contracts/write-batch-response.js';
 import { makeTestCredentials } from '../wssec/testing/test-credentials.js';
 import { createWsSecurityStreamVerifier } from '../wssec/verify-ws-security.js';
 import { registerBatchCommands } from './batch-command.js';

@@ -9,7 +9,7 @@ import { buildBatchMessage } from '../kmehr/testing/message-builder.js';
 import { writeKmehr } from '../kmehr/write-kmehr.js';
 import { extractBatchRequestStream } from '../soap/envelope/extract-batch-request-stream.js';
 import { readBatchRequest } from '../soap/envelope/read-batch-request.js';
-import { writeDeliveryResponse, writeResultResponse, type FolderResult } from '../soap/envelope/write-batch-response.js';
+import { writeDeliveryResponse, writeResultResponse, type FolderResult } from '../contracts/write-batch-response.js';
 import { batchAction } from '../contracts/operations.js';
 import { signEnvelope } from '../wssec/sign-envelope.js';
 import { makeTestCredentials, type TestCredentials } from '../wssec/testing/test-credentials.js';

@@ -7,7 +7,7 @@ import type { Store } from '../store/store.js';
 import { testEngines } from '../store/testing/test-engines.js';
 import { PATIENTS, seedPersonas } from './testing/index.js';
 
-const CHILD = fileURLToPath(new URL('./testing/durability-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../../test/support/durability-child.ts', import.meta.url));
 const KILL_AFTER_ACKS = 150;
 
 /** Runs the child until it has acknowledged `acks` registrations (plus whatever is in flight), then SIGKILLs it. */

@@ -14,7 +14,7 @@ import { KMEHR_NS } from '../contracts/namespaces.js';
 import { readBatchRequest } from './envelope/read-batch-request.js';
 import { readRegistratieRequest } from './envelope/read-registratie-request.js';
 import { callStatus, messageStatus } from '../status/message-status.js';
-import { writeDeliveryResponse, writeResultResponse } from './envelope/write-batch-response.js';
+import { writeDeliveryResponse, writeResultResponse } from '../contracts/write-batch-response.js';
 import { writeAddVaccinationsResponse, writeGetVaccinationsResponse, writeRemoveVaccinationResponse } from './envelope/write-registratie-response.js';
 import { startRecordingSoapServer, type RecordingSoapServer } from './testing/recording-soap-server.js';
 

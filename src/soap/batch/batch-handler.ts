@@ -23,7 +23,7 @@ import type { StreamedBatchDelivery, BatchResultRequest } from '../../contracts/
 import { extractBatchRequestStream } from '../envelope/extract-batch-request-stream.js';
 import { BATCH_OPERATIONS, batchAction, normaliseSoapAction, type BatchOperation } from '../../contracts/operations.js';
 import { joinFindings } from '../../status/message-status.js';
-import { batchFout, writeDeliveryResponse, writeResultResponse } from '../envelope/write-batch-response.js';
+import { batchFout, writeDeliveryResponse, writeResultResponse } from '../../contracts/write-batch-response.js';
 import { writeFault } from '../envelope/write-fault.js';
 import { faultHttpStatus } from '../../status/fault-http-status.js';
 import { createWsSecurityStreamVerifier, type WsSecurityStreamVerifier } from '../../wssec/create-ws-security-stream-verifier.js';

@@ -10,7 +10,7 @@ import {
   type FolderResult,
   type SubmittedId,
   type TransactionResult,
-} from '../envelope/write-batch-response.js';
+} from '../../contracts/write-batch-response.js';
 
 /** The `SL` of the id naming the delivery in the closing folder of a partial result. */
 export const DELIVERY_STATUS_SL = 'vaccinnet-delivery-status';

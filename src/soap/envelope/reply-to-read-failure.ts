@@ -1,7 +1,7 @@
 import { CATALOGUE, type Language } from '../../status/catalogue.js';
 import type { Finding } from '../../status/finding.js';
 import type { BatchOperation, RegistratieOperation } from '../../contracts/operations.js';
-import { batchFout, writeDeliveryResponse, writeResultResponse } from './write-batch-response.js';
+import { batchFout, writeDeliveryResponse, writeResultResponse } from '../../contracts/write-batch-response.js';
 import { SOAP_FAULT_HTTP_STATUS, writeFault } from './write-fault.js';
 import { writeRegistratieRefusal } from './write-registratie-response.js';
 

@@ -1,7 +1,7 @@
 import { CATALOGUE, type Language } from '../../status/catalogue.js';
 import { echoedLocation, echoedValue, localise, type Finding } from '../../status/finding.js';
 import { STATUS_DETAIL_NS } from '../../contracts/namespaces.js';
-import { soapEnvelope } from './soap-envelope-writer.js';
+import { soapEnvelope } from '../../contracts/soap-envelope-writer.js';
 import { escapeText } from '../../kmehr/xml-escape.js';
 
 /** SOAP 1.1 §6.2: a fault travels with HTTP 500. */

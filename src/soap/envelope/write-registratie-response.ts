@@ -4,7 +4,7 @@ import { maskEchoedInsz } from '../../status/echo.js';
 import type { Finding } from '../../status/finding.js';
 import { V21_MESSAGE_NS, V21_NS } from '../../contracts/namespaces.js';
 import type { RegistratieOperation } from '../../contracts/operations.js';
-import { soapEnvelope } from './soap-envelope-writer.js';
+import { soapEnvelope } from '../../contracts/soap-envelope-writer.js';
 import { callStatus, type StatusValue } from '../../status/message-status.js';
 import type { AddVaccinationsReply, GetVaccinationsReply, RemoveVaccinationReply } from '../../contracts/registratie-replies.js';
 import { escapeAttribute, escapeText } from '../../kmehr/xml-escape.js';

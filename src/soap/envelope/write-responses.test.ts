@@ -7,7 +7,7 @@ import { finding } from '../../status/finding.js';
 import { contractFilePath } from '../../contracts/render-contract.js';
 import { replyToBatchFailure, replyToRegistratieFailure } from './reply-to-read-failure.js';
 import { callStatus, MAX_FINDINGS_PER_MESSAGE, messageStatus } from '../../status/message-status.js';
-import { transactionOutcome, writeDeliveryResponse, writeResultResponse, writeResultResponseChunks } from './write-batch-response.js';
+import { transactionOutcome, writeDeliveryResponse, writeResultResponse, writeResultResponseChunks } from '../../contracts/write-batch-response.js';
 import { writeFault } from './write-fault.js';
 import { writeAddVaccinationsResponse, writeGetVaccinationsResponse, writeRegistratieRefusal, writeRemoveVaccinationResponse } from './write-registratie-response.js';
 

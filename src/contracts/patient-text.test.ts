@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { resultEntry, resultHead, resultSliceText } from '../../batch/result-entries.js';
-import { readResultResponse } from '../../client/batch-responses.js';
-import { testEngines } from '../../store/testing/test-engines.js';
-import { DeliveryRepository } from '../../store/delivery-repository.js';
+import { resultEntry, resultHead, resultSliceText } from '../batch/result-entries.js';
+import { readResultResponse } from '../client/batch-responses.js';
+import { testEngines } from '../store/testing/test-engines.js';
+import { DeliveryRepository } from '../store/delivery-repository.js';
 import { patientText } from './patient-text.js';
-import { resultAnswerChunks } from './result-answer.js';
+import { resultAnswerChunks } from '../soap/batch/result-answer.js';
 
 describe('patientText', () => {
   it('is the name as submitted: first names then family name, white space tidied; none when the folder names nobody', () => {

@@ -1,4 +1,4 @@
-import { SOAP11_NS } from '../../contracts/namespaces.js';
+import { SOAP11_NS } from './namespaces.js';
 
 const HEAD = `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${SOAP11_NS}"><soap:Body>`;
 const TAIL = '</soap:Body></soap:Envelope>';

@@ -1,4 +1,4 @@
-import type { Patient } from '../../kmehr/model.js';
+import type { Patient } from '../kmehr/model.js';
 
 const MAX_CHARS = 200;
 

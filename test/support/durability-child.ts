@@ -3,11 +3,11 @@
  * `ACK <VaccinationId>` after each registration returned — the moment a SOAP reply would leave. The parent kills it
  * with SIGKILL mid-stream and checks that every acknowledged id survived.
  */
-import { openStore } from '../../store/open-store.js';
-import { registryPortsOf } from '../../store/registry-ports-of.js';
-import { registerVaccinations } from '../register-vaccinations.js';
-import { DOCTORS, IDENTITIES, SOFTWARE_IDS } from '../demo-personas.js';
-import { personaMessage } from './persona-messages.js';
+import { openStore } from '../../src/store/open-store.js';
+import { registryPortsOf } from '../../src/store/registry-ports-of.js';
+import { registerVaccinations } from '../../src/registry/register-vaccinations.js';
+import { DOCTORS, IDENTITIES, SOFTWARE_IDS } from '../../src/registry/demo-personas.js';
+import { personaMessage } from '../../src/registry/testing/persona-messages.js';
 
 const url = process.argv[2];
 if (!url) throw new Error('usage: durability-child <store-url>');

@@ -1,10 +1,10 @@
-import type { Language } from '../../status/catalogue.js';
-import { localise, type Finding } from '../../status/finding.js';
-import { UPL_NS } from '../../contracts/namespaces.js';
-import { batchElement } from '../../contracts/operations.js';
+import type { Language } from '../status/catalogue.js';
+import { localise, type Finding } from '../status/finding.js';
+import { UPL_NS } from './namespaces.js';
+import { batchElement } from './operations.js';
 import { SOAP_ENVELOPE_HEAD, SOAP_ENVELOPE_TAIL, soapEnvelope } from './soap-envelope-writer.js';
-import { messageStatus } from '../../status/message-status.js';
-import { escapeAttribute, escapeText } from '../../kmehr/xml-escape.js';
+import { messageStatus } from '../status/message-status.js';
+import { escapeAttribute, escapeText } from '../kmehr/xml-escape.js';
 
 /** `foutCode` + `foutOmschrijving`: the whole request refused (wire-contracts.md §2). */
 export interface BatchFout {
