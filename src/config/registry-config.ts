@@ -11,20 +11,16 @@ import { Type, type Static, type TInteger, type TLiteral, type TObject, type TPr
  * load-config.ts derives them once the options they follow are settled.
  */
 export const PERSON_CHECKS = ['register', 'checksum'] as const;
-export type PersonCheck = (typeof PERSON_CHECKS)[number];
 
 /** Whether the development CA is a trust anchor: `auto` = only in the demo or when no operator CA is configured. */
 export const DEV_CA_TRUST_MODES = ['auto', 'always', 'never'] as const;
-export type DevCaTrust = (typeof DEV_CA_TRUST_MODES)[number];
 
 export const TLS_MIN_VERSIONS = ['TLSv1.2', 'TLSv1.3'] as const;
-export type TlsMinVersion = (typeof TLS_MIN_VERSIONS)[number];
 /** `same-subject`: the same SSIN (person) or identifier type + number (organisation); `same-certificate`: one certificate. */
 export const IDENTITY_RULES = ['same-subject', 'same-certificate'] as const;
 export type IdentityRule = (typeof IDENTITY_RULES)[number];
 
 export const CLIENT_CERT_MODES = ['off', 'optional'] as const;
-export type ClientCertMode = (typeof CLIENT_CERT_MODES)[number];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

@@ -25,7 +25,7 @@ export async function withPkiFolderLock<T>(dir: string, work: () => Promise<T>):
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       if (isStale(lock)) rmSync(lock, { recursive: true, force: true });
-      else if (Date.now() > giveUpAt) throw new Error(`the PKI folder ${dir} stays locked by ${lock}: remove it if no registry is starting`);
+      else if (Date.now() > giveUpAt) throw new Error(`the PKI folder ${dir} stays locked by ${lock}: remove it if no registry is starting`, { cause: error });
       else await sleep(POLL_MS);
     }
   }

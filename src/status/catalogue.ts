@@ -33,14 +33,6 @@ export const STATUS_CODES = Object.keys(CATALOGUE) as StatusCode[];
 export const LANGUAGES = ['en', 'nl', 'fr'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-export function statusEntry(code: StatusCode): StatusEntry {
-  return CATALOGUE[code];
-}
-
-export function isStatusCode(value: string): value is StatusCode {
-  return Object.hasOwn(CATALOGUE, value);
-}
-
 /**
  * Values that fill the `{name}` placeholders of a message. A missing one is said to be missing (never a bare "?":
  * issue 11.9); every one is bounded and INSZ-masked by `echoParam` (issue 11.5).
