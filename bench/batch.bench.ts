@@ -51,8 +51,13 @@ async function processPhase(url: string): Promise<Json> {
   let t = performance.now();
   await repo.storeDelivery(
     {
-      id: randomUUID(), operation: 'Aanleveren', organisationKey: organisationKey(az.idType, az.id), userCode: az.userCode,
-      softwareId: SOFTWARE_IDS.azGroeninge, caller: JSON.stringify(IDENTITIES.azGroeninge), receivedAt: new Date().toISOString(),
+      id: randomUUID(),
+      operation: 'Aanleveren',
+      organisationKey: organisationKey(az.idType, az.id),
+      userCode: az.userCode,
+      softwareId: SOFTWARE_IDS.azGroeninge,
+      caller: JSON.stringify(IDENTITIES.azGroeninge),
+      receivedAt: new Date().toISOString(),
     },
     organisationBatchChunks({ folders: N, tag: 'bench', date: '2024-03-01' }),
   );
@@ -66,8 +71,14 @@ async function processPhase(url: string): Promise<Json> {
   await worker.runOnce();
   const seconds = (performance.now() - t) / 1000;
   const used = process.cpuUsage(cpu);
-  const processed = await repo.db.selectFrom('delivery_result_slices').select((eb) => eb.fn.sum<number | string>('transactions').as('n')).executeTakeFirstOrThrow();
-  const stored = await repo.db.selectFrom('vaccinations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const processed = await repo.db
+    .selectFrom('delivery_result_slices')
+    .select((eb) => eb.fn.sum<number | string>('transactions').as('n'))
+    .executeTakeFirstOrThrow();
+  const stored = await repo.db
+    .selectFrom('vaccinations')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   await store.close();
   return {
     deliveryMb: round(Number(delivery.bytes) / 1024 / 1024),
@@ -83,9 +94,31 @@ async function processPhase(url: string): Promise<Json> {
 }
 
 const COLUMNS = [
-  'patient_insz', 'id', 'cnk', 'product_name', 'vaccinnet_code', 'atc', 'indications', 'vaccine_group', 'administered_on', 'quantity', 'lot',
-  'registrant_key', 'responsible_nihii', 'software_id', 'channel', 'sender_message_id', 'sender_local_id', 'sender_key', 'registered_at',
-  'status', 'removed_at', 'removed_by', 'removed_reason', 'item_xml', 'content_digest',
+  'patient_insz',
+  'id',
+  'cnk',
+  'product_name',
+  'vaccinnet_code',
+  'atc',
+  'indications',
+  'vaccine_group',
+  'administered_on',
+  'quantity',
+  'lot',
+  'registrant_key',
+  'responsible_nihii',
+  'software_id',
+  'channel',
+  'sender_message_id',
+  'sender_local_id',
+  'sender_key',
+  'registered_at',
+  'status',
+  'removed_at',
+  'removed_by',
+  'removed_reason',
+  'item_xml',
+  'content_digest',
 ];
 const AUDIT_COLUMNS = ['patient_insz', 'id', 'at', 'action', 'outcome', 'vaccination_id', 'actor', 'subject', 'channel', 'software_id', 'detail'];
 const SLICE_COLUMNS = ['delivery_id', 'first_ordinal', 'transactions', 'accepted', 'results'];
@@ -112,7 +145,12 @@ function* commits(stored: StoredRows): Generator<{ vaccinations: unknown[][]; au
   }
 }
 
-const rate = (vaccinations: number, seconds: number, method: string): Json => ({ vaccinations, seconds: round(seconds, 2), perSecond: round(vaccinations / seconds, 0), method });
+const rate = (vaccinations: number, seconds: number, method: string): Json => ({
+  vaccinations,
+  seconds: round(seconds, 2),
+  perSecond: round(vaccinations / seconds, 0),
+  method,
+});
 
 /**
  * Child: the yardsticks, with the bare driver, into empty tables of the same layout (primary keys, unique index):
@@ -129,15 +167,30 @@ async function rawPhase(engine: string, url: string): Promise<Json> {
     // The same table layout — primary key and unique index included, as PostgreSQL's `like … including all` below.
     const copy = (table: string): void => {
       db.exec(`drop table if exists raw_${table}`);
-      for (const { sql } of db.prepare(`select sql from sqlite_master where tbl_name = '${table}' and sql is not null order by type desc`).all() as { sql: string }[]) {
+      for (const { sql } of db.prepare(`select sql from sqlite_master where tbl_name = '${table}' and sql is not null order by type desc`).all() as {
+        sql: string;
+      }[]) {
         db.exec(sql.replace(new RegExp(`\\b${table}\\b`, 'g'), `raw_${table}`).replace(new RegExp(`\\b(${table}_\\w+)`, 'g'), 'raw_$1'));
       }
     };
     const stored: StoredRows = {
-      vaccinations: db.prepare(`select ${COLUMNS.join(',')} from vaccinations order by rowid`).raw().all() as unknown[][],
-      audits: db.prepare(`select ${AUDIT_COLUMNS.join(',')} from audit_log where channel = 'batch' order by rowid`).raw().all() as unknown[][],
-      slices: (db.prepare(`select ${SLICE_COLUMNS.join(',')} from delivery_result_slices order by first_ordinal`).raw().all() as unknown[][]).map((row) => ({
-        first: Number(row[1]), end: Number(row[1]) + Number(row[2]), row,
+      vaccinations: db
+        .prepare(`select ${COLUMNS.join(',')} from vaccinations order by rowid`)
+        .raw()
+        .all() as unknown[][],
+      audits: db
+        .prepare(`select ${AUDIT_COLUMNS.join(',')} from audit_log where channel = 'batch' order by rowid`)
+        .raw()
+        .all() as unknown[][],
+      slices: (
+        db
+          .prepare(`select ${SLICE_COLUMNS.join(',')} from delivery_result_slices order by first_ordinal`)
+          .raw()
+          .all() as unknown[][]
+      ).map((row) => ({
+        first: Number(row[1]),
+        end: Number(row[1]) + Number(row[2]),
+        row,
       })),
     };
     const insert = (table: string, columns: readonly string[]): SqliteDatabase.Statement =>
@@ -153,8 +206,11 @@ async function rawPhase(engine: string, url: string): Promise<Json> {
         for (const row of c.slices) r.run(row);
       })();
     }
-    const full = rate(stored.vaccinations.length, (performance.now() - t) / 1000,
-      `vaccination + audit + result slice rows as stored, prepared INSERT per row, ${RAW_PER_COMMIT} vaccinations per transaction, same table layout`);
+    const full = rate(
+      stored.vaccinations.length,
+      (performance.now() - t) / 1000,
+      `vaccination + audit + result slice rows as stored, prepared INSERT per row, ${RAW_PER_COMMIT} vaccinations per transaction, same table layout`,
+    );
 
     copy('vaccinations');
     const only = insert('vaccinations', COLUMNS);
@@ -162,7 +218,11 @@ async function rawPhase(engine: string, url: string): Promise<Json> {
     db.transaction(() => {
       for (const row of stored.vaccinations) only.run(row);
     })();
-    const vaccinationRowsOnly = rate(stored.vaccinations.length, (performance.now() - t) / 1000, 'vaccination rows only, prepared INSERT, one transaction, same table layout');
+    const vaccinationRowsOnly = rate(
+      stored.vaccinations.length,
+      (performance.now() - t) / 1000,
+      'vaccination rows only, prepared INSERT, one transaction, same table layout',
+    );
     db.close();
     return { raw: full, rawVaccinationRowsOnly: vaccinationRowsOnly };
   }
@@ -178,7 +238,9 @@ async function rawPhase(engine: string, url: string): Promise<Json> {
     vaccinations: await select(`select ${COLUMNS.join(',')} from vaccinations order by registered_at, id`),
     audits: await select(`select ${AUDIT_COLUMNS.join(',')} from audit_log where channel = 'batch' order by at, id`),
     slices: (await select(`select ${SLICE_COLUMNS.join(',')} from delivery_result_slices order by first_ordinal`)).map((row) => ({
-      first: Number(row[1]), end: Number(row[1]) + Number(row[2]), row,
+      first: Number(row[1]),
+      end: Number(row[1]) + Number(row[2]),
+      row,
     })),
   };
   /** One multi-row INSERT per 1 000 rows. */
@@ -199,27 +261,42 @@ async function rawPhase(engine: string, url: string): Promise<Json> {
     await insert('delivery_result_slices', SLICE_COLUMNS, c.slices);
     await client.query('commit');
   }
-  const full = rate(stored.vaccinations.length, (performance.now() - t) / 1000,
-    `vaccination + audit + result slice rows as stored, multi-row INSERT per table, ${RAW_PER_COMMIT} vaccinations per transaction, same table layout`);
+  const full = rate(
+    stored.vaccinations.length,
+    (performance.now() - t) / 1000,
+    `vaccination + audit + result slice rows as stored, multi-row INSERT per table, ${RAW_PER_COMMIT} vaccinations per transaction, same table layout`,
+  );
 
   await copy('vaccinations');
   t = performance.now();
   await client.query('begin');
   await insert('vaccinations', COLUMNS, stored.vaccinations);
   await client.query('commit');
-  const vaccinationRowsOnly = rate(stored.vaccinations.length, (performance.now() - t) / 1000, 'vaccination rows only, multi-row INSERT, 1 000 rows per statement, one transaction');
+  const vaccinationRowsOnly = rate(
+    stored.vaccinations.length,
+    (performance.now() - t) / 1000,
+    'vaccination rows only, multi-row INSERT, 1 000 rows per statement, one transaction',
+  );
   await client.end();
   return { raw: full, rawVaccinationRowsOnly: vaccinationRowsOnly };
 }
 
 function child(mode: string, engine: string, url: string): Json {
-  const out = execFileSync(process.execPath, ['--import', 'libxml2-wasm', '--import', 'tsx', SELF, '--child', mode, engine, url], { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync(process.execPath, ['--import', 'libxml2-wasm', '--import', 'tsx', SELF, '--child', mode, engine, url], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return JSON.parse(out.trim().split('\n').pop()!) as Json;
 }
 
 /** Runs every engine; returns one JSON report. */
 export default async function batchBench(): Promise<Json> {
-  const out: Json = { vaccinations: N, sliceSize: 250, note: 'seconds are wall time on a shared machine: see loadAverage; perCpuSecond is the processing process CPU' };
+  const out: Json = {
+    vaccinations: N,
+    sliceSize: 250,
+    note: 'seconds are wall time on a shared machine: see loadAverage; perCpuSecond is the processing process CPU',
+  };
   for (const engine of ENGINES) {
     let url: string;
     let cleanup: () => Promise<void>;
@@ -264,5 +341,7 @@ if (argv[0] === '--child') {
   process.exit(0);
 } else if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const cpu = cpus();
-  process.stdout.write(`${JSON.stringify({ bench: 'batch', cpu: cpu[0]?.model, cores: cpu.length, loadAverage: loadavg().map((x) => round(x, 2)), ...(await batchBench()) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'batch', cpu: cpu[0]?.model, cores: cpu.length, loadAverage: loadavg().map((x) => round(x, 2)), ...(await batchBench()) })}\n`,
+  );
 }

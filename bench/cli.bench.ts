@@ -43,7 +43,10 @@ async function startDemoRegistry(cwd: string): Promise<{ server: ChildProcess; r
     if (Date.now() > deadline || server.exitCode !== null) throw new Error(`the demo registry did not start:\n${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const line = stderr.split('\n').map((l) => l.trim()).find((l) => l.startsWith('npx vaccinnet register '))!;
+  const line = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.startsWith('npx vaccinnet register '))!;
   const registerArgs = [...line.replace(/^npx vaccinnet\s+/, '').matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
   return { server, registerArgs };
 }

@@ -151,7 +151,10 @@ async function runPhaseHere(name: string, file: string): Promise<void> {
 }
 
 function runPhaseChild(name: string, file: string): PhaseReport {
-  const child = spawnSync(process.execPath, ['--import', 'libxml2-wasm', '--import', 'tsx', thisFile, '--phase', name, file], { cwd: repoRoot, encoding: 'utf8' });
+  const child = spawnSync(process.execPath, ['--import', 'libxml2-wasm', '--import', 'tsx', thisFile, '--phase', name, file], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   if (child.status !== 0) throw new Error(`phase ${name} failed (${child.status}): ${child.stderr}`);
   return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as PhaseReport;
 }

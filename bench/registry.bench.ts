@@ -92,7 +92,8 @@ function rawDose(n: number, tag: string, patientCount = PATIENT_COUNT): NewVacci
     senderMessageId: `raw-${tag}${n}`,
     senderKey: `kmehr:raw-${tag}${n}:0:0`,
     registeredAt: new Date().toISOString(),
-    itemXml: '<item xmlns="http://www.ehealth.fgov.be/standards/kmehr/schema/v1"><id S="ID-KMEHR" SV="1.0">1</id><cd S="CD-ITEM" SV="1.0">vaccine</cd><batch>FK1234</batch></item>',
+    itemXml:
+      '<item xmlns="http://www.ehealth.fgov.be/standards/kmehr/schema/v1"><id S="ID-KMEHR" SV="1.0">1</id><cd S="CD-ITEM" SV="1.0">vaccine</cd><batch>FK1234</batch></item>',
     // A content digest's 43 characters, as the domain stores with every dose (issue 11.1); fixed: the yardstick inserts, it does not hash.
     contentDigest: 'BRVjem6O01kGCe3eyW_wr-Yfp9qguERefHuGL0tAabk',
   };
@@ -126,7 +127,10 @@ async function domainRate(store: Store, label: string): Promise<Record<string, u
     let failures = 0;
     const worker = async (): Promise<void> => {
       for (let k = next++; k < messages.length; k = next++) {
-        const outcome = await registerVaccinations({ caller: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', messages: [messages[k]!] }, ports);
+        const outcome = await registerVaccinations(
+          { caller: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', messages: [messages[k]!] },
+          ports,
+        );
         if (!outcome.ok || !outcome.messages[0]?.transactions[0]?.vaccinationId) failures += 1;
       }
     };
@@ -218,9 +222,15 @@ async function postgresRawRate(url: string, schema: string, tag: string, withAud
   for (let i = 0; i < N; i += 500) {
     const ns = Array.from({ length: Math.min(N, i + 500) - i }, (_, k) => i + k);
     if (withAudit) await client.query('begin');
-    await multiRow('vaccinations', ns.map((n) => vaccinationRow(rawDose(n, tag))));
+    await multiRow(
+      'vaccinations',
+      ns.map((n) => vaccinationRow(rawDose(n, tag))),
+    );
     if (withAudit) {
-      await multiRow('audit_log', ns.map((n) => rawAudit(n, tag)));
+      await multiRow(
+        'audit_log',
+        ns.map((n) => rawAudit(n, tag)),
+      );
       await client.query('commit');
     }
   }
@@ -265,7 +275,10 @@ async function postgresSeed(url: string, schema: string, from: number, to: numbe
   async function* lines(): AsyncGenerator<string> {
     for (let i = from; i < to; i += 1000) {
       let chunk = '';
-      for (let n = i; n < Math.min(to, i + 1000); n++) chunk += `${Object.values(vaccinationRow(rawDose(n, 'H', HISTORY_PATIENTS))).map(text).join('\t')}\n`;
+      for (let n = i; n < Math.min(to, i + 1000); n++)
+        chunk += `${Object.values(vaccinationRow(rawDose(n, 'H', HISTORY_PATIENTS)))
+          .map(text)
+          .join('\t')}\n`;
       yield chunk;
     }
   }
@@ -276,7 +289,14 @@ async function postgresSeed(url: string, schema: string, from: number, to: numbe
 
 /** Fills the store to HISTORY_ROWS vaccinations (bare driver, bulk), then times `history(insz)` for random persons. */
 async function historyLatency(store: Store, seed: (from: number, to: number) => Promise<void> | void): Promise<Record<string, unknown>> {
-  const existing = Number((await store.db.selectFrom('vaccinations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const existing = Number(
+    (
+      await store.db
+        .selectFrom('vaccinations')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
   const seedStart = performance.now();
   if (existing < HISTORY_ROWS) await seed(existing, HISTORY_ROWS);
   const seedSeconds = (performance.now() - seedStart) / 1000;

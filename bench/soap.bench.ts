@@ -223,7 +223,11 @@ export default async function soapBench(): Promise<Record<string, unknown>> {
         xsd: 'on',
         log: 'info, one line per call, to /dev/null',
         request: { bytes: mtlsBodies.value[0]!.length, signedBytes: signedBodies.value[0]!.length, kmehrMessages: 1 },
-        clientBuildSeconds: { mutualTls: mtlsBodies.seconds, signed: signedBodies.seconds, signedPerBodyMs: round((signedBodies.seconds * 1000) / signedCount, 3) },
+        clientBuildSeconds: {
+          mutualTls: mtlsBodies.seconds,
+          signed: signedBodies.seconds,
+          signedPerBodyMs: round((signedBodies.seconds * 1000) / signedCount, 3),
+        },
       },
       bareHttps: bareResult,
       mutualTls: mtls,

@@ -41,10 +41,12 @@ function rate(fn: () => void): Rate {
 /** A ~5 KB RegistratieService-like request: a base64 KMEHR message plus the usual fields. */
 function fiveKbEnvelope(): string {
   const kmehr = Buffer.from('<kmehrmessage>'.padEnd(1150, 'x')).toString('base64');
-  return '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:v="http://www.vaccinnet.be/wupl/VaccinationService-2_1">' +
+  return (
+    '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:v="http://www.vaccinnet.be/wupl/VaccinationService-2_1">' +
     '<soapenv:Header/><soapenv:Body><v:AddVaccinationsRequest><v:SoftwareId>taktik_medispring</v:SoftwareId>' +
     `<v:Messages><v:Message>${kmehr}</v:Message></v:Messages><v:DisableStockChange>false</v:DisableStockChange>` +
-    '</v:AddVaccinationsRequest></soapenv:Body></soapenv:Envelope>';
+    '</v:AddVaccinationsRequest></soapenv:Body></soapenv:Envelope>'
+  );
 }
 
 function xmlCryptoVerify(xml: string, creds: TestCredentials): boolean {
@@ -96,7 +98,11 @@ export default async function wssecBench(): Promise<Record<string, unknown>> {
   return {
     message: { bytes: Buffer.byteLength(signed) },
     ours: { verificationsPerSecond: round(ours.perSecond), wallMsPerMessage: round(1000 / ours.perSecond, 3), cpuMsPerMessage: round(ours.cpuMs, 3) },
-    xmlCrypto: { verificationsPerSecond: round(xmlCrypto.perSecond), wallMsPerMessage: round(1000 / xmlCrypto.perSecond, 3), cpuMsPerMessage: round(xmlCrypto.cpuMs, 3) },
+    xmlCrypto: {
+      verificationsPerSecond: round(xmlCrypto.perSecond),
+      wallMsPerMessage: round(1000 / xmlCrypto.perSecond, 3),
+      cpuMsPerMessage: round(xmlCrypto.cpuMs, 3),
+    },
     speedupCpu: round(xmlCrypto.cpuMs / ours.cpuMs),
     breakdownCpuMs: {
       scanOnly: round(scanOnly.cpuMs, 3),

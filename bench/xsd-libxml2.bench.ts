@@ -35,7 +35,7 @@ function generateBatch(file: string, targetBytes: number): number {
   const fd = openSync(file, 'w');
   try {
     let bytes = writeSync(fd, batchMessage(0).replace(/<\/kmehrmessage>\s*$/, ''));
-    for (let n = 0; bytes < targetBytes; ) {
+    for (let n = 0; bytes < targetBytes;) {
       let chunk = '';
       for (let i = 0; i < 512; i++) chunk += batchFolder(n++);
       bytes += writeSync(fd, chunk);
@@ -187,7 +187,15 @@ async function phase(candidateName: string, task: string, arg: string): Promise<
     start = performance.now();
     for (let i = 0; i < count; i++) candidate.bytes(message);
     const ms = performance.now() - start;
-    return { compileMs, verdict, messageBytes: message.length, messages: count, usPerMessage: round((ms * 1000) / count), cpuUsPerMessage: round((cpuSeconds(cpu) * 1e6) / count), peakRssMB: peakRssMB() };
+    return {
+      compileMs,
+      verdict,
+      messageBytes: message.length,
+      messages: count,
+      usPerMessage: round((ms * 1000) / count),
+      cpuUsPerMessage: round((cpuSeconds(cpu) * 1e6) / count),
+      peakRssMB: peakRssMB(),
+    };
   }
   if (task === 'delivery') {
     const cpu = process.cpuUsage();
@@ -195,7 +203,15 @@ async function phase(candidateName: string, task: string, arg: string): Promise<
     const verdict = candidate.file(arg);
     const seconds = (performance.now() - start) / 1000;
     const bytes = readFileSync(arg).length; // after timing
-    return { compileMs, rssAfterCompile, verdict, seconds: round(seconds, 2), MBps: round(bytes / MB / seconds), cpuSeconds: cpuSeconds(cpu), peakRssMB: peakRssMB() };
+    return {
+      compileMs,
+      rssAfterCompile,
+      verdict,
+      seconds: round(seconds, 2),
+      MBps: round(bytes / MB / seconds),
+      cpuSeconds: cpuSeconds(cpu),
+      peakRssMB: peakRssMB(),
+    };
   }
   const doc = hostileDocuments()[task]!;
   start = performance.now();
@@ -207,15 +223,22 @@ async function phase(candidateName: string, task: string, arg: string): Promise<
 
 /** Runs a phase in a child under /usr/bin/time (peak RSS of the whole process tree's largest process, incl. xmllint). */
 function runChild(candidate: string, task: string, arg = ''): Json {
-  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, '--import', 'libxml2-wasm', '--import', 'tsx', thisFile, '--phase', candidate, task, arg], {
-    encoding: 'utf8',
-    maxBuffer: 16 * MB,
-    timeout: 120_000,
-    cwd: repoRoot,
-  });
+  const r = spawnSync(
+    '/usr/bin/time',
+    ['-f', 'TIME %e %U %S %M', process.execPath, '--import', 'libxml2-wasm', '--import', 'tsx', thisFile, '--phase', candidate, task, arg],
+    {
+      encoding: 'utf8',
+      maxBuffer: 16 * MB,
+      timeout: 120_000,
+      cwd: repoRoot,
+    },
+  );
   const lines = r.stdout.trim().split('\n');
   const time = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr);
-  const child = time === null ? {} : { processWallSeconds: Number(time[1]), processCpuSeconds: round(Number(time[2]) + Number(time[3]), 2), maxRssMBOfTree: round(Number(time[4]) / 1024) };
+  const child =
+    time === null
+      ? {}
+      : { processWallSeconds: Number(time[1]), processCpuSeconds: round(Number(time[2]) + Number(time[3]), 2), maxRssMBOfTree: round(Number(time[4]) / 1024) };
   try {
     return { ...(JSON.parse(lines.at(-1)!) as Json), ...child };
   } catch {
@@ -259,5 +282,7 @@ if (process.argv[2] === '--phase') {
   process.stdout.write(`${JSON.stringify(await phase(candidate!, task!, arg ?? ''))}\n`);
 } else if (process.argv[1] === thisFile) {
   const cpu = cpus();
-  process.stdout.write(`${JSON.stringify({ bench: 'xsd-libxml2', started: new Date().toISOString(), node: process.version, cpu: cpu[0]?.model, cores: cpu.length, loadAverage: loadavg().map((x) => round(x, 2)), ...(await xsdLibxml2Bench()) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'xsd-libxml2', started: new Date().toISOString(), node: process.version, cpu: cpu[0]?.model, cores: cpu.length, loadAverage: loadavg().map((x) => round(x, 2)), ...(await xsdLibxml2Bench()) })}\n`,
+  );
 }

@@ -85,11 +85,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the dependency rule (.dependency-cruiser.cjs)', () => {
   it('reports each bad arrow of a fixture tree under its rule, and nothing the layers allow', async () => {
     writeFixture(dir);
-    const run = (outputType: string) => promisify(execFile)(process.execPath, [DEPCRUISE, 'src', '--config', CONFIG, '--output-type', outputType], { cwd: dir });
+    const run = (outputType: string) =>
+      promisify(execFile)(process.execPath, [DEPCRUISE, 'src', '--config', CONFIG, '--output-type', outputType], { cwd: dir });
     const report = JSON.parse((await run('json')).stdout) as { summary: { violations: Violation[] } };
     const found = report.summary.violations.map((v) => [v.rule.name, v.from, v.to]).sort();
     expect(found).toEqual(EXPECTED);
     // `npm run deps` uses the default `err` report, which fails the command when there is any violation.
-    await expect(run('err')).rejects.toMatchObject({ code: expect.any(Number) as number, stdout: expect.stringContaining(`${EXPECTED.length} dependency violations`) as string });
+    await expect(run('err')).rejects.toMatchObject({
+      code: expect.any(Number) as number,
+      stdout: expect.stringContaining(`${EXPECTED.length} dependency violations`) as string,
+    });
   }, 60_000);
 });

@@ -15,10 +15,7 @@ export async function setup(): Promise<() => Promise<void>> {
   try {
     await client.connect();
   } catch (cause) {
-    throw new Error(
-      `PostgreSQL is not reachable at ${admin}; start it (see README) or set VACCINNET_TEST_ENGINES=sqlite`,
-      { cause },
-    );
+    throw new Error(`PostgreSQL is not reachable at ${admin}; start it (see README) or set VACCINNET_TEST_ENGINES=sqlite`, { cause });
   }
   await client.query(`CREATE DATABASE ${name}`);
   await client.end();

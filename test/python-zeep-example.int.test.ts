@@ -22,9 +22,22 @@ let pem: { ca: string; doctorCert: string; doctorKey: string; orgCert: string; o
 /** The script with the exported PEM files; async, so the in-process registry keeps answering while it runs. */
 async function example(...extra: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const args = [
-    SCRIPT, '--url', reg.url, '--ca', pem.ca,
-    '--doctor-cert', pem.doctorCert, '--doctor-key', pem.doctorKey,
-    '--org-cert', pem.orgCert, '--org-key', pem.orgKey, '--batch-timeout', '60', ...extra,
+    SCRIPT,
+    '--url',
+    reg.url,
+    '--ca',
+    pem.ca,
+    '--doctor-cert',
+    pem.doctorCert,
+    '--doctor-key',
+    pem.doctorKey,
+    '--org-cert',
+    pem.orgCert,
+    '--org-key',
+    pem.orgKey,
+    '--batch-timeout',
+    '60',
+    ...extra,
   ];
   // The environment of a machine where REQUESTS_CA_BUNDLE points at the public CAs: the example must still use --ca.
   const env = { ...process.env, REQUESTS_CA_BUNDLE: '/etc/ssl/certs/ca-certificates.crt' };
@@ -98,10 +111,15 @@ describe('docs/examples/python-zeep (zeep 4 + xmlsec, mutual TLS and WS-Security
     expect(add).toMatch(/<wsu:Timestamp[^>]*><wsu:Created>[^<]+Z<\/wsu:Created><wsu:Expires>/);
     expect(add).toContain('Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"');
     expect(add.match(/<Reference URI="#/g)).toHaveLength(2);
-    for (const [file, cert] of [[sent[0]!, pem.doctorCert], [sent[2]!, pem.orgCert]] as const) {
-      const verified = spawnSync('xmlsec1', [
-        '--verify', '--pubkey-cert-pem', cert, '--id-attr:Id', 'Body', '--id-attr:Id', 'Timestamp', path.join(dump, file),
-      ], { encoding: 'utf8' });
+    for (const [file, cert] of [
+      [sent[0]!, pem.doctorCert],
+      [sent[2]!, pem.orgCert],
+    ] as const) {
+      const verified = spawnSync(
+        'xmlsec1',
+        ['--verify', '--pubkey-cert-pem', cert, '--id-attr:Id', 'Body', '--id-attr:Id', 'Timestamp', path.join(dump, file)],
+        { encoding: 'utf8' },
+      );
       expect(verified.status, `${file}: ${verified.stderr}`).toBe(0);
       expect(verified.stderr).toContain('SignedInfo References (ok/all): 2/2');
     }

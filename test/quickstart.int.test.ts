@@ -35,7 +35,11 @@ function quickStartSuite(title: string, outsideDataDir: boolean): void {
       return { status: res.status, stdout: res.stdout, stderr: res.stderr };
     }
 
-    const printedLine = (prefix: string): string | undefined => stderr.split('\n').map((l) => l.trim()).find((l) => l.startsWith(prefix));
+    const printedLine = (prefix: string): string | undefined =>
+      stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .find((l) => l.startsWith(prefix));
 
     beforeAll(async () => {
       cwd = mkdtempSync(path.join(tmpdir(), 'vaccinnet-quickstart-'));

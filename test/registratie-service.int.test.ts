@@ -127,8 +127,10 @@ describe('RegistratieService with the soap package as independent client (WS-Sec
   });
 
   it('RemoveVaccination marks it removed; GetVaccinations answers an XSD-valid KMEHR message without it', async () => {
-    const keep = (await add(doctor, [b64(message({ patient: { insz: PATIENTS.lotte.insz }, date: '2024-06-01' }))], PATIENTS.lotte.insz)).Results![0]!.VaccinationId!.$value;
-    const drop = (await add(doctor, [b64(message({ patient: { insz: PATIENTS.lotte.insz }, date: '2024-07-01' }))], PATIENTS.lotte.insz)).Results![0]!.VaccinationId!.$value;
+    const keep = (await add(doctor, [b64(message({ patient: { insz: PATIENTS.lotte.insz }, date: '2024-06-01' }))], PATIENTS.lotte.insz)).Results![0]!
+      .VaccinationId!.$value;
+    const drop = (await add(doctor, [b64(message({ patient: { insz: PATIENTS.lotte.insz }, date: '2024-07-01' }))], PATIENTS.lotte.insz)).Results![0]!
+      .VaccinationId!.$value;
     const client = await soapClient(doctor);
     const [removed] = (await client.RemoveVaccinationAsync(
       { SoftwareId: 'taktik_medispring', PatientId: PATIENTS.lotte.insz, VaccinationId: drop },
@@ -144,10 +146,9 @@ describe('RegistratieService with the soap package as independent client (WS-Sec
     )) as [{ Status: { Code: string } }];
     expect(again.Status.Code).toBe('VACCINATION_ALREADY_REMOVED');
 
-    const [got] = (await client.GetVaccinationsAsync(
-      { SoftwareId: 'taktik_medispring', PatientId: PATIENTS.lotte.insz },
-      { httpsAgent: t.agent },
-    )) as [{ Status: { Code: string }; PatientId: string; Base64EncodedKmehr: string }];
+    const [got] = (await client.GetVaccinationsAsync({ SoftwareId: 'taktik_medispring', PatientId: PATIENTS.lotte.insz }, { httpsAgent: t.agent })) as [
+      { Status: { Code: string }; PatientId: string; Base64EncodedKmehr: string },
+    ];
     expect(got.Status.Code).toBe('OK');
     const kmehr = Buffer.from(got.Base64EncodedKmehr, 'base64');
     expect(createXsdValidator(SCHEMA_DIR).validateBytes(kmehr)).toEqual([]);
@@ -171,9 +172,7 @@ describe('RegistratieService with the soap package as independent client (WS-Sec
     const unsent = b64(message({ patient: { insz: PATIENTS.jan.insz }, date: '2023-04-04', product: { cnk: '1665363' } }));
     const result = await add(doctor, [{ attributes: { DisableStockChange: true }, $value: sent } as unknown as string, unsent], PATIENTS.jan.insz);
     expect(result.Status.Code).toBe('OK');
-    const [a, b] = await Promise.all(
-      result.Results!.map((r) => t.registry.ports.vaccinations.getVaccination(PATIENTS.jan.insz, r.VaccinationId!.$value)),
-    );
+    const [a, b] = await Promise.all(result.Results!.map((r) => t.registry.ports.vaccinations.getVaccination(PATIENTS.jan.insz, r.VaccinationId!.$value)));
     expect(a?.disableStockChange).toBe(true);
     expect(b?.disableStockChange).toBeUndefined();
   });
@@ -218,7 +217,13 @@ describe('RegistratieService refusals, each with its own code', () => {
     ca = await TestCa.open(t.registry.config.pki.dir);
     const subject = { kind: 'person' as const, ssin: peeters.ssin, name: 'An Peeters' };
     const day = 86_400_000;
-    issued.expired = await ca.issue({ subject, keyPem: doctor.privateKeyPem, outDir: false, notBefore: new Date(Date.now() - 400 * day), notAfter: new Date(Date.now() - day) });
+    issued.expired = await ca.issue({
+      subject,
+      keyPem: doctor.privateKeyPem,
+      outDir: false,
+      notBefore: new Date(Date.now() - 400 * day),
+      notAfter: new Date(Date.now() - day),
+    });
     issued.notYet = await ca.issue({ subject, keyPem: doctor.privateKeyPem, outDir: false, notBefore: new Date(Date.now() + day), days: 30 });
     const revoked = await ca.issue({ subject, keyPem: doctor.privateKeyPem, outDir: false });
     await ca.revoke(revoked.serial);
@@ -297,7 +302,10 @@ describe('RegistratieService refusals, each with its own code', () => {
 
   it('six messages → SOAP_TOO_MANY_MESSAGES at call level, nothing stored', async () => {
     const before = (await t.registry.ports.vaccinations.history(PATIENTS.emma.insz)).length;
-    const result = await add(doctor, Array.from({ length: 6 }, () => b64(message())));
+    const result = await add(
+      doctor,
+      Array.from({ length: 6 }, () => b64(message())),
+    );
     expect(result.Status.Code).toBe('SOAP_TOO_MANY_MESSAGES');
     expect((await t.registry.ports.vaccinations.history(PATIENTS.emma.insz)).length).toBe(before);
   });
@@ -314,7 +322,15 @@ describe('RegistratieService refusals, each with its own code', () => {
   it('a COVID-19 dose with an adr item → COVID_ADVERSE_EVENT', async () => {
     const m = message();
     const tx = m.folders[0]!.transactions[0]!;
-    const adr = { ...tx.items[0]!, ids: [{ s: 'ID-KMEHR', sv: '1.0', value: '2' }], cds: [{ s: 'CD-ITEM', sv: '1.0', value: 'adr' }], contents: [], batch: undefined, lifecycle: undefined, quantity: undefined };
+    const adr = {
+      ...tx.items[0]!,
+      ids: [{ s: 'ID-KMEHR', sv: '1.0', value: '2' }],
+      cds: [{ s: 'CD-ITEM', sv: '1.0', value: 'adr' }],
+      contents: [],
+      batch: undefined,
+      lifecycle: undefined,
+      quantity: undefined,
+    };
     delete (adr as { batch?: string }).batch;
     delete (adr as { lifecycle?: unknown }).lifecycle;
     delete (adr as { quantity?: unknown }).quantity;

@@ -38,7 +38,8 @@ describe.each(testEngines())('strict reads and bounded, masked echoes over SOAP 
     await t?.close();
   });
 
-  const get = (patientId: string, sw = softwareId) => soap.post(REGISTRATIE_PATH, registratieAction('GetVaccinations'), getVaccinationsEnvelope({ softwareId: sw, patientId }));
+  const get = (patientId: string, sw = softwareId) =>
+    soap.post(REGISTRATIE_PATH, registratieAction('GetVaccinations'), getVaccinationsEnvelope({ softwareId: sw, patientId }));
 
   it.each([
     ['empty', '', 'INSZ_FORMAT'],
@@ -88,7 +89,11 @@ describe.each(testEngines())('strict reads and bounded, masked echoes over SOAP 
         defaultVaccineReference(),
       ),
     );
-    const res = await soap.post(REGISTRATIE_PATH, registratieAction('AddVaccinations'), addVaccinationsEnvelope({ softwareId, patientId: WRONG_CHECK_DIGITS, messages: [{ kmehr }] }));
+    const res = await soap.post(
+      REGISTRATIE_PATH,
+      registratieAction('AddVaccinations'),
+      addVaccinationsEnvelope({ softwareId, patientId: WRONG_CHECK_DIGITS, messages: [{ kmehr }] }),
+    );
     const answer = readAddVaccinationsResponse(res.body, res.status);
     expect(answer.results[0]?.status?.code).toBe('INSZ_CHECKSUM');
     expect(answer.results[0]?.status?.message).toContain('850714*****');
@@ -98,7 +103,11 @@ describe.each(testEngines())('strict reads and bounded, masked echoes over SOAP 
 
   it("a 10 000-deep KMEHR on AddVaccinations is our XML_TOO_DEEP, not libxml2's XML_MALFORMED", async () => {
     const deep = `<kmehrmessage xmlns="http://www.ehealth.fgov.be/standards/kmehr/schema/v1">${'<folder>'.repeat(10_000)}${'</folder>'.repeat(10_000)}</kmehrmessage>`;
-    const res = await soap.post(REGISTRATIE_PATH, registratieAction('AddVaccinations'), addVaccinationsEnvelope({ softwareId, patientId: PATIENTS.jan.insz, messages: [{ kmehr: deep }] }));
+    const res = await soap.post(
+      REGISTRATIE_PATH,
+      registratieAction('AddVaccinations'),
+      addVaccinationsEnvelope({ softwareId, patientId: PATIENTS.jan.insz, messages: [{ kmehr: deep }] }),
+    );
     const answer = readAddVaccinationsResponse(res.body, res.status);
     expect(answer.results[0]?.status?.code).toBe('XML_TOO_DEEP');
     expect(answer.results[0]?.status?.message).not.toContain('XML_MALFORMED');

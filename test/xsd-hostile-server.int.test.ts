@@ -77,7 +77,10 @@ describe('a running registry and hostile KMEHR messages', () => {
     ];
     for (const [name, kmehr, expected] of hostile) {
       const result = await add(kmehr);
-      expect(codes(result).some((c) => expected.test(c)), `${name}: ${codes(result).join(', ')}`).toBe(true);
+      expect(
+        codes(result).some((c) => expected.test(c)),
+        `${name}: ${codes(result).join(', ')}`,
+      ).toBe(true);
       expect(codes(result), name).not.toContain('OK');
     }
     const before = (await t.registry.ports.vaccinations.history(PATIENTS.emma.insz)).length;

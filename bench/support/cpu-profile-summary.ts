@@ -61,7 +61,11 @@ function areaOf(file: string): string {
     return parts[1]?.startsWith('@') ? `${parts[1]}/${parts[2]}` : (parts[1] ?? file);
   }
   if (file.startsWith('node:')) return file.split('/').slice(0, 2).join('/');
-  if (file.startsWith('src/') || file.startsWith('bench/')) return file.split('/').slice(0, file.startsWith('src/soap/') ? 3 : 2).join('/');
+  if (file.startsWith('src/') || file.startsWith('bench/'))
+    return file
+      .split('/')
+      .slice(0, file.startsWith('src/soap/') ? 3 : 2)
+      .join('/');
   return file;
 }
 

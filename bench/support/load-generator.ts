@@ -97,7 +97,12 @@ export async function closedLoop(target: Target, bodies: readonly Buffer[], conc
  * doing (up to the agent's socket limit). Latency is counted from the moment it was due, so a stalled server shows
  * up in the percentiles instead of quietly lowering the rate (no coordinated omission).
  */
-export async function fixedRate(target: Target, bodies: readonly Buffer[], rate: number, seconds: number): Promise<PhaseResult & { readonly targetRate: number }> {
+export async function fixedRate(
+  target: Target,
+  bodies: readonly Buffer[],
+  rate: number,
+  seconds: number,
+): Promise<PhaseResult & { readonly targetRate: number }> {
   const total = Math.min(bodies.length, Math.round(rate * seconds));
   const latencies: number[] = [];
   const outcomes = new Map<string, number>();

@@ -25,10 +25,7 @@ const { startRegistry } = await importCompiled<typeof import('../../src/server/s
 
 /** Parent → child. */
 export type ServerCommand =
-  | { readonly type: 'profile-start' }
-  | { readonly type: 'profile-stop'; readonly file: string }
-  | { readonly type: 'cpu' }
-  | { readonly type: 'stop' };
+  { readonly type: 'profile-start' } | { readonly type: 'profile-stop'; readonly file: string } | { readonly type: 'cpu' } | { readonly type: 'stop' };
 
 /** Child → parent. */
 export type ServerMessage =
@@ -99,8 +96,7 @@ async function startBareMode(dataDir: string): Promise<BenchServer> {
     bodyLimit: config.server.maxRequestBytes,
   });
   app.addContentTypeParser('text/xml', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  const answer =
-    '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><ok/></soapenv:Body></soapenv:Envelope>';
+  const answer = '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><ok/></soapenv:Body></soapenv:Envelope>';
   app.post('/*', async (_req, reply) => reply.header('content-type', 'text/xml; charset=utf-8').send(answer));
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as AddressInfo).port;

@@ -105,7 +105,19 @@ async function start(tree: string, flags: readonly string[], env: Record<string,
       return code === 'OK' && !body.includes('VaccinationId') ? 'OK without VaccinationId' : code;
     },
   };
-  return { tree, flags, label: [tree, ...flags, ...Object.entries(env).map(([k, v]) => `${k}=${v}`)].join(' '), child, ready, next, target, key: { privateKeyPem: p12.privateKeyPem, certificateDer: p12.certificateDer }, nextPatient: 0, cpu: [], p99: [] };
+  return {
+    tree,
+    flags,
+    label: [tree, ...flags, ...Object.entries(env).map(([k, v]) => `${k}=${v}`)].join(' '),
+    child,
+    ready,
+    next,
+    target,
+    key: { privateKeyPem: p12.privateKeyPem, certificateDer: p12.certificateDer },
+    nextPatient: 0,
+    cpu: [],
+    p99: [],
+  };
 }
 
 function bodies(s: Server, count: number): Buffer[] {
@@ -126,7 +138,12 @@ async function round(s: Server, count: number): Promise<{ cpuMsPerRequest: numbe
   const before = await serverCpuMs(s);
   const result = rate === undefined ? await closedLoop(s.target, sent, CONCURRENCY, 120) : await fixedRate(s.target, sent, rate, count / rate);
   const after = await serverCpuMs(s);
-  return { cpuMsPerRequest: (after - before) / Math.max(1, result.requests), perSecond: result.perSecond, p99: result.latencyMs.p99, outcomes: result.outcomes };
+  return {
+    cpuMsPerRequest: (after - before) / Math.max(1, result.requests),
+    perSecond: result.perSecond,
+    p99: result.latencyMs.p99,
+    outcomes: result.outcomes,
+  };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -158,7 +175,9 @@ try {
       s.cpu.push(res.cpuMsPerRequest);
       s.p99.push(res.p99);
       const bad = Object.entries(res.outcomes).filter(([k]) => k !== 'OK');
-      console.error(`round ${r} ${s.label}: ${(res.cpuMsPerRequest * 1000).toFixed(1)} us/request, ${res.perSecond}/s, p99 ${res.p99} ms${bad.length ? ` NOT OK: ${JSON.stringify(bad)}` : ''}`);
+      console.error(
+        `round ${r} ${s.label}: ${(res.cpuMsPerRequest * 1000).toFixed(1)} us/request, ${res.perSecond}/s, p99 ${res.p99} ms${bad.length ? ` NOT OK: ${JSON.stringify(bad)}` : ''}`,
+      );
     }
   }
   if (values.profile !== undefined) {

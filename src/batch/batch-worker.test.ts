@@ -197,9 +197,13 @@ for (const engine of testEngines()) {
         const fx = await workerFixture(store);
         const id = await fx.deliver({ folders: 600, tag: 'shutdown' });
         let stopping: Promise<void> | undefined;
-        const first = fx.worker({ sliceSize: 250, maxAttempts: 1, afterSlice: () => {
-          stopping ??= first.stop();
-        } });
+        const first = fx.worker({
+          sliceSize: 250,
+          maxAttempts: 1,
+          afterSlice: () => {
+            stopping ??= first.stop();
+          },
+        });
         expect(await first.runOnce()).toBe(0);
         await stopping;
         expect(await fx.repo.findDelivery(id)).toMatchObject({ status: 'accepted', attempts: 0 });
@@ -220,7 +224,11 @@ for (const engine of testEngines()) {
         const first = await fx.deliver({ folders: 3, tag: 'dup' });
         expect(await worker.runOnce()).toBe(1);
         const original = await storedResults(fx.repo, first);
-        expect(original.map((r) => [r[7], r[9] !== null])).toEqual([['OK', true], ['OK', true], ['OK', true]]);
+        expect(original.map((r) => [r[7], r[9] !== null])).toEqual([
+          ['OK', true],
+          ['OK', true],
+          ['OK', true],
+        ]);
 
         const again = await fx.deliver({ folders: 3, tag: 'dup' });
         const other = await fx.deliver({ folders: 3, tag: 'other' });

@@ -100,7 +100,10 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
     }
     const runAfter = new Date(now.getTime() + retryBackoffMs(delivery.attempts, retryDelaySeconds));
     await repo.retryDelivery(delivery.id, workerId, runAfter);
-    log.error({ err: error, delivery: delivery.id, attempt: delivery.attempts, retryAt: runAfter.toISOString() }, 'batch delivery attempt failed; handed back for a retry later');
+    log.error(
+      { err: error, delivery: delivery.id, attempt: delivery.attempts, retryAt: runAfter.toISOString() },
+      'batch delivery attempt failed; handed back for a retry later',
+    );
   }
 
   /**
@@ -111,21 +114,24 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
   function startHeartbeat(id: string): { stop(): void } {
     let lost = false;
     let beating: Promise<void> | undefined;
-    const beat = setInterval(() => {
-      if (lost || beating) return;
-      beating = options.repo
-        .renewLease(id, workerId, options.ports.clock.now())
-        .then((held) => {
-          if (!held) {
-            lost = true;
-            log.warn({ delivery: id }, 'batch delivery lease lost on heartbeat: another worker took it over');
-          }
-        })
-        .catch((error: unknown) => log.warn({ err: error, delivery: id }, 'batch lease heartbeat failed; retried at the next beat'))
-        .finally(() => {
-          beating = undefined;
-        });
-    }, Math.max(50, Math.floor(leaseMs / 3)));
+    const beat = setInterval(
+      () => {
+        if (lost || beating) return;
+        beating = options.repo
+          .renewLease(id, workerId, options.ports.clock.now())
+          .then((held) => {
+            if (!held) {
+              lost = true;
+              log.warn({ delivery: id }, 'batch delivery lease lost on heartbeat: another worker took it over');
+            }
+          })
+          .catch((error: unknown) => log.warn({ err: error, delivery: id }, 'batch lease heartbeat failed; retried at the next beat'))
+          .finally(() => {
+            beating = undefined;
+          });
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
     beat.unref();
     return { stop: () => clearInterval(beat) };
   }
@@ -146,7 +152,8 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
       try {
         const outcome = await processDelivery(delivery, deps);
         const ms = Math.round(performance.now() - started);
-        if (outcome === 'lease-lost') log.warn({ delivery: delivery.id, attempt: delivery.attempts, ms }, 'batch delivery lease lost: another worker took it over');
+        if (outcome === 'lease-lost')
+          log.warn({ delivery: delivery.id, attempt: delivery.attempts, ms }, 'batch delivery lease lost: another worker took it over');
         else log.info({ delivery: delivery.id, outcome, attempt: delivery.attempts, ms }, 'batch delivery processed');
         if (outcome !== 'lease-lost') processed += 1;
       } catch (error) {

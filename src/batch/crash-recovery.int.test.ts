@@ -45,11 +45,13 @@ function startWorker(url: string, lease: number, slice: number): Child {
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
-  const done = new Promise<number | null>((resolve) => child.on('exit', (code) => {
-    for (const w of waiters) w.resolve();
-    if (code !== 0 && code !== null) process.stderr.write(`worker child failed (${code}): ${stderr}\n`);
-    resolve(code);
-  }));
+  const done = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      for (const w of waiters) w.resolve();
+      if (code !== 0 && code !== null) process.stderr.write(`worker child failed (${code}): ${stderr}\n`);
+      resolve(code);
+    }),
+  );
   return {
     process: child,
     done,
@@ -67,8 +69,13 @@ async function deliver(store: Store, count: number, perDelivery: number): Promis
     ids.push(id);
     await repo.storeDelivery(
       {
-        id, operation: 'Aanleveren', organisationKey: organisationKey(AZ.idType, AZ.id), userCode: AZ.userCode,
-        softwareId: SOFTWARE_IDS.azGroeninge, caller: JSON.stringify(IDENTITIES.azGroeninge), receivedAt: new Date(Date.now() + d).toISOString(),
+        id,
+        operation: 'Aanleveren',
+        organisationKey: organisationKey(AZ.idType, AZ.id),
+        userCode: AZ.userCode,
+        softwareId: SOFTWARE_IDS.azGroeninge,
+        caller: JSON.stringify(IDENTITIES.azGroeninge),
+        receivedAt: new Date(Date.now() + d).toISOString(),
       },
       organisationBatchChunks({ folders: perDelivery, tag: `d${d}`, patientOffset: d * perDelivery, date: '2024-03-01' }),
     );
@@ -166,7 +173,13 @@ for (const engine of testEngines()) {
           const attempts = await DeliveryRepository.of(store).db.selectFrom('deliveries').select('attempts').execute();
           expect(attempts.map((r) => Number(r.attempts))).toEqual(ids.map(() => 1));
           const inv = await invariants(store);
-          expect([inv.unprocessed, inv.results, inv.vaccinations, inv.distinctSenderKeys, inv.batchAuditRows]).toEqual([0, DELIVERIES * 300, DELIVERIES * 300, DELIVERIES * 300, DELIVERIES * 300]);
+          expect([inv.unprocessed, inv.results, inv.vaccinations, inv.distinctSenderKeys, inv.batchAuditRows]).toEqual([
+            0,
+            DELIVERIES * 300,
+            DELIVERIES * 300,
+            DELIVERIES * 300,
+            DELIVERIES * 300,
+          ]);
         } finally {
           await store.close();
         }

@@ -26,8 +26,13 @@ async function deliver(store: Store, message: AsyncIterable<Buffer>): Promise<st
   const id = randomUUID();
   await DeliveryRepository.of(store).storeDelivery(
     {
-      id, operation: 'Aanleveren', organisationKey: organisationKey(AZ.idType, AZ.id), userCode: AZ.userCode,
-      softwareId: SOFTWARE_IDS.azGroeninge, caller: JSON.stringify(IDENTITIES.azGroeninge), receivedAt: new Date().toISOString(),
+      id,
+      operation: 'Aanleveren',
+      organisationKey: organisationKey(AZ.idType, AZ.id),
+      userCode: AZ.userCode,
+      softwareId: SOFTWARE_IDS.azGroeninge,
+      caller: JSON.stringify(IDENTITIES.azGroeninge),
+      receivedAt: new Date().toISOString(),
     },
     message,
   );
@@ -38,26 +43,53 @@ async function deliver(store: Store, message: AsyncIterable<Buffer>): Promise<st
 async function* mixed(): AsyncGenerator<Buffer> {
   let n = 0;
   for await (const chunk of organisationBatchChunks({ folders: 40, doses: 3, tag: 'mix', date: '2024-03-01' })) {
-    yield Buffer.from(chunk.toString('utf8').replace(/<beginmoment><date>2024-/g, (m) => (n++ % 4 === 0 ? '<beginmoment><date>2099-' : m)), 'utf8');
+    yield Buffer.from(
+      chunk.toString('utf8').replace(/<beginmoment><date>2024-/g, (m) => (n++ % 4 === 0 ? '<beginmoment><date>2099-' : m)),
+      'utf8',
+    );
   }
 }
 
 /** Processes one delivery with the given planning threshold; returns its results without the random parts. */
-async function processWith(store: Store, planningThreadFromBytes: number, message: AsyncIterable<Buffer>): Promise<{ results: unknown[]; status: string; stored: number }> {
+async function processWith(
+  store: Store,
+  planningThreadFromBytes: number,
+  message: AsyncIterable<Buffer>,
+): Promise<{ results: unknown[]; status: string; stored: number }> {
   await seedPersonas(store);
   const id = await deliver(store, message);
   const repo = DeliveryRepository.of(store);
   const ports = registryPortsOf(store, { settings: { personCheck: 'checksum' } });
-  const worker = createBatchWorker({ repo, ports, log: pino({ level: 'silent' }), intervalSeconds: 3600, retentionDays: 1, sliceSize: 7, planningThreadFromBytes });
+  const worker = createBatchWorker({
+    repo,
+    ports,
+    log: pino({ level: 'silent' }),
+    intervalSeconds: 3600,
+    retentionDays: 1,
+    sliceSize: 7,
+    planningThreadFromBytes,
+  });
   await worker.runOnce();
   const rows = await storedResults(repo, id);
   const delivery = await repo.db.selectFrom('deliveries').select('status').where('id', '=', id).executeTakeFirstOrThrow();
-  const stored = await repo.db.selectFrom('vaccinations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const stored = await repo.db
+    .selectFrom('vaccinations')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   return {
     status: delivery.status,
     stored: Number(stored.n),
     results: rows.map(([ordinal, folder, transaction, folderIds, patient, patientText, transactionIds, code, findings, vaccinationId]) => ({
-      ordinal, folder, transaction, folderIds, transactionIds, patient, patientText, code, findings, accepted: vaccinationId !== null,
+      ordinal,
+      folder,
+      transaction,
+      folderIds,
+      transactionIds,
+      patient,
+      patientText,
+      code,
+      findings,
+      accepted: vaccinationId !== null,
     })),
   };
 }
@@ -91,7 +123,7 @@ for (const engine of testEngines()) {
       }
     });
 
-    it('a message the planning thread cannot read fails the delivery with the reader\'s code, like on the processor\'s own thread', async () => {
+    it("a message the planning thread cannot read fails the delivery with the reader's code, like on the processor's own thread", async () => {
       const broken = (): AsyncIterable<Buffer> => concat(organisationBatchChunks({ folders: 3, tag: 'bad' }), text('<folder><oops'));
       for (const threshold of [Number.POSITIVE_INFINITY, 0]) {
         const store = await engine.open();

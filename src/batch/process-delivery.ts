@@ -176,7 +176,9 @@ async function storeSlice(trx: BatchTrx, slice: readonly PlannedTransaction[], c
     const birthdate = person?.birthdate;
     const date = p.row?.[V.administeredOn] as string | undefined;
     if (birthdate && date && date < birthdate && !p.findings.some((x) => x.code === 'DATE_BEFORE_BIRTH')) {
-      p.findings.push(finding('DATE_BEFORE_BIRTH', { location: `${locate.item(p.f, p.t, p.vaccineItem)}/beginmoment/date`, value: date, params: { date: birthdate } }));
+      p.findings.push(
+        finding('DATE_BEFORE_BIRTH', { location: `${locate.item(p.f, p.t, p.vaccineItem)}/beginmoment/date`, value: date, params: { date: birthdate } }),
+      );
     }
   }
   /** Positions in the slice of the transactions to store. */
@@ -219,8 +221,12 @@ async function storeSlice(trx: BatchTrx, slice: readonly PlannedTransaction[], c
       const other = sameDose.get(`${patient}|${group}|${date}`)?.find((s) => !(s.registrant_key === registrant && s.sender_key === key));
       if (other) {
         const p = slice[i]!;
-        const reasons = ['same patient', `same vaccine group ${group}`, `same administration date ${date}`,
-          other.registrant_key === registrant ? 'same registrant, other sender ids' : `other registrant ${other.registrant_key}`];
+        const reasons = [
+          'same patient',
+          `same vaccine group ${group}`,
+          `same administration date ${date}`,
+          other.registrant_key === registrant ? 'same registrant, other sender ids' : `other registrant ${other.registrant_key}`,
+        ];
         p.findings.push(finding('PROBABLE_DUPLICATE', { location: locate.transaction(p.f, p.t), value: other.id, params: { detail: reasons.join(', ') } }));
       }
     }
@@ -249,7 +255,11 @@ async function storeSlice(trx: BatchTrx, slice: readonly PlannedTransaction[], c
         p.findings.push(finding('DUPLICATE_REPLAY', { location: locate.transaction(p.f, p.t), value: original.id }));
       } else {
         // our choice: refused, nothing stored or overwritten; the refusal's audit row is written below as any other.
-        const ids = { senderKey: senderKeyOf(i), senderMessageId: (row[V.senderMessageId] as string | null) ?? undefined, senderLocalId: (row[V.senderLocalId] as string | null) ?? undefined };
+        const ids = {
+          senderKey: senderKeyOf(i),
+          senderMessageId: (row[V.senderMessageId] as string | null) ?? undefined,
+          senderLocalId: (row[V.senderLocalId] as string | null) ?? undefined,
+        };
         p.findings.push(idsReused(ids, original, p.f, p.t));
       }
     }
@@ -267,8 +277,19 @@ async function storeSlice(trx: BatchTrx, slice: readonly PlannedTransaction[], c
     const vid = vaccinationIds[i];
     const [action, outcome] = vid === undefined ? ['refuse', code] : inserted[i] ? ['register', code] : ['replay', 'DUPLICATE_REPLAY'];
     // A refused transaction's patient number may be anything: only a valid INSZ becomes the patient key (issue 11.2).
-    audits[i] = [vid === undefined ? auditPatientKey(p.insz) : (p.insz ?? ''), ports.ids.auditId(), at, action, outcome, vid ?? null, registrant, ctx.subject, 'batch', delivery.softwareId,
-      `delivery ${delivery.id}, folder ${p.f + 1}, transaction ${p.t + 1}`];
+    audits[i] = [
+      vid === undefined ? auditPatientKey(p.insz) : (p.insz ?? ''),
+      ports.ids.auditId(),
+      at,
+      action,
+      outcome,
+      vid ?? null,
+      registrant,
+      ctx.subject,
+      'batch',
+      delivery.softwareId,
+      `delivery ${delivery.id}, folder ${p.f + 1}, transaction ${p.t + 1}`,
+    ];
     entries[i] = resultEntry(p.result, code, storeFindings(p.findings), vid ?? null, replacedIds[i] ?? null);
     if (vid !== undefined) accepted += 1;
   }

@@ -31,7 +31,15 @@ export type ResultEntry = readonly [
  * @param folderIds - JSON of the folder's ids as submitted
  * @param transactionIds - JSON of the transaction's ids as submitted
  */
-export function resultHead(ordinal: number, f: number, t: number, folderIds: string, patient: string, patientText: string | null, transactionIds: string): string {
+export function resultHead(
+  ordinal: number,
+  f: number,
+  t: number,
+  folderIds: string,
+  patient: string,
+  patientText: string | null,
+  transactionIds: string,
+): string {
   return `[${ordinal},${f},${t},${folderIds},${JSON.stringify(patient)},${patientText === null ? 'null' : JSON.stringify(patientText)},${transactionIds}`;
 }
 

@@ -107,7 +107,15 @@ export class SlicePlanner {
     const patientId = idOf(folder.patient.ids, 'ID-PATIENT') ?? idOf(folder.patient.ids, 'INSS');
     const insz = patientId?.value;
     const vaccineItem = transaction.items.findIndex((i) => itemType(i) === 'vaccine');
-    const result = resultHead(ordinal, f, t, this.#folderIds(folder), insz ?? '', patientText(folder.patient) ?? null, JSON.stringify(submittedIds(transaction.ids)));
+    const result = resultHead(
+      ordinal,
+      f,
+      t,
+      this.#folderIds(folder),
+      insz ?? '',
+      patientText(folder.patient) ?? null,
+      JSON.stringify(submittedIds(transaction.ids)),
+    );
     // One shape for every planned transaction (no conditional spreads: this runs for every dose).
     const patient = this.#patientData(folder);
     const planned = (findings: Finding[], row?: unknown[]): PlannedTransaction => ({ ordinal, f, t, insz, vaccineItem, result, patient, findings, row });
@@ -166,8 +174,26 @@ export class SlicePlanner {
  */
 function batchRow(r: VaccinationsTable): unknown[] {
   return [
-    r.patient_insz, null, r.cnk, r.product_name, r.vaccinnet_code, r.atc, r.indications, r.vaccine_group, r.administered_on, r.quantity, r.lot,
-    r.registrant_key, r.responsible_nihii, r.software_id, r.channel, r.sender_message_id, r.sender_local_id, r.sender_key, null, r.item_xml,
+    r.patient_insz,
+    null,
+    r.cnk,
+    r.product_name,
+    r.vaccinnet_code,
+    r.atc,
+    r.indications,
+    r.vaccine_group,
+    r.administered_on,
+    r.quantity,
+    r.lot,
+    r.registrant_key,
+    r.responsible_nihii,
+    r.software_id,
+    r.channel,
+    r.sender_message_id,
+    r.sender_local_id,
+    r.sender_key,
+    null,
+    r.item_xml,
     r.content_digest,
   ];
 }

@@ -22,7 +22,12 @@ describe('stored result findings', () => {
   });
 
   it('gives KMEHR ids back as submitted, in the result shape', () => {
-    expect(submittedIds([{ s: 'ID-KMEHR', sv: '1.0', value: '1' }, { s: 'LOCAL', sl: 'UUID', sv: '1.0', value: 'u-1' }])).toEqual([
+    expect(
+      submittedIds([
+        { s: 'ID-KMEHR', sv: '1.0', value: '1' },
+        { s: 'LOCAL', sl: 'UUID', sv: '1.0', value: 'u-1' },
+      ]),
+    ).toEqual([
       { value: '1', S: 'ID-KMEHR', SV: '1.0' },
       { value: 'u-1', S: 'LOCAL', SV: '1.0', SL: 'UUID' },
     ]);

@@ -21,12 +21,18 @@ function vaccinnet(...args: string[]): { status: number | null; stdout: string; 
 describe('node bin/vaccinnet.mjs admin … / history (real processes, through main.ts)', () => {
   it('an operator prepares a database in ./.vaccinnet and reads a history; exit codes 0, 1 and 2', () => {
     writeFileSync(path.join(work, 'persons.csv'), 'insz;firstname;familyname;birthdate;sex\n85071412330;Jan;Vermeulen;14/07/1985;M\n');
-    expect(vaccinnet('admin', 'persons', 'import', 'persons.csv')).toMatchObject({ status: 0, stdout: 'imported 1 person(s) from persons.csv: 1 new, 0 updated\n' });
+    expect(vaccinnet('admin', 'persons', 'import', 'persons.csv')).toMatchObject({
+      status: 0,
+      stdout: 'imported 1 person(s) from persons.csv: 1 new, 0 updated\n',
+    });
     expect(vaccinnet('admin', 'doctors', 'add', '--nihii', '14700260004', '--ssin', '70031510167', '--firstname', 'X', '--familyname', 'Y')).toMatchObject({
       status: 1,
       stderr: 'refused: NIHII_CHECKSUM: The NIHII number 14700260004 at --nihii has wrong check digits.\n',
     });
-    expect(vaccinnet('admin', 'doctors', 'add', '--nihii', '14700250004')).toMatchObject({ status: 2, stderr: "error: required option '--ssin <ssin>' not specified\n" });
+    expect(vaccinnet('admin', 'doctors', 'add', '--nihii', '14700250004')).toMatchObject({
+      status: 2,
+      stderr: "error: required option '--ssin <ssin>' not specified\n",
+    });
 
     const history = vaccinnet('history', '85071412330', '--audit');
     expect(history.status).toBe(0);

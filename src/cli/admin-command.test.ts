@@ -44,9 +44,21 @@ describe.each(testEngines())('vaccinnet admin on $name', (engine) => {
       `insz;firstname;familyname;birthdate;sex\n${jan.insz};Jan;Vermeulen;1985-07-14;M\n${lotte.insz};Lotte;De Smet;30/06/2021;F\n"${emma.insz}";"Emma";"Willems";;\n`,
     );
     expect(await admin('persons', 'import', first)).toMatchObject({ code: 0, stdout: `imported 3 person(s) from ${first}: 3 new, 0 updated\n`, stderr: '' });
-    expect(await store.persons.findPerson(lotte.insz)).toEqual({ insz: lotte.insz, firstname: 'Lotte', familyname: 'De Smet', birthdate: '2021-06-30', sex: 'female' });
+    expect(await store.persons.findPerson(lotte.insz)).toEqual({
+      insz: lotte.insz,
+      firstname: 'Lotte',
+      familyname: 'De Smet',
+      birthdate: '2021-06-30',
+      sex: 'female',
+    });
     // Birth date and sex left empty: taken from what the INSZ encodes.
-    expect(await store.persons.findPerson(emma.insz)).toEqual({ insz: emma.insz, firstname: 'Emma', familyname: 'Willems', birthdate: '2006-07-05', sex: 'female' });
+    expect(await store.persons.findPerson(emma.insz)).toEqual({
+      insz: emma.insz,
+      firstname: 'Emma',
+      familyname: 'Willems',
+      birthdate: '2006-07-05',
+      sex: 'female',
+    });
 
     const second = csvFile(`InSZ,FirstName,FamilyName\r\n${jan.insz},Jan-Pieter,Vermeulen\r\n${UNREGISTERED_INSZ},Nieuw,Persoon\r\n`);
     const r = await admin('persons', 'import', second, '--json');
@@ -96,17 +108,35 @@ describe.each(testEngines())('vaccinnet admin on $name', (engine) => {
     const r = await admin('persons', 'import', csvFile('ssin;name\n85071412330;Jan\n'));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('line 1: header: unknown column "ssin", unknown column "name", missing column "insz"');
-    expect(await admin('persons', 'import', path.join(dir, 'nope.csv'))).toMatchObject({ code: 2, stderr: `vaccinnet: no such file: ${path.join(dir, 'nope.csv')}\n` });
+    expect(await admin('persons', 'import', path.join(dir, 'nope.csv'))).toMatchObject({
+      code: 2,
+      stderr: `vaccinnet: no such file: ${path.join(dir, 'nope.csv')}\n`,
+    });
   });
 
   it('adds, updates and lists doctors; refuses bad NIHII, SSIN and roles with their codes', async () => {
     const { admin, store } = await fresh();
     const add = (d: typeof peeters, ...roles: string[]): Promise<CliRun> =>
-      admin('doctors', 'add', '--nihii', d.nihii, '--ssin', d.ssin, '--firstname', d.firstname, '--familyname', d.familyname, ...roles.flatMap((r) => ['--role', r]));
+      admin(
+        'doctors',
+        'add',
+        '--nihii',
+        d.nihii,
+        '--ssin',
+        d.ssin,
+        '--firstname',
+        d.firstname,
+        '--familyname',
+        d.familyname,
+        ...roles.flatMap((r) => ['--role', r]),
+      );
     expect(await add(peeters)).toMatchObject({ code: 0, stdout: 'added doctor doctor:14700250004: An Peeters (doctor)\n' });
     expect(await add(maes, 'doctor', 'stagemeester')).toMatchObject({ code: 0, stdout: 'added doctor doctor:11478761004: Koen Maes (doctor, stagemeester)\n' });
     expect(await add(janssens, 'haio')).toMatchObject({ code: 0 });
-    expect(await add(peeters, 'doctor,stagemeester')).toMatchObject({ code: 0, stdout: 'updated doctor doctor:14700250004: An Peeters (doctor, stagemeester)\n' });
+    expect(await add(peeters, 'doctor,stagemeester')).toMatchObject({
+      code: 0,
+      stdout: 'updated doctor doctor:14700250004: An Peeters (doctor, stagemeester)\n',
+    });
     expect(await store.profiles.findDoctor(peeters.nihii)).toMatchObject({ ssin: peeters.ssin, roles: ['doctor', 'stagemeester'], active: true });
 
     const badNihii = await admin('doctors', 'add', '--nihii', '14700260004', '--ssin', peeters.ssin, '--firstname', 'X', '--familyname', 'Y');
@@ -134,18 +164,63 @@ describe.each(testEngines())('vaccinnet admin on $name', (engine) => {
 
   it('adds, lists, deactivates and activates organisations; refuses bad identifiers', async () => {
     const { admin, store } = await fresh();
-    const added = await admin('organisations', 'add', '--type', 'hospital', '--id-type', 'nihii-hospital', '--id', az.id, '--name', az.name, '--user-code', az.userCode);
+    const added = await admin(
+      'organisations',
+      'add',
+      '--type',
+      'hospital',
+      '--id-type',
+      'nihii-hospital',
+      '--id',
+      az.id,
+      '--name',
+      az.name,
+      '--user-code',
+      az.userCode,
+    );
     expect(added.code).toBe(0);
     expect(added.stdout).toBe(
       `added organisation ${AZ_KEY}: AZ GROENINGE (hospital)\nit cannot register until it has a responsible doctor: vaccinnet admin link responsible --organisation ${AZ_KEY} --doctor NIHII\n`,
     );
     const kortrijk = ORGANISATIONS.centrumKortrijk;
-    expect(await admin('organisations', 'add', '--type', 'vaccination-centre', '--id-type', 'CBE', '--id', kortrijk.id, '--name', kortrijk.name, '--user-code', kortrijk.userCode, '--inactive')).toMatchObject({ code: 0 });
+    expect(
+      await admin(
+        'organisations',
+        'add',
+        '--type',
+        'vaccination-centre',
+        '--id-type',
+        'CBE',
+        '--id',
+        kortrijk.id,
+        '--name',
+        kortrijk.name,
+        '--user-code',
+        kortrijk.userCode,
+        '--inactive',
+      ),
+    ).toMatchObject({ code: 0 });
     expect(await store.profiles.findOrganisation('CBE', kortrijk.id)).toMatchObject({ active: false, type: 'vaccination-centre', userCode: 'VCKORT01' });
 
     const badCbe = await admin('organisations', 'add', '--type', 'other', '--id-type', 'CBE', '--id', '0314595349', '--name', 'X', '--user-code', 'X1');
-    expect(badCbe).toMatchObject({ code: 1, stderr: 'refused: CBE_INVALID: The enterprise number (KBO/CBE) 0314595349 at --id is not valid (wrong check digits).\n' });
-    const badNihii = await admin('organisations', 'add', '--type', 'hospital', '--id-type', 'NIHII-HOSPITAL', '--id', '71000437', '--name', 'X', '--user-code', 'X1');
+    expect(badCbe).toMatchObject({
+      code: 1,
+      stderr: 'refused: CBE_INVALID: The enterprise number (KBO/CBE) 0314595349 at --id is not valid (wrong check digits).\n',
+    });
+    const badNihii = await admin(
+      'organisations',
+      'add',
+      '--type',
+      'hospital',
+      '--id-type',
+      'NIHII-HOSPITAL',
+      '--id',
+      '71000437',
+      '--name',
+      'X',
+      '--user-code',
+      'X1',
+    );
     expect(badNihii.stderr).toContain('NIHII_CHECKSUM');
     expect((await admin('organisations', 'add', '--type', 'castle', '--id-type', 'CBE', '--id', kortrijk.id, '--name', 'X', '--user-code', 'X1')).code).toBe(2);
     const badType = await admin('organisations', 'add', '--type', 'other', '--id-type', 'VAT', '--id', '1', '--name', 'X', '--user-code', 'X1');
@@ -159,8 +234,14 @@ describe.each(testEngines())('vaccinnet admin on $name', (engine) => {
 
     expect(await admin('organisations', 'deactivate', AZ_KEY)).toMatchObject({ code: 0, stdout: `organisation ${AZ_KEY} (AZ GROENINGE) is inactive\n` });
     expect(await store.profiles.findOrganisation('NIHII-HOSPITAL', az.id)).toMatchObject({ active: false });
-    expect(await admin('organisations', 'activate', 'NIHII-HOSPITAL=71000436')).toMatchObject({ code: 0, stdout: `organisation ${AZ_KEY} (AZ GROENINGE) is active\n` });
-    expect(await admin('organisations', 'activate', AZ_KEY)).toMatchObject({ code: 0, stdout: `organisation ${AZ_KEY} (AZ GROENINGE) is active (unchanged)\n` });
+    expect(await admin('organisations', 'activate', 'NIHII-HOSPITAL=71000436')).toMatchObject({
+      code: 0,
+      stdout: `organisation ${AZ_KEY} (AZ GROENINGE) is active\n`,
+    });
+    expect(await admin('organisations', 'activate', AZ_KEY)).toMatchObject({
+      code: 0,
+      stdout: `organisation ${AZ_KEY} (AZ GROENINGE) is active (unchanged)\n`,
+    });
     expect(await store.profiles.findOrganisation('NIHII-HOSPITAL', az.id)).toMatchObject({ active: true });
     expect(await admin('organisations', 'deactivate', 'org:CBE:0878065378')).toMatchObject({
       code: 1,
@@ -171,8 +252,15 @@ describe.each(testEngines())('vaccinnet admin on $name', (engine) => {
 
   it('links responsible doctors, members and HAIO → stagemeester, refusing what cannot be linked', async () => {
     const { admin, store } = await fresh();
-    for (const [d, role] of [[peeters, 'doctor'], [maes, 'stagemeester'], [janssens, 'haio'], [wouters, 'doctor']] as const) {
-      expect((await admin('doctors', 'add', '--nihii', d.nihii, '--ssin', d.ssin, '--firstname', d.firstname, '--familyname', d.familyname, '--role', role)).code).toBe(0);
+    for (const [d, role] of [
+      [peeters, 'doctor'],
+      [maes, 'stagemeester'],
+      [janssens, 'haio'],
+      [wouters, 'doctor'],
+    ] as const) {
+      expect(
+        (await admin('doctors', 'add', '--nihii', d.nihii, '--ssin', d.ssin, '--firstname', d.firstname, '--familyname', d.familyname, '--role', role)).code,
+      ).toBe(0);
     }
     await admin('organisations', 'add', '--type', 'hospital', '--id-type', 'NIHII-HOSPITAL', '--id', az.id, '--name', az.name, '--user-code', az.userCode);
 
@@ -234,7 +322,9 @@ describe.each(testEngines())('vaccinnet admin on $name', (engine) => {
     });
 
     const list = await admin('softwareids', 'list');
-    expect(list.stdout).toBe(`SOFTWAREID                 PROFILE\n-------------------------  ---------------------------\ndxc_vaccinnet_azgroeninge  ${AZ_KEY}\ntaktik_medispring          doctor:${maes.nihii}\n`);
+    expect(list.stdout).toBe(
+      `SOFTWAREID                 PROFILE\n-------------------------  ---------------------------\ndxc_vaccinnet_azgroeninge  ${AZ_KEY}\ntaktik_medispring          doctor:${maes.nihii}\n`,
+    );
     expect(JSON.parse((await admin('softwareids', 'list', '--json')).stdout)).toEqual([
       { softwareId: 'dxc_vaccinnet_azgroeninge', profileKey: AZ_KEY },
       { softwareId: 'taktik_medispring', profileKey: `doctor:${maes.nihii}` },

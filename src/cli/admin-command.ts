@@ -16,9 +16,7 @@ import type { SetExitCode } from './commands.js';
  */
 export function registerAdminCommands(program: Command, setExitCode: SetExitCode): void {
   // showGlobalOptions: `admin doctors add --help` also lists --database, --json, … (they are defined on `admin`).
-  const admin = addStoreOptions(
-    program.command('admin').description(COMMAND_SUMMARIES.admin.summary).configureHelp({ showGlobalOptions: true }),
-  );
+  const admin = addStoreOptions(program.command('admin').description(COMMAND_SUMMARIES.admin.summary).configureHelp({ showGlobalOptions: true }));
   registerPersonsCommands(admin, setExitCode);
   registerDoctorCommands(admin, setExitCode);
   registerOrganisationCommands(admin, setExitCode);

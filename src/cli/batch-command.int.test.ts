@@ -32,13 +32,27 @@ describe('vaccinnet batch against a running registry (HTTPS, WS-Security, SQLite
   it('submits a CSV, reports "not processed yet" (exit 3), then waits for the result: all accepted (exit 0)', async () => {
     const { jan, emma } = PATIENTS;
     const csv = path.join(dir, 'group.csv');
-    writeFileSync(csv, [
-      'insz;firstname;familyname;birthdate;sex;cnk;date;lot;local_id',
-      `${jan.insz};${jan.firstname};${jan.familyname};${jan.birthdate};M;4293254;${day(6)};FK0001;csv-jan-1`,
-      `${emma.insz};${emma.firstname};${emma.familyname};${emma.birthdate};V;4293254;${day(4)};FK0002;csv-emma-1`,
-      `${jan.insz};${jan.firstname};${jan.familyname};${jan.birthdate};M;1075712;${day(2)};;csv-jan-2`,
-    ].join('\n'));
-    const submitted = await run(['batch', 'submit', ...conn, '--software-id', SOFTWARE_IDS.azGroeninge, '--user-code', AZ.userCode, '--doctor-nihii', DOCTORS.wouters.nihii, csv]);
+    writeFileSync(
+      csv,
+      [
+        'insz;firstname;familyname;birthdate;sex;cnk;date;lot;local_id',
+        `${jan.insz};${jan.firstname};${jan.familyname};${jan.birthdate};M;4293254;${day(6)};FK0001;csv-jan-1`,
+        `${emma.insz};${emma.firstname};${emma.familyname};${emma.birthdate};V;4293254;${day(4)};FK0002;csv-emma-1`,
+        `${jan.insz};${jan.firstname};${jan.familyname};${jan.birthdate};M;1075712;${day(2)};;csv-jan-2`,
+      ].join('\n'),
+    );
+    const submitted = await run([
+      'batch',
+      'submit',
+      ...conn,
+      '--software-id',
+      SOFTWARE_IDS.azGroeninge,
+      '--user-code',
+      AZ.userCode,
+      '--doctor-nihii',
+      DOCTORS.wouters.nihii,
+      csv,
+    ]);
     expect(submitted.stderr).toContain('3 vaccination(s) for 2 person(s)');
     expect(submitted.code).toBe(0);
     const id = /^transaction id: ([0-9a-f-]{36})$/m.exec(submitted.stdout)?.[1]!;

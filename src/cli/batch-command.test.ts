@@ -106,7 +106,10 @@ describe('vaccinnet batch generate', () => {
 describe('vaccinnet batch submit', () => {
   it('turns a CSV into a signed delivery and prints the labelled transaction id and the result command', async () => {
     const csv = path.join(dir, 'ok.csv');
-    writeFileSync(csv, 'insz;firstname;familyname;birthdate;sex;cnk;date;lot;local_id\n85071412330;Jan;Peeters;;;4293254;2026-01-05;FK1;u-1\n50010100156;Piet;Maes;;;1075712;2026-01-06;;u-2\n');
+    writeFileSync(
+      csv,
+      'insz;firstname;familyname;birthdate;sex;cnk;date;lot;local_id\n85071412330;Jan;Peeters;;;4293254;2026-01-05;FK1;u-1\n50010100156;Piet;Maes;;;1075712;2026-01-06;;u-2\n',
+    );
     const r = await run(['batch', 'submit', ...conn(), '--software-id', 'acme_hospital', ...org, csv]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
@@ -155,14 +158,33 @@ describe('vaccinnet batch submit', () => {
     const ca = await TestCa.create(path.join(dir, 'ca'));
     const issued = await ca.issue({
       subject: { kind: 'organisation', idType: 'NIHII-HOSPITAL', id: '71000436', name: 'AZ Voorbeeld' },
-      password: 'pw2', outDir: dir,
+      password: 'pw2',
+      outDir: dir,
     });
-    const r = await run(['batch', 'submit', '--p12', issued.p12Path!, '--password', 'pw2', '--url', url, '--software-id', 'acme_hospital',
-      '--user-code', 'UZ0001', '--doctor-nihii', '14700250004', path.join(dir, 'ok.csv')]);
+    const r = await run([
+      'batch',
+      'submit',
+      '--p12',
+      issued.p12Path!,
+      '--password',
+      'pw2',
+      '--url',
+      url,
+      '--software-id',
+      'acme_hospital',
+      '--user-code',
+      'UZ0001',
+      '--doctor-nihii',
+      '14700250004',
+      path.join(dir, 'ok.csv'),
+    ]);
     expect(r.code).toBe(0);
     const parsed = parseKmehr(received[0]!.kmehr!);
     expect(parsed.ok && parsed.message.header.senders[0]).toMatchObject({
-      ids: [{ s: 'LOCAL', value: 'UZ0001' }, { s: 'ID-HCPARTY', value: '71000436' }],
+      ids: [
+        { s: 'LOCAL', value: 'UZ0001' },
+        { s: 'ID-HCPARTY', value: '71000436' },
+      ],
       name: 'AZ Voorbeeld',
     });
   });
@@ -174,8 +196,15 @@ describe('vaccinnet batch submit', () => {
 });
 
 const ok = (insz: string, ...locals: string[]): FolderResult => ({
-  ids: [{ S: 'ID-KMEHR', SV: '1.0', value: '1' }], patient: insz,
-  transactions: locals.map((l) => ({ ids: [{ S: 'ID-KMEHR', value: '1' }, { S: 'LOCAL', SL: 'UUID', value: l }], resultCode: 'OK' })),
+  ids: [{ S: 'ID-KMEHR', SV: '1.0', value: '1' }],
+  patient: insz,
+  transactions: locals.map((l) => ({
+    ids: [
+      { S: 'ID-KMEHR', value: '1' },
+      { S: 'LOCAL', SL: 'UUID', value: l },
+    ],
+    resultCode: 'OK',
+  })),
 });
 
 describe('vaccinnet batch result', () => {
@@ -189,7 +218,10 @@ describe('vaccinnet batch result', () => {
   });
 
   it('exits 1 when any row was refused, and --json gives the same masked', async () => {
-    const refused: FolderResult = { ...ok('50010100156'), transactions: [{ ids: [{ S: 'LOCAL', value: 'u-9' }], resultCode: 'COVID_LOT_MISSING', resultTekst: 'no lot' }] };
+    const refused: FolderResult = {
+      ...ok('50010100156'),
+      transactions: [{ ids: [{ S: 'LOCAL', value: 'u-9' }], resultCode: 'COVID_LOT_MISSING', resultTekst: 'no lot' }],
+    };
     results.set('mixed', [[ok('85071412330', 'u-1'), refused]]);
     const table = await run(['batch', 'result', 'mixed', ...conn(), '--user-code', 'UZ0001']);
     expect(table.code).toBe(1);
@@ -204,8 +236,15 @@ describe('vaccinnet batch result', () => {
 
   it('a delivery that stopped part-way: its closing BATCH_PARTIAL folder is not counted as a person, the cause is shown, exit 1', async () => {
     const marker: FolderResult = {
-      ids: [{ S: 'LOCAL', SL: 'vaccinnet-delivery-status', value: 'partial' }], patient: '',
-      transactions: [{ ids: [{ S: 'LOCAL', SL: 'vaccinnet-delivery-status', value: 'partial' }], resultCode: 'BATCH_PARTIAL', resultTekst: 'Only the first 1 transactions were processed' }],
+      ids: [{ S: 'LOCAL', SL: 'vaccinnet-delivery-status', value: 'partial' }],
+      patient: '',
+      transactions: [
+        {
+          ids: [{ S: 'LOCAL', SL: 'vaccinnet-delivery-status', value: 'partial' }],
+          resultCode: 'BATCH_PARTIAL',
+          resultTekst: 'Only the first 1 transactions were processed',
+        },
+      ],
     };
     results.set('partial', [[ok('85071412330', 'u-1'), marker]]);
     const r = await run(['batch', 'result', 'partial', ...conn(), '--user-code', 'UZ0001']);

@@ -78,7 +78,7 @@ function connectOptions(cmd: Command): Command {
 
 function senderOptions(cmd: Command): Command {
   return cmd
-    .option('--user-code <code>', 'the organisation\'s Vaccinnet user code (sender LOCAL id)')
+    .option('--user-code <code>', "the organisation's Vaccinnet user code (sender LOCAL id)")
     .option('--org-nihii <nihii>', 'NIHII-8 of the organisation (default: from the certificate)')
     .option('--org-cbe <cbe>', 'enterprise number of the organisation when it has no NIHII (default: from the certificate)')
     .option('--org-name <name>', 'organisation name (default: from the certificate)')
@@ -112,7 +112,10 @@ function openBatchClient(o: ConnectOptions, key: P12Contents): BatchClient {
 /** Organisation identifier and name from an eHealth subject (`OU=NIHII-HOSPITAL=71000436`, `OU=<name>`). */
 function organisationFromCertificate(key: P12Contents | undefined): { nihii?: string; cbe?: string; name?: string } {
   if (key === undefined) return {};
-  const ous = new X509Certificate(key.certificateDer).subject.split('\n').filter((l) => l.startsWith('OU=')).map((l) => l.slice(3));
+  const ous = new X509Certificate(key.certificateDer).subject
+    .split('\n')
+    .filter((l) => l.startsWith('OU='))
+    .map((l) => l.slice(3));
   const id = ous.map((ou) => /^([A-Z][A-Z0-9_-]*)=(\d+)$/.exec(ou)).find((m) => m !== null);
   const name = ous.find((ou) => !/=\d+$/.test(ou) && ou !== 'eHealth-platform Belgium' && ou !== 'Federal Government');
   return {
@@ -147,8 +150,10 @@ const shellWord = (s: string): string => (/^[\w./:=@%+,-]+$/.test(s) ? s : `'${s
  */
 function resultCommand(transactionId: string, o: SubmitOptions): string {
   return [
-    'npx vaccinnet batch result', transactionId,
-    '--p12', shellWord(o.p12),
+    'npx vaccinnet batch result',
+    transactionId,
+    '--p12',
+    shellWord(o.p12),
     ...(o.password !== undefined ? ['--password', '…'] : []),
     ...(o.url !== undefined ? ['--url', shellWord(o.url)] : []),
     ...(o.ca !== undefined ? ['--ca', shellWord(o.ca)] : []),
@@ -202,7 +207,13 @@ function printTable(folders: readonly FolderOutcome[]): void {
     }
   });
   const widths = rows[0]!.slice(0, 4).map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const r of rows) out(r.map((cell, c) => (c < 4 ? cell.padEnd(widths[c]!) : cell)).join('  ').trimEnd());
+  for (const r of rows)
+    out(
+      r
+        .map((cell, c) => (c < 4 ? cell.padEnd(widths[c]!) : cell))
+        .join('  ')
+        .trimEnd(),
+    );
 }
 
 /** The result with the INSZ masked, for `--json` (personal data never leaves the process unmasked). */
@@ -222,7 +233,10 @@ async function waitForResult(client: BatchClient, id: string, userCode: string, 
   const started = Date.now();
   const tty = process.stderr.isTTY === true;
   const bar = tty
-    ? new cliProgress.SingleBar({ format: 'waiting for processing [{bar}] {elapsed}s / {limit}s', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar(
+        { format: 'waiting for processing [{bar}] {elapsed}s / {limit}s', stream: process.stderr, hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      )
     : undefined;
   const limit = Math.round(timeoutMs / 1000);
   bar?.start(limit, 0, { elapsed: 0, limit });
@@ -256,8 +270,11 @@ export function registerBatchCommands(program: Command, setExitCode: (code: numb
 
   senderOptions(connectOptions(batch.command('submit')))
     .description('deliver a KMEHR batch (FILE.xml) or a CSV with one row per vaccination (FILE.csv); prints the transaction id and how to fetch its result')
-    .argument('<file>', 'FILE.xml (a KMEHR batch message) or FILE.csv (insz, firstname, familyname, birthdate, sex, cnk or vaccinnet_code, date, lot, local_id)')
-    .requiredOption('--software-id <id>', 'the organisation\'s softwareID (extraInfo/pakket)')
+    .argument(
+      '<file>',
+      'FILE.xml (a KMEHR batch message) or FILE.csv (insz, firstname, familyname, birthdate, sex, cnk or vaccinnet_code, date, lot, local_id)',
+    )
+    .requiredOption('--software-id <id>', "the organisation's softwareID (extraInfo/pakket)")
     .option('--type <type>', 'extraInfo/type', 'auth_eHealth_org')
     .option('--supplement', 'send as Aanvulling: replaces earlier transactions with the same LOCAL id, adds new ones')
     .option('--json', 'print the answer as JSON ({"accepted":true,"transactionId":…} or {"accepted":false,"foutCode":…})')
@@ -283,9 +300,14 @@ export function registerBatchCommands(program: Command, setExitCode: (code: numb
         const client = openBatchClient(o, key);
         try {
           const answer = await client.deliverFile(xmlFile, { pakket: o.softwareId, type: o.type ?? 'auth_eHealth_org', supplement: o.supplement === true });
-          if (o.json) out(JSON.stringify(answer.accepted
-            ? { accepted: true, transactionId: answer.transactionId }
-            : { accepted: false, foutCode: answer.foutCode, foutOmschrijving: answer.foutOmschrijving }));
+          if (o.json)
+            out(
+              JSON.stringify(
+                answer.accepted
+                  ? { accepted: true, transactionId: answer.transactionId }
+                  : { accepted: false, foutCode: answer.foutCode, foutOmschrijving: answer.foutOmschrijving },
+              ),
+            );
           if (answer.accepted) {
             if (!o.json) {
               out(`transaction id: ${answer.transactionId}`);
@@ -305,7 +327,7 @@ export function registerBatchCommands(program: Command, setExitCode: (code: numb
   connectOptions(batch.command('result'))
     .description('the per-vaccination result of a delivery: a table and a summary (exit 1 when any row was refused)')
     .argument('<id>', 'the transactionId the delivery answered')
-    .requiredOption('--user-code <code>', 'the organisation\'s Vaccinnet user code (gebruikersId)')
+    .requiredOption('--user-code <code>', "the organisation's Vaccinnet user code (gebruikersId)")
     .option('--wait', 'poll until the delivery is processed')
     .option('--timeout <seconds>', 'with --wait: give up after this long', '900')
     .option('--json', 'print the result as JSON (INSZ masked)')
@@ -358,11 +380,18 @@ export function registerBatchCommands(program: Command, setExitCode: (code: numb
         const file = o.out ?? 'batch.xml';
         const started = performance.now();
         const made = await generateBatchFile(file, {
-          patients, doses, sender: s, covidShare, days: positive('--days', o.days), ...(o.seed !== undefined && { seed: positive('--seed', o.seed) }),
+          patients,
+          doses,
+          sender: s,
+          covidShare,
+          days: positive('--days', o.days),
+          ...(o.seed !== undefined && { seed: positive('--seed', o.seed) }),
         });
         const seconds = (performance.now() - started) / 1000;
         out(file);
-        err(`${made.vaccinations} vaccination(s) (${made.covid} COVID-19) for ${made.folders} person(s), ${(made.bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s`);
+        err(
+          `${made.vaccinations} vaccination(s) (${made.covid} COVID-19) for ${made.folders} person(s), ${(made.bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s`,
+        );
         return BATCH_EXIT.ok;
       }),
     );

@@ -51,7 +51,10 @@ export function openClient(options: CallOptions): ClientContext {
   });
   const subject = new X509Certificate(key.certificateDer).subject;
   const ssin = /SSIN=(\d{11})/.exec(subject)?.[1];
-  const name = subject.split('\n').find((l) => l.startsWith('OU=') && !/eHealth-platform|=\d/.test(l))?.slice(3);
+  const name = subject
+    .split('\n')
+    .find((l) => l.startsWith('OU=') && !/eHealth-platform|=\d/.test(l))
+    ?.slice(3);
   return { client, ...(ssin && { ssin }), ...(name && { name }) };
 }
 

@@ -1,7 +1,17 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerVaccinations } from '../registry/register-vaccinations.js';
 import { removeVaccination } from '../registry/remove-vaccination.js';
-import { DOCTORS, IDENTITIES, PATIENTS, SOFTWARE_IDS, UNREGISTERED_INSZ, fixedClock, personaMessage, seedPersonas, sequentialIds } from '../registry/testing/index.js';
+import {
+  DOCTORS,
+  IDENTITIES,
+  PATIENTS,
+  SOFTWARE_IDS,
+  UNREGISTERED_INSZ,
+  fixedClock,
+  personaMessage,
+  seedPersonas,
+  sequentialIds,
+} from '../registry/testing/index.js';
 import { registryPortsOf } from '../store/registry-ports-of.js';
 import type { Store } from '../store/store.js';
 import { testEngines } from '../store/testing/test-engines.js';
@@ -37,7 +47,14 @@ describe.each(testEngines())('vaccinnet history on $name', (engine) => {
       ids.push(id);
     }
     const removed = await removeVaccination(
-      { actor: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', patientId: jan.insz, vaccinationId: ids[1]!, reason: 'wrong date' },
+      {
+        actor: IDENTITIES.peeters,
+        softwareId: SOFTWARE_IDS.peeters,
+        channel: 'registratie',
+        patientId: jan.insz,
+        vaccinationId: ids[1]!,
+        reason: 'wrong date',
+      },
       ports,
     );
     expect(removed).toMatchObject({ ok: true });
@@ -113,8 +130,14 @@ describe.each(testEngines())('vaccinnet history on $name', (engine) => {
       code: 1,
       stderr: 'refused: INSZ_CHECKSUM: The INSZ/SSIN 850714***** at the argument has wrong check digits.\n',
     });
-    expect(await history(jan.insz, '--since', '2024-02-30', '--operator', 'alice')).toMatchObject({ code: 2, stderr: 'vaccinnet: --since must be a date YYYY-MM-DD, got "2024-02-30"\n' });
-    expect(await history(jan.insz, '--operator', ' ')).toMatchObject({ code: 2, stderr: 'vaccinnet: who is the operator? pass --operator NAME (recorded in the audit log)\n' });
+    expect(await history(jan.insz, '--since', '2024-02-30', '--operator', 'alice')).toMatchObject({
+      code: 2,
+      stderr: 'vaccinnet: --since must be a date YYYY-MM-DD, got "2024-02-30"\n',
+    });
+    expect(await history(jan.insz, '--operator', ' ')).toMatchObject({
+      code: 2,
+      stderr: 'vaccinnet: who is the operator? pass --operator NAME (recorded in the audit log)\n',
+    });
     // Refused and usage calls read nothing, so they leave no read in the audit log.
     expect((await store!.audit.forPerson(jan.insz)).filter((a) => a.action === 'read')).toEqual([]);
   });

@@ -67,7 +67,10 @@ export function registerHistoryCommand(program: Command, setExitCode: SetExitCod
       if (findings.length > 0) throw RefusedError.of(...findings);
 
       const ports = registryPortsOf(store, { settings: { timeZone: config.registry.timeZone, personCheck: config.registry.personCheck } });
-      const outcome = await getHistory({ actor: { kind: 'operator', name: operator }, channel: CLI_CHANNEL, insz, inszLocation: 'the argument', ...(o.since && { since: o.since }) }, ports);
+      const outcome = await getHistory(
+        { actor: { kind: 'operator', name: operator }, channel: CLI_CHANNEL, insz, inszLocation: 'the argument', ...(o.since && { since: o.since }) },
+        ports,
+      );
       if (!outcome.ok) throw RefusedError.of(...outcome.findings);
       const person = await store.persons.findPerson(insz);
       const audit = o.audit ? await store.audit.forPerson(insz) : undefined;
@@ -85,7 +88,8 @@ export function registerHistoryCommand(program: Command, setExitCode: SetExitCod
       }
       const who = person ? `${person.firstname} ${person.familyname}${person.birthdate ? `, born ${person.birthdate}` : ''}` : 'not in the person register';
       const lines = [`${maskInsz(insz)} (${who}): ${outcome.vaccinations.length} active vaccination(s)${o.since ? ` since ${o.since}` : ''}`];
-      if (outcome.vaccinations.length > 0) lines.push(formatTable(['DATE', 'PRODUCT', 'LOT', 'REGISTRANT', 'CHANNEL', 'VACCINATIONID'], outcome.vaccinations.map(vaccinationRow)));
+      if (outcome.vaccinations.length > 0)
+        lines.push(formatTable(['DATE', 'PRODUCT', 'LOT', 'REGISTRANT', 'CHANNEL', 'VACCINATIONID'], outcome.vaccinations.map(vaccinationRow)));
       if (audit) {
         lines.push(`audit log (${audit.length} entries):`);
         lines.push(formatTable(['AT', 'ACTION', 'OUTCOME', 'ACTOR', 'CHANNEL', 'SOFTWAREID', 'VACCINATIONID', 'DETAIL'], audit.map(auditRow)));

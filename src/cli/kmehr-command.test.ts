@@ -28,9 +28,7 @@ async function run(...args: string[]): Promise<{ code: number | undefined; out: 
   let code: number | undefined;
   let out = '';
   let err = '';
-  const program = new Command('vaccinnet')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
+  const program = new Command('vaccinnet').exitOverride().configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
   registerKmehrCommands(program, (c) => {
     code = c;
   });
@@ -96,9 +94,7 @@ describe('vaccinnet kmehr validate', () => {
   });
 
   it('leaves a missing FILE argument to commander (main.ts turns it into exit 2)', async () => {
-    await expect(run('kmehr', 'validate')).rejects.toSatisfy(
-      (e: unknown) => e instanceof CommanderError && e.code === 'commander.missingArgument',
-    );
+    await expect(run('kmehr', 'validate')).rejects.toSatisfy((e: unknown) => e instanceof CommanderError && e.code === 'commander.missingArgument');
   });
 });
 

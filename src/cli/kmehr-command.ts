@@ -39,7 +39,10 @@ export function registerKmehrCommands(program: Command, setExitCode: (code: numb
     .description('check KMEHR vaccination messages: XSD (KMEHR 1.43), well-formedness and the registry rules')
     .argument('<file...>', 'KMEHR XML files')
     .option('--json', 'print [{file, valid, findings}] as JSON')
-    .option('--schema-dir <dir>', 'folder holding ehealth-kmehr/XSD/kmehr_elements-1_43.xsd (default: $VACCINNET_SCHEMA_DIR, else ../shared/kmehr/schema beside the repository)')
+    .option(
+      '--schema-dir <dir>',
+      'folder holding ehealth-kmehr/XSD/kmehr_elements-1_43.xsd (default: $VACCINNET_SCHEMA_DIR, else ../shared/kmehr/schema beside the repository)',
+    )
     .action((files: string[], opts: { json?: boolean; schemaDir?: string }, command: Command) => {
       const { writeOut, writeErr } = outputOf(command);
       try {

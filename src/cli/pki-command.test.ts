@@ -31,9 +31,7 @@ describe('vaccinnet pki', () => {
   });
 
   it('issues a doctor .p12, shows it as valid, revokes it by file and shows it as revoked', async () => {
-    const issued = await run([
-      'pki', 'issue', 'doctor', '--id', '85071412330', '--name', 'An Peeters', '--password', 'pw', '--dir', dir,
-    ]);
+    const issued = await run(['pki', 'issue', 'doctor', '--id', '85071412330', '--name', 'An Peeters', '--password', 'pw', '--dir', dir]);
     expect(issued.code).toBe(0);
     const p12 = issued.stdout.trim();
     expect(path.basename(p12)).toMatch(/^SSIN=85071412330 \d{14}\.acc-p12$/);
@@ -60,8 +58,25 @@ describe('vaccinnet pki', () => {
   it('issues an organisation with type and application, and a group practice, into --out', async () => {
     const outDir = path.join(root, 'out');
     const org = await run([
-      'pki', 'issue', 'organisation', '--type', 'EHP', '--id', '1990001916', '--name', 'VLAAMS AGENTSCHAP',
-      '--application', 'VITALINKGATEWAY', '--password', 'pw', '--out', outDir, '--dir', dir, '--algorithm', '3des',
+      'pki',
+      'issue',
+      'organisation',
+      '--type',
+      'EHP',
+      '--id',
+      '1990001916',
+      '--name',
+      'VLAAMS AGENTSCHAP',
+      '--application',
+      'VITALINKGATEWAY',
+      '--password',
+      'pw',
+      '--out',
+      outDir,
+      '--dir',
+      dir,
+      '--algorithm',
+      '3des',
     ]);
     expect(org.code).toBe(0);
     expect(path.basename(org.stdout.trim())).toMatch(/^EHP=1990001916 \d{14}\.acc-p12$/);
@@ -80,8 +95,21 @@ describe('vaccinnet pki', () => {
 
   it('issues an already expired certificate with --not-before and --days', async () => {
     const r = await run([
-      'pki', 'issue', 'haio', '--id', '90031500204', '--name', 'Sara Janssens', '--password', 'pw',
-      '--not-before', '2020-01-01T00:00:00Z', '--days', '30', '--dir', dir,
+      'pki',
+      'issue',
+      'haio',
+      '--id',
+      '90031500204',
+      '--name',
+      'Sara Janssens',
+      '--password',
+      'pw',
+      '--not-before',
+      '2020-01-01T00:00:00Z',
+      '--days',
+      '30',
+      '--dir',
+      dir,
     ]);
     const shown = await run(['pki', 'show', r.stdout.trim(), '--password', 'pw', '--dir', dir]);
     expect(shown.code).toBe(1);

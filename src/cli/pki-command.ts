@@ -40,10 +40,7 @@ function positiveInt(value: string): number {
 }
 
 /** Operational failures (no CA, wrong password, unreadable file) are refusals with a one-line message, not crashes. */
-function guarded<A extends unknown[]>(
-  setExitCode: (code: number) => void,
-  action: (...args: A) => void | Promise<void>,
-): (...args: A) => Promise<void> {
+function guarded<A extends unknown[]>(setExitCode: (code: number) => void, action: (...args: A) => void | Promise<void>): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await action(...args);
@@ -69,20 +66,22 @@ export function registerPkiCommands(program: Command, setExitCode: (code: number
     .option('--name <cn>', 'CA common name', 'Vaccinnet Test CA')
     .addOption(new Option('--bits <bits>', 'RSA key size').choices(['2048', '3072']).default('2048'))
     .option('--days <n>', 'CA validity in days', positiveInt, 3650)
-    .action(guarded(setExitCode, async (opts: { dir?: string; name: string; bits: string; days: number }) => {
-      const dir = opts.dir ?? defaultPkiDir();
-      if (existsSync(path.join(dir, CA_CERT_FILE))) {
-        err(`a CA already exists in ${dir}`);
-        setExitCode(1);
-        return;
-      }
-      const ca = await TestCa.create(dir, {
-        name: opts.name,
-        modulusLength: opts.bits === '3072' ? 3072 : 2048,
-        days: opts.days,
-      });
-      out(ca.certificatePath);
-    }));
+    .action(
+      guarded(setExitCode, async (opts: { dir?: string; name: string; bits: string; days: number }) => {
+        const dir = opts.dir ?? defaultPkiDir();
+        if (existsSync(path.join(dir, CA_CERT_FILE))) {
+          err(`a CA already exists in ${dir}`);
+          setExitCode(1);
+          return;
+        }
+        const ca = await TestCa.create(dir, {
+          name: opts.name,
+          modulusLength: opts.bits === '3072' ? 3072 : 2048,
+          days: opts.days,
+        });
+        out(ca.certificatePath);
+      }),
+    );
 
   pki
     .command('issue')
@@ -98,49 +97,52 @@ export function registerPkiCommands(program: Command, setExitCode: (code: number
     .option('--out <dir>', 'where to write the .p12 (default <dir>/issued)')
     .addOption(new Option('--algorithm <alg>', 'keystore encryption').choices(['aes256', '3des']).default('aes256'))
     .addOption(dirOption())
-    .action(guarded(setExitCode,
-      async (
-        kind: Kind,
-        opts: {
-          id: string;
-          name: string;
-          type: string;
-          application?: string;
-          password?: string;
-          days: number;
-          notBefore?: string;
-          out?: string;
-          algorithm: 'aes256' | '3des';
-          dir?: string;
+    .action(
+      guarded(
+        setExitCode,
+        async (
+          kind: Kind,
+          opts: {
+            id: string;
+            name: string;
+            type: string;
+            application?: string;
+            password?: string;
+            days: number;
+            notBefore?: string;
+            out?: string;
+            algorithm: 'aes256' | '3des';
+            dir?: string;
+          },
+          cmd: Command,
+        ) => {
+          const typeGiven = cmd.getOptionValueSource('type') === 'cli';
+          const subject = subjectFor(kind, opts.id, opts.name, typeGiven ? opts.type : undefined, opts.application);
+          if (typeof subject === 'string') {
+            err(subject);
+            setExitCode(2);
+            return;
+          }
+          const notBefore = opts.notBefore === undefined ? undefined : new Date(opts.notBefore);
+          if (notBefore && Number.isNaN(notBefore.getTime())) {
+            err(`--not-before is not a date: ${opts.notBefore}`);
+            setExitCode(2);
+            return;
+          }
+          const ca = await TestCa.open(opts.dir ?? defaultPkiDir());
+          const issued = await ca.issue({
+            subject,
+            days: opts.days,
+            ...(notBefore && { notBefore }),
+            ...(opts.password !== undefined && { password: opts.password }),
+            ...(opts.out !== undefined && { outDir: opts.out }),
+            p12Algorithm: opts.algorithm,
+          });
+          out(issued.p12Path as string);
+          if (opts.password === undefined) out(`password: ${issued.p12Password}`);
         },
-        cmd: Command,
-      ) => {
-        const typeGiven = cmd.getOptionValueSource('type') === 'cli';
-        const subject = subjectFor(kind, opts.id, opts.name, typeGiven ? opts.type : undefined, opts.application);
-        if (typeof subject === 'string') {
-          err(subject);
-          setExitCode(2);
-          return;
-        }
-        const notBefore = opts.notBefore === undefined ? undefined : new Date(opts.notBefore);
-        if (notBefore && Number.isNaN(notBefore.getTime())) {
-          err(`--not-before is not a date: ${opts.notBefore}`);
-          setExitCode(2);
-          return;
-        }
-        const ca = await TestCa.open(opts.dir ?? defaultPkiDir());
-        const issued = await ca.issue({
-          subject,
-          days: opts.days,
-          ...(notBefore && { notBefore }),
-          ...(opts.password !== undefined && { password: opts.password }),
-          ...(opts.out !== undefined && { outDir: opts.out }),
-          p12Algorithm: opts.algorithm,
-        });
-        out(issued.p12Path as string);
-        if (opts.password === undefined) out(`password: ${issued.p12Password}`);
-      },
-    ));
+      ),
+    );
 
   pki
     .command('server')
@@ -150,16 +152,18 @@ export function registerPkiCommands(program: Command, setExitCode: (code: number
     .option('--days <n>', 'validity in days', positiveInt, 730)
     .option('--out <dir>', 'where to write the PEM files (default <dir>)')
     .addOption(dirOption())
-    .action(guarded(setExitCode, async (opts: { host: string[]; ip: string[]; days: number; out?: string; dir?: string }) => {
-      const dir = opts.dir ?? defaultPkiDir();
-      const ca = await TestCa.open(dir);
-      const cert = await ca.issueServer({ hostnames: opts.host, ips: opts.ip, days: opts.days });
-      const target = opts.out ?? dir;
-      mkdirSync(target, { recursive: true });
-      writeFileSync(path.join(target, 'server.key.pem'), cert.privateKeyPem, { mode: 0o600 });
-      writeFileSync(path.join(target, 'server.cert.pem'), cert.certificatePem);
-      out(path.join(target, 'server.cert.pem'));
-    }));
+    .action(
+      guarded(setExitCode, async (opts: { host: string[]; ip: string[]; days: number; out?: string; dir?: string }) => {
+        const dir = opts.dir ?? defaultPkiDir();
+        const ca = await TestCa.open(dir);
+        const cert = await ca.issueServer({ hostnames: opts.host, ips: opts.ip, days: opts.days });
+        const target = opts.out ?? dir;
+        mkdirSync(target, { recursive: true });
+        writeFileSync(path.join(target, 'server.key.pem'), cert.privateKeyPem, { mode: 0o600 });
+        writeFileSync(path.join(target, 'server.cert.pem'), cert.certificatePem);
+        out(path.join(target, 'server.cert.pem'));
+      }),
+    );
 
   pki
     .command('revoke')
@@ -168,45 +172,49 @@ export function registerPkiCommands(program: Command, setExitCode: (code: number
     .option('--serial <serial>', 'serial number (hex)')
     .option('--password <pw>', 'keystore password, when the .p12 is not in the CA index')
     .addOption(dirOption())
-    .action(guarded(setExitCode, async (file: string | undefined, opts: { serial?: string; password?: string; dir?: string }) => {
-      if ((file === undefined) === (opts.serial === undefined)) {
-        err('give either --serial or a .p12 file');
-        setExitCode(2);
-        return;
-      }
-      const ca = await TestCa.open(opts.dir ?? defaultPkiDir());
-      let serial = opts.serial;
-      if (file !== undefined) {
-        const resolved = path.resolve(file);
-        serial = ca.list().find((e) => e.p12 !== undefined && path.resolve(e.p12) === resolved)?.serial;
-        if (serial === undefined && opts.password !== undefined) {
-          serial = new X509Certificate(loadP12(resolved, opts.password).certificateDer).serialNumber;
+    .action(
+      guarded(setExitCode, async (file: string | undefined, opts: { serial?: string; password?: string; dir?: string }) => {
+        if ((file === undefined) === (opts.serial === undefined)) {
+          err('give either --serial or a .p12 file');
+          setExitCode(2);
+          return;
         }
-        if (serial === undefined) {
-          err(`${file} is not in the CA index; give --password to read its serial`);
+        const ca = await TestCa.open(opts.dir ?? defaultPkiDir());
+        let serial = opts.serial;
+        if (file !== undefined) {
+          const resolved = path.resolve(file);
+          serial = ca.list().find((e) => e.p12 !== undefined && path.resolve(e.p12) === resolved)?.serial;
+          if (serial === undefined && opts.password !== undefined) {
+            serial = new X509Certificate(loadP12(resolved, opts.password).certificateDer).serialNumber;
+          }
+          if (serial === undefined) {
+            err(`${file} is not in the CA index; give --password to read its serial`);
+            setExitCode(1);
+            return;
+          }
+        }
+        if (!(await ca.revoke(serial as string))) {
+          err(`unknown serial ${normaliseSerial(serial as string)}`);
           setExitCode(1);
           return;
         }
-      }
-      if (!(await ca.revoke(serial as string))) {
-        err(`unknown serial ${normaliseSerial(serial as string)}`);
-        setExitCode(1);
-        return;
-      }
-      out(`revoked ${normaliseSerial(serial as string)}`);
-      out(ca.crlPath);
-    }));
+        out(`revoked ${normaliseSerial(serial as string)}`);
+        out(ca.crlPath);
+      }),
+    );
 
   pki
     .command('crl')
     .description('re-sign the CRL (new thisUpdate/nextUpdate) and print its path')
     .option('--days <n>', 'days until nextUpdate', positiveInt, 7)
     .addOption(dirOption())
-    .action(guarded(setExitCode, async (opts: { days: number; dir?: string }) => {
-      const ca = await TestCa.open(opts.dir ?? defaultPkiDir());
-      await ca.writeCrl(new Date(), opts.days);
-      out(ca.crlPath);
-    }));
+    .action(
+      guarded(setExitCode, async (opts: { days: number; dir?: string }) => {
+        const ca = await TestCa.open(opts.dir ?? defaultPkiDir());
+        await ca.writeCrl(new Date(), opts.days);
+        out(ca.crlPath);
+      }),
+    );
 
   pki
     .command('show')
@@ -214,26 +222,28 @@ export function registerPkiCommands(program: Command, setExitCode: (code: number
     .argument('<file>', '.p12 keystore')
     .requiredOption('--password <pw>', 'keystore password')
     .addOption(dirOption())
-    .action(guarded(setExitCode, (file: string, opts: { password: string; dir?: string }) => {
-      const p12 = loadP12(file, opts.password);
-      const cert = new X509Certificate(p12.certificateDer);
-      const fingerprint = cert.fingerprint256.replaceAll(':', '');
-      const parsed = new x509.X509Certificate(p12.certificateDer);
-      const reading = identityFromSubject(fromJsonName(parsed.subjectName.toJSON()), fingerprint);
-      out(`alias:       ${p12.alias ?? '(none)'}`);
-      out(`subject:     ${reading.ok ? reading.identity.subject : parsed.subject}`);
-      out(`issuer:      ${parsed.issuer}`);
-      out(`serial:      ${normaliseSerial(cert.serialNumber)}`);
-      out(`valid from:  ${new Date(cert.validFrom).toISOString()}`);
-      out(`valid to:    ${new Date(cert.validTo).toISOString()}`);
-      out(`fingerprint: ${fingerprint}`);
-      out(`identity:    ${reading.ok ? JSON.stringify({ ...reading.identity, subject: undefined, fingerprint: undefined }) : reading.detail}`);
-      const dir = opts.dir ?? defaultPkiDir();
-      if (!existsSync(path.join(dir, CA_CERT_FILE))) return;
-      const result = new CertificateVerifier(TrustStore.fromCaDirectory(dir, 0)).verifyCertificate(cert, new Date());
-      out(`verdict:     ${result.ok ? 'valid' : `${result.finding.code}: ${result.finding.message}`}`);
-      if (!result.ok) setExitCode(1);
-    }));
+    .action(
+      guarded(setExitCode, (file: string, opts: { password: string; dir?: string }) => {
+        const p12 = loadP12(file, opts.password);
+        const cert = new X509Certificate(p12.certificateDer);
+        const fingerprint = cert.fingerprint256.replaceAll(':', '');
+        const parsed = new x509.X509Certificate(p12.certificateDer);
+        const reading = identityFromSubject(fromJsonName(parsed.subjectName.toJSON()), fingerprint);
+        out(`alias:       ${p12.alias ?? '(none)'}`);
+        out(`subject:     ${reading.ok ? reading.identity.subject : parsed.subject}`);
+        out(`issuer:      ${parsed.issuer}`);
+        out(`serial:      ${normaliseSerial(cert.serialNumber)}`);
+        out(`valid from:  ${new Date(cert.validFrom).toISOString()}`);
+        out(`valid to:    ${new Date(cert.validTo).toISOString()}`);
+        out(`fingerprint: ${fingerprint}`);
+        out(`identity:    ${reading.ok ? JSON.stringify({ ...reading.identity, subject: undefined, fingerprint: undefined }) : reading.detail}`);
+        const dir = opts.dir ?? defaultPkiDir();
+        if (!existsSync(path.join(dir, CA_CERT_FILE))) return;
+        const result = new CertificateVerifier(TrustStore.fromCaDirectory(dir, 0)).verifyCertificate(cert, new Date());
+        out(`verdict:     ${result.ok ? 'valid' : `${result.finding.code}: ${result.finding.message}`}`);
+        if (!result.ok) setExitCode(1);
+      }),
+    );
 }
 
 /** The subject for a kind, or an error text for bad arguments. */

@@ -182,7 +182,11 @@ function historyRows(kmehr: string): HistoryRow[] {
     f.transactions.map((t) => {
       const item = t.items[0];
       const product = item?.contents.flatMap((c) =>
-        c.kind === 'medicinalproduct' ? [c.intendedname ?? c.intendedcds[0]?.value ?? ''] : c.kind === 'cd' ? c.cds.filter((x) => x.s === 'LOCAL' || x.s === 'CD-ATC').map((x) => x.value) : [],
+        c.kind === 'medicinalproduct'
+          ? [c.intendedname ?? c.intendedcds[0]?.value ?? '']
+          : c.kind === 'cd'
+            ? c.cds.filter((x) => x.s === 'LOCAL' || x.s === 'CD-ATC').map((x) => x.value)
+            : [],
       );
       return {
         date: item?.beginmoment?.date ?? '?',

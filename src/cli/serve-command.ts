@@ -98,7 +98,9 @@ export function registerServeCommand(program: Command, setExitCode: SetExitCode)
       // our choice: stdout carries only the JSON log lines (one format, for `| jq` or a log collector); the human
       // text (where it listens, the quick start) goes to stderr, which a terminal shows just the same.
       const human = (text: string): void => void process.stderr.write(text);
-      human(`Vaccinnet registry listening on ${registry.url} (database ${config.database.url.split('@').pop()}, XSD validation ${registry.xsdEnabled ? 'on' : 'OFF'})\n`);
+      human(
+        `Vaccinnet registry listening on ${registry.url} (database ${config.database.url.split('@').pop()}, XSD validation ${registry.xsdEnabled ? 'on' : 'OFF'})\n`,
+      );
       if (registry.caCreated) human(`Created a development CA in ${config.pki.dir}\n`);
       if (o.demo) human(`${quickStart(registry)}\n`);
       await untilStopSignal();

@@ -82,7 +82,13 @@ describe('a file delivery signed while streaming', () => {
     const sink = new PassThrough();
     const parts: Buffer[] = [];
     sink.on('data', (c: Buffer) => parts.push(c));
-    const read = await extractBatchRequestStream((async function* () { yield bytes; })(), sink, { soapAction: batchAction('Aanleveren') });
+    const read = await extractBatchRequestStream(
+      (async function* () {
+        yield bytes;
+      })(),
+      sink,
+      { soapAction: batchAction('Aanleveren') },
+    );
     sink.end();
     expect(read.ok).toBe(true);
     const parsed = parseKmehr(Buffer.concat(parts));
@@ -103,7 +109,9 @@ describe('a file delivery signed while streaming', () => {
   it('signs a large file with a heap that does not grow with it', async () => {
     const file = path.join(dir, 'large.xml');
     const made = await generateBatchFile(file, {
-      patients: 16_000, doses: 32_000, sender: { userCode: 'UZ0001', nihii: '71000436', name: 'AZ', doctorNihii: '14700250004' },
+      patients: 16_000,
+      doses: 32_000,
+      sender: { userCode: 'UZ0001', nihii: '71000436', name: 'AZ', doctorNihii: '14700250004' },
     });
     const before = process.memoryUsage().heapUsed;
     let peak = before;
@@ -137,16 +145,27 @@ describe('a file delivery signed while streaming', () => {
 describe('response readers, fed by the server writers', () => {
   it('reads an accepted and a refused delivery', () => {
     expect(readDeliveryResponse(writeDeliveryResponse('Aanleveren', { transactionId: 'abc' }))).toEqual({ accepted: true, transactionId: 'abc' });
-    expect(readDeliveryResponse(writeDeliveryResponse('Aanvulling', { foutCode: 'SOFTWARE_ID', foutOmschrijving: 'nope <x>' })))
-      .toEqual({ accepted: false, foutCode: 'SOFTWARE_ID', foutOmschrijving: 'nope <x>' });
+    expect(readDeliveryResponse(writeDeliveryResponse('Aanvulling', { foutCode: 'SOFTWARE_ID', foutOmschrijving: 'nope <x>' }))).toEqual({
+      accepted: false,
+      foutCode: 'SOFTWARE_ID',
+      foutOmschrijving: 'nope <x>',
+    });
   });
 
   it('reads every folder and transaction of a result, ids with S/SL/SV', () => {
     const folders: FolderResult[] = [
       {
-        ids: [{ S: 'ID-KMEHR', SV: '1.0', value: '1' }], patient: '85071412330', patientTekst: 'Jan Peeters',
+        ids: [{ S: 'ID-KMEHR', SV: '1.0', value: '1' }],
+        patient: '85071412330',
+        patientTekst: 'Jan Peeters',
         transactions: [
-          { ids: [{ S: 'ID-KMEHR', SV: '1.0', value: '1' }, { S: 'LOCAL', SL: 'UUID', SV: '1.0', value: 'u-1' }], resultCode: 'OK' },
+          {
+            ids: [
+              { S: 'ID-KMEHR', SV: '1.0', value: '1' },
+              { S: 'LOCAL', SL: 'UUID', SV: '1.0', value: 'u-1' },
+            ],
+            resultCode: 'OK',
+          },
           { ids: [{ S: 'LOCAL', SL: 'UUID', value: 'u-2' }], resultCode: 'COVID_LOT_MISSING', resultTekst: 'no lot' },
         ],
       },
@@ -156,9 +175,17 @@ describe('response readers, fed by the server writers', () => {
       kind: 'result',
       folders: [
         {
-          ids: [{ s: 'ID-KMEHR', sv: '1.0', value: '1' }], patient: '85071412330', patientTekst: 'Jan Peeters',
+          ids: [{ s: 'ID-KMEHR', sv: '1.0', value: '1' }],
+          patient: '85071412330',
+          patientTekst: 'Jan Peeters',
           transactions: [
-            { ids: [{ s: 'ID-KMEHR', sv: '1.0', value: '1' }, { s: 'LOCAL', sl: 'UUID', sv: '1.0', value: 'u-1' }], resultCode: 'OK' },
+            {
+              ids: [
+                { s: 'ID-KMEHR', sv: '1.0', value: '1' },
+                { s: 'LOCAL', sl: 'UUID', sv: '1.0', value: 'u-1' },
+              ],
+              resultCode: 'OK',
+            },
             { ids: [{ s: 'LOCAL', sl: 'UUID', value: 'u-2' }], resultCode: 'COVID_LOT_MISSING', resultTekst: 'no lot' },
           ],
         },
@@ -168,16 +195,20 @@ describe('response readers, fed by the server writers', () => {
   });
 
   it('reads a fout answer and throws on a SOAP Fault', () => {
-    expect(readResultResponse(writeResultResponse({ foutCode: 'BATCH_NOT_PROCESSED', foutOmschrijving: 'later' })))
-      .toEqual({ kind: 'fout', foutCode: 'BATCH_NOT_PROCESSED', foutOmschrijving: 'later' });
-    const fault = '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>s:Client</faultcode>' +
+    expect(readResultResponse(writeResultResponse({ foutCode: 'BATCH_NOT_PROCESSED', foutOmschrijving: 'later' }))).toEqual({
+      kind: 'fout',
+      foutCode: 'BATCH_NOT_PROCESSED',
+      foutOmschrijving: 'later',
+    });
+    const fault =
+      '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>s:Client</faultcode>' +
       '<faultstring>bad</faultstring><detail><code>SOAP_X</code></detail></s:Fault></s:Body></s:Envelope>';
     expect(() => readResultResponse(fault, 500)).toThrow(SoapFaultError);
     expect(() => readDeliveryResponse(fault, 500)).toThrow('bad');
   });
 });
 
-describe('BatchClient over HTTP against the server\'s own reader, verifier and writers', () => {
+describe("BatchClient over HTTP against the server's own reader, verifier and writers", () => {
   let server: Server;
   let baseUrl: string;
   const seen: { path?: string; action?: string; verified?: boolean; kmehrBytes?: number }[] = [];
@@ -201,7 +232,15 @@ describe('BatchClient over HTTP against the server\'s own reader, verifier and w
         res.setHeader('content-type', 'text/xml');
         if (!read.ok) return res.end(writeDeliveryResponse('Aanleveren', { foutCode: read.finding.code, foutOmschrijving: 'refused' }));
         if (read.request.operation === 'ResultaatVerwerking') {
-          return res.end(writeResultResponse([{ ids: [{ S: 'ID-KMEHR', value: '1' }], patient: '85071412330', transactions: [{ ids: [{ S: 'LOCAL', SL: 'UUID', value: read.request.requestId }], resultCode: 'OK' }] }]));
+          return res.end(
+            writeResultResponse([
+              {
+                ids: [{ S: 'ID-KMEHR', value: '1' }],
+                patient: '85071412330',
+                transactions: [{ ids: [{ S: 'LOCAL', SL: 'UUID', value: read.request.requestId }], resultCode: 'OK' }],
+              },
+            ]),
+          );
         }
         return res.end(writeDeliveryResponse(read.request.operation, { transactionId: `tx-${read.request.operation}` }));
       });

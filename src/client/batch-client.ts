@@ -47,13 +47,14 @@ export class BatchClient {
     this.#base = new URL(options.baseUrl);
     // Large deliveries take minutes to upload and process at intake: a longer default than small calls.
     this.#timeout = options.timeoutMs ?? 600_000;
-    this.#streamAgent = this.#base.protocol === 'https:'
-      ? new https.Agent({
-          keepAlive: false,
-          ...(options.ca !== undefined && { ca: Array.isArray(options.ca) ? [...options.ca] : (options.ca as string | Buffer) }),
-          ...(clientCertificate && { cert: clientCertificate.certPem, key: clientCertificate.keyPem }),
-        })
-      : new http.Agent({ keepAlive: false });
+    this.#streamAgent =
+      this.#base.protocol === 'https:'
+        ? new https.Agent({
+            keepAlive: false,
+            ...(options.ca !== undefined && { ca: Array.isArray(options.ca) ? [...options.ca] : (options.ca as string | Buffer) }),
+            ...(clientCertificate && { cert: clientCertificate.certPem, key: clientCertificate.keyPem }),
+          })
+        : new http.Agent({ keepAlive: false });
   }
 
   #prepare(envelope: string): string {

@@ -67,13 +67,17 @@ describe('generateBatchFile', () => {
     expect(peak - heapBefore).toBeLessThan(60 * 1024 * 1024);
     let folders = 0;
     let transactions = 0;
-    await streamKmehr(createReadStream(file) as AsyncIterable<Buffer>, {
-      header: () => {},
-      folder: (f) => {
-        folders += 1;
-        transactions += f.transactions.length;
+    await streamKmehr(
+      createReadStream(file) as AsyncIterable<Buffer>,
+      {
+        header: () => {},
+        folder: (f) => {
+          folders += 1;
+          transactions += f.transactions.length;
+        },
       },
-    }, { maxBytes: 1 << 30, maxDepth: 64 });
+      { maxBytes: 1 << 30, maxDepth: 64 },
+    );
     expect({ folders, transactions }).toEqual({ folders: 10_000, transactions: 20_000 });
     console.log(JSON.stringify({ generated: made, ms: Math.round(ms), perSecond: Math.round(20_000 / (ms / 1000)) }));
   }, 120_000);

@@ -46,12 +46,15 @@ function prng(seed: number): () => number {
 }
 
 function uuidFrom(random: () => number): string {
-  const h = (): string => Math.floor(random() * 0x100000000).toString(16).padStart(8, '0');
+  const h = (): string =>
+    Math.floor(random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
   const a = h();
   const b = h();
   const c = h();
   const d = h();
-  return `${a}-${b.slice(0, 4)}-4${b.slice(5)}-${'89ab'[random() * 4 | 0]}${c.slice(1, 4)}-${c.slice(4)}${d}`;
+  return `${a}-${b.slice(0, 4)}-4${b.slice(5)}-${'89ab'[(random() * 4) | 0]}${c.slice(1, 4)}-${c.slice(4)}${d}`;
 }
 
 function isoDaysBefore(date: string, days: number): string {
@@ -117,7 +120,12 @@ export function* generateBatchChunks(options: GenerateBatchOptions, stats?: { co
       const covid = t === 0 && random() < covidShare;
       const product = covid ? pools.covid[Math.floor(random() * pools.covid.length)]! : pools.other[(start + t) % pools.other.length]!;
       if (covid && stats) stats.covid += 1;
-      const lot = covid || random() < 0.5 ? `${covid ? 'FK' : 'LT'}${Math.floor(random() * 1e6).toString().padStart(6, '0')}` : undefined;
+      const lot =
+        covid || random() < 0.5
+          ? `${covid ? 'FK' : 'LT'}${Math.floor(random() * 1e6)
+              .toString()
+              .padStart(6, '0')}`
+          : undefined;
       transactions.push(vaccinationTransaction(t + 1, uuidFrom(random), at, author, vaccineItem(product, dates[(f + t) % days]!, lot)));
     }
     const folder: Folder = {

@@ -69,7 +69,13 @@ export function vaccineItem(product: VaccineProduct, date: string, lot: string |
     cds: [cd('CD-ITEM', 'vaccine')],
     contents: [
       ...(product.cnk !== undefined
-        ? [{ kind: 'medicinalproduct' as const, intendedcds: [cd('CD-DRUG-CNK', product.cnk)], intendedname: product.name ?? product.description ?? product.cnk }]
+        ? [
+            {
+              kind: 'medicinalproduct' as const,
+              intendedcds: [cd('CD-DRUG-CNK', product.cnk)],
+              intendedname: product.name ?? product.description ?? product.cnk,
+            },
+          ]
         : []),
       ...(codes.length > 0 ? [{ kind: 'cd' as const, cds: codes }] : []),
     ],
@@ -86,8 +92,17 @@ export function vaccineItem(product: VaccineProduct, date: string, lot: string |
 export function brusselsMoment(now: Date): { readonly date: string; readonly time: string; readonly millis: number } {
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-CA', {
-      timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
-    }).formatToParts(now).map((p) => [p.type, p.value]),
+      timeZone: 'Europe/Brussels',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(now)
+      .map((p) => [p.type, p.value]),
   );
   return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}:${parts.second}`, millis: now.getTime() };
 }
@@ -104,7 +119,10 @@ export function vaccinationTransaction(
   item: Item,
 ): Transaction {
   return {
-    ids: [{ s: 'ID-KMEHR', sv: '1.0', value: String(n) }, { s: 'LOCAL', sl: LOCAL_UUID_SL, sv: '1.0', value: localId }],
+    ids: [
+      { s: 'ID-KMEHR', sv: '1.0', value: String(n) },
+      { s: 'LOCAL', sl: LOCAL_UUID_SL, sv: '1.0', value: localId },
+    ],
     cds: [cd('CD-TRANSACTION', 'vaccination')],
     date: at.date,
     time: at.time,

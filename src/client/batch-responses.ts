@@ -5,8 +5,7 @@ import { child, parseSmallXml, textOf } from './small-xml-tree.js';
 
 /** The answer to Aanleveren/Aanvulling: accepted for processing, or refused as a whole. */
 export type DeliveryAnswer =
-  | { readonly accepted: true; readonly transactionId: string }
-  | { readonly accepted: false; readonly foutCode: string; readonly foutOmschrijving: string };
+  { readonly accepted: true; readonly transactionId: string } | { readonly accepted: false; readonly foutCode: string; readonly foutOmschrijving: string };
 
 /** A KMEHR id as submitted and echoed back in the result (`S`, `SL`, `SV` attributes and the value). */
 export interface ResultId {

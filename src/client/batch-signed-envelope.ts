@@ -38,7 +38,6 @@ async function prologueBytes(file: string): Promise<{ start: number; size: numbe
   }
 }
 
-
 /** SHA-256 of the exclusive C14N of the Body, computed while the envelope streams past (depth-bounded memory). */
 async function digestBody(prefixXml: string, file: string, start: number, tail: string): Promise<string> {
   const hash = createHash('sha256');
@@ -76,7 +75,6 @@ async function digestBody(prefixXml: string, file: string, start: number, tail: 
   return hash.digest('base64');
 }
 
-
 /**
  * An Aanleveren/Aanvulling envelope around a KMEHR file, WS-Security signed in the same profile as
  * `signEnvelope` (BinarySecurityToken, Timestamp, RSA-SHA256 over Body and Timestamp, exclusive C14N) without ever
@@ -102,9 +100,12 @@ export async function fileDeliveryEnvelope(
     const timestamp = timestampElement(ids.timestampId, opts.now ?? new Date(), opts.ttlSeconds ?? 300);
     const securityOpen = `<wsse:Security xmlns:wsse="${NS.wsse}" xmlns:wsu="${NS.wsu}" soapenv:mustUnderstand="1">`;
     const timestampDigest = createHash('sha256')
-      .update(canonicalizeXml(`${envelopeOpen}<soapenv:Header>${securityOpen}${timestamp}</wsse:Security></soapenv:Header></soapenv:Envelope>`, {
-        select: (el) => el.local === 'Timestamp' && el.uri === NS.wsu,
-      }), 'utf8')
+      .update(
+        canonicalizeXml(`${envelopeOpen}<soapenv:Header>${securityOpen}${timestamp}</wsse:Security></soapenv:Header></soapenv:Envelope>`, {
+          select: (el) => el.local === 'Timestamp' && el.uri === NS.wsu,
+        }),
+        'utf8',
+      )
       .digest('base64');
     const bodyDigest = await digestBody(`${envelopeOpen}${bodyOpen}${afterBody}`, file, start, frame.tail);
     const signature = signatureElement(ids, { timestamp: timestampDigest, body: bodyDigest }, key.privateKeyPem);

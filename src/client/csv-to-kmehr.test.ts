@@ -14,7 +14,14 @@ import { csvToKmehr, formatCsvErrors, parseCsvDate } from './csv-to-kmehr.js';
 const dir = mkdtempSync(path.join(tmpdir(), 'vaccinnet-csv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const sender: BatchSender = { userCode: 'UZ0001', nihii: '71000436', name: 'AZ Voorbeeld', doctorNihii: '14700250004', doctorFirstname: 'Veerle', doctorFamilyname: 'Piessens' };
+const sender: BatchSender = {
+  userCode: 'UZ0001',
+  nihii: '71000436',
+  name: 'AZ Voorbeeld',
+  doctorNihii: '14700250004',
+  doctorFirstname: 'Veerle',
+  doctorFamilyname: 'Piessens',
+};
 const now = new Date('2026-03-10T09:00:00Z');
 let ids = 0;
 const newId = (): string => `generated-${++ids}`;
@@ -33,19 +40,28 @@ describe('csvToKmehr', () => {
     expect(r.vaccinations).toBe(3);
     const m = r.message;
     expect(m.header.senders[0]).toEqual({
-      ids: [{ s: 'LOCAL', sl: 'VACCINNET-USER', sv: '1.0', value: 'UZ0001' }, { s: 'ID-HCPARTY', sv: '1.0', value: '71000436' }],
+      ids: [
+        { s: 'LOCAL', sl: 'VACCINNET-USER', sv: '1.0', value: 'UZ0001' },
+        { s: 'ID-HCPARTY', sv: '1.0', value: '71000436' },
+      ],
       cds: [{ s: 'CD-HCPARTY', sv: '1.0', value: 'orghospital' }],
       name: 'AZ Voorbeeld',
     });
     expect(m.header.recipients[0]!.name).toBe('VAZG');
     expect(m.header.date).toBe('2026-03-10');
-    expect(m.folders.map((f) => [f.patient.ids[0]!.value, f.transactions.length])).toEqual([['85071412330', 2], ['50010100156', 1]]);
+    expect(m.folders.map((f) => [f.patient.ids[0]!.value, f.transactions.length])).toEqual([
+      ['85071412330', 2],
+      ['50010100156', 1],
+    ]);
     const [jan, marie] = m.folders;
     expect(jan!.patient).toMatchObject({ firstnames: ['Jan'], familyname: 'Peeters', birthdate: '1985-07-14', sex: { value: 'male' } });
     // Sex and birth date taken from the INSZ when the row leaves them empty.
     expect(marie!.patient).toMatchObject({ birthdate: '1950-01-01', sex: { value: 'male' } });
     const [t1, t2] = jan!.transactions;
-    expect(t1!.ids).toEqual([{ s: 'ID-KMEHR', sv: '1.0', value: '1' }, { s: 'LOCAL', sl: 'UUID', sv: '1.0', value: '11111111-1111-4111-8111-111111111111' }]);
+    expect(t1!.ids).toEqual([
+      { s: 'ID-KMEHR', sv: '1.0', value: '1' },
+      { s: 'LOCAL', sl: 'UUID', sv: '1.0', value: '11111111-1111-4111-8111-111111111111' },
+    ]);
     expect(t2!.ids[1]!.value).toBe('22222222-2222-4222-8222-222222222222');
     expect(marie!.transactions[0]!.ids[1]!.value).toMatch(/^generated-\d+$/);
     expect(t1!.authors[0]!.ids[0]!.value).toBe('14700250004');
@@ -99,7 +115,10 @@ describe('csvToKmehr', () => {
   it('refuses missing columns, unknown columns and contradicting rows of one patient', () => {
     const r1 = csvToKmehr('insz;naam;date\n85071412330;x;2026-01-01\n', { sender, now });
     expect(!r1.ok && r1.errors.map((e) => e.column)).toEqual(['naam', 'firstname', 'familyname', 'cnk']);
-    const r2 = csvToKmehr('insz,firstname,familyname,sex,cnk,date,lot\n85071412330,Jan,P,M,4293254,2026-03-01,A\n85071412330,Jan,P,F,1075712,2026-03-02,\n', { sender, now });
+    const r2 = csvToKmehr('insz,firstname,familyname,sex,cnk,date,lot\n85071412330,Jan,P,M,4293254,2026-03-01,A\n85071412330,Jan,P,F,1075712,2026-03-02,\n', {
+      sender,
+      now,
+    });
     expect(!r2.ok && r2.errors.map((e) => [e.line, e.column])).toEqual([[3, 'sex']]);
     expect(csvToKmehr('', { sender, now }).ok).toBe(false);
   });
@@ -107,13 +126,15 @@ describe('csvToKmehr', () => {
 
 describe('CSV helpers', () => {
   it('reads what csv-parse gets right: a BOM, CRLF, quoted fields holding the delimiter, quotes and line breaks', () => {
-    const csv = '\uFEFF' + [
-      'insz,firstname,familyname,birthdate,sex,cnk,date,lot,local_id',
-      '85071412330,"Jan, Pieter","Peeters ""de jonge""",,,4293254,2026-03-09,FK1,',
-      '50010100156,"Marie',
-      'Louise",Janssens,,,4293254,2026-03-08,FK2,',
-      '50010100156,Marie,Janssens,,,4293254,2026-03-32,FK3,',
-    ].join('\r\n');
+    const csv =
+      '\uFEFF' +
+      [
+        'insz,firstname,familyname,birthdate,sex,cnk,date,lot,local_id',
+        '85071412330,"Jan, Pieter","Peeters ""de jonge""",,,4293254,2026-03-09,FK1,',
+        '50010100156,"Marie',
+        'Louise",Janssens,,,4293254,2026-03-08,FK2,',
+        '50010100156,Marie,Janssens,,,4293254,2026-03-32,FK3,',
+      ].join('\r\n');
     const r = csvToKmehr(csv, { sender, now, newId });
     // The bad date is on line 5, after a record that spans lines 3-4: the line each record starts on is kept.
     expect(!r.ok && r.errors.map((e) => [e.line, e.column])).toEqual([[5, 'date']]);
@@ -132,7 +153,12 @@ describe('CSV helpers', () => {
   });
 
   it('parses ISO and Belgian dates and refuses impossible ones', () => {
-    expect([parseCsvDate('2026-03-01'), parseCsvDate('1/3/2026'), parseCsvDate('01-03-2026'), parseCsvDate('2026-02-30'), parseCsvDate('2026/03/01')])
-      .toEqual(['2026-03-01', '2026-03-01', '2026-03-01', undefined, undefined]);
+    expect([parseCsvDate('2026-03-01'), parseCsvDate('1/3/2026'), parseCsvDate('01-03-2026'), parseCsvDate('2026-02-30'), parseCsvDate('2026/03/01')]).toEqual([
+      '2026-03-01',
+      '2026-03-01',
+      '2026-03-01',
+      undefined,
+      undefined,
+    ]);
   });
 });

@@ -33,13 +33,23 @@ export interface CsvToKmehrOptions {
 }
 
 export type CsvToKmehrResult =
-  | { readonly ok: true; readonly message: KmehrMessage; readonly vaccinations: number }
-  | { readonly ok: false; readonly errors: readonly CsvRowError[] };
+  { readonly ok: true; readonly message: KmehrMessage; readonly vaccinations: number } | { readonly ok: false; readonly errors: readonly CsvRowError[] };
 
 const SEXES: Readonly<Record<string, string>> = {
-  m: 'male', male: 'male', man: 'male', h: 'male', homme: 'male',
-  f: 'female', v: 'female', female: 'female', vrouw: 'female', femme: 'female',
-  x: 'undefined', undefined: 'undefined', unknown: 'unknown', u: 'unknown',
+  m: 'male',
+  male: 'male',
+  man: 'male',
+  h: 'male',
+  homme: 'male',
+  f: 'female',
+  v: 'female',
+  female: 'female',
+  vrouw: 'female',
+  femme: 'female',
+  x: 'undefined',
+  undefined: 'undefined',
+  unknown: 'unknown',
+  u: 'unknown',
 };
 
 /** YYYY-MM-DD, or the Belgian DD/MM/YYYY or DD-MM-YYYY; undefined when not a real calendar date. */
@@ -92,7 +102,8 @@ export function csvToKmehr(csv: string, options: CsvToKmehrOptions): CsvToKmehrR
     }
   }
   for (const name of REQUIRED) if (!index.has(name)) errors.push({ line: header.line, column: name, message: 'required column missing' });
-  if (!index.has('cnk') && !index.has('vaccinnet_code')) errors.push({ line: header.line, column: 'cnk', message: 'a cnk or vaccinnet_code column is required' });
+  if (!index.has('cnk') && !index.has('vaccinnet_code'))
+    errors.push({ line: header.line, column: 'cnk', message: 'a cnk or vaccinnet_code column is required' });
   if (errors.length > 0) return { ok: false, errors };
   if (records.length === 1) return { ok: false, errors: [{ line: header.line, column: '', message: 'no vaccination rows after the header' }] };
 
@@ -115,13 +126,15 @@ export function csvToKmehr(csv: string, options: CsvToKmehrOptions): CsvToKmehrR
     if (get('birthdate') !== '') {
       birthdate = parseCsvDate(get('birthdate'));
       if (birthdate === undefined) fail('birthdate', 'not a date (YYYY-MM-DD or DD/MM/YYYY)', get('birthdate'));
-      else if (check.ok && check.birthdate !== undefined && check.birthdate !== birthdate) fail('birthdate', 'does not match the birth date in the INSZ', birthdate);
+      else if (check.ok && check.birthdate !== undefined && check.birthdate !== birthdate)
+        fail('birthdate', 'does not match the birth date in the INSZ', birthdate);
     } else if (check.ok) birthdate = check.birthdate;
     let sex = SEXES[get('sex').toLowerCase()] ?? (get('sex') === '' && check.ok ? check.sex : undefined);
     if (sex === undefined) {
       // An invalid INSZ is already reported; the missing sex it would have given is a consequence, not news.
-      if (get('sex') === '') { if (check.ok) fail('sex', 'required (the INSZ does not tell it)'); }
-      else fail('sex', 'not a sex (male/female/M/F/V/unknown)', get('sex'));
+      if (get('sex') === '') {
+        if (check.ok) fail('sex', 'required (the INSZ does not tell it)');
+      } else fail('sex', 'not a sex (male/female/M/F/V/unknown)', get('sex'));
       sex = 'unknown';
     }
     const cnk = get('cnk');
@@ -147,8 +160,16 @@ export function csvToKmehr(csv: string, options: CsvToKmehrOptions): CsvToKmehrR
     seenIds.set(localId, rec.line);
     if (errors.length === before) {
       rows.push({
-        line: rec.line, insz, firstname: get('firstname'), familyname: get('familyname'), sex, product: product!, date: date!, localId,
-        ...(birthdate !== undefined && { birthdate }), ...(lot !== '' && { lot }),
+        line: rec.line,
+        insz,
+        firstname: get('firstname'),
+        familyname: get('familyname'),
+        sex,
+        product: product!,
+        date: date!,
+        localId,
+        ...(birthdate !== undefined && { birthdate }),
+        ...(lot !== '' && { lot }),
       });
     }
   }
@@ -164,7 +185,8 @@ export function csvToKmehr(csv: string, options: CsvToKmehrOptions): CsvToKmehrR
     const first = group[0]!;
     if (first.birthdate !== row.birthdate) errors.push({ line: row.line, column: 'birthdate', message: `differs from line ${first.line} for the same INSZ` });
     else if (first.sex !== row.sex) errors.push({ line: row.line, column: 'sex', message: `differs from line ${first.line} for the same INSZ` });
-    else if (first.familyname !== row.familyname) errors.push({ line: row.line, column: 'familyname', message: `differs from line ${first.line} for the same INSZ` });
+    else if (first.familyname !== row.familyname)
+      errors.push({ line: row.line, column: 'familyname', message: `differs from line ${first.line} for the same INSZ` });
     group.push(row);
   }
   if (errors.length > 0) return { ok: false, errors: errors.sort((a, b) => a.line - b.line) };
@@ -173,7 +195,9 @@ export function csvToKmehr(csv: string, options: CsvToKmehrOptions): CsvToKmehrR
   const folders: Folder[] = [];
   for (const group of groups.values()) {
     const p = group[0]!;
-    const transactions: Transaction[] = group.map((row, t) => vaccinationTransaction(t + 1, row.localId, at, author, vaccineItem(row.product, row.date, row.lot)));
+    const transactions: Transaction[] = group.map((row, t) =>
+      vaccinationTransaction(t + 1, row.localId, at, author, vaccineItem(row.product, row.date, row.lot)),
+    );
     folders.push({
       ids: [{ s: 'ID-KMEHR', sv: '1.0', value: String(folders.length + 1) }],
       patient: {

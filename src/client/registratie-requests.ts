@@ -32,7 +32,9 @@ export function addVaccinationsEnvelope(input: AddVaccinationsInput): string {
       return `<m:Base64EncodedKmehrmessage${attr}>${b64}</m:Base64EncodedKmehrmessage>`;
     })
     .join('');
-  return envelope(`${open('AddVaccinationsRequest')}${base(input)}<m:PatientId>${escapeText(input.patientId)}</m:PatientId>${messages}</v:AddVaccinationsRequest>`);
+  return envelope(
+    `${open('AddVaccinationsRequest')}${base(input)}<m:PatientId>${escapeText(input.patientId)}</m:PatientId>${messages}</v:AddVaccinationsRequest>`,
+  );
 }
 
 export function removeVaccinationEnvelope(input: RemoveVaccinationInput): string {
@@ -43,5 +45,7 @@ export function removeVaccinationEnvelope(input: RemoveVaccinationInput): string
 
 export function getVaccinationsEnvelope(input: GetVaccinationsInput): string {
   const since = input.vaccinationDateSince ? `<m:vaccinationDateSince>${escapeText(input.vaccinationDateSince)}</m:vaccinationDateSince>` : '';
-  return envelope(`${open('GetVaccinationsRequest')}${base(input)}<m:PatientId>${escapeText(input.patientId)}</m:PatientId>${since}</v:GetVaccinationsRequest>`);
+  return envelope(
+    `${open('GetVaccinationsRequest')}${base(input)}<m:PatientId>${escapeText(input.patientId)}</m:PatientId>${since}</v:GetVaccinationsRequest>`,
+  );
 }

@@ -43,10 +43,7 @@ export function buildRegistrationMessage(input: RegistrationInput, reference: Va
   ];
   if (codes.length > 0) contents.push({ kind: 'cd', cds: codes });
   const doctor = (nihii: string, withSsin: boolean) => ({
-    ids: [
-      { s: 'ID-HCPARTY', sv: '1.0', value: nihii },
-      ...(withSsin && input.sender.ssin ? [{ s: 'INSS', sv: '1.0', value: input.sender.ssin }] : []),
-    ],
+    ids: [{ s: 'ID-HCPARTY', sv: '1.0', value: nihii }, ...(withSsin && input.sender.ssin ? [{ s: 'INSS', sv: '1.0', value: input.sender.ssin }] : [])],
     cds: [cd('CD-HCPARTY', 'persphysician')],
     ...(withSsin && input.sender.name ? { name: input.sender.name } : { name: `NIHII ${nihii}` }),
   });

@@ -28,13 +28,14 @@ export class SoapTransport {
     this.#base = new URL(options.baseUrl);
     this.#timeout = options.timeoutMs ?? 30_000;
     const common = { keepAlive: true, maxSockets: options.maxSockets ?? 16 };
-    this.#agent = this.#base.protocol === 'https:'
-      ? new https.Agent({
-          ...common,
-          ...(options.ca !== undefined && { ca: Array.isArray(options.ca) ? [...options.ca] : (options.ca as string | Buffer) }),
-          ...(options.clientCertificate && { cert: options.clientCertificate.certPem, key: options.clientCertificate.keyPem }),
-        })
-      : new http.Agent(common);
+    this.#agent =
+      this.#base.protocol === 'https:'
+        ? new https.Agent({
+            ...common,
+            ...(options.ca !== undefined && { ca: Array.isArray(options.ca) ? [...options.ca] : (options.ca as string | Buffer) }),
+            ...(options.clientCertificate && { cert: options.clientCertificate.certPem, key: options.clientCertificate.keyPem }),
+          })
+        : new http.Agent(common);
   }
 
   post(path: string, soapAction: string, envelope: string | Buffer): Promise<SoapHttpResponse> {
@@ -42,7 +43,11 @@ export class SoapTransport {
     const lib = url.protocol === 'https:' ? https : http;
     const payload = typeof envelope === 'string' ? Buffer.from(envelope, 'utf8') : envelope;
     return new Promise((resolve, reject) => {
-      const req = lib.request(url, { method: 'POST', agent: this.#agent, timeout: this.#timeout, headers: soapHeaders(soapAction, payload.length) }, collectAnswer(resolve, reject));
+      const req = lib.request(
+        url,
+        { method: 'POST', agent: this.#agent, timeout: this.#timeout, headers: soapHeaders(soapAction, payload.length) },
+        collectAnswer(resolve, reject),
+      );
       failOnTimeout(req, url, this.#timeout, reject);
       req.end(payload);
     });
@@ -52,9 +57,7 @@ export class SoapTransport {
     const url = new URL(path, this.#base);
     const lib = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      lib
-        .get(url, { agent: this.#agent, timeout: this.#timeout }, collectAnswer(resolve, reject))
-        .on('error', reject);
+      lib.get(url, { agent: this.#agent, timeout: this.#timeout }, collectAnswer(resolve, reject)).on('error', reject);
     });
   }
 

@@ -21,7 +21,10 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = Object.freeze(leaves(Regi
  * `VACCINNET_REGISTRY_PERSON_CHECK` → registry.personCheck). Lists are comma-separated.
  */
 export function envKey(optionPath: string): string {
-  return `VACCINNET_${optionPath.replace(/\./g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+  return `VACCINNET_${optionPath
+    .replace(/\./g, '_')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase()}`;
 }
 
 /**

@@ -47,7 +47,9 @@ describe('loadConfig', () => {
       expect(c.database.url).toBe(`sqlite:${path.join(dir, 'from-file', 'vaccinnet.db')}`);
       expect(c.pki.dir).toBe(path.join(dir, 'from-file', 'pki'));
       expect(loadConfig({ file, env: { VACCINNET_DATA_DIR: path.join(dir, 'env') } }).pki.dir).toBe(path.join(dir, 'env', 'pki'));
-      expect(loadConfig({ file, env: {}, overrides: { dataDir: path.join(dir, 'flag') } }).database.url).toBe(`sqlite:${path.join(dir, 'flag', 'vaccinnet.db')}`);
+      expect(loadConfig({ file, env: {}, overrides: { dataDir: path.join(dir, 'flag') } }).database.url).toBe(
+        `sqlite:${path.join(dir, 'flag', 'vaccinnet.db')}`,
+      );
       // metrics.port follows server.port unless set: 9001 here, any free port for server.port 0.
       expect(c.metrics.port).toBe(9001);
       expect(loadConfig({ file, env: {}, overrides: { 'server.port': 0 } }).metrics.port).toBe(0);
@@ -100,6 +102,8 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ env: { VACCINNET_SERVER_MAX_CONNECTIONS: '0' } })).toThrow(ConfigurationError);
     expect(() => loadConfig({ env: { VACCINNET_SERVER_TLS_MIN_VERSION: 'TLSv1' } })).toThrow(/server.tlsMinVersion must be one of TLSv1.2, TLSv1.3/);
-    expect(() => loadConfig({ file: '/nonexistent/vaccinnet.json', env: {} })).toThrow(/the file \/nonexistent\/vaccinnet.json cannot be read: .* \(--config or VACCINNET_CONFIG\)/);
+    expect(() => loadConfig({ file: '/nonexistent/vaccinnet.json', env: {} })).toThrow(
+      /the file \/nonexistent\/vaccinnet.json cannot be read: .* \(--config or VACCINNET_CONFIG\)/,
+    );
   });
 });

@@ -80,7 +80,10 @@ function crossChecks(c: RegistryConfig): ConfigurationProblem[] {
     problems.push({ key: 'pki.trustDevCa', why: 'is never but pki.trustedCaFiles is empty: no caller could authenticate' });
   }
   if ((c.server.certFile === undefined) !== (c.server.keyFile === undefined)) {
-    problems.push({ key: c.server.certFile === undefined ? 'server.certFile' : 'server.keyFile', why: 'is missing: server.certFile and server.keyFile go together' });
+    problems.push({
+      key: c.server.certFile === undefined ? 'server.certFile' : 'server.keyFile',
+      why: 'is missing: server.certFile and server.keyFile go together',
+    });
   }
   // Node refuses a request timeout below the headers timeout at listen time; say so here, naming both options.
   if (c.server.requestTimeoutMs < c.server.headersTimeoutMs) problems.push({ key: 'server.requestTimeoutMs', why: 'must be ≥ server.headersTimeoutMs' });
@@ -107,13 +110,20 @@ function expectation(schema: TSchema): string {
     schema['exclusiveMinimum'] !== undefined ? ` > ${schema['exclusiveMinimum']}` : '',
   ].join('');
   switch (schema['type']) {
-    case 'integer': return `must be an integer${bounds}`;
-    case 'number': return `must be a number${bounds}`;
-    case 'boolean': return 'must be true or false';
-    case 'array': return 'must be a list of paths (comma-separated in the environment)';
-    case 'object': return 'must be a group of options';
-    case 'string': return schema['pattern'] !== undefined ? `must match ${schema['pattern']}` : 'must be a non-empty string';
-    default: return 'has the wrong type';
+    case 'integer':
+      return `must be an integer${bounds}`;
+    case 'number':
+      return `must be a number${bounds}`;
+    case 'boolean':
+      return 'must be true or false';
+    case 'array':
+      return 'must be a list of paths (comma-separated in the environment)';
+    case 'object':
+      return 'must be a group of options';
+    case 'string':
+      return schema['pattern'] !== undefined ? `must match ${schema['pattern']}` : 'must be a non-empty string';
+    default:
+      return 'has the wrong type';
   }
 }
 

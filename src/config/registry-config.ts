@@ -29,14 +29,23 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  * exchange, no CBC, no SHA-1 MACs — plus the three TLS 1.3 suites (all ECDHE + AEAD by construction).
  */
 export const TLS_CIPHERS = [
-  'TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256',
-  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384',
-  'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305',
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
 ].join(':');
 
 /** One of a closed list (the `as const` arrays above stay the one source of the values). */
 function oneOf<const T extends readonly string[]>(values: T, options: { default?: T[number]; description?: string } = {}): TUnion<TLiteral<T[number]>[]> {
-  return Type.Union(values.map((v) => Type.Literal(v)), options);
+  return Type.Union(
+    values.map((v) => Type.Literal(v)),
+    options,
+  );
 }
 
 /** A group of options: unknown keys are refused (a typo must not be silently ignored), missing ones take defaults. */
@@ -53,7 +62,12 @@ export const RegistryConfigSchema = Type.Object(
     dataDir: Type.String({ minLength: 1, description: 'Where the embedded database, the dev CA, the demo certificates and batch deliveries live.' }),
     database: group({
       // A PostgreSQL URL may carry a password: an error never repeats this value (`secret`).
-      url: Type.String({ pattern: '^(sqlite:|postgres(ql)?://)', secret: true, why: 'must start with sqlite: or postgres://', description: '`sqlite:<path>` (default `sqlite:<dataDir>/vaccinnet.db`) or `postgres://user@host:port/db`.' }),
+      url: Type.String({
+        pattern: '^(sqlite:|postgres(ql)?://)',
+        secret: true,
+        why: 'must start with sqlite: or postgres://',
+        description: '`sqlite:<path>` (default `sqlite:<dataDir>/vaccinnet.db`) or `postgres://user@host:port/db`.',
+      }),
     }),
     server: group({
       host: Type.String({ minLength: 1, default: '127.0.0.1' }),
@@ -61,11 +75,21 @@ export const RegistryConfigSchema = Type.Object(
       tls: Type.Boolean({ default: true, description: 'Serve HTTPS (server certificate from the dev CA unless certFile/keyFile are given).' }),
       certFile: Type.Optional(Type.String({ minLength: 1, description: 'Server certificate (PEM); goes with keyFile.' })),
       keyFile: Type.Optional(Type.String({ minLength: 1, description: 'Server private key (PEM); goes with certFile.' })),
-      clientCertificates: oneOf(CLIENT_CERT_MODES, { default: 'optional', description: '`optional`: ask for a TLS client certificate and accept it as the caller\'s identity when present.' }),
+      clientCertificates: oneOf(CLIENT_CERT_MODES, {
+        default: 'optional',
+        description: "`optional`: ask for a TLS client certificate and accept it as the caller's identity when present.",
+      }),
       maxRequestBytes: atLeastOne(2 * 1024 * 1024, 'Largest RegistratieService request body in bytes.'),
       maxDeliveryBytes: atLeastOne(64 * 1024 * 1024, 'Largest BatchUpload delivery body in bytes.'),
-      tlsMinVersion: oneOf(TLS_MIN_VERSIONS, { default: 'TLSv1.2', description: 'Oldest TLS protocol version accepted (TLS 1.2: ECDHE + AEAD suites only, see tlsCiphers).' }),
-      tlsCiphers: Type.String({ minLength: 1, default: TLS_CIPHERS, description: 'OpenSSL cipher list for TLS 1.2 plus the TLS 1.3 suites (Node takes both from one string).' }),
+      tlsMinVersion: oneOf(TLS_MIN_VERSIONS, {
+        default: 'TLSv1.2',
+        description: 'Oldest TLS protocol version accepted (TLS 1.2: ECDHE + AEAD suites only, see tlsCiphers).',
+      }),
+      tlsCiphers: Type.String({
+        minLength: 1,
+        default: TLS_CIPHERS,
+        description: 'OpenSSL cipher list for TLS 1.2 plus the TLS 1.3 suites (Node takes both from one string).',
+      }),
       headersTimeoutMs: atLeastOne(10_000, 'Time a client gets to send the request headers (and, on TLS, to finish the handshake), ms.'),
       requestTimeoutMs: atLeastOne(120_000, 'Time a client gets to send the whole request, body included, ms.'),
       // Above the 60 s idle timeout of common load balancers, so they never reuse a connection we are closing.
@@ -82,10 +106,17 @@ export const RegistryConfigSchema = Type.Object(
     ),
     pki: group({
       dir: Type.String({ minLength: 1, description: 'Folder of the development CA (`vaccinnet pki init`); default <dataDir>/pki.' }),
-      trustDevCa: oneOf(DEV_CA_TRUST_MODES, { default: 'auto', description: 'Trust the development CA: auto = only for the demo or when trustedCaFiles is empty.' }),
+      trustDevCa: oneOf(DEV_CA_TRUST_MODES, {
+        default: 'auto',
+        description: 'Trust the development CA: auto = only for the demo or when trustedCaFiles is empty.',
+      }),
       trustedCaFiles: Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'Extra trusted CA certificate files (PEM).' }),
       crlFiles: Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'Extra CRL files (PEM), re-read when they change.' }),
-      crlGraceSeconds: Type.Number({ minimum: 0, default: 0, description: 'How long after a CRL\'s nextUpdate its CA\'s certificates are still accepted, seconds.' }),
+      crlGraceSeconds: Type.Number({
+        minimum: 0,
+        default: 0,
+        description: "How long after a CRL's nextUpdate its CA's certificates are still accepted, seconds.",
+      }),
     }),
     kmehr: group({
       schemaDir: Type.String({ description: 'Folder holding ehealth-kmehr/XSD/kmehr_elements-1_43.xsd; empty = XSD validation off (said in every answer).' }),
@@ -94,21 +125,36 @@ export const RegistryConfigSchema = Type.Object(
     }),
     registry: group({
       personCheck: oneOf(PERSON_CHECKS, { default: 'register', description: '`register`: an unknown INSZ is refused; `checksum`: check digits only.' }),
-      timeZone: Type.String({ minLength: 1, default: 'Europe/Brussels', description: 'The registry clock\'s time zone for "not in the future" and registration dates.' }),
+      timeZone: Type.String({
+        minLength: 1,
+        default: 'Europe/Brussels',
+        description: 'The registry clock\'s time zone for "not in the future" and registration dates.',
+      }),
     }),
     security: group({
       timestampMaxAgeSeconds: Type.Number({ minimum: 0, default: 300, description: 'Largest accepted age of a WS-Security Timestamp Created, seconds.' }),
       clockSkewSeconds: Type.Number({ minimum: 0, default: 300, description: 'Allowed clock difference with the caller, seconds.' }),
-      identityRule: oneOf(IDENTITY_RULES, { default: 'same-subject', description: 'When a call brings a TLS client certificate and a signature, what makes them one caller.' }),
+      identityRule: oneOf(IDENTITY_RULES, {
+        default: 'same-subject',
+        description: 'When a call brings a TLS client certificate and a signature, what makes them one caller.',
+      }),
     }),
     batch: group({
-      intervalSeconds: Type.Number({ exclusiveMinimum: 0, default: 5, description: 'Seconds between processing rounds (3600 = hourly, as the real acceptance environment).' }),
+      intervalSeconds: Type.Number({
+        exclusiveMinimum: 0,
+        default: 5,
+        description: 'Seconds between processing rounds (3600 = hourly, as the real acceptance environment).',
+      }),
       workerInProcess: Type.Boolean({ default: true, description: 'Run the batch processor inside the server process.' }),
       retentionDays: Type.Number({ minimum: 0, default: 30, description: 'How long delivery results stay available, days.' }),
       maxAttempts: atLeastOne(5, 'Attempts a delivery gets before it is failed for good with BATCH_PROCESSING_FAILED.'),
-      retryDelaySeconds: Type.Number({ minimum: 0, default: 60, description: 'Back-off after a failed attempt, seconds; doubles with each further attempt (at most one hour).' }),
+      retryDelaySeconds: Type.Number({
+        minimum: 0,
+        default: 60,
+        description: 'Back-off after a failed attempt, seconds; doubles with each further attempt (at most one hour).',
+      }),
       planningThread: Type.Boolean({ default: true, description: 'Read and plan deliveries of 1 MiB or more on a planning thread (docs/batch.md §2).' }),
-      leaseSeconds: Type.Number({ minimum: 1, default: 10, description: 'A worker\'s lease on a delivery, seconds, renewed by its heartbeat.' }),
+      leaseSeconds: Type.Number({ minimum: 1, default: 10, description: "A worker's lease on a delivery, seconds, renewed by its heartbeat." }),
     }),
     log: group({
       level: oneOf(LOG_LEVELS, { default: 'info' }),
@@ -117,11 +163,7 @@ export const RegistryConfigSchema = Type.Object(
   { additionalProperties: false },
 );
 
-type DeepReadonly<T> = T extends readonly (infer E)[]
-  ? readonly DeepReadonly<E>[]
-  : T extends object
-    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
-    : T;
+type DeepReadonly<T> = T extends readonly (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
 
 /** The validated, deep-frozen configuration (derived from {@link RegistryConfigSchema}: one definition). */
 export type RegistryConfig = DeepReadonly<Static<typeof RegistryConfigSchema>>;

@@ -32,8 +32,7 @@ export interface BatchResultRequest {
 export type BatchRequest = BatchDelivery | BatchResultRequest;
 
 export type BatchReadResult =
-  | { readonly ok: true; readonly request: BatchRequest }
-  | { readonly ok: false; readonly finding: Finding; readonly operation?: BatchOperation };
+  { readonly ok: true; readonly request: BatchRequest } | { readonly ok: false; readonly finding: Finding; readonly operation?: BatchOperation };
 
 /** A streamed delivery: the KMEHR went to the sink; `kmehrBytes` is how many UTF-8 bytes were written there. */
 export interface StreamedBatchDelivery extends BatchDeliveryHead {

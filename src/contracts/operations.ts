@@ -35,6 +35,9 @@ export function batchElement(op: BatchOperation, kind: 'Request' | 'Response'): 
  */
 export function normaliseSoapAction(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
-  const v = header.trim().replace(/^"(.*)"$/s, '$1').trim();
+  const v = header
+    .trim()
+    .replace(/^"(.*)"$/s, '$1')
+    .trim();
   return v === '' ? undefined : v;
 }

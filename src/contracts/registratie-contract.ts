@@ -12,10 +12,7 @@ const BASE: readonly ElementRule[] = [
 
 /** Child sequence of each request element (RequestType extension), as in VaccinationService-2_1-message.xsd. */
 export const REGISTRATIE_SEQUENCES: Readonly<Record<RegistratieOperation, readonly ElementRule[]>> = {
-  AddVaccinations: [
-    ...BASE,
-    { name: 'Base64EncodedKmehrmessage', min: 1, max: MAX_MESSAGES_PER_CALL, countPastMax: true },
-  ],
+  AddVaccinations: [...BASE, { name: 'Base64EncodedKmehrmessage', min: 1, max: MAX_MESSAGES_PER_CALL, countPastMax: true }],
   RemoveVaccination: [...BASE, { name: 'VaccinationId', min: 1, max: 1 }],
   GetVaccinations: [...BASE, { name: 'vaccinationDateSince', min: 0, max: 1 }],
 };

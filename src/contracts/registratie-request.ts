@@ -42,5 +42,4 @@ export type RegistratieRequest = AddVaccinationsRequest | RemoveVaccinationReque
  * operation's response element instead of a fault.
  */
 export type RegistratieReadResult =
-  | { readonly ok: true; readonly request: RegistratieRequest }
-  | { readonly ok: false; readonly finding: Finding; readonly operation?: RegistratieOperation };
+  { readonly ok: true; readonly request: RegistratieRequest } | { readonly ok: false; readonly finding: Finding; readonly operation?: RegistratieOperation };

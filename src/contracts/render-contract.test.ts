@@ -32,8 +32,10 @@ describe('contract files', () => {
     expect(renderWsdl('UPLVaccinatieGegevens', 'http://127.0.0.1:1')).toContain('location="http://127.0.0.1:1/VaccinnetUPL/wupl/UPLVaccinatieGegevens"');
   });
 
-  it('renderXsd serves only the service\'s own schemas', () => {
-    expect(renderXsd('UPLVaccinatieGegevens', 'UPLVaccinatieGegevens.xsd', 'http://x')).toContain('targetNamespace="http://www.vaccinnet.be/wupl/UPLVaccinatieGegevens"');
+  it("renderXsd serves only the service's own schemas", () => {
+    expect(renderXsd('UPLVaccinatieGegevens', 'UPLVaccinatieGegevens.xsd', 'http://x')).toContain(
+      'targetNamespace="http://www.vaccinnet.be/wupl/UPLVaccinatieGegevens"',
+    );
     expect(renderXsd('UPLVaccinatieGegevens', 'VaccinationService-2_1.xsd', 'http://x')).toBeUndefined();
     expect(renderXsd('VaccinationService-2_1', '../../../package.json', 'http://x')).toBeUndefined();
   });

@@ -34,9 +34,7 @@ export function xsdUrl(name: SoapServiceName, baseUrl: string, xsdFile: string):
 // the WSDL over HTTP resolves every import from us, and the files on disk stay loadable as they are.
 function rewriteSchemaLocations(name: SoapServiceName, text: string, baseUrl: string): string {
   const known = SOAP_SERVICES[name].xsdFiles;
-  return text.replace(/schemaLocation="([^"]+)"/g, (whole, file: string) =>
-    known.includes(file) ? `schemaLocation="${xsdUrl(name, baseUrl, file)}"` : whole,
-  );
+  return text.replace(/schemaLocation="([^"]+)"/g, (whole, file: string) => (known.includes(file) ? `schemaLocation="${xsdUrl(name, baseUrl, file)}"` : whole));
 }
 
 /**

@@ -62,9 +62,7 @@ export function transactionOutcome(findings: readonly Finding[], language: Langu
  */
 export function writeDeliveryResponse(operation: 'Aanleveren' | 'Aanvulling', reply: DeliveryReply): string {
   const name = batchElement(operation, 'Response');
-  const content = 'transactionId' in reply
-    ? el('certificaatStatus', 'true') + el('transactionId', reply.transactionId)
-    : fout(reply);
+  const content = 'transactionId' in reply ? el('certificaatStatus', 'true') + el('transactionId', reply.transactionId) : fout(reply);
   return soapEnvelope(`<upl:${name} xmlns:upl="${UPL_NS}">${content}</upl:${name}>`);
 }
 

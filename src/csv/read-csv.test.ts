@@ -33,11 +33,19 @@ describe('readCsv', () => {
   });
 
   it('keeps rows shorter or longer than the header for the caller to judge', () => {
-    expect(readCsv('a;b;c\n1\n1;2;3;4\n')).toMatchObject({ ok: true, records: [{ fields: ['a', 'b', 'c'] }, { fields: ['1'] }, { fields: ['1', '2', '3', '4'] }] });
+    expect(readCsv('a;b;c\n1\n1;2;3;4\n')).toMatchObject({
+      ok: true,
+      records: [{ fields: ['a', 'b', 'c'] }, { fields: ['1'] }, { fields: ['1', '2', '3', '4'] }],
+    });
   });
 
   it('says on which line and field a file stops being CSV, instead of guessing', () => {
-    expect(readCsv('a;b\n1;"open\n2;3\n')).toEqual({ ok: false, line: 2, field: 2, message: 'a quoted field that starts on this line is not closed before the end of the file' });
+    expect(readCsv('a;b\n1;"open\n2;3\n')).toEqual({
+      ok: false,
+      line: 2,
+      field: 2,
+      message: 'a quoted field that starts on this line is not closed before the end of the file',
+    });
     expect(readCsv('a;b\n1;x"y\n')).toMatchObject({ ok: false, line: 2, field: 2 });
     expect(readCsv('a;b\n"x"y;2\n')).toMatchObject({ ok: false, line: 2, field: 1 });
   });

@@ -41,7 +41,12 @@ export function readCsv(text: string, delimiter?: CsvDelimiter): CsvReading {
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
     const at = error as CsvError & { bytes?: number; column?: number | string };
-    return { ok: false, line: lines.lineAt(firstContent(bytes, at.bytes ?? 0)), field: typeof at.column === 'number' ? at.column + 1 : 1, message: describe(error) };
+    return {
+      ok: false,
+      line: lines.lineAt(firstContent(bytes, at.bytes ?? 0)),
+      field: typeof at.column === 'number' ? at.column + 1 : 1,
+      message: describe(error),
+    };
   }
   let end = 0;
   const records = rows.map(({ record, info }) => {

@@ -20,11 +20,10 @@ console.log(JSON.stringify({ fast: %HasFastProperties(b['parser']), folders }));
 
 describe('KMEHR reader performance guard', () => {
   it('keeps the saxes parser object in V8 fast-property mode', { timeout: 60_000 }, () => {
-    const run = spawnSync(
-      process.execPath,
-      ['--allow-natives-syntax', '--import', 'tsx', '--input-type=module', '-e', PROBE],
-      { cwd: repoRoot, encoding: 'utf8' },
-    );
+    const run = spawnSync(process.execPath, ['--allow-natives-syntax', '--import', 'tsx', '--input-type=module', '-e', PROBE], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout.trim())).toEqual({ fast: true, folders: 50 });
   });

@@ -81,12 +81,18 @@ function childKind(parent: number, local: string): number {
       return local === 'folder' ? FOLDER : local === 'header' ? HEADER : SKIP;
     case HEADER:
       switch (c0) {
-        case 0x73: return local === 'standard' ? STANDARD : local === 'sender' ? SENDER : SKIP; // s
-        case 0x69: return local === 'id' ? L_ID : SKIP;
-        case 0x64: return local === 'date' ? L_DATE : SKIP;
-        case 0x74: return local === 'time' ? L_TIME : SKIP;
-        case 0x72: return local === 'recipient' ? RECIPIENT : SKIP;
-        default: return SKIP;
+        case 0x73:
+          return local === 'standard' ? STANDARD : local === 'sender' ? SENDER : SKIP; // s
+        case 0x69:
+          return local === 'id' ? L_ID : SKIP;
+        case 0x64:
+          return local === 'date' ? L_DATE : SKIP;
+        case 0x74:
+          return local === 'time' ? L_TIME : SKIP;
+        case 0x72:
+          return local === 'recipient' ? RECIPIENT : SKIP;
+        default:
+          return SKIP;
       }
     case STANDARD:
     case SEX:
@@ -102,27 +108,42 @@ function childKind(parent: number, local: string): number {
       return local === 'hcparty' ? HCPARTY : SKIP;
     case HCPARTY:
       switch (c0) {
-        case 0x69: return local === 'id' ? L_ID : SKIP; // i
-        case 0x63: return local === 'cd' ? L_CD : SKIP; // c
-        case 0x6e: return local === 'name' ? L_NAME : SKIP; // n
-        case 0x66: return local === 'firstname' ? L_FIRSTNAME : local === 'familyname' ? L_FAMILYNAME : SKIP; // f
-        default: return SKIP;
+        case 0x69:
+          return local === 'id' ? L_ID : SKIP; // i
+        case 0x63:
+          return local === 'cd' ? L_CD : SKIP; // c
+        case 0x6e:
+          return local === 'name' ? L_NAME : SKIP; // n
+        case 0x66:
+          return local === 'firstname' ? L_FIRSTNAME : local === 'familyname' ? L_FAMILYNAME : SKIP; // f
+        default:
+          return SKIP;
       }
     case FOLDER:
       switch (c0) {
-        case 0x74: return local === 'transaction' ? TRANSACTION : SKIP; // t
-        case 0x69: return local === 'id' ? L_ID : SKIP; // i
-        case 0x70: return local === 'patient' ? PATIENT : SKIP; // p
-        default: return SKIP;
+        case 0x74:
+          return local === 'transaction' ? TRANSACTION : SKIP; // t
+        case 0x69:
+          return local === 'id' ? L_ID : SKIP; // i
+        case 0x70:
+          return local === 'patient' ? PATIENT : SKIP; // p
+        default:
+          return SKIP;
       }
     case PATIENT:
       switch (c0) {
-        case 0x69: return local === 'id' ? L_ID : SKIP; // i
-        case 0x66: return local === 'firstname' ? L_FIRSTNAME : local === 'familyname' ? L_FAMILYNAME : SKIP; // f
-        case 0x62: return local === 'birthdate' ? BIRTHDATE : SKIP; // b
-        case 0x73: return local === 'sex' ? SEX : SKIP; // s
-        case 0x75: return local === 'usuallanguage' ? L_USUALLANGUAGE : SKIP; // u
-        default: return SKIP;
+        case 0x69:
+          return local === 'id' ? L_ID : SKIP; // i
+        case 0x66:
+          return local === 'firstname' ? L_FIRSTNAME : local === 'familyname' ? L_FAMILYNAME : SKIP; // f
+        case 0x62:
+          return local === 'birthdate' ? BIRTHDATE : SKIP; // b
+        case 0x73:
+          return local === 'sex' ? SEX : SKIP; // s
+        case 0x75:
+          return local === 'usuallanguage' ? L_USUALLANGUAGE : SKIP; // u
+        default:
+          return SKIP;
       }
     case BIRTHDATE:
       return local === 'date' ? L_DATE : SKIP;
@@ -130,37 +151,60 @@ function childKind(parent: number, local: string): number {
       switch (c0) {
         case 0x69:
           return local === 'item' ? ITEM : local === 'id' ? L_ID : local === 'iscomplete' ? L_ISCOMPLETE : local === 'isvalidated' ? L_ISVALIDATED : SKIP;
-        case 0x63: return local === 'cd' ? L_CD : SKIP; // c
-        case 0x64: return local === 'date' ? L_DATE : SKIP; // d
-        case 0x74: return local === 'time' ? L_TIME : local === 'text' ? L_TEXT : SKIP; // t
-        case 0x61: return local === 'author' ? T_AUTHOR : SKIP; // a
-        case 0x68: return local === 'heading' ? HEADING : SKIP; // h
-        case 0x6c: return local === 'lnk' ? L_LNK : SKIP; // l
-        default: return SKIP;
+        case 0x63:
+          return local === 'cd' ? L_CD : SKIP; // c
+        case 0x64:
+          return local === 'date' ? L_DATE : SKIP; // d
+        case 0x74:
+          return local === 'time' ? L_TIME : local === 'text' ? L_TEXT : SKIP; // t
+        case 0x61:
+          return local === 'author' ? T_AUTHOR : SKIP; // a
+        case 0x68:
+          return local === 'heading' ? HEADING : SKIP; // h
+        case 0x6c:
+          return local === 'lnk' ? L_LNK : SKIP; // l
+        default:
+          return SKIP;
       }
     case HEADING:
       return local === 'item' ? ITEM : local === 'heading' ? HEADING : SKIP;
     case ITEM:
       switch (c0) {
-        case 0x69: return local === 'id' ? L_ID : SKIP; // i
-        case 0x63: return local === 'cd' ? L_CD : local === 'content' ? CONTENT : SKIP; // c
-        case 0x74: return local === 'text' ? L_TEXT : SKIP; // t
-        case 0x61: return local === 'author' ? I_AUTHOR : SKIP; // a
-        case 0x62: return local === 'beginmoment' ? BEGIN : local === 'batch' ? L_BATCH : SKIP; // b
-        case 0x65: return local === 'endmoment' ? END : SKIP; // e
-        case 0x6c: return local === 'lifecycle' ? LIFECYCLE : SKIP; // l
-        case 0x71: return local === 'quantity' ? QUANTITY : SKIP; // q
-        case 0x73: return local === 'site' ? SITE : SKIP; // s
-        case 0x72: return local === 'route' ? ROUTE : SKIP; // r
-        default: return SKIP;
+        case 0x69:
+          return local === 'id' ? L_ID : SKIP; // i
+        case 0x63:
+          return local === 'cd' ? L_CD : local === 'content' ? CONTENT : SKIP; // c
+        case 0x74:
+          return local === 'text' ? L_TEXT : SKIP; // t
+        case 0x61:
+          return local === 'author' ? I_AUTHOR : SKIP; // a
+        case 0x62:
+          return local === 'beginmoment' ? BEGIN : local === 'batch' ? L_BATCH : SKIP; // b
+        case 0x65:
+          return local === 'endmoment' ? END : SKIP; // e
+        case 0x6c:
+          return local === 'lifecycle' ? LIFECYCLE : SKIP; // l
+        case 0x71:
+          return local === 'quantity' ? QUANTITY : SKIP; // q
+        case 0x73:
+          return local === 'site' ? SITE : SKIP; // s
+        case 0x72:
+          return local === 'route' ? ROUTE : SKIP; // r
+        default:
+          return SKIP;
       }
     case CONTENT:
       switch (c0) {
-        case 0x63: return local === 'cd' ? L_CD : SKIP; // c
-        case 0x6d: return local === 'medicinalproduct' ? MEDICINAL : SKIP; // m
-        case 0x73: return local === 'substanceproduct' ? SUBSTANCE : SKIP; // s
-        case 0x74: return local === 'text' ? L_TEXT : SKIP; // t
-        default: return SKIP;
+        case 0x63:
+          return local === 'cd' ? L_CD : SKIP; // c
+        case 0x6d:
+          return local === 'medicinalproduct' ? MEDICINAL : SKIP; // m
+        case 0x73:
+          return local === 'substanceproduct' ? SUBSTANCE : SKIP; // s
+        case 0x74:
+          return local === 'text' ? L_TEXT : SKIP; // t
+        default:
+          return SKIP;
       }
     case MEDICINAL:
     case SUBSTANCE:
@@ -251,11 +295,24 @@ function codeOf(attributes: readonly string[], value: string, withDisplay: boole
     const name = attributes[i]!;
     // First occurrence wins, as a lookup would (the scanner refuses duplicates anyway).
     switch (name) {
-      case 'S': if (!seenS) { s = attributes[i + 1]!; seenS = true; } break;
-      case 'SV': sv ??= attributes[i + 1]; break;
-      case 'SL': sl ??= attributes[i + 1]; break;
-      case 'DN': if (withDisplay) dn ??= attributes[i + 1]; break;
-      case 'L': if (withDisplay) l ??= attributes[i + 1]; break;
+      case 'S':
+        if (!seenS) {
+          s = attributes[i + 1]!;
+          seenS = true;
+        }
+        break;
+      case 'SV':
+        sv ??= attributes[i + 1];
+        break;
+      case 'SL':
+        sl ??= attributes[i + 1];
+        break;
+      case 'DN':
+        if (withDisplay) dn ??= attributes[i + 1];
+        break;
+      case 'L':
+        if (withDisplay) l ??= attributes[i + 1];
+        break;
     }
   }
   const code: Mutable<Code> = { s, value };
@@ -351,9 +408,7 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
   /** A scanner syntax error becomes XML_MALFORMED at its own position; anything else (findings) passes. */
   private malformed(err: unknown): never {
     if (!(err instanceof XmlSyntaxError)) throw err;
-    throw new FindingError(
-      finding('XML_MALFORMED', { location: this.currentLocation(), line: err.line, column: err.column, params: { detail: err.detail } }),
-    );
+    throw new FindingError(finding('XML_MALFORMED', { location: this.currentLocation(), line: err.line, column: err.column, params: { detail: err.detail } }));
   }
 
   /** The innermost modelled element being read, as an XPath (computed only when refusing, never per element). */
@@ -361,18 +416,29 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
     const kinds = this.kinds;
     for (let i = kinds.length - 1; i >= 0; i--) {
       switch (kinds[i]) {
-        case ITEM: return this.itemLocation();
-        case TRANSACTION: return locate.transaction(this.folderIndex, this.transactionIndex);
-        case PATIENT: return locate.patient(this.folderIndex);
-        case FOLDER: return locate.folder(this.folderIndex);
-        case HEADER: return locate.header();
-        case ROOT: return locate.message();
+        case ITEM:
+          return this.itemLocation();
+        case TRANSACTION:
+          return locate.transaction(this.folderIndex, this.transactionIndex);
+        case PATIENT:
+          return locate.patient(this.folderIndex);
+        case FOLDER:
+          return locate.folder(this.folderIndex);
+        case HEADER:
+          return locate.header();
+        case ROOT:
+          return locate.message();
       }
     }
     return '/';
   }
 
-  private fail(code: 'XML_MALFORMED' | 'XML_TOO_DEEP' | 'KMEHR_NAMESPACE' | 'KMEHR_FIELD_MISSING', location: string | undefined, params: Record<string, string | number>, value?: string): never {
+  private fail(
+    code: 'XML_MALFORMED' | 'XML_TOO_DEEP' | 'KMEHR_NAMESPACE' | 'KMEHR_FIELD_MISSING',
+    location: string | undefined,
+    params: Record<string, string | number>,
+    value?: string,
+  ): never {
     throw new FindingError(
       finding(code, {
         location: location ?? this.currentLocation(),
@@ -553,28 +619,60 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
       case L_ID: {
         const id = identifierOf(attributes, value);
         switch (parent) {
-          case ITEM: this.item!.ids.push(id); break;
-          case TRANSACTION: this.transaction!.ids.push(id); break;
-          case HCPARTY: this.hcparty!.ids.push(id); break;
-          case PATIENT: this.patient!.ids.push(id); break;
-          case FOLDER: this.folder!.ids.push(id); break;
-          case HEADER: this.header!.ids.push(id); break;
+          case ITEM:
+            this.item!.ids.push(id);
+            break;
+          case TRANSACTION:
+            this.transaction!.ids.push(id);
+            break;
+          case HCPARTY:
+            this.hcparty!.ids.push(id);
+            break;
+          case PATIENT:
+            this.patient!.ids.push(id);
+            break;
+          case FOLDER:
+            this.folder!.ids.push(id);
+            break;
+          case HEADER:
+            this.header!.ids.push(id);
+            break;
         }
         break;
       }
       case L_CD: {
         const cd = codeOf(attributes, value, true);
         switch (parent) {
-          case ITEM: this.item!.cds.push(cd); break;
-          case CONTENT: (this.content.cds ??= []).push(cd); break;
-          case TRANSACTION: this.transaction!.cds.push(cd); break;
-          case HCPARTY: this.hcparty!.cds.push(cd); break;
-          case LIFECYCLE: this.item!.lifecycle = cd; break;
-          case SITE: this.item!.site = cd; break;
-          case ROUTE: this.item!.route = cd; break;
-          case UNIT: this.quantity!.unit = cd; break;
-          case SEX: this.patient!.sex = cd; break;
-          case STANDARD: this.header!.standard = cd; break;
+          case ITEM:
+            this.item!.cds.push(cd);
+            break;
+          case CONTENT:
+            (this.content.cds ??= []).push(cd);
+            break;
+          case TRANSACTION:
+            this.transaction!.cds.push(cd);
+            break;
+          case HCPARTY:
+            this.hcparty!.cds.push(cd);
+            break;
+          case LIFECYCLE:
+            this.item!.lifecycle = cd;
+            break;
+          case SITE:
+            this.item!.site = cd;
+            break;
+          case ROUTE:
+            this.item!.route = cd;
+            break;
+          case UNIT:
+            this.quantity!.unit = cd;
+            break;
+          case SEX:
+            this.patient!.sex = cd;
+            break;
+          case STANDARD:
+            this.header!.standard = cd;
+            break;
         }
         break;
       }
@@ -592,18 +690,32 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
       case L_DATE:
         switch (parent) {
           case BEGIN:
-          case END: this.moment!.date = value; break;
-          case TRANSACTION: this.transaction!.date = value; break;
-          case BIRTHDATE: this.patient!.birthdate = value; break;
-          case HEADER: this.header!.date = value; break;
+          case END:
+            this.moment!.date = value;
+            break;
+          case TRANSACTION:
+            this.transaction!.date = value;
+            break;
+          case BIRTHDATE:
+            this.patient!.birthdate = value;
+            break;
+          case HEADER:
+            this.header!.date = value;
+            break;
         }
         break;
       case L_TIME:
         switch (parent) {
           case BEGIN:
-          case END: this.moment!.time = value; break;
-          case TRANSACTION: this.transaction!.time = value; break;
-          case HEADER: this.header!.time = value; break;
+          case END:
+            this.moment!.time = value;
+            break;
+          case TRANSACTION:
+            this.transaction!.time = value;
+            break;
+          case HEADER:
+            this.header!.time = value;
+            break;
         }
         break;
       case L_NAME:
@@ -670,15 +782,21 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
     const party = p as HcParty;
     this.hcparty = undefined;
     switch (parent) {
-      case T_AUTHOR: this.transaction!.authors.push(party); break;
+      case T_AUTHOR:
+        this.transaction!.authors.push(party);
+        break;
       case I_AUTHOR: {
         const i = this.item!;
         if (i.authors === NONE) i.authors = [];
         i.authors.push(party);
         break;
       }
-      case SENDER: this.header!.senders.push(party); break;
-      case RECIPIENT: this.header!.recipients.push(party); break;
+      case SENDER:
+        this.header!.senders.push(party);
+        break;
+      case RECIPIENT:
+        this.header!.recipients.push(party);
+        break;
     }
   }
 

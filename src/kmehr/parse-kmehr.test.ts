@@ -258,23 +258,31 @@ describe('parseKmehr structure', () => {
   });
 
   it('reads quantity units, site, route, endmoment time, item author and CDATA text', () => {
-    const xml = base.replace(
-      '<batch>LTNR123</batch>',
-      '<batch><![CDATA[L<1>]]></batch>',
-    ).replace(
-      '<quantity>\n                    <decimal>1</decimal>\n                </quantity>',
-      '<lifecycle><cd S="CD-LIFECYCLE" SV="1.0">administrated</cd></lifecycle>' +
-        '<quantity><decimal>0.5</decimal><unit><cd S="CD-UNIT" SV="1.0">ml</cd></unit></quantity>' +
-        '<site><cd S="CD-SITE" SV="1.0">LA</cd></site><route><cd S="CD-DRUG-ROUTE" SV="2.0">00005</cd></route>',
-    ).replace('</beginmoment>', '</beginmoment><endmoment><date>2021-03-26</date><time>10:00:00</time></endmoment>')
-      .replace('<beginmoment>', '<author><hcparty><id S="ID-HCPARTY" SV="1.0">10000000001</id><cd S="CD-HCPARTY" SV="1.0">persnurse</cd><firstname>An</firstname><familyname>Smet</familyname></hcparty></author><beginmoment>');
+    const xml = base
+      .replace('<batch>LTNR123</batch>', '<batch><![CDATA[L<1>]]></batch>')
+      .replace(
+        '<quantity>\n                    <decimal>1</decimal>\n                </quantity>',
+        '<lifecycle><cd S="CD-LIFECYCLE" SV="1.0">administrated</cd></lifecycle>' +
+          '<quantity><decimal>0.5</decimal><unit><cd S="CD-UNIT" SV="1.0">ml</cd></unit></quantity>' +
+          '<site><cd S="CD-SITE" SV="1.0">LA</cd></site><route><cd S="CD-DRUG-ROUTE" SV="2.0">00005</cd></route>',
+      )
+      .replace('</beginmoment>', '</beginmoment><endmoment><date>2021-03-26</date><time>10:00:00</time></endmoment>')
+      .replace(
+        '<beginmoment>',
+        '<author><hcparty><id S="ID-HCPARTY" SV="1.0">10000000001</id><cd S="CD-HCPARTY" SV="1.0">persnurse</cd><firstname>An</firstname><familyname>Smet</familyname></hcparty></author><beginmoment>',
+      );
     const v = onlyVaccine(parsed(xml));
     expect(v.quantity).toEqual({ decimal: '0.5', unit: { s: 'CD-UNIT', sv: '1.0', value: 'ml' } });
     expect(v.site).toEqual({ s: 'CD-SITE', sv: '1.0', value: 'LA' });
     expect(v.route).toEqual({ s: 'CD-DRUG-ROUTE', sv: '2.0', value: '00005' });
     expect(v.endmoment).toEqual({ date: '2021-03-26', time: '10:00:00' });
     expect(v.authors).toEqual([
-      { ids: [{ s: 'ID-HCPARTY', sv: '1.0', value: '10000000001' }], cds: [{ s: 'CD-HCPARTY', sv: '1.0', value: 'persnurse' }], firstname: 'An', familyname: 'Smet' },
+      {
+        ids: [{ s: 'ID-HCPARTY', sv: '1.0', value: '10000000001' }],
+        cds: [{ s: 'CD-HCPARTY', sv: '1.0', value: 'persnurse' }],
+        firstname: 'An',
+        familyname: 'Smet',
+      },
     ]);
     expect(v.batch).toBe('L<1>');
   });

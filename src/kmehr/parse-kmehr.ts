@@ -4,9 +4,7 @@ import type { Folder, Header, KmehrMessage } from './model.js';
 import { decodeXml } from './xml-decode.js';
 import { DEFAULT_XML_LIMITS, screenXml, type XmlLimits } from './xml-limits.js';
 
-export type ParseOutcome =
-  | { readonly ok: true; readonly message: KmehrMessage }
-  | { readonly ok: false; readonly findings: readonly Finding[] };
+export type ParseOutcome = { readonly ok: true; readonly message: KmehrMessage } | { readonly ok: false; readonly findings: readonly Finding[] };
 
 /**
  * Reads a whole KMEHR message into the (readonly) model. Screens the input first (size, DOCTYPE), then parses with the

@@ -57,7 +57,7 @@ export async function streamKmehr(
     await drain();
   };
   const feed = async (text: string): Promise<void> => {
-    for (let start = 0; start < text.length; ) {
+    for (let start = 0; start < text.length;) {
       let end = Math.min(start + SLICE, text.length);
       // Never split a surrogate pair between two writes.
       if (end < text.length && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
@@ -85,7 +85,7 @@ export async function streamKmehr(
     // Decoded a slice at a time (an empty chunk too: the first chunk decides the encoding): each piece is one flat
     // string of at most SLICE characters in the young generation, where a whole 256 KiB chunk's string was a large
     // object of its own, allocated apart and then sliced.
-    for (let at = 0; ; ) {
+    for (let at = 0; ;) {
       const end = Math.min(at + SLICE, chunk.length);
       const text = decoder.write(at === 0 && end === chunk.length ? chunk : chunk.subarray(at, end));
       if (text.length > 0) first = false;

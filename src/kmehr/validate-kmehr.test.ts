@@ -19,9 +19,7 @@ const ctx: RuleContext = { today: '2026-11-29', reference: defaultVaccineReferen
 
 /** A real read-back sample with its placeholder NIHII/INSZ (bad check digits) replaced by valid ones. */
 function sample(name: string): string {
-  return readFileSync(path.join(vaccinations, name), 'utf8')
-    .replaceAll('12345678901', DOCTOR_NIHII)
-    .replaceAll('90010100101', PATIENT_INSZ);
+  return readFileSync(path.join(vaccinations, name), 'utf8').replaceAll('12345678901', DOCTOR_NIHII).replaceAll('90010100101', PATIENT_INSZ);
 }
 
 const codes = (findings: readonly { code: string }[]): string[] => findings.map((f) => f.code);

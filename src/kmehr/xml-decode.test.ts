@@ -53,7 +53,7 @@ function randomChunks(next: () => number, start: readonly number[]): Buffer[] {
   const pieces = 1 + Math.floor(next() * 30);
   for (let p = 0; p < pieces; p++) bytes.push(...PIECES[Math.floor(next() * PIECES.length)]!);
   const chunks: Buffer[] = [];
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const size = Math.floor(next() * 12); // empty chunks included
     chunks.push(Buffer.from(bytes.slice(i, i + size)));
     i += size;

@@ -9,7 +9,13 @@
 const TEXT = /[&<>\r]/g;
 const ATTRIBUTE = /[&<>"\t\n\r]/g;
 const REPLACEMENTS: Readonly<Record<string, string>> = {
-  '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;',
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  '\t': '&#9;',
+  '\n': '&#10;',
+  '\r': '&#13;',
 };
 const replace = (c: string): string => REPLACEMENTS[c]!;
 

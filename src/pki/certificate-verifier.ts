@@ -6,9 +6,7 @@ import { type CertificateFacts, readCertificateFacts } from './certificate-facts
 import { formatSubject, identityFromSubject } from './ehealth-subject.js';
 import type { TrustStore, TrustedAuthority } from './trust-store.js';
 
-export type VerifyResult =
-  | { readonly ok: true; readonly identity: CallerIdentity }
-  | { readonly ok: false; readonly finding: Finding };
+export type VerifyResult = { readonly ok: true; readonly identity: CallerIdentity } | { readonly ok: false; readonly finding: Finding };
 
 export interface CertificateVerifierOptions {
   /** Most certificates remembered (default 10 000); the oldest is dropped first. */

@@ -34,9 +34,7 @@ describe('identityFromSubject', () => {
 
   it('round-trips what ehealthSubject builds, for persons and organisations', () => {
     const person = ehealthSubject({ kind: 'person', ssin: '85071412330', name: 'An Peeters' });
-    expect(formatSubject(person)).toBe(
-      'CN="SSIN=85071412330", OU=eHealth-platform Belgium, OU=An Peeters, OU="SSIN=85071412330", O=Federal Government, C=BE',
-    );
+    expect(formatSubject(person)).toBe('CN="SSIN=85071412330", OU=eHealth-platform Belgium, OU=An Peeters, OU="SSIN=85071412330", O=Federal Government, C=BE');
     expect(identityFromSubject(person, 'F')).toMatchObject({
       ok: true,
       identity: { kind: 'person', ssin: '85071412330', name: 'An Peeters' },

@@ -85,9 +85,7 @@ export function formatSubject(attrs: readonly SubjectAttribute[]): string {
     .join(', ');
 }
 
-export type SubjectReading =
-  | { readonly ok: true; readonly identity: CallerIdentity }
-  | { readonly ok: false; readonly detail: string };
+export type SubjectReading = { readonly ok: true; readonly identity: CallerIdentity } | { readonly ok: false; readonly detail: string };
 
 /**
  * Maps an eHealth subject to the caller (identity.md §2): the identifier is the OU shaped `TYPE=digits`

@@ -2,12 +2,7 @@
 export { CertificateVerifier, createCertificateVerifier } from './certificate-verifier.js';
 export type { CertificateVerifierOptions, VerifyResult } from './certificate-verifier.js';
 export { ensureServerCertificate, ensureTestCa } from './dev-pki.js';
-export {
-  IDENTIFIER_LENGTHS,
-  ehealthSubject,
-  formatSubject,
-  identityFromSubject,
-} from './ehealth-subject.js';
+export { IDENTIFIER_LENGTHS, ehealthSubject, formatSubject, identityFromSubject } from './ehealth-subject.js';
 export type { SubjectAttribute, SubjectSpec } from './ehealth-subject.js';
 export { P12_ALIAS, createP12, loadP12 } from './pkcs12.js';
 export type { P12Contents, P12Input } from './pkcs12.js';

@@ -50,9 +50,7 @@ describe('TestCa', () => {
       input: d.certificatePem,
       encoding: 'utf8',
     });
-    expect(r.stdout).toContain(
-      'Subject: CN=SSIN=85071412330,OU=eHealth-platform Belgium,OU=An Peeters,OU=SSIN=85071412330,O=Federal Government,C=BE',
-    );
+    expect(r.stdout).toContain('Subject: CN=SSIN=85071412330,OU=eHealth-platform Belgium,OU=An Peeters,OU=SSIN=85071412330,O=Federal Government,C=BE');
     expect(r.stdout).toContain('Digital Signature, Key Encipherment');
     expect(r.stdout).toContain('TLS Web Client Authentication');
   });
@@ -79,9 +77,7 @@ describe('TestCa', () => {
     expect(desInfo.out).toContain('pbeWithSHA1And3-KeyTripleDES-CBC');
     // Node TLS reads both variants as `pfx`.
     expect(() => createSecureContext({ pfx: readFileSync(des.p12Path as string), passphrase: 'secret' })).not.toThrow();
-    expect(() =>
-      createSecureContext({ pfx: readFileSync(pki.identities.doctor.p12Path), passphrase: TEST_P12_PASSWORD }),
-    ).not.toThrow();
+    expect(() => createSecureContext({ pfx: readFileSync(pki.identities.doctor.p12Path), passphrase: TEST_P12_PASSWORD })).not.toThrow();
     expect(des.subject).toBe(
       'CN="EHP=1990001916, VITALINKGATEWAY", OU=eHealth-platform Belgium, OU=VLAAMS AGENTSCHAP ZORG EN GEZONDHEID, OU="EHP=1990001916", OU=VITALINKGATEWAY, O=Federal Government, C=BE',
     );

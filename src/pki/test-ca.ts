@@ -247,11 +247,7 @@ export class TestCa {
    * Always records a reason: @peculiar/x509 2.2 writes an empty (invalid, OpenSSL refuses it) entry-extension
    * list for entries without one.
    */
-  async revoke(
-    serial: string,
-    now: Date = new Date(),
-    reason: x509.X509CrlReason = x509.X509CrlReason.cessationOfOperation,
-  ): Promise<boolean> {
+  async revoke(serial: string, now: Date = new Date(), reason: x509.X509CrlReason = x509.X509CrlReason.cessationOfOperation): Promise<boolean> {
     const wanted = normaliseSerial(serial);
     const index = this.readIndex();
     const found = index.certificates.find((c) => c.serial === wanted);
@@ -283,10 +279,7 @@ export class TestCa {
           revocationDate: new Date(c.revokedAt as string),
           reason: c.reason || x509.X509CrlReason.cessationOfOperation,
         })),
-      extensions: [
-        await x509.AuthorityKeyIdentifierExtension.create(this.keys.publicKey),
-        new x509.Extension('2.5.29.20', false, derInteger(crlNumber)),
-      ],
+      extensions: [await x509.AuthorityKeyIdentifierExtension.create(this.keys.publicKey), new x509.Extension('2.5.29.20', false, derInteger(crlNumber))],
     });
     // @peculiar/x509 labels it "CRL"; OpenSSL and Node TLS only read "X509 CRL".
     const pem = x509.PemConverter.encode(crl.rawData, 'X509 CRL');

@@ -52,20 +52,18 @@ describe('TrustStore', () => {
   });
 
   it('refuses a CRL of a CA it does not trust and a CRL with a broken signature', () => {
-    expect(() => TrustStore.load({ caFiles: [pki.ca.certificatePath], crlFiles: [pki.foreignCa.crlPath] })).toThrow(
-      /not signed by a trusted CA/,
-    );
+    expect(() => TrustStore.load({ caFiles: [pki.ca.certificatePath], crlFiles: [pki.foreignCa.crlPath] })).toThrow(/not signed by a trusted CA/);
     const der = Buffer.from(
-      readFileSync(pki.ca.crlPath, 'utf8').replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''),
+      readFileSync(pki.ca.crlPath, 'utf8')
+        .replace(/-----[^-]+-----/g, '')
+        .replace(/\s+/g, ''),
       'base64',
     );
     const last = der.length - 1;
     der[last] = (der[last] ?? 0) ^ 0xff;
     const broken = path.join(pki.dir, 'broken.crl');
     writeFileSync(broken, der);
-    expect(() => TrustStore.load({ caFiles: [pki.ca.certificatePath], crlFiles: [broken] })).toThrow(
-      /not signed by a trusted CA/,
-    );
+    expect(() => TrustStore.load({ caFiles: [pki.ca.certificatePath], crlFiles: [broken] })).toThrow(/not signed by a trusted CA/);
   });
 
   it('refuses a configuration without any CA certificate', () => {

@@ -144,8 +144,11 @@ export class TrustStore {
         const current = previous.crls.find((c) => c.authority === older.authority)!;
         this.reportedBad.set(file, stamp);
         this.onEvent({
-          kind: 'crl-older-refused', file, issuer: older.authority.subject,
-          thisUpdate: new Date(older.thisUpdate).toISOString(), current: new Date(current.thisUpdate).toISOString(),
+          kind: 'crl-older-refused',
+          file,
+          issuer: older.authority.subject,
+          thisUpdate: new Date(older.thisUpdate).toISOString(),
+          current: new Date(current.thisUpdate).toISOString(),
         });
         continue;
       }

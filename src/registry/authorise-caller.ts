@@ -5,9 +5,7 @@ import { describeCaller, GROUP_PRACTICE_ID_TYPES, type CallerIdentity } from './
 import type { ProfileDirectory } from './ports.js';
 import type { Profile } from './profile.js';
 
-export type Authorisation =
-  | { readonly ok: true; readonly profile: Profile }
-  | { readonly ok: false; readonly finding: Finding; readonly profile?: Profile };
+export type Authorisation = { readonly ok: true; readonly profile: Profile } | { readonly ok: false; readonly finding: Finding; readonly profile?: Profile };
 
 /** A group-practice certificate (identity.md §1): an organisation that may call RegistratieService. */
 export function isGroupPracticeIdentity(identity: CallerIdentity): boolean {
@@ -23,11 +21,7 @@ export function isGroupPracticeIdentity(identity: CallerIdentity): boolean {
  * @param softwareId - the SoftwareId / pakket value as sent
  * @param directory - the profile port
  */
-export async function authoriseCaller(
-  identity: CallerIdentity,
-  softwareId: string,
-  directory: ProfileDirectory,
-): Promise<Authorisation> {
+export async function authoriseCaller(identity: CallerIdentity, softwareId: string, directory: ProfileDirectory): Promise<Authorisation> {
   const who = describeCaller(identity);
   const profile = await directory.findProfile(identity);
   if (!profile) return { ok: false, finding: finding('PROFILE_NONE', { value: who }) };

@@ -56,7 +56,13 @@ describe.each(testEngines())('certificates bound to a profile on $name', (engine
     return { store, certificates: new SqlCertificateRepository(store.db) };
   }
   const bind = (certificates: SqlCertificateRepository, profileKey: string, fingerprint: string): ReturnType<SqlCertificateRepository['bind']> =>
-    certificates.bind({ profileKey, fingerprint, subject: `subject of ${fingerprint.slice(0, 4)}`, notAfter: '2027-01-01T00:00:00.000Z', boundAt: '2024-03-01T08:00:00.000Z' });
+    certificates.bind({
+      profileKey,
+      fingerprint,
+      subject: `subject of ${fingerprint.slice(0, 4)}`,
+      notAfter: '2027-01-01T00:00:00.000Z',
+      boundAt: '2024-03-01T08:00:00.000Z',
+    });
 
   it('an unbound profile accepts any trusted certificate of its identifier (development default)', async () => {
     const { store } = await setup();
@@ -128,12 +134,18 @@ describe.each(testEngines())('certificates bound to a profile on $name', (engine
     await bind(certificates, PEETERS, FP_A);
     const ports = registryPortsOf(store, { clock: fixedClock('2024-03-10T09:00:00Z'), ids: sequentialIds() });
     const message = personaMessage({ sender: DOCTORS.peeters, date: '2024-03-01' });
-    const refused = await registerVaccinations({ caller: peetersWith(FP_B), softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', messages: [message] }, ports);
+    const refused = await registerVaccinations(
+      { caller: peetersWith(FP_B), softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', messages: [message] },
+      ports,
+    );
     expect(refused).toMatchObject({ ok: false, findings: [{ code: 'PROFILE_CERTIFICATE_NOT_BOUND' }] });
     expect(await store.vaccinations.history(PATIENTS.jan.insz)).toEqual([]);
     expect((await store.audit.forPerson(PATIENTS.jan.insz)).map((a) => [a.action, a.outcome])).toEqual([['refuse', 'PROFILE_CERTIFICATE_NOT_BOUND']]);
 
-    const accepted = await registerVaccinations({ caller: peetersWith(FP_A), softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', messages: [message] }, ports);
+    const accepted = await registerVaccinations(
+      { caller: peetersWith(FP_A), softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', messages: [message] },
+      ports,
+    );
     expect(accepted).toMatchObject({ ok: true, messages: [{ transactions: [{ vaccinationId: '00000000000000000000000000000001' }] }] });
     expect(await store.vaccinations.history(PATIENTS.jan.insz)).toHaveLength(1);
   });

@@ -19,9 +19,7 @@ function isDoctor(party: HcParty, nihii: string, ssin?: string): boolean {
 }
 
 function isOrganisation(party: HcParty, profile: Profile & { kind: 'organisation' }): boolean {
-  return (
-    ORGANISATION_ID_SCHEMES.some((s) => ids(party, s).includes(profile.id)) || ids(party, 'LOCAL').includes(profile.userCode)
-  );
+  return ORGANISATION_ID_SCHEMES.some((s) => ids(party, s).includes(profile.id)) || ids(party, 'LOCAL').includes(profile.userCode);
 }
 
 /**
@@ -59,9 +57,7 @@ export function checkAuthor(transaction: Transaction, f: number, t: number, prof
   if (profile.kind === 'doctor') {
     if (profile.roles.includes('haio')) {
       const linked = nihiis.find((n) => profile.stagemeesters.includes(n));
-      return linked
-        ? { findings: [], responsibleNihii: linked }
-        : { findings: [finding('PROFILE_HAIO_STAGEMEESTER_NOT_LINKED', { location, value: shown })] };
+      return linked ? { findings: [], responsibleNihii: linked } : { findings: [finding('PROFILE_HAIO_STAGEMEESTER_NOT_LINKED', { location, value: shown })] };
     }
     return authors.some((a) => isDoctor(a, profile.nihii, profile.ssin))
       ? { findings: [], responsibleNihii: profile.nihii }

@@ -85,7 +85,12 @@ describe.each(testEngines())('concurrent reused sender ids on $name', (engine) =
     const ports = registryPortsOf(store, { clock: { now: () => new Date('2024-03-10T09:00:00Z') } });
     const lots = ['LOTA1', 'LOTB2'];
     const messages = lots.map((lot) => personaMessage({ sender: DOCTORS.peeters, messageId: 'reuse-race-1', item: { batch: lot } }));
-    const cmd = (n: number) => ({ caller: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie' as const, messages: [messages[n % 2]!] });
+    const cmd = (n: number) => ({
+      caller: IDENTITIES.peeters,
+      softwareId: SOFTWARE_IDS.peeters,
+      channel: 'registratie' as const,
+      messages: [messages[n % 2]!],
+    });
 
     const outcomes = await Promise.all(Array.from({ length: PARALLEL }, (_, n) => registerVaccinations(cmd(n), ports)));
 

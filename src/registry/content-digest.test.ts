@@ -22,7 +22,12 @@ describe('the content digest of a dose', () => {
 
   it('changes with every field it covers, and only with those', () => {
     const base = contentDigest(dose);
-    for (const other of [{ patientInsz: '85071412429' }, { administeredOn: '2024-03-02' }, { responsibleNihii: '19876585003' }, { itemXml: '<item><batch>X</batch></item>' }]) {
+    for (const other of [
+      { patientInsz: '85071412429' },
+      { administeredOn: '2024-03-02' },
+      { responsibleNihii: '19876585003' },
+      { itemXml: '<item><batch>X</batch></item>' },
+    ]) {
       expect(contentDigest({ ...dose, ...other })).not.toBe(base);
     }
     // Unambiguous: moving a character from one field into the next is another digest.

@@ -18,8 +18,7 @@ export interface GetHistoryCommand {
 }
 
 export type HistoryOutcome =
-  | { readonly ok: true; readonly vaccinations: readonly Vaccination[] }
-  | { readonly ok: false; readonly findings: readonly Finding[] };
+  { readonly ok: true; readonly vaccinations: readonly Vaccination[] } | { readonly ok: false; readonly findings: readonly Finding[] };
 
 /**
  * A person's active vaccinations, ordered by administration date (GetVaccinations, `vaccinnet history`). Removed
@@ -46,9 +45,7 @@ export async function getHistory(cmd: GetHistoryCommand, ports: RegistryPorts): 
     subject: auth.subject,
     channel: cmd.channel,
     ...(cmd.softwareId !== undefined && { softwareId: cmd.softwareId }),
-    detail: patient?.ok === false
-      ? 'PatientId refused'
-      : `${vaccinations.length} vaccination(s)${cmd.since ? ` since ${cmd.since}` : ''}`,
+    detail: patient?.ok === false ? 'PatientId refused' : `${vaccinations.length} vaccination(s)${cmd.since ? ` since ${cmd.since}` : ''}`,
   });
   return refusal === undefined ? { ok: true, vaccinations } : { ok: false, findings: [refusal] };
 }

@@ -2,7 +2,6 @@ import { type Code, type Content, type Item, type KmehrMessage, type Transaction
 import type { Person } from './person.js';
 import type { Vaccination } from './vaccination.js';
 
-
 export interface HistoryMessageInput {
   readonly patientInsz: string;
   /** From the person register when known; the message then carries names, birth date and sex. */

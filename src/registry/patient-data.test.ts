@@ -10,7 +10,8 @@ const { jan } = PATIENTS;
 const P = '/kmehrmessage/folder[1]/patient';
 
 describe('patientDataFindings', () => {
-  const codes = (submitted: Parameters<typeof patientDataFindings>[0]) => patientDataFindings(submitted, jan, 0).map((f) => [f.params?.field, f.location, f.value]);
+  const codes = (submitted: Parameters<typeof patientDataFindings>[0]) =>
+    patientDataFindings(submitted, jan, 0).map((f) => [f.params?.field, f.location, f.value]);
 
   it('agrees with the register on the same data, in any case, accents or spacing, and on absent fields', () => {
     expect(codes({ sex: 'male', birthdate: '1985-07-14', familyname: 'VERMEULEN', firstnames: ['jan'] })).toEqual([]);
@@ -52,7 +53,13 @@ describe.each(testEngines())('a registration whose patient data contradicts the 
     await seedPersonas(store);
     const ports = registryPortsOf(store, { clock: fixedClock('2024-03-10T09:00:00Z'), ids: sequentialIds() });
     const outcome = await registerVaccinations(
-      { caller: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', messages: [personaMessage({ sender: DOCTORS.peeters, patient: { ...jan, sex: 'female' } })], patientId: jan.insz },
+      {
+        caller: IDENTITIES.peeters,
+        softwareId: SOFTWARE_IDS.peeters,
+        channel: 'registratie',
+        messages: [personaMessage({ sender: DOCTORS.peeters, patient: { ...jan, sex: 'female' } })],
+        patientId: jan.insz,
+      },
       ports,
     );
     if (!outcome.ok) throw new Error(JSON.stringify(outcome.findings));

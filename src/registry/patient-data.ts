@@ -25,7 +25,11 @@ export function submittedPatientData(patient: Patient): SubmittedPatientData {
 
 /** Names compared without case, accents, punctuation or spacing: `De Smet` = `DE SMET` = `Desmet`, `Zoë` = `Zoe`. */
 function nameKey(name: string): string {
-  return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, '');
 }
 
 /**
@@ -48,7 +52,8 @@ export function patientDataFindings(submitted: SubmittedPatientData, person: Reg
     out.push(finding('PATIENT_DATA_MISMATCH', { location: `${at}/${path}`, value, params: { field } }));
   };
   const sex = submitted.sex?.toLowerCase();
-  if ((sex === 'male' || sex === 'female') && (person.sex === 'male' || person.sex === 'female') && sex !== person.sex) mismatch('sex', 'sex/cd', submitted.sex!);
+  if ((sex === 'male' || sex === 'female') && (person.sex === 'male' || person.sex === 'female') && sex !== person.sex)
+    mismatch('sex', 'sex/cd', submitted.sex!);
   if (submitted.birthdate !== undefined && person.birthdate !== undefined && submitted.birthdate !== person.birthdate) {
     mismatch('birthdate', 'birthdate/date', submitted.birthdate);
   }

@@ -7,9 +7,7 @@ import { localDate } from './system-clock.js';
 /** Where a RegistratieService request carries the patient (the SOAP element, as findings name it). */
 export const PATIENT_ID_LOCATION = 'PatientId';
 
-export type PatientIdCheck =
-  | { readonly ok: true; readonly insz: string; readonly person?: Person }
-  | { readonly ok: false; readonly finding: Finding };
+export type PatientIdCheck = { readonly ok: true; readonly insz: string; readonly person?: Person } | { readonly ok: false; readonly finding: Finding };
 
 /**
  * A `PatientId` outside a KMEHR message (GetVaccinations, RemoveVaccination, `vaccinnet history`), checked as the
@@ -20,7 +18,11 @@ export type PatientIdCheck =
  * @param location - where it was sent (default `PatientId`)
  * @param ports - the person register, the settings (person check, time zone) and the clock
  */
-export async function checkPatientId(value: string, ports: Pick<RegistryPorts, 'persons' | 'settings' | 'clock'>, location = PATIENT_ID_LOCATION): Promise<PatientIdCheck> {
+export async function checkPatientId(
+  value: string,
+  ports: Pick<RegistryPorts, 'persons' | 'settings' | 'clock'>,
+  location = PATIENT_ID_LOCATION,
+): Promise<PatientIdCheck> {
   const check = checkInsz(value, localDate(ports.clock.now(), ports.settings.timeZone));
   if (!check.ok) return { ok: false, finding: finding(check.code, { location, value, params: { detail: check.detail } }) };
   const person = await ports.persons.findPerson(value);

@@ -14,7 +14,8 @@ describe('parsePersonsCsv', () => {
   });
 
   it('refuses bad rows with their line and keeps the good ones', () => {
-    const csv = 'insz,firstname,familyname,birthdate,sex\n85071412331,Bad,Checksum,,\n85071412330,Jan,Peeters,1985-02-30,\n06070500252,Emma,Willems,,x\n72022102793,Ok,Person,,\n';
+    const csv =
+      'insz,firstname,familyname,birthdate,sex\n85071412331,Bad,Checksum,,\n85071412330,Jan,Peeters,1985-02-30,\n06070500252,Emma,Willems,,x\n72022102793,Ok,Person,,\n';
     const result = parsePersonsCsv(csv, '2024-03-10');
     expect(result.persons.map((p) => p.insz)).toEqual(['72022102793']);
     expect(result.findings.map((f) => [f.code, f.location])).toEqual([

@@ -27,7 +27,10 @@ export interface PersonsCsvResult {
 export function parsePersonsCsv(text: string, today: string): PersonsCsvResult {
   const reading = readCsv(text);
   if (!reading.ok) {
-    return { persons: [], findings: [finding('PERSON_CSV_INVALID', { location: `line ${reading.line}`, params: { detail: `field ${reading.field}: ${reading.message}` } })] };
+    return {
+      persons: [],
+      findings: [finding('PERSON_CSV_INVALID', { location: `line ${reading.line}`, params: { detail: `field ${reading.field}: ${reading.message}` } })],
+    };
   }
   const [first, ...records] = reading.records;
   const header = (first?.fields ?? []).map((h) => h.trim().toLowerCase());

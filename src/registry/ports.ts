@@ -43,9 +43,7 @@ export type InsertResult =
   | { readonly inserted: true; readonly vaccination: Vaccination; readonly sameDose?: SameDose }
   | { readonly inserted: false; readonly vaccination: Vaccination };
 
-export type RemoveResult =
-  | { readonly removed: true; readonly vaccination: Vaccination }
-  | { readonly removed: false; readonly vaccination?: Vaccination };
+export type RemoveResult = { readonly removed: true; readonly vaccination: Vaccination } | { readonly removed: false; readonly vaccination?: Vaccination };
 
 /** Stored vaccinations. Every lookup names the patient: the key a scaled-out database is distributed by. */
 export interface VaccinationStore {

@@ -6,15 +6,7 @@ export const DOCTOR_ROLES = ['doctor', 'stagemeester', 'haio'] as const;
 export type DoctorRole = (typeof DOCTOR_ROLES)[number];
 
 /** Organisation types the registry knows; `group-practice` may call RegistratieService (identity.md §1). */
-export const ORGANISATION_TYPES = [
-  'hospital',
-  'occupational-health',
-  'vaccination-centre',
-  'gp-post',
-  'group-practice',
-  'public-health',
-  'other',
-] as const;
+export const ORGANISATION_TYPES = ['hospital', 'occupational-health', 'vaccination-centre', 'gp-post', 'group-practice', 'public-health', 'other'] as const;
 export type OrganisationType = (typeof ORGANISATION_TYPES)[number];
 
 export interface Doctor {

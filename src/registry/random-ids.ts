@@ -21,4 +21,3 @@ export const randomIds: IdGenerator = Object.freeze({
   // randomUUID keeps its own pool of random bytes already.
   auditId: (): string => randomUUID(),
 });
-

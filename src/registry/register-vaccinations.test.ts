@@ -129,8 +129,14 @@ describe.each(testEngines())('registering vaccinations on $name', (engine) => {
     if (engine.name !== 'sqlite') return;
     const { store, ports } = await registry();
     const [a, b] = await Promise.all([
-      registerVaccinations({ caller: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', messages: [personaMessage({ sender: DOCTORS.peeters })] }, ports),
-      registerVaccinations({ caller: IDENTITIES.claes, softwareId: SOFTWARE_IDS.claes, channel: 'registratie', messages: [personaMessage({ sender: DOCTORS.claes })] }, ports),
+      registerVaccinations(
+        { caller: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', messages: [personaMessage({ sender: DOCTORS.peeters })] },
+        ports,
+      ),
+      registerVaccinations(
+        { caller: IDENTITIES.claes, softwareId: SOFTWARE_IDS.claes, channel: 'registratie', messages: [personaMessage({ sender: DOCTORS.claes })] },
+        ports,
+      ),
     ]);
     const ids = [a, b].map((o) => (o.ok ? o.messages[0]?.transactions[0]?.vaccinationId : undefined));
     expect(ids.every((id) => id !== undefined)).toBe(true);
@@ -146,7 +152,12 @@ describe.each(testEngines())('registering vaccinations on $name', (engine) => {
   const callRefusals = [
     { story: 'a doctor without a profile', caller: IDENTITIES.stranger, softwareId: SOFTWARE_IDS.peeters, code: 'PROFILE_NONE' },
     { story: 'an inactive organisation', caller: IDENTITIES.idewe, softwareId: SOFTWARE_IDS.idewe, code: 'PROFILE_INACTIVE' },
-    { story: 'an organisation without a responsible doctor', caller: IDENTITIES.centrumKortrijk, softwareId: SOFTWARE_IDS.centrumKortrijk, code: 'PROFILE_NO_RESPONSIBLE_DOCTOR' },
+    {
+      story: 'an organisation without a responsible doctor',
+      caller: IDENTITIES.centrumKortrijk,
+      softwareId: SOFTWARE_IDS.centrumKortrijk,
+      code: 'PROFILE_NO_RESPONSIBLE_DOCTOR',
+    },
     { story: 'a HAIO without a stagemeester', caller: IDENTITIES.wuyts, softwareId: SOFTWARE_IDS.wuyts, code: 'PROFILE_HAIO_NO_STAGEMEESTER' },
     { story: 'an unregistered softwareID', caller: IDENTITIES.peeters, softwareId: 'unknown_software', code: 'SOFTWARE_ID_NOT_REGISTERED' },
     { story: "another profile's softwareID", caller: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.maes, code: 'SOFTWARE_ID_OTHER_PROFILE' },
@@ -170,33 +181,43 @@ describe.each(testEngines())('registering vaccinations on $name', (engine) => {
   const messageRefusals = [
     {
       story: 'Dr. Claes sending a message whose sender is Dr. Peeters',
-      caller: IDENTITIES.claes, softwareId: SOFTWARE_IDS.claes,
+      caller: IDENTITIES.claes,
+      softwareId: SOFTWARE_IDS.claes,
       message: () => personaMessage({ sender: DOCTORS.peeters }),
-      code: 'SENDER_MISMATCH', location: '/kmehrmessage/header/sender',
+      code: 'SENDER_MISMATCH',
+      location: '/kmehrmessage/header/sender',
     },
     {
       story: 'Dr. Peeters naming Dr. Claes as author',
-      caller: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters,
+      caller: IDENTITIES.peeters,
+      softwareId: SOFTWARE_IDS.peeters,
       message: () => personaMessage({ sender: DOCTORS.peeters, author: DOCTORS.claes }),
-      code: 'AUTHOR_MISMATCH', location: '/kmehrmessage/folder[1]/transaction[1]/author',
+      code: 'AUTHOR_MISMATCH',
+      location: '/kmehrmessage/folder[1]/transaction[1]/author',
     },
     {
       story: 'HAIO Janssens naming a stagemeester she is not linked to',
-      caller: IDENTITIES.janssens, softwareId: SOFTWARE_IDS.janssens,
+      caller: IDENTITIES.janssens,
+      softwareId: SOFTWARE_IDS.janssens,
       message: () => personaMessage({ sender: DOCTORS.janssens, author: DOCTORS.claes }),
-      code: 'PROFILE_HAIO_STAGEMEESTER_NOT_LINKED', location: '/kmehrmessage/folder[1]/transaction[1]/author',
+      code: 'PROFILE_HAIO_STAGEMEESTER_NOT_LINKED',
+      location: '/kmehrmessage/folder[1]/transaction[1]/author',
     },
     {
       story: 'HAIO Janssens naming herself as author',
-      caller: IDENTITIES.janssens, softwareId: SOFTWARE_IDS.janssens,
+      caller: IDENTITIES.janssens,
+      softwareId: SOFTWARE_IDS.janssens,
       message: () => personaMessage({ sender: DOCTORS.janssens }),
-      code: 'PROFILE_HAIO_STAGEMEESTER_NOT_LINKED', location: '/kmehrmessage/folder[1]/transaction[1]/author',
+      code: 'PROFILE_HAIO_STAGEMEESTER_NOT_LINKED',
+      location: '/kmehrmessage/folder[1]/transaction[1]/author',
     },
     {
       story: 'group practice De Linde naming a doctor who is not a member',
-      caller: IDENTITIES.deLinde, softwareId: SOFTWARE_IDS.deLinde,
+      caller: IDENTITIES.deLinde,
+      softwareId: SOFTWARE_IDS.deLinde,
       message: () => personaMessage({ sender: ORGANISATIONS.deLinde, author: DOCTORS.claes }),
-      code: 'AUTHOR_MISMATCH', location: '/kmehrmessage/folder[1]/transaction[1]/author',
+      code: 'AUTHOR_MISMATCH',
+      location: '/kmehrmessage/folder[1]/transaction[1]/author',
     },
   ] as const;
 
@@ -209,15 +230,18 @@ describe.each(testEngines())('registering vaccinations on $name', (engine) => {
     expect(outcome.ok && allFindings(outcome.messages[0]!)[0]?.location).toBe(location);
     expect(outcome.ok && outcome.messages[0]?.transactions[0]?.vaccinationId).toBeUndefined();
     expect(await store.vaccinations.history(PATIENTS.jan.insz)).toEqual([]);
-    expect(await store.audit.forPerson(PATIENTS.jan.insz)).toEqual([
-      expect.objectContaining({ action: 'refuse', outcome: code, subject: caller.subject }),
-    ]);
+    expect(await store.audit.forPerson(PATIENTS.jan.insz)).toEqual([expect.objectContaining({ action: 'refuse', outcome: code, subject: caller.subject })]);
   });
 
   it('HAIO Janssens registers with her stagemeester Dr. Maes as author: Maes is the responsible doctor', async () => {
     const { store, ports } = await registry();
     const outcome = await registerVaccinations(
-      { caller: IDENTITIES.janssens, softwareId: SOFTWARE_IDS.janssens, channel: 'registratie', messages: [personaMessage({ sender: DOCTORS.janssens, author: DOCTORS.maes })] },
+      {
+        caller: IDENTITIES.janssens,
+        softwareId: SOFTWARE_IDS.janssens,
+        channel: 'registratie',
+        messages: [personaMessage({ sender: DOCTORS.janssens, author: DOCTORS.maes })],
+      },
       ports,
     );
     expect(codes(outcome)).toEqual([]);
@@ -229,7 +253,12 @@ describe.each(testEngines())('registering vaccinations on $name', (engine) => {
   it('group practice De Linde registers for its member Dr. Goossens', async () => {
     const { store, ports } = await registry();
     const outcome = await registerVaccinations(
-      { caller: IDENTITIES.deLinde, softwareId: SOFTWARE_IDS.deLinde, channel: 'registratie', messages: [personaMessage({ sender: ORGANISATIONS.deLinde, author: DOCTORS.goossens })] },
+      {
+        caller: IDENTITIES.deLinde,
+        softwareId: SOFTWARE_IDS.deLinde,
+        channel: 'registratie',
+        messages: [personaMessage({ sender: ORGANISATIONS.deLinde, author: DOCTORS.goossens })],
+      },
       ports,
     );
     expect(codes(outcome)).toEqual([]);
@@ -241,7 +270,12 @@ describe.each(testEngines())('registering vaccinations on $name', (engine) => {
   it('refuses an INSZ unknown to the person register in register mode, and accepts it in checksum mode', async () => {
     const { store, ports } = await registry();
     const patient = { insz: UNREGISTERED_INSZ, firstname: 'X', familyname: 'Y', birthdate: '1995-10-10' };
-    const cmd = { caller: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie' as const, messages: [personaMessage({ sender: DOCTORS.peeters, patient })] };
+    const cmd = {
+      caller: IDENTITIES.peeters,
+      softwareId: SOFTWARE_IDS.peeters,
+      channel: 'registratie' as const,
+      messages: [personaMessage({ sender: DOCTORS.peeters, patient })],
+    };
     const refused = await registerVaccinations(cmd, ports);
     expect(codes(refused)).toEqual(['INSZ_UNKNOWN']);
     expect(refused.ok && allFindings(refused.messages[0]!)[0]).toMatchObject({ location: '/kmehrmessage/folder[1]/patient/id', value: UNREGISTERED_INSZ });
@@ -257,7 +291,10 @@ describe.each(testEngines())('registering vaccinations on $name', (engine) => {
   it('refuses a dose administered before the birth date in the person register', async () => {
     const { store, ports } = await registry();
     const message = personaMessage({ sender: DOCTORS.peeters, patient: PATIENTS.lotte, date: '2021-06-01' });
-    const outcome = await registerVaccinations({ caller: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', messages: [message] }, ports);
+    const outcome = await registerVaccinations(
+      { caller: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', messages: [message] },
+      ports,
+    );
     // The message rules see it from the INSZ; the register's birth date agrees: reported once, not twice.
     expect(codes(outcome)).toEqual(['DATE_BEFORE_BIRTH']);
     expect(await store.vaccinations.history(PATIENTS.lotte.insz)).toEqual([]);
@@ -269,7 +306,10 @@ describe.each(testEngines())('registering vaccinations on $name', (engine) => {
     const bis = { insz: '72230000123', firstname: 'Alex', familyname: 'Doe' };
     await store.persons.upsertPersons([{ ...bis, birthdate: '1972-03-15' }]);
     const message = personaMessage({ sender: DOCTORS.peeters, patient: bis, date: '1972-03-01', item: { batch: 'LOT1' } });
-    const outcome = await registerVaccinations({ caller: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', messages: [message] }, ports);
+    const outcome = await registerVaccinations(
+      { caller: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', messages: [message] },
+      ports,
+    );
     expect(codes(outcome)).toEqual(['DATE_BEFORE_BIRTH']);
     expect(outcome.ok && allFindings(outcome.messages[0]!)[0]).toMatchObject({
       location: '/kmehrmessage/folder[1]/transaction[1]/item[1]/beginmoment/date',
@@ -281,7 +321,13 @@ describe.each(testEngines())('registering vaccinations on $name', (engine) => {
   it('refuses a message whose patient differs from PatientId', async () => {
     const { store, ports } = await registry();
     const outcome = await registerVaccinations(
-      { caller: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', messages: [personaMessage({ sender: DOCTORS.peeters })], patientId: PATIENTS.emma.insz },
+      {
+        caller: IDENTITIES.peeters,
+        softwareId: SOFTWARE_IDS.peeters,
+        channel: 'registratie',
+        messages: [personaMessage({ sender: DOCTORS.peeters })],
+        patientId: PATIENTS.emma.insz,
+      },
       ports,
     );
     expect(codes(outcome)).toEqual(['PATIENT_ID_MISMATCH']);
@@ -292,7 +338,10 @@ describe.each(testEngines())('registering vaccinations on $name', (engine) => {
     const { store, ports } = await registry();
     const good = personaMessage({ sender: DOCTORS.peeters, patient: PATIENTS.emma });
     const bad = personaMessage({ sender: DOCTORS.peeters, patient: PATIENTS.emma, item: { batch: undefined } });
-    const outcome = await registerVaccinations({ caller: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', messages: [good, bad] }, ports);
+    const outcome = await registerVaccinations(
+      { caller: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', messages: [good, bad] },
+      ports,
+    );
     if (!outcome.ok) throw new Error('refused');
     expect(outcome.messages[0]?.transactions[0]?.vaccinationId).toMatch(/^[0-9A-F]{32}$/);
     expect(allFindings(outcome.messages[1]!).map((f) => f.code)).toEqual(['COVID_LOT_MISSING']);
@@ -303,7 +352,12 @@ describe.each(testEngines())('registering vaccinations on $name', (engine) => {
     const { store, ports } = await registry();
     const base = personaMessage({ sender: ORGANISATIONS.azGroeninge, author: DOCTORS.wouters, localId: 'uuid-1' });
     const second = personaMessage({ sender: ORGANISATIONS.azGroeninge, author: DOCTORS.wouters, patient: PATIENTS.emma, localId: 'uuid-2' });
-    const unknown = personaMessage({ sender: ORGANISATIONS.azGroeninge, author: DOCTORS.wouters, localId: 'uuid-3', patient: { insz: UNREGISTERED_INSZ, firstname: 'X', familyname: 'Y' } });
+    const unknown = personaMessage({
+      sender: ORGANISATIONS.azGroeninge,
+      author: DOCTORS.wouters,
+      localId: 'uuid-3',
+      patient: { insz: UNREGISTERED_INSZ, firstname: 'X', familyname: 'Y' },
+    });
     const batch = { ...base, folders: [base.folders[0]!, second.folders[0]!, unknown.folders[0]!] };
     const cmd = { caller: IDENTITIES.azGroeninge, softwareId: SOFTWARE_IDS.azGroeninge, channel: 'batch' as const, messages: [batch] };
     const outcome = await registerVaccinations(cmd, ports);
@@ -315,7 +369,13 @@ describe.each(testEngines())('registering vaccinations on $name', (engine) => {
       [2, 0, ['INSZ_UNKNOWN']],
     ]);
     const [jan] = await store.vaccinations.history(PATIENTS.jan.insz);
-    expect(jan).toMatchObject({ id: results[0]?.vaccinationId, senderLocalId: 'uuid-1', channel: 'batch', registrantKey: 'org:NIHII-HOSPITAL:71000436', responsibleNihii: DOCTORS.wouters.nihii });
+    expect(jan).toMatchObject({
+      id: results[0]?.vaccinationId,
+      senderLocalId: 'uuid-1',
+      channel: 'batch',
+      registrantKey: 'org:NIHII-HOSPITAL:71000436',
+      responsibleNihii: DOCTORS.wouters.nihii,
+    });
     const again = await registerVaccinations(cmd, ports);
     expect(again.ok && again.messages[0]?.transactions.map((r) => [r.vaccinationId, r.replay])).toEqual([
       [results[0]?.vaccinationId, true],

@@ -52,8 +52,7 @@ export interface MessageResult {
 
 export type RegisterOutcome =
   /** Refused as a whole (call-level status / foutCode): no profile, softwareID, …; nothing stored. */
-  | { readonly ok: false; readonly findings: readonly Finding[] }
-  | { readonly ok: true; readonly profile: Profile; readonly messages: readonly MessageResult[] };
+  { readonly ok: false; readonly findings: readonly Finding[] } | { readonly ok: true; readonly profile: Profile; readonly messages: readonly MessageResult[] };
 
 /** Every finding of a message result, message-level first: what a per-message Status reports. */
 export function allFindings(result: MessageResult): Finding[] {
@@ -251,7 +250,10 @@ async function storePlanned(planned: Planned[], cmd: RegisterVaccinationsCommand
     toStore.length === 1 && toStore[0]
       ? [await ports.vaccinations.insertVaccination(toStore[0].vaccination, audit)]
       : toStore.length > 0
-        ? await ports.vaccinations.insertVaccinations(toStore.map((p) => p.vaccination), audit)
+        ? await ports.vaccinations.insertVaccinations(
+            toStore.map((p) => p.vaccination),
+            audit,
+          )
         : [];
   for (const [n, p] of toStore.entries()) {
     const result = results[n];
@@ -271,7 +273,12 @@ async function storePlanned(planned: Planned[], cmd: RegisterVaccinationsCommand
 }
 
 /** SENDER_IDS_REUSED: the ids (bounded) and the vaccination they already name. */
-export function idsReused(offered: Pick<NewVaccination, 'senderKey' | 'senderMessageId' | 'senderLocalId'>, stored: { readonly id: string }, f: number, t: number): Finding {
+export function idsReused(
+  offered: Pick<NewVaccination, 'senderKey' | 'senderMessageId' | 'senderLocalId'>,
+  stored: { readonly id: string },
+  f: number,
+  t: number,
+): Finding {
   // The description goes in `detail` (echoed up to 256 characters): each id in it is already cut at 64.
   const ids = describeSenderIds(offered, f, t);
   return finding('SENDER_IDS_REUSED', { location: locate.transaction(f, t), value: ids, params: { vaccination: stored.id, detail: ids } });

@@ -36,13 +36,23 @@ describe.each(testEngines())('removing and reading vaccinations on $name', (engi
     const { store, ports, clock } = await setup();
     const id = await peetersRegisters(ports);
 
-    const stranger = await removeVaccination({ actor: IDENTITIES.claes, softwareId: SOFTWARE_IDS.claes, channel: 'registratie', patientId: PATIENTS.jan.insz, vaccinationId: id }, ports);
+    const stranger = await removeVaccination(
+      { actor: IDENTITIES.claes, softwareId: SOFTWARE_IDS.claes, channel: 'registratie', patientId: PATIENTS.jan.insz, vaccinationId: id },
+      ports,
+    );
     expect(stranger).toMatchObject({ ok: false, findings: [{ code: 'VACCINATION_NOT_YOURS', value: id }] });
     expect(await store.vaccinations.getVaccination(PATIENTS.jan.insz, id)).toMatchObject({ status: 'active' });
 
     clock.set('2024-03-11T10:00:00Z');
     const removed = await removeVaccination(
-      { actor: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', patientId: PATIENTS.jan.insz, vaccinationId: id, reason: 'wrong patient' },
+      {
+        actor: IDENTITIES.peeters,
+        softwareId: SOFTWARE_IDS.peeters,
+        channel: 'registratie',
+        patientId: PATIENTS.jan.insz,
+        vaccinationId: id,
+        reason: 'wrong patient',
+      },
       ports,
     );
     expect(removed).toMatchObject({ ok: true, vaccination: { id, status: 'removed' } });
@@ -51,10 +61,16 @@ describe.each(testEngines())('removing and reading vaccinations on $name', (engi
       removal: { at: '2024-03-11T10:00:00.000Z', by: 'doctor:14700250004', reason: 'wrong patient' },
     });
 
-    const twice = await removeVaccination({ actor: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', patientId: PATIENTS.jan.insz, vaccinationId: id }, ports);
+    const twice = await removeVaccination(
+      { actor: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', patientId: PATIENTS.jan.insz, vaccinationId: id },
+      ports,
+    );
     expect(twice).toMatchObject({ ok: false, findings: [{ code: 'VACCINATION_ALREADY_REMOVED', value: id, params: { date: '2024-03-11' } }] });
 
-    const unknown = await removeVaccination({ actor: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', patientId: PATIENTS.jan.insz, vaccinationId: 'F'.repeat(32) }, ports);
+    const unknown = await removeVaccination(
+      { actor: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', patientId: PATIENTS.jan.insz, vaccinationId: 'F'.repeat(32) },
+      ports,
+    );
     expect(unknown).toMatchObject({ ok: false, findings: [{ code: 'VACCINATION_NOT_FOUND' }] });
 
     const removals = (await store.audit.forPerson(PATIENTS.jan.insz)).filter((a) => a.action === 'remove');
@@ -70,11 +86,20 @@ describe.each(testEngines())('removing and reading vaccinations on $name', (engi
     const { store, ports } = await setup();
     const mine = await peetersRegisters(ports, '2024-03-01');
     const other = await peetersRegisters(ports, '2024-02-01');
-    const byPractice = await removeVaccination({ actor: IDENTITIES.deLinde, softwareId: SOFTWARE_IDS.deLinde, channel: 'registratie', patientId: PATIENTS.jan.insz, vaccinationId: mine }, ports);
+    const byPractice = await removeVaccination(
+      { actor: IDENTITIES.deLinde, softwareId: SOFTWARE_IDS.deLinde, channel: 'registratie', patientId: PATIENTS.jan.insz, vaccinationId: mine },
+      ports,
+    );
     expect(byPractice.ok).toBe(true);
-    const byHospital = await removeVaccination({ actor: IDENTITIES.azGroeninge, softwareId: SOFTWARE_IDS.azGroeninge, channel: 'web', patientId: PATIENTS.jan.insz, vaccinationId: other }, ports);
+    const byHospital = await removeVaccination(
+      { actor: IDENTITIES.azGroeninge, softwareId: SOFTWARE_IDS.azGroeninge, channel: 'web', patientId: PATIENTS.jan.insz, vaccinationId: other },
+      ports,
+    );
     expect(byHospital).toMatchObject({ ok: false, findings: [{ code: 'VACCINATION_NOT_YOURS' }] });
-    const byOperator = await removeVaccination({ actor: { kind: 'operator', name: 'helpdesk' }, channel: 'web', patientId: PATIENTS.jan.insz, vaccinationId: other, reason: 'ticket 42' }, ports);
+    const byOperator = await removeVaccination(
+      { actor: { kind: 'operator', name: 'helpdesk' }, channel: 'web', patientId: PATIENTS.jan.insz, vaccinationId: other, reason: 'ticket 42' },
+      ports,
+    );
     expect(byOperator).toMatchObject({ ok: true, vaccination: { removal: { by: 'operator:helpdesk', reason: 'ticket 42' } } });
     expect(await store.vaccinations.history(PATIENTS.jan.insz)).toEqual([]);
     expect(ORGANISATIONS.deLinde.type).toBe('group-practice');
@@ -85,11 +110,17 @@ describe.each(testEngines())('removing and reading vaccinations on $name', (engi
     const older = await peetersRegisters(ports, '2023-10-02');
     const newer = await peetersRegisters(ports, '2024-03-01');
     const gone = await peetersRegisters(ports, '2024-01-15');
-    await removeVaccination({ actor: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', patientId: PATIENTS.jan.insz, vaccinationId: gone }, ports);
+    await removeVaccination(
+      { actor: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', patientId: PATIENTS.jan.insz, vaccinationId: gone },
+      ports,
+    );
 
     const all = await getHistory({ actor: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', insz: PATIENTS.jan.insz }, ports);
     expect(all.ok && all.vaccinations.map((v) => v.id)).toEqual([older, newer]);
-    const since = await getHistory({ actor: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', insz: PATIENTS.jan.insz, since: '2024-01-01' }, ports);
+    const since = await getHistory(
+      { actor: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', insz: PATIENTS.jan.insz, since: '2024-01-01' },
+      ports,
+    );
     expect(since.ok && since.vaccinations.map((v) => v.id)).toEqual([newer]);
     const refused = await getHistory({ actor: IDENTITIES.stranger, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', insz: PATIENTS.jan.insz }, ports);
     expect(refused).toMatchObject({ ok: false, findings: [{ code: 'PROFILE_NONE' }] });

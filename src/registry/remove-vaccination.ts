@@ -17,9 +17,7 @@ export interface RemoveVaccinationCommand {
   readonly reason?: string;
 }
 
-export type RemoveOutcome =
-  | { readonly ok: true; readonly vaccination: Vaccination }
-  | { readonly ok: false; readonly findings: readonly Finding[] };
+export type RemoveOutcome = { readonly ok: true; readonly vaccination: Vaccination } | { readonly ok: false; readonly findings: readonly Finding[] };
 
 /**
  * Removes a vaccination logically (wire-contracts §1 RemoveVaccination): only its registrant, the registrant's

@@ -76,7 +76,13 @@ describe.each(testEngines())('strict PatientId on reads on $name', (engine) => {
   it('a refused write with a malformed PatientId is audited under the empty key, not the raw string', async () => {
     const { store, ports } = await setup();
     const outcome = await registerVaccinations(
-      { caller: IDENTITIES.peeters, softwareId: 'not a software id', channel: 'registratie', messages: [personaMessage({ sender: DOCTORS.peeters })], patientId: '%' },
+      {
+        caller: IDENTITIES.peeters,
+        softwareId: 'not a software id',
+        channel: 'registratie',
+        messages: [personaMessage({ sender: DOCTORS.peeters })],
+        patientId: '%',
+      },
       ports,
     );
     expect(outcome.ok).toBe(false);

@@ -50,15 +50,13 @@ function resolve(item: Item, reference: VaccineReference): VaccineProduct {
   const cnk = info.cnk ?? codeOf(medicinalCodes(item), 'CD-DRUG-CNK')?.value;
   const vaccinnetCode = info.vaccinnetCode ?? codeOf(contentCodes(item), 'LOCAL', 'VACCINNETCODE')?.value;
   const atc = info.atc ?? codeOf(contentCodes(item), 'CD-ATC')?.value;
-  const indications = info.indications.length > 0
-    ? [...info.indications]
-    : contentCodes(item).filter((c) => c.s.toUpperCase() === 'CD-VACCINEINDICATION').map((c) => c.value.toLowerCase());
-  const group = (
-    info.group ??
-    vaccinnetCode?.split('/')[0] ??
-    atc ??
-    ([...indications].sort().join('+') || 'UNKNOWN')
-  ).toUpperCase();
+  const indications =
+    info.indications.length > 0
+      ? [...info.indications]
+      : contentCodes(item)
+          .filter((c) => c.s.toUpperCase() === 'CD-VACCINEINDICATION')
+          .map((c) => c.value.toLowerCase());
+  const group = (info.group ?? vaccinnetCode?.split('/')[0] ?? atc ?? ([...indications].sort().join('+') || 'UNKNOWN')).toUpperCase();
   return Object.freeze({
     ...(cnk !== undefined && { cnk }),
     ...(info.name !== undefined && { name: info.name }),

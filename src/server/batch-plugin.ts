@@ -29,7 +29,9 @@ function peerCertificate(req: FastifyRequest): X509Certificate | undefined {
 }
 
 function language(req: FastifyRequest): 'en' | 'nl' | 'fr' {
-  const accept = String(req.headers['accept-language'] ?? '').slice(0, 2).toLowerCase();
+  const accept = String(req.headers['accept-language'] ?? '')
+    .slice(0, 2)
+    .toLowerCase();
   return accept === 'nl' || accept === 'fr' ? accept : 'en';
 }
 
@@ -55,9 +57,10 @@ export const batchPlugin: FastifyPluginAsync<BatchPluginOptions> = async (app, o
   // Errors the framework raises before the handler (wrong content type, …) are answered as SOAP Faults too.
   app.setErrorHandler((error: { code?: string }, req, reply) => {
     if (isClientAbort(error) || clientGone(req)) return abortedRequest(req, reply, options.metrics);
-    const f = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
-      ? finding('SOAP_CONTRACT', { location: 'Content-Type', params: { detail: `use one of ${XML_TYPES.join(', ')}` } })
-      : finding('INTERNAL_ERROR', { params: { reference: req.id } });
+    const f =
+      error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+        ? finding('SOAP_CONTRACT', { location: 'Content-Type', params: { detail: `use one of ${XML_TYPES.join(', ')}` } })
+        : finding('INTERNAL_ERROR', { params: { reference: req.id } });
     if (f.code === 'INTERNAL_ERROR') req.log.error({ err: error }, 'BatchUpload request failed before the handler');
     options.metrics.soapCalls.inc({ service: SERVICE, operation: 'unknown', code: f.code });
     return sendXml(reply, faultHttpStatus(f.code), writeFault(f, language(req)));
@@ -74,7 +77,10 @@ export const batchPlugin: FastifyPluginAsync<BatchPluginOptions> = async (app, o
   });
 
   app.post(path, async (req, reply) => {
-    const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const type = String(req.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
     if (!XML_TYPES.includes(type)) {
       // Fastify's own parsers (JSON, text) would have consumed the body already: refuse before the handler.
       const f = finding('SOAP_CONTRACT', { location: 'Content-Type', params: { detail: `use one of ${XML_TYPES.join(', ')}` } });
@@ -96,11 +102,23 @@ export const batchPlugin: FastifyPluginAsync<BatchPluginOptions> = async (app, o
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     options.metrics.soapCalls.inc({ service: SERVICE, operation: answer.operation, code: answer.code });
     if (answer.security) {
-      options.security.refused(answer.security, { service: SERVICE, operation: answer.operation, remoteAddress: req.ip, ...(cert && { peerCertificate: cert }) });
+      options.security.refused(answer.security, {
+        service: SERVICE,
+        operation: answer.operation,
+        remoteAddress: req.ip,
+        ...(cert && { peerCertificate: cert }),
+      });
     }
     options.metrics.soapDuration.observe({ service: SERVICE, operation: answer.operation }, seconds);
     req.log.info(
-      { soapService: SERVICE, operation: answer.operation, code: answer.code, caller: answer.caller, transactionId: answer.transactionId, ms: Math.round(seconds * 1000) },
+      {
+        soapService: SERVICE,
+        operation: answer.operation,
+        code: answer.code,
+        caller: answer.caller,
+        transactionId: answer.transactionId,
+        ms: Math.round(seconds * 1000),
+      },
       'soap call',
     );
     return sendXml(reply, answer.httpStatus, typeof answer.body === 'string' ? answer.body : Readable.from(answer.body));

@@ -10,7 +10,10 @@ describe('buildApp', () => {
   it('answers /health from the database probe and 503 when it fails', async () => {
     let healthy = true;
     const app = await buildApp({
-      logger: quiet, metrics: createMetrics(), bodyLimit: 1024, plugins: [],
+      logger: quiet,
+      metrics: createMetrics(),
+      bodyLimit: 1024,
+      plugins: [],
       healthCheck: async () => {
         if (!healthy) throw new Error('database down');
       },
@@ -32,7 +35,10 @@ describe('buildApp', () => {
     const logger = createLogger({ destination: new Writable({ write: (c, _e, done) => (lines.push(String(c)), done()) }) });
     let healthy = true;
     const app = await buildApp({
-      logger, metrics: createMetrics(), bodyLimit: 1024, plugins: [],
+      logger,
+      metrics: createMetrics(),
+      bodyLimit: 1024,
+      plugins: [],
       healthCheck: async () => {
         if (!healthy) throw new Error('database down at 10.0.0.5');
       },

@@ -23,7 +23,10 @@ describe('dataDir from the --config file', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'vaccinnet-datadir-'));
     const dataDir = path.join(dir, 'from-config');
     const file = path.join(dir, 'vaccinnet.json');
-    writeFileSync(file, JSON.stringify({ dataDir, server: { port: 0 }, kmehr: { schemaDir: '' }, batch: { workerInProcess: false }, log: { level: 'silent' } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ dataDir, server: { port: 0 }, kmehr: { schemaDir: '' }, batch: { workerInProcess: false }, log: { level: 'silent' } }),
+    );
     const registry = await startRegistry({ config: configFromFlags({ config: file }), logDestination: new Writable({ write: (_c, _e, done) => done() }) });
     try {
       expect(registry.config.dataDir).toBe(dataDir);

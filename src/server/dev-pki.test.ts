@@ -76,7 +76,11 @@ describe('trusting the development CA', () => {
   it('the registry started with operator CAs and without --demo does not trust its development CA; with --demo it does', async () => {
     const quiet = new Writable({ write: (_c, _e, done) => done() });
     const base = {
-      'server.port': 0, 'server.tls': false, 'kmehr.schemaDir': '', 'log.level': 'silent', 'batch.workerInProcess': false,
+      'server.port': 0,
+      'server.tls': false,
+      'kmehr.schemaDir': '',
+      'log.level': 'silent',
+      'batch.workerInProcess': false,
       'pki.trustedCaFiles': [pki.ca.certificatePath],
     };
     const production = await startRegistry({ config: config({ ...base, dataDir: path.join(dir, 'prod') }), logDestination: quiet });
@@ -94,7 +98,7 @@ describe('trusting the development CA', () => {
   }, 60_000);
 });
 
-describe('the development CA\'s CRL', () => {
+describe("the development CA's CRL", () => {
   it('is re-signed at start, so a data folder left for more than a week does not fail closed on its own CRL', async () => {
     const old = mkdtempSync(path.join(tmpdir(), 'vaccinnet-old-devca-'));
     try {

@@ -90,7 +90,7 @@ export function loadTrustStore(
   } catch (error) {
     if (!(error instanceof CrlFileError)) throw error;
     const option = error.file === devCa.crlPath ? 'pki.dir' : 'pki.crlFiles';
-    const hint = option === 'pki.dir' ? 'the development CA\'s crl.pem (`vaccinnet pki init`) under' : '';
+    const hint = option === 'pki.dir' ? "the development CA's crl.pem (`vaccinnet pki init`) under" : '';
     throw new ConfigurationError(
       formatMessage('CONFIG_CRL_UNUSABLE', { value: error.file, detail: error.detail, location: `${hint ? `${hint} ` : ''}${option} (${envKey(option)})` }),
       'CONFIG_CRL_UNUSABLE',

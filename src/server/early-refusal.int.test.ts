@@ -25,12 +25,18 @@ interface Answer {
 
 function request(agent: https.Agent, method: string, path: string, body?: Buffer, headers: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = https.request(`${t.registry.url}${path}`, { method, agent, headers: { ...headers, ...(body && { 'content-length': String(body.length) }) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString(), socketLocalPort: res.socket?.localPort }));
-      res.on('error', reject);
-    });
+    const req = https.request(
+      `${t.registry.url}${path}`,
+      { method, agent, headers: { ...headers, ...(body && { 'content-length': String(body.length) }) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString(), socketLocalPort: res.socket?.localPort }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -63,9 +69,16 @@ describe('early refusals of a large body on a pooled keep-alive connection (one 
         const refused = await request(agent, 'POST', path, bigEnvelope(size), { 'content-type': type, soapaction: '""' });
         expect(refused.status).toBe(status);
         expect(refused.body).toContain('Fault');
-        const next = await request(agent, 'POST', REGISTRATIE, Buffer.from(getVaccinationsEnvelope({ softwareId: doctor.softwareId, patientId: '06070500252' })), {
-          'content-type': 'text/xml', soapaction: '"urn:be:fgov:ehealth:safe:vaccination:GetVaccinations"',
-        });
+        const next = await request(
+          agent,
+          'POST',
+          REGISTRATIE,
+          Buffer.from(getVaccinationsEnvelope({ softwareId: doctor.softwareId, patientId: '06070500252' })),
+          {
+            'content-type': 'text/xml',
+            soapaction: '"urn:be:fgov:ehealth:safe:vaccination:GetVaccinations"',
+          },
+        );
         expect(next.status).toBe(200);
         expect(next.body).toMatch(/<(\w+:)?Code>OK<\/(\w+:)?Code>/);
         // Truthful: "close" means a new connection was needed; "keep-alive" means the same one carried the next call.

@@ -26,9 +26,7 @@ describe('logger', () => {
   });
 
   it('leaves other numbers alone', () => {
-    expect(maskNationalNumbers('NIHII 14700250004 and CNK 4293254 and id 123456789012')).toBe(
-      'NIHII 147002***** and CNK 4293254 and id 123456789012',
-    );
+    expect(maskNationalNumbers('NIHII 14700250004 and CNK 4293254 and id 123456789012')).toBe('NIHII 147002***** and CNK 4293254 and id 123456789012');
   });
 
   it('passes a fingerprint over whole, even when its digits form an 11-digit run; masks an INSZ beside it', () => {

@@ -23,31 +23,52 @@ export function createMetrics(): Metrics {
   return {
     registry,
     soapCalls: new Counter({
-      name: 'vaccinnet_soap_calls_total', help: 'SOAP calls by service, operation and call-level status code',
-      labelNames: ['service', 'operation', 'code'], registers: [registry],
+      name: 'vaccinnet_soap_calls_total',
+      help: 'SOAP calls by service, operation and call-level status code',
+      labelNames: ['service', 'operation', 'code'],
+      registers: [registry],
     }),
     soapDuration: new Histogram({
-      name: 'vaccinnet_soap_duration_seconds', help: 'SOAP call handling time',
-      labelNames: ['service', 'operation'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers: [registry],
+      name: 'vaccinnet_soap_duration_seconds',
+      help: 'SOAP call handling time',
+      labelNames: ['service', 'operation'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers: [registry],
     }),
     vaccinationsStored: new Counter({
-      name: 'vaccinnet_vaccinations_stored_total', help: 'Vaccinations stored, by channel', labelNames: ['channel'], registers: [registry],
+      name: 'vaccinnet_vaccinations_stored_total',
+      help: 'Vaccinations stored, by channel',
+      labelNames: ['channel'],
+      registers: [registry],
     }),
     batchTransactions: new Counter({
-      name: 'vaccinnet_batch_transactions_total', help: 'Batch transactions processed, by result', labelNames: ['result'], registers: [registry],
+      name: 'vaccinnet_batch_transactions_total',
+      help: 'Batch transactions processed, by result',
+      labelNames: ['result'],
+      registers: [registry],
     }),
     crlEvents: new Counter({
-      name: 'vaccinnet_crl_events_total', help: 'CRL reload failures, refused older CRLs and CRLs gone stale', labelNames: ['event'], registers: [registry],
+      name: 'vaccinnet_crl_events_total',
+      help: 'CRL reload failures, refused older CRLs and CRLs gone stale',
+      labelNames: ['event'],
+      registers: [registry],
     }),
     requestsAborted: new Counter({
-      name: 'vaccinnet_requests_aborted_total', help: 'Requests cut short before the answer: by the client, or by the request timeout', labelNames: ['reason'], registers: [registry],
+      name: 'vaccinnet_requests_aborted_total',
+      help: 'Requests cut short before the answer: by the client, or by the request timeout',
+      labelNames: ['reason'],
+      registers: [registry],
     }),
     connectionsDropped: new Counter({
-      name: 'vaccinnet_connections_dropped_total', help: 'Connections closed at once because server.maxConnections were open', registers: [registry],
+      name: 'vaccinnet_connections_dropped_total',
+      help: 'Connections closed at once because server.maxConnections were open',
+      registers: [registry],
     }),
     securityEvents: new Counter({
-      name: 'vaccinnet_security_events_total', help: 'Refused authentications (certificate, signature, identity, replay, service), by status code',
-      labelNames: ['code'], registers: [registry],
+      name: 'vaccinnet_security_events_total',
+      help: 'Refused authentications (certificate, signature, identity, replay, service), by status code',
+      labelNames: ['code'],
+      registers: [registry],
     }),
   };
 }

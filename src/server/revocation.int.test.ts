@@ -21,18 +21,22 @@ afterAll(() => {
 
 function post(url: string, body: string, options: https.RequestOptions): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = https.request(url, { method: 'POST', headers: { 'content-type': 'text/xml', soapaction: '"urn:be:fgov:ehealth:safe:vaccination:GetVaccinations"' }, ...options }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c));
-      res.on('end', () => resolve(text));
-    });
+    const req = https.request(
+      url,
+      { method: 'POST', headers: { 'content-type': 'text/xml', soapaction: '"urn:be:fgov:ehealth:safe:vaccination:GetVaccinations"' }, ...options },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c));
+        res.on('end', () => resolve(text));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
 describe('a CRL past nextUpdate on a running server', () => {
-  it('refuses the CA\'s certificates with AUTH_CRL_EXPIRED, logs an error at start and counts it', async () => {
+  it("refuses the CA's certificates with AUTH_CRL_EXPIRED, logs an error at start and counts it", async () => {
     // Signed 10 days ago: nextUpdate was 3 days ago.
     await pki.ca.writeCrl(new Date(Date.now() - 10 * DAY));
     const t = await startRegistryWithLog({ 'pki.trustedCaFiles': [pki.ca.certificatePath], 'pki.crlFiles': [pki.ca.crlPath], 'pki.trustDevCa': 'always' });

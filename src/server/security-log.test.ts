@@ -44,8 +44,15 @@ describe('security-event log', () => {
     log.refused({ finding: refused.finding }, { service: 'VaccinationService-2_1', operation: 'GetVaccinations', remoteAddress: '192.0.2.7' });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
-      level: 40, event: 'security', code: 'AUTH_CERT_REVOKED', service: 'VaccinationService-2_1', operation: 'GetVaccinations',
-      remoteAddress: '192.0.2.7', fingerprint: revoked.fingerprint, subject: 'SSIN=880202*****', msg: 'authentication refused',
+      level: 40,
+      event: 'security',
+      code: 'AUTH_CERT_REVOKED',
+      service: 'VaccinationService-2_1',
+      operation: 'GetVaccinations',
+      remoteAddress: '192.0.2.7',
+      fingerprint: revoked.fingerprint,
+      subject: 'SSIN=880202*****',
+      msg: 'authentication refused',
     });
     expect(JSON.stringify(lines[0])).not.toContain(revoked.ssin!);
     expect(await count('AUTH_CERT_REVOKED')).toBe(1);

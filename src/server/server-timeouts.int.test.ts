@@ -11,8 +11,10 @@ let t: RegistryWithLog;
 
 beforeAll(async () => {
   t = await startRegistryWithLog({
-    'server.headersTimeoutMs': HEADERS_MS, 'server.requestTimeoutMs': REQUEST_MS,
-    'server.keepAliveTimeoutMs': KEEP_ALIVE_MS, 'server.maxConnections': MAX_CONNECTIONS,
+    'server.headersTimeoutMs': HEADERS_MS,
+    'server.requestTimeoutMs': REQUEST_MS,
+    'server.keepAliveTimeoutMs': KEEP_ALIVE_MS,
+    'server.maxConnections': MAX_CONNECTIONS,
   });
 });
 afterAll(async () => {
@@ -86,7 +88,8 @@ describe('server timeouts and the connection cap', () => {
   it('closes an idle keep-alive connection after server.keepAliveTimeoutMs', async () => {
     const c = await connect();
     c.socket.write(`GET ${WSDL_GET} HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n`);
-    for (let i = 0; i < 100 && !c.received.includes('</wsdl:definitions>') && !c.received.includes('definitions>'); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && !c.received.includes('</wsdl:definitions>') && !c.received.includes('definitions>'); i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(c.received).toMatch(/^HTTP\/1.1 200/);
     c.since();
     const ms = await c.closed;

@@ -37,7 +37,9 @@ function peerCertificate(req: FastifyRequest): X509Certificate | undefined {
 }
 
 function language(req: FastifyRequest): 'en' | 'nl' | 'fr' {
-  const accept = String(req.headers['accept-language'] ?? '').slice(0, 2).toLowerCase();
+  const accept = String(req.headers['accept-language'] ?? '')
+    .slice(0, 2)
+    .toLowerCase();
   return accept === 'nl' || accept === 'fr' ? accept : 'en';
 }
 
@@ -96,7 +98,10 @@ export const soapPlugin: FastifyPluginAsync<SoapPluginOptions> = async (app, opt
     options.metrics.soapCalls.inc({ service: options.service, operation: answer.operation, code: answer.code });
     if (answer.security) {
       options.security.refused(answer.security, {
-        service: options.service, operation: answer.operation, remoteAddress: req.ip, ...(cert && { peerCertificate: cert }),
+        service: options.service,
+        operation: answer.operation,
+        remoteAddress: req.ip,
+        ...(cert && { peerCertificate: cert }),
       });
     }
     options.metrics.soapDuration.observe({ service: options.service, operation: answer.operation }, seconds);

@@ -78,13 +78,18 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
     const metrics = createMetrics();
     const pki = await ensureDevPki(config);
     const { trust, devCaTrusted } = loadTrustStore(config, pki.ca, options.demo ?? false, reportTrustEvent(log, metrics));
-    if (devCaTrusted && config.pki.trustedCaFiles.length > 0) log.warn({ devCa: pki.ca.certificatePath }, 'the development CA is trusted next to the configured CAs (pki.trustDevCa)');
+    if (devCaTrusted && config.pki.trustedCaFiles.length > 0)
+      log.warn({ devCa: pki.ca.certificatePath }, 'the development CA is trusted next to the configured CAs (pki.trustDevCa)');
     // A CRL already stale at start is reported now (crl-expired), not only at the first refused call.
     for (const ca of trust.authorities) trust.staleSince(ca, (options.clock?.now() ?? new Date()).getTime());
-    for (const ca of trust.authoritiesWithoutCrl()) log.warn({ ca: ca.subject }, 'no CRL is configured for this trusted CA: its certificates are not checked for revocation (pki.crlFiles)');
+    for (const ca of trust.authoritiesWithoutCrl())
+      log.warn({ ca: ca.subject }, 'no CRL is configured for this trusted CA: its certificates are not checked for revocation (pki.crlFiles)');
     if (devCaTrusted) {
       // The development CA's CRL is valid 7 days: re-signed daily so a long-running demo never fails closed on it.
-      const timer = setInterval(() => void pki.ca.writeCrl().catch((error: unknown) => log.error({ err: error }, 'the development CA could not re-sign its CRL')), 86_400_000);
+      const timer = setInterval(
+        () => void pki.ca.writeCrl().catch((error: unknown) => log.error({ err: error }, 'the development CA could not re-sign its CRL')),
+        86_400_000,
+      );
       timer.unref();
       closers.push(async () => clearInterval(timer));
     }
@@ -177,10 +182,16 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
     closers.push(() => app.close());
     const worker = config.batch.workerInProcess
       ? createBatchWorker({
-        repo: deliveries, ports, log, intervalSeconds: config.batch.intervalSeconds, retentionDays: config.batch.retentionDays,
-        maxAttempts: config.batch.maxAttempts, retryDelaySeconds: config.batch.retryDelaySeconds, leaseSeconds: config.batch.leaseSeconds,
-        ...(!config.batch.planningThread && { planningThreadFromBytes: Number.POSITIVE_INFINITY }),
-      })
+          repo: deliveries,
+          ports,
+          log,
+          intervalSeconds: config.batch.intervalSeconds,
+          retentionDays: config.batch.retentionDays,
+          maxAttempts: config.batch.maxAttempts,
+          retryDelaySeconds: config.batch.retryDelaySeconds,
+          leaseSeconds: config.batch.leaseSeconds,
+          ...(!config.batch.planningThread && { planningThreadFromBytes: Number.POSITIVE_INFINITY }),
+        })
       : undefined;
     if (worker) {
       // Stopped before the app and the store close (closers run in reverse): a delivery in progress is released.
@@ -188,7 +199,9 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
       worker.start();
     }
     await app.listen({ host: config.server.host, port: config.server.port });
-    const metricsListener = config.metrics.enabled ? await startMetricsListener(metrics, { host: config.metrics.host, port: config.metrics.port, log }) : undefined;
+    const metricsListener = config.metrics.enabled
+      ? await startMetricsListener(metrics, { host: config.metrics.host, port: config.metrics.port, log })
+      : undefined;
     if (metricsListener) closers.push(() => metricsListener.close());
     const address = app.server.address() as AddressInfo;
     const host = config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host;
@@ -196,7 +209,17 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
     log.info({ url, metrics: metricsListener?.url ?? 'off', database: redactUrl(config.database.url), xsd: xsd ? 'on' : 'off' }, 'registry started');
     let closed = false;
     return {
-      url, app, store, ports, ...(metricsListener && { metricsUrl: metricsListener.url }), config, log, metrics, caCreated: pki.created, devCaTrusted, xsdEnabled: xsd !== undefined,
+      url,
+      app,
+      store,
+      ports,
+      ...(metricsListener && { metricsUrl: metricsListener.url }),
+      config,
+      log,
+      metrics,
+      caCreated: pki.created,
+      devCaTrusted,
+      xsdEnabled: xsd !== undefined,
       batch: { deliveries, ...(worker && { worker }) },
       ...(pki.tls.caPem && { caPem: pki.tls.caPem }),
       ...(demo && { demo }),
@@ -225,11 +248,17 @@ function reportTrustEvent(log: Logger, metrics: Metrics): (event: TrustEvent) =>
         return;
       case 'crl-older-refused':
         metrics.crlEvents.inc({ event: 'older_refused' });
-        log.error({ file: event.file, issuer: event.issuer, thisUpdate: event.thisUpdate, current: event.current }, 'CRL refused: older than the one in force (thisUpdate / CRL number may only move forward)');
+        log.error(
+          { file: event.file, issuer: event.issuer, thisUpdate: event.thisUpdate, current: event.current },
+          'CRL refused: older than the one in force (thisUpdate / CRL number may only move forward)',
+        );
         return;
       case 'crl-expired':
         metrics.crlEvents.inc({ event: 'expired' });
-        log.error({ issuer: event.issuer, nextUpdate: event.nextUpdate }, 'CRL past nextUpdate: certificates of this CA are refused (AUTH_CRL_EXPIRED) until a current CRL is installed');
+        log.error(
+          { issuer: event.issuer, nextUpdate: event.nextUpdate },
+          'CRL past nextUpdate: certificates of this CA are refused (AUTH_CRL_EXPIRED) until a current CRL is installed',
+        );
         return;
     }
   };

@@ -19,10 +19,12 @@ export interface AuthenticationDeps {
 
 export type Authentication =
   | {
-    readonly ok: true; readonly identity: CallerIdentity; readonly method: 'ws-security' | 'tls';
-    /** The signed request, to be claimed once (`claimSignedRequest`) — only when the signature authenticated. */
-    readonly signed?: SignedRequest;
-  }
+      readonly ok: true;
+      readonly identity: CallerIdentity;
+      readonly method: 'ws-security' | 'tls';
+      /** The signed request, to be claimed once (`claimSignedRequest`) — only when the signature authenticated. */
+      readonly signed?: SignedRequest;
+    }
   | { readonly ok: false; readonly finding: Finding; readonly identity?: CallerIdentity };
 
 /**

@@ -52,15 +52,19 @@ describe('one caller identity (TLS certificate vs signature)', () => {
     const f = checkOneCallerIdentity(signer(pki.identities.stagemeester), tls(pki.identities.doctor), now, certificates);
     expect(f?.code).toBe('AUTH_IDENTITY_MISMATCH');
     expect(f?.params).toMatchObject({
-      value: 'SSIN=780101*****', detail: 'SSIN=850714*****',
-      fingerprint: pki.identities.stagemeester.fingerprint, tlsFingerprint: pki.identities.doctor.fingerprint,
+      value: 'SSIN=780101*****',
+      detail: 'SSIN=850714*****',
+      fingerprint: pki.identities.stagemeester.fingerprint,
+      tlsFingerprint: pki.identities.doctor.fingerprint,
     });
     expect(f?.message).not.toMatch(/\d{11}/);
   });
 
   it('same-subject: another certificate of the same SSIN is one caller; same-certificate refuses it', () => {
     expect(checkOneCallerIdentity(signer(peetersSecond), tls(pki.identities.doctor), now, certificates, 'same-subject')).toBeUndefined();
-    expect(checkOneCallerIdentity(signer(peetersSecond), tls(pki.identities.doctor), now, certificates, 'same-certificate')?.code).toBe('AUTH_IDENTITY_MISMATCH');
+    expect(checkOneCallerIdentity(signer(peetersSecond), tls(pki.identities.doctor), now, certificates, 'same-certificate')?.code).toBe(
+      'AUTH_IDENTITY_MISMATCH',
+    );
   });
 
   it('same-subject for organisations: the identifier type and number decide, not the application', () => {

@@ -120,8 +120,14 @@ for (const engine of testEngines()) {
       const maesFingerprint = new (await import('node:crypto')).X509Certificate(maes.certificateDer).fingerprint256.replaceAll(':', '');
       const peetersFingerprint = new (await import('node:crypto')).X509Certificate(peeters.certificateDer).fingerprint256.replaceAll(':', '');
       expect(line).toMatchObject({
-        level: 40, event: 'security', service: 'VaccinationService-2_1', operation: 'GetVaccinations',
-        fingerprint: maesFingerprint, tlsFingerprint: peetersFingerprint, subject: 'SSIN=751102*****', msg: 'authentication refused',
+        level: 40,
+        event: 'security',
+        service: 'VaccinationService-2_1',
+        operation: 'GetVaccinations',
+        fingerprint: maesFingerprint,
+        tlsFingerprint: peetersFingerprint,
+        subject: 'SSIN=751102*****',
+        msg: 'authentication refused',
       });
       expect(String(line!.remoteAddress)).toMatch(/127\.0\.0\.1/);
       // Nothing personal unmasked: neither doctor's SSIN nor the patient's INSZ appears in any log line.
@@ -154,10 +160,19 @@ for (const engine of testEngines()) {
     it('BatchUpload: TLS certificate of one organisation with the signature of another → AUTH_IDENTITY_MISMATCH; the same → accepted', async () => {
       const node = nodes[0]!;
       const deliveries = async (): Promise<number> =>
-        Number((await node.registry.store.db.selectFrom('deliveries' as never).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow() as { n: number | string }).n);
+        Number(
+          (
+            (await node.registry.store.db
+              .selectFrom('deliveries' as never)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()) as { n: number | string }
+          ).n,
+        );
       const before = await deliveries();
       const envelope = (tag: string): string =>
-        deliveryEnvelope('Aanleveren', organisationBatch({ folders: 1, tag, userCode: ORGANISATIONS.azGroeninge.userCode }), { pakket: SOFTWARE_IDS.azGroeninge });
+        deliveryEnvelope('Aanleveren', organisationBatch({ folders: 1, tag, userCode: ORGANISATIONS.azGroeninge.userCode }), {
+          pakket: SOFTWARE_IDS.azGroeninge,
+        });
       const send = (body: string, tls: P12Contents, op: BatchOperation = 'Aanleveren') => post(node, BATCH, batchAction(op), body, tls);
 
       const mismatched = readDeliveryResponse((await send(signed(envelope('mismatch'), hospital), group)).text);
@@ -173,7 +188,9 @@ for (const engine of testEngines()) {
     it('BatchUpload: a signed results read is accepted once; a resent signed delivery still answers its first transactionId', async () => {
       const node = nodes[0]!;
       const delivery = signed(
-        deliveryEnvelope('Aanleveren', organisationBatch({ folders: 1, tag: 'resend', userCode: ORGANISATIONS.azGroeninge.userCode }), { pakket: SOFTWARE_IDS.azGroeninge }),
+        deliveryEnvelope('Aanleveren', organisationBatch({ folders: 1, tag: 'resend', userCode: ORGANISATIONS.azGroeninge.userCode }), {
+          pakket: SOFTWARE_IDS.azGroeninge,
+        }),
         hospital,
       );
       const first = readDeliveryResponse((await post(node, BATCH, batchAction('Aanleveren'), delivery)).text);
@@ -181,7 +198,10 @@ for (const engine of testEngines()) {
       expect(first).toMatchObject({ accepted: true });
       expect(again).toEqual(first);
 
-      const results = signed(resultEnvelope({ requestId: first.accepted ? first.transactionId : '', gebruikersId: ORGANISATIONS.azGroeninge.userCode }), hospital);
+      const results = signed(
+        resultEnvelope({ requestId: first.accepted ? first.transactionId : '', gebruikersId: ORGANISATIONS.azGroeninge.userCode }),
+        hospital,
+      );
       const read = async (): Promise<unknown> => readResultResponse((await post(node, BATCH, batchAction('ResultaatVerwerking'), results)).text);
       expect(await read()).not.toMatchObject({ foutCode: 'AUTH_SIGNATURE_REPLAYED' });
       expect(await read()).toMatchObject({ foutCode: 'AUTH_SIGNATURE_REPLAYED' });
@@ -190,7 +210,12 @@ for (const engine of testEngines()) {
     it('refusals at the certificate stage are logged too: no signature and no client certificate → AUTH_NOT_AUTHENTICATED', async () => {
       const node = nodes[0]!;
       const counted = await securityCount(node, 'AUTH_NOT_AUTHENTICATED');
-      const r = await post(node, REGISTRATIE, registratieAction('GetVaccinations'), getVaccinationsEnvelope({ softwareId: peeters.softwareId, patientId: PATIENTS.jan.insz }));
+      const r = await post(
+        node,
+        REGISTRATIE,
+        registratieAction('GetVaccinations'),
+        getVaccinationsEnvelope({ softwareId: peeters.softwareId, patientId: PATIENTS.jan.insz }),
+      );
       expect(readGetVaccinationsResponse(r.text, r.status).status.code).toBe('AUTH_NOT_AUTHENTICATED');
       expect(await securityCount(node, 'AUTH_NOT_AUTHENTICATED')).toBe(counted + 1);
       expect(securityLines('AUTH_NOT_AUTHENTICATED').at(-1)).toMatchObject({ operation: 'GetVaccinations', service: 'VaccinationService-2_1' });

@@ -47,18 +47,24 @@ describe('RegistratieService through the soap client', () => {
       status: callStatus([], [[], [finding('PROBABLE_DUPLICATE', { location: '/kmehrmessage/folder[1]/transaction[1]', params: { detail: 'x' } })]]),
       patientId: '85071412330',
       results: [
-        { kmehrId: '07142016083331.1', status: messageStatus([]), vaccinationId: { value: 'A1B2C3D4E5F60718293A4B5C6D7E8F90', source: 'Vaccinnet' }, stocked: 0 },
-        { kmehrId: '99999999.99999999', status: messageStatus([finding('PROBABLE_DUPLICATE', { location: '/kmehrmessage', params: { detail: 'x' } })]), vaccinationId: { value: 'B1', source: 'Vaccinnet' } },
+        {
+          kmehrId: '07142016083331.1',
+          status: messageStatus([]),
+          vaccinationId: { value: 'A1B2C3D4E5F60718293A4B5C6D7E8F90', source: 'Vaccinnet' },
+          stocked: 0,
+        },
+        {
+          kmehrId: '99999999.99999999',
+          status: messageStatus([finding('PROBABLE_DUPLICATE', { location: '/kmehrmessage', params: { detail: 'x' } })]),
+          vaccinationId: { value: 'B1', source: 'Vaccinnet' },
+        },
       ],
     });
     const [result] = await client.AddVaccinationsAsync({
       SoftwareId: 'SW-1',
       VaccinnetId: '14700250004',
       PatientId: '85071412330',
-      Base64EncodedKmehrmessage: [
-        { attributes: { DisableStockChange: true }, $value: sample.toString('base64') },
-        sample2.toString('base64'),
-      ],
+      Base64EncodedKmehrmessage: [{ attributes: { DisableStockChange: true }, $value: sample.toString('base64') }, sample2.toString('base64')],
     });
 
     const call = lastCall();
@@ -98,7 +104,10 @@ describe('RegistratieService through the soap client', () => {
     answer = writeGetVaccinationsResponse({ status: messageStatus([]), patientId: '85071412330', kmehr: sample });
     const [got] = await client.GetVaccinationsAsync({ SoftwareId: 'SW-1', PatientId: '85071412330', vaccinationDateSince: '2021-01-01' });
     read = readRegistratieRequest(lastCall().body, lastCall().soapAction);
-    expect(read).toEqual({ ok: true, request: { operation: 'GetVaccinations', softwareId: 'SW-1', patientId: '85071412330', vaccinationDateSince: '2021-01-01' } });
+    expect(read).toEqual({
+      ok: true,
+      request: { operation: 'GetVaccinations', softwareId: 'SW-1', patientId: '85071412330', vaccinationDateSince: '2021-01-01' },
+    });
     expect(Buffer.from(got.Base64EncodedKmehr, 'base64').equals(sample)).toBe(true);
   });
 });
@@ -114,7 +123,11 @@ describe('BatchUpload through the soap client', () => {
     const client = await soap.createClientAsync(server.wsdlUrl('UPLVaccinatieGegevens'));
     answer = writeDeliveryResponse('Aanleveren', { transactionId: 'T-42' });
     // xs:any: the KMEHR goes in as raw XML under the KMEHR element; its children use the default namespace.
-    const inner = sample2.toString('utf8').replace(/^<\?xml[^>]*\?>/, '').replace(/^\s*<kmehrmessage[^>]*>/, '').replace(/<\/kmehrmessage>\s*$/, '');
+    const inner = sample2
+      .toString('utf8')
+      .replace(/^<\?xml[^>]*\?>/, '')
+      .replace(/^\s*<kmehrmessage[^>]*>/, '')
+      .replace(/<\/kmehrmessage>\s*$/, '');
     const [delivered] = await client.AanleverenVaccinatieGegevensAsync({
       extraInfo: { type: 'auth_eHealth_org', pakket: 'DXC_VACCINNET_TEST' },
       'kmehr:kmehrmessage': { attributes: { 'xmlns:kmehr': KMEHR_NS, xmlns: KMEHR_NS }, $xml: inner },
@@ -134,14 +147,22 @@ describe('BatchUpload through the soap client', () => {
 
   it('asks for a result and parses folderResult back', async () => {
     const client = await soap.createClientAsync(server.wsdlUrl('UPLVaccinatieGegevens'));
-    answer = writeResultResponse([{
-      ids: [{ S: 'ID-KMEHR', SV: '1.0', value: '1' }],
-      patient: '85071412330',
-      transactions: [
-        { ids: [{ S: 'ID-KMEHR', SV: '1.0', value: '1' }, { S: 'LOCAL', SL: 'org-uuid', SV: '1.0', value: 'u-1' }], resultCode: 'OK' },
-        { ids: [{ S: 'ID-KMEHR', SV: '1.0', value: '2' }], resultCode: 'COVID_LOT_MISSING', resultTekst: 'no lot' },
-      ],
-    }]);
+    answer = writeResultResponse([
+      {
+        ids: [{ S: 'ID-KMEHR', SV: '1.0', value: '1' }],
+        patient: '85071412330',
+        transactions: [
+          {
+            ids: [
+              { S: 'ID-KMEHR', SV: '1.0', value: '1' },
+              { S: 'LOCAL', SL: 'org-uuid', SV: '1.0', value: 'u-1' },
+            ],
+            resultCode: 'OK',
+          },
+          { ids: [{ S: 'ID-KMEHR', SV: '1.0', value: '2' }], resultCode: 'COVID_LOT_MISSING', resultTekst: 'no lot' },
+        ],
+      },
+    ]);
     const [res] = await client.ResultaatVerwerkingVaccinatieGegevensAsync({ requestId: 'T-42', gebruikersId: 'ORG1' });
     const read = readBatchRequest(lastCall().body, lastCall().soapAction);
     expect(read).toEqual({ ok: true, request: { operation: 'ResultaatVerwerking', requestId: 'T-42', gebruikersId: 'ORG1' } });

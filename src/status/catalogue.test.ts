@@ -25,8 +25,6 @@ describe('status-code catalogue', () => {
     const f = finding('COVID_LOT_MISSING', { location: '/kmehrmessage/folder[1]/transaction[2]/item[1]' });
     expect(f.severity).toBe('error');
     expect(f.message).toBe('A COVID-19 vaccination needs a lot number (batch) at /kmehrmessage/folder[1]/transaction[2]/item[1].');
-    expect(formatMessage('QUANTITY_NOT_POSITIVE', { value: '0', location: '/x' }, 'nl')).toBe(
-      'De hoeveelheid 0 bij /x moet groter zijn dan 0.',
-    );
+    expect(formatMessage('QUANTITY_NOT_POSITIVE', { value: '0', location: '/x' }, 'nl')).toBe('De hoeveelheid 0 bij /x moet groter zijn dan 0.');
   });
 });

@@ -2,23 +2,43 @@ import type { StatusEntry } from './status-entry.js';
 
 export const GENERAL_CODES = {
   OK: {
-    area: 'general', severity: 'info', soap: 'message', http: 200, retry: false, rule: 'wire-contracts §3',
+    area: 'general',
+    severity: 'info',
+    soap: 'message',
+    http: 200,
+    retry: false,
+    rule: 'wire-contracts §3',
     text: { en: 'Accepted.', nl: 'Aanvaard.', fr: 'Accepté.' },
   },
   OK_WITH_WARNINGS: {
-    area: 'general', severity: 'warning', soap: 'message', http: 200, retry: false, rule: 'wire-contracts §3',
+    area: 'general',
+    severity: 'warning',
+    soap: 'message',
+    http: 200,
+    retry: false,
+    rule: 'wire-contracts §3',
     text: { en: 'Accepted with warnings.', nl: 'Aanvaard met waarschuwingen.', fr: 'Accepté avec avertissements.' },
   },
   INTERNAL_ERROR: {
-    area: 'general', severity: 'error', soap: 'call', http: 500, retry: true, rule: 'wire-contracts §3',
+    area: 'general',
+    severity: 'error',
+    soap: 'call',
+    http: 500,
+    retry: true,
+    rule: 'wire-contracts §3',
     text: {
       en: 'Internal error; nothing was stored. Try again later (reference {reference}).',
       nl: 'Interne fout; er werd niets opgeslagen. Probeer later opnieuw (referentie {reference}).',
-      fr: 'Erreur interne ; rien n\'a été enregistré. Réessayez plus tard (référence {reference}).',
+      fr: "Erreur interne ; rien n'a été enregistré. Réessayez plus tard (référence {reference}).",
     },
   },
   CONFIG_INVALID: {
-    area: 'general', severity: 'error', soap: 'fault', http: 500, retry: false, rule: 'our choice',
+    area: 'general',
+    severity: 'error',
+    soap: 'fault',
+    http: 500,
+    retry: false,
+    rule: 'our choice',
     text: {
       en: 'Configuration error: {detail}.',
       nl: 'Configuratiefout: {detail}.',
@@ -26,7 +46,12 @@ export const GENERAL_CODES = {
     },
   },
   CONFIG_CRL_UNUSABLE: {
-    area: 'general', severity: 'error', soap: 'fault', http: 500, retry: false, rule: 'our choice: revocation fails closed',
+    area: 'general',
+    severity: 'error',
+    soap: 'fault',
+    http: 500,
+    retry: false,
+    rule: 'our choice: revocation fails closed',
     text: {
       en: 'Configuration error: the CRL file {value} cannot be used ({detail}); fix or remove it in {location}.',
       nl: 'Configuratiefout: het CRL-bestand {value} is onbruikbaar ({detail}); herstel of verwijder het in {location}.',

@@ -3,7 +3,12 @@ import type { StatusEntry } from './status-entry.js';
 /** Belgian identifiers and their check digits (identity.md §4). */
 export const IDENTIFIER_CODES = {
   INSZ_FORMAT: {
-    area: 'identifier', severity: 'error', soap: 'message', http: 422, retry: false, rule: 'identity §4 / rule 4',
+    area: 'identifier',
+    severity: 'error',
+    soap: 'message',
+    http: 422,
+    retry: false,
+    rule: 'identity §4 / rule 4',
     text: {
       en: 'The INSZ/SSIN {value} at {location} must be exactly 11 digits.',
       nl: 'Het INSZ {value} bij {location} moet uit precies 11 cijfers bestaan.',
@@ -11,7 +16,12 @@ export const IDENTIFIER_CODES = {
     },
   },
   INSZ_CHECKSUM: {
-    area: 'identifier', severity: 'error', soap: 'message', http: 422, retry: false, rule: 'identity §4 / rule 4',
+    area: 'identifier',
+    severity: 'error',
+    soap: 'message',
+    http: 422,
+    retry: false,
+    rule: 'identity §4 / rule 4',
     text: {
       en: 'The INSZ/SSIN {value} at {location} has wrong check digits.',
       nl: 'Het INSZ {value} bij {location} heeft foute controlecijfers.',
@@ -19,15 +29,25 @@ export const IDENTIFIER_CODES = {
     },
   },
   INSZ_DATE: {
-    area: 'identifier', severity: 'error', soap: 'message', http: 422, retry: false, rule: 'identity §4 / rule 4',
+    area: 'identifier',
+    severity: 'error',
+    soap: 'message',
+    http: 422,
+    retry: false,
+    rule: 'identity §4 / rule 4',
     text: {
       en: 'The INSZ/SSIN {value} at {location} encodes an impossible birth date or sequence ({detail}).',
       nl: 'Het INSZ {value} bij {location} bevat een onmogelijke geboortedatum of volgnummer ({detail}).',
-      fr: 'Le NISS {value} à {location} contient une date de naissance ou un numéro d\'ordre impossible ({detail}).',
+      fr: "Le NISS {value} à {location} contient une date de naissance ou un numéro d'ordre impossible ({detail}).",
     },
   },
   INSZ_BIRTH_IN_FUTURE: {
-    area: 'identifier', severity: 'error', soap: 'message', http: 422, retry: false, rule: 'identity §4 / rule 4',
+    area: 'identifier',
+    severity: 'error',
+    soap: 'message',
+    http: 422,
+    retry: false,
+    rule: 'identity §4 / rule 4',
     text: {
       en: 'The INSZ/SSIN {value} at {location} encodes a birth date in the future.',
       nl: 'Het INSZ {value} bij {location} bevat een geboortedatum in de toekomst.',
@@ -35,15 +55,25 @@ export const IDENTIFIER_CODES = {
     },
   },
   INSZ_UNKNOWN: {
-    area: 'identifier', severity: 'error', soap: 'message', http: 422, retry: false, rule: 'kmehr-vaccination rule 4',
+    area: 'identifier',
+    severity: 'error',
+    soap: 'message',
+    http: 422,
+    retry: false,
+    rule: 'kmehr-vaccination rule 4',
     text: {
       en: 'The INSZ/SSIN {value} at {location} is not known to the person register.',
       nl: 'Het INSZ {value} bij {location} is niet gekend in het personenregister.',
-      fr: 'Le NISS {value} à {location} n\'est pas connu du registre des personnes.',
+      fr: "Le NISS {value} à {location} n'est pas connu du registre des personnes.",
     },
   },
   PATIENT_ID_MISMATCH: {
-    area: 'identifier', severity: 'error', soap: 'message', http: 422, retry: false, rule: 'kmehr-vaccination rule 10',
+    area: 'identifier',
+    severity: 'error',
+    soap: 'message',
+    http: 422,
+    retry: false,
+    rule: 'kmehr-vaccination rule 10',
     text: {
       en: 'PatientId {value} differs from the patient in the KMEHR message at {location}.',
       nl: 'PatientId {value} verschilt van de patiënt in het KMEHR-bericht bij {location}.',
@@ -51,7 +81,12 @@ export const IDENTIFIER_CODES = {
     },
   },
   NIHII_FORMAT: {
-    area: 'identifier', severity: 'error', soap: 'message', http: 422, retry: false, rule: 'identity §4 / rule 11',
+    area: 'identifier',
+    severity: 'error',
+    soap: 'message',
+    http: 422,
+    retry: false,
+    rule: 'identity §4 / rule 11',
     text: {
       en: 'The NIHII number {value} at {location} must be 11 digits (person) or 8 digits (organisation).',
       nl: 'Het RIZIV-nummer {value} bij {location} moet 11 cijfers (persoon) of 8 cijfers (organisatie) tellen.',
@@ -59,7 +94,12 @@ export const IDENTIFIER_CODES = {
     },
   },
   NIHII_CHECKSUM: {
-    area: 'identifier', severity: 'error', soap: 'message', http: 422, retry: false, rule: 'identity §4 / rule 11',
+    area: 'identifier',
+    severity: 'error',
+    soap: 'message',
+    http: 422,
+    retry: false,
+    rule: 'identity §4 / rule 11',
     text: {
       en: 'The NIHII number {value} at {location} has wrong check digits.',
       nl: 'Het RIZIV-nummer {value} bij {location} heeft foute controlecijfers.',
@@ -67,17 +107,27 @@ export const IDENTIFIER_CODES = {
     },
   },
   CBE_INVALID: {
-    area: 'identifier', severity: 'error', soap: 'message', http: 422, retry: false, rule: 'identity §4',
+    area: 'identifier',
+    severity: 'error',
+    soap: 'message',
+    http: 422,
+    retry: false,
+    rule: 'identity §4',
     text: {
       en: 'The enterprise number (KBO/CBE) {value} at {location} is not valid ({detail}).',
       nl: 'Het ondernemingsnummer (KBO) {value} bij {location} is ongeldig ({detail}).',
-      fr: 'Le numéro d\'entreprise (BCE) {value} à {location} n\'est pas valide ({detail}).',
+      fr: "Le numéro d'entreprise (BCE) {value} à {location} n'est pas valide ({detail}).",
     },
   },
   PATIENT_DATA_MISMATCH: {
-    area: 'identifier', severity: 'warning', soap: 'message', http: 200, retry: false, rule: 'kmehr-vaccination rule 4 (our choice: a warning)',
+    area: 'identifier',
+    severity: 'warning',
+    soap: 'message',
+    http: 200,
+    retry: false,
+    rule: 'kmehr-vaccination rule 4 (our choice: a warning)',
     text: {
-      en: 'Stored, but the patient\'s {field} at {location} ({value}) contradicts the person register for this INSZ: check that the INSZ is this patient\'s and correct the patient data in your software.',
+      en: "Stored, but the patient's {field} at {location} ({value}) contradicts the person register for this INSZ: check that the INSZ is this patient's and correct the patient data in your software.",
       nl: 'Opgeslagen, maar het veld {field} van de patiënt bij {location} ({value}) spreekt het personenregister voor dit INSZ tegen: controleer of het INSZ van deze patiënt is en verbeter de patiëntgegevens in uw software.',
       fr: 'Enregistré, mais le champ {field} du patient à {location} ({value}) contredit le registre des personnes pour ce NISS : vérifiez que le NISS est celui de ce patient et corrigez les données du patient dans votre logiciel.',
     },

@@ -22,7 +22,9 @@ describe('echoed values (issue 11.5)', () => {
   });
 
   it('masks the INSZ of INSZ codes valid or not, and any value at a patient id location', () => {
-    expect(finding('INSZ_CHECKSUM', { location: 'PatientId', value: '85071412331' }).message).toBe('The INSZ/SSIN 850714***** at PatientId has wrong check digits.');
+    expect(finding('INSZ_CHECKSUM', { location: 'PatientId', value: '85071412331' }).message).toBe(
+      'The INSZ/SSIN 850714***** at PatientId has wrong check digits.',
+    );
     expect(finding('INSZ_FORMAT', { location: 'PatientId', value: "0' OR '1'='1" }).message).toContain('The INSZ/SSIN *********** at');
     expect(finding('INSZ_UNKNOWN', { location: '/kmehrmessage/folder[1]/patient/id', value: '95101005561' }).message).toContain('951010*****');
     expect(finding('PATIENT_ID_MISMATCH', { location: '/kmehrmessage/folder[1]/patient/id', value: '85071412330' }).message).toContain('850714*****');
@@ -36,10 +38,12 @@ describe('echoed values (issue 11.5)', () => {
   });
 
   it('masks an SSIN in a certificate subject wherever it appears', () => {
-    expect(finding('PROFILE_NONE', { value: 'CN="SSIN=70031510167, An Peeters"' }).message).toBe('No Vaccinnet profile exists for CN="SSIN=700315*****, An Peeters".');
+    expect(finding('PROFILE_NONE', { value: 'CN="SSIN=70031510167, An Peeters"' }).message).toBe(
+      'No Vaccinnet profile exists for CN="SSIN=700315*****, An Peeters".',
+    );
   });
 
-  it("a certificate subject is echoed up to 256 characters (its CN and SSIN come last), still bounded", () => {
+  it('a certificate subject is echoed up to 256 characters (its CN and SSIN come last), still bounded', () => {
     const subject = 'C=BE, O=Federal Government, OU=eHealth-platform Belgium, OU=Vaccinnet test, CN="SSIN=85071412330, Some Doctor"';
     expect(finding('AUTH_CERT_REVOKED', { value: subject }).message).toContain('CN="SSIN=850714*****, Some Doctor"');
     expect(finding('AUTH_CERT_SUBJECT', { value: `${subject}${'x'.repeat(10_000)}` }).message.length).toBeLessThan(400);

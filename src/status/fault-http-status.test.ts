@@ -3,7 +3,7 @@ import { CATALOGUE, STATUS_CODES } from './catalogue.js';
 import { faultHttpStatus } from './fault-http-status.js';
 
 describe('the HTTP status of a SOAP Fault', () => {
-  it('is SOAP 1.1\'s 500 unless the catalogue entry names another: 413 for a body over the limit', () => {
+  it("is SOAP 1.1's 500 unless the catalogue entry names another: 413 for a body over the limit", () => {
     expect(faultHttpStatus('SOAP_CONTRACT')).toBe(500);
     expect(faultHttpStatus('INTERNAL_ERROR')).toBe(500);
     expect(faultHttpStatus('XML_TOO_LARGE')).toBe(413);

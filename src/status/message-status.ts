@@ -59,11 +59,7 @@ export function messageStatus(findings: readonly Finding[], language: Language =
  * @param messageFindings - per submitted message, in order (empty for RemoveVaccination/GetVaccinations)
  * @param language - language of the Message text
  */
-export function callStatus(
-  callFindings: readonly Finding[],
-  messageFindings: readonly (readonly Finding[])[] = [],
-  language: Language = 'en',
-): StatusValue {
+export function callStatus(callFindings: readonly Finding[], messageFindings: readonly (readonly Finding[])[] = [], language: Language = 'en'): StatusValue {
   const call = informative(callFindings);
   if (call.some((f) => f.severity === 'error')) return messageStatus(call, language);
   const total = messageFindings.length;

@@ -34,7 +34,12 @@ export function renderStatusDocs(): string {
   for (const area of AREAS) {
     const codes = STATUS_CODES.filter((c) => CATALOGUE[c].area === area);
     if (codes.length === 0) continue;
-    out.push(`## ${AREA_TITLES[area]}`, '', '| code | severity | SOAP level | HTTP | retry | rule | message (EN) | NL | FR |', '|---|---|---|---|---|---|---|---|---|');
+    out.push(
+      `## ${AREA_TITLES[area]}`,
+      '',
+      '| code | severity | SOAP level | HTTP | retry | rule | message (EN) | NL | FR |',
+      '|---|---|---|---|---|---|---|---|---|',
+    );
     for (const code of codes) {
       const e = CATALOGUE[code];
       out.push(
@@ -43,8 +48,16 @@ export function renderStatusDocs(): string {
     }
     out.push('');
   }
-  out.push('## Reserved and retired codes', '', 'A reserved code is defined before anything raises it; a retired code is never defined again (a test checks both).', '');
-  for (const [title, list] of [['Reserved', RESERVED_CODES], ['Retired', RETIRED_CODES]] as const) {
+  out.push(
+    '## Reserved and retired codes',
+    '',
+    'A reserved code is defined before anything raises it; a retired code is never defined again (a test checks both).',
+    '',
+  );
+  for (const [title, list] of [
+    ['Reserved', RESERVED_CODES],
+    ['Retired', RETIRED_CODES],
+  ] as const) {
     const entries = Object.entries(list);
     out.push(entries.length === 0 ? `${title}: none.` : `${title}:`, ...entries.map(([code, why]) => `- \`${code}\`: ${why}`), '');
   }

@@ -58,7 +58,12 @@ export interface RegisteredPerson {
 }
 
 export async function findPersons(trx: BatchTrx, caps: StoreCapabilities, inszs: readonly string[]): Promise<Map<string, RegisteredPerson>> {
-  const rows = await selectIn<RegisteredPerson & { insz: string }>(trx, caps, 'select insz, birthdate, sex, firstname, familyname from persons where insz', inszs);
+  const rows = await selectIn<RegisteredPerson & { insz: string }>(
+    trx,
+    caps,
+    'select insz, birthdate, sex, firstname, familyname from persons where insz',
+    inszs,
+  );
   return new Map(rows.map((r) => [r.insz, r]));
 }
 
@@ -73,7 +78,12 @@ export interface DoseKey {
 
 /** Active vaccinations of these patients (probable-duplicate candidates). */
 export async function activeDoses(trx: BatchTrx, caps: StoreCapabilities, inszs: readonly string[]): Promise<readonly DoseKey[]> {
-  return selectIn<DoseKey>(trx, caps, `select id, patient_insz, vaccine_group, administered_on, registrant_key, sender_key from vaccinations where status = 'active' and patient_insz`, inszs);
+  return selectIn<DoseKey>(
+    trx,
+    caps,
+    `select id, patient_insz, vaccine_group, administered_on, registrant_key, sender_key from vaccinations where status = 'active' and patient_insz`,
+    inszs,
+  );
 }
 
 /** Stored vaccinations of one registrant by sender key (any patient, any status). */

@@ -23,9 +23,7 @@ export type BindResult =
   /** The certificate is bound to another profile, or its binding was revoked (final). */
   | { readonly status: 'other-profile' | 'revoked'; readonly binding: CertificateBinding };
 
-export type RevokeResult =
-  | { readonly status: 'revoked' | 'already-revoked'; readonly binding: CertificateBinding }
-  | { readonly status: 'unknown' };
+export type RevokeResult = { readonly status: 'revoked' | 'already-revoked'; readonly binding: CertificateBinding } | { readonly status: 'unknown' };
 
 /**
  * The bindings of one profile as the authorisation reads them: one lookup on the covering index

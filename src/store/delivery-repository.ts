@@ -87,9 +87,25 @@ export class DeliveryRepository {
       await trx
         .insertInto('deliveries')
         .values({
-          id: d.id, operation: d.operation, organisation_key: d.organisationKey, user_code: d.userCode, software_id: d.softwareId,
-          caller: d.caller, received_at: d.receivedAt, bytes: 0, chunks: 0, status: 'processing', attempts: 0,
-          locked_by: 'intake', locked_at: d.receivedAt, processed_at: null, expires_at: null, transactions: 0, accepted: 0, refused: 0, failure: null,
+          id: d.id,
+          operation: d.operation,
+          organisation_key: d.organisationKey,
+          user_code: d.userCode,
+          software_id: d.softwareId,
+          caller: d.caller,
+          received_at: d.receivedAt,
+          bytes: 0,
+          chunks: 0,
+          status: 'processing',
+          attempts: 0,
+          locked_by: 'intake',
+          locked_at: d.receivedAt,
+          processed_at: null,
+          expires_at: null,
+          transactions: 0,
+          accepted: 0,
+          refused: 0,
+          failure: null,
         })
         .execute();
       let seq = 0;
@@ -202,7 +218,11 @@ export class DeliveryRepository {
 
   /** How many transactions of the delivery already have a committed result (processing resumes after them). */
   async committedResults(id: string): Promise<number> {
-    const row = await this.db.selectFrom('delivery_result_slices').select((eb) => eb.fn.sum<number | string | null>('transactions').as('n')).where('delivery_id', '=', id).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('delivery_result_slices')
+      .select((eb) => eb.fn.sum<number | string | null>('transactions').as('n'))
+      .where('delivery_id', '=', id)
+      .executeTakeFirstOrThrow();
     return Number(row.n ?? 0);
   }
 
@@ -241,7 +261,13 @@ export class DeliveryRepository {
   }
 
   /** Ends a delivery this worker holds, with the counts of its committed results and their expiry. */
-  #end(id: string, workerId: string, now: Date, retentionDays: number, outcome: { status: 'processed' } | { status: 'failed'; failure: string }): Promise<boolean> {
+  #end(
+    id: string,
+    workerId: string,
+    now: Date,
+    retentionDays: number,
+    outcome: { status: 'processed' } | { status: 'failed'; failure: string },
+  ): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const counts = await trx
         .selectFrom('delivery_result_slices')
@@ -253,8 +279,14 @@ export class DeliveryRepository {
       const r = await trx
         .updateTable('deliveries')
         .set({
-          ...outcome, locked_by: null, locked_at: null, processed_at: now.toISOString(),
-          expires_at: new Date(now.getTime() + retentionDays * 86_400_000).toISOString(), transactions: total, accepted, refused: total - accepted,
+          ...outcome,
+          locked_by: null,
+          locked_at: null,
+          processed_at: now.toISOString(),
+          expires_at: new Date(now.getTime() + retentionDays * 86_400_000).toISOString(),
+          transactions: total,
+          accepted,
+          refused: total - accepted,
         })
         .where('id', '=', id)
         .where('locked_by', '=', workerId)
@@ -301,12 +333,7 @@ export class DeliveryRepository {
   async purgeExpired(now: Date = new Date()): Promise<number> {
     const at = now.toISOString();
     return this.db.transaction().execute(async (trx) => {
-      const due = await trx
-        .selectFrom('deliveries')
-        .select('id')
-        .where('status', 'in', ['processed', 'failed'])
-        .where('expires_at', '<', at)
-        .execute();
+      const due = await trx.selectFrom('deliveries').select('id').where('status', 'in', ['processed', 'failed']).where('expires_at', '<', at).execute();
       for (const { id } of due) {
         await trx.deleteFrom('delivery_result_slices').where('delivery_id', '=', id).execute();
         await trx.deleteFrom('delivery_chunks').where('delivery_id', '=', id).execute();

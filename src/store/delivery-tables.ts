@@ -73,21 +73,57 @@ export interface BatchDatabase extends Database {
  * thread (src/batch/slice-planner.ts) to the statement, without an object per row in between.
  */
 export const BATCH_VACCINATION_COLUMNS = [
-  'patient_insz', 'id', 'cnk', 'product_name', 'vaccinnet_code', 'atc', 'indications', 'vaccine_group', 'administered_on', 'quantity', 'lot',
-  'registrant_key', 'responsible_nihii', 'software_id', 'channel', 'sender_message_id', 'sender_local_id', 'sender_key', 'registered_at', 'item_xml',
+  'patient_insz',
+  'id',
+  'cnk',
+  'product_name',
+  'vaccinnet_code',
+  'atc',
+  'indications',
+  'vaccine_group',
+  'administered_on',
+  'quantity',
+  'lot',
+  'registrant_key',
+  'responsible_nihii',
+  'software_id',
+  'channel',
+  'sender_message_id',
+  'sender_local_id',
+  'sender_key',
+  'registered_at',
+  'item_xml',
   'content_digest',
 ] as const satisfies readonly (keyof VaccinationsTable)[];
 
 /** Positions in a batch vaccination row that the processor reads or fills. */
 const at = (column: (typeof BATCH_VACCINATION_COLUMNS)[number]): number => BATCH_VACCINATION_COLUMNS.indexOf(column);
 export const BATCH_VACCINATION = Object.freeze({
-  patient: at('patient_insz'), id: at('id'), group: at('vaccine_group'), administeredOn: at('administered_on'),
-  registrant: at('registrant_key'), senderKey: at('sender_key'), registeredAt: at('registered_at'),
-  contentDigest: at('content_digest'), responsibleNihii: at('responsible_nihii'), itemXml: at('item_xml'),
-  senderMessageId: at('sender_message_id'), senderLocalId: at('sender_local_id'),
+  patient: at('patient_insz'),
+  id: at('id'),
+  group: at('vaccine_group'),
+  administeredOn: at('administered_on'),
+  registrant: at('registrant_key'),
+  senderKey: at('sender_key'),
+  registeredAt: at('registered_at'),
+  contentDigest: at('content_digest'),
+  responsibleNihii: at('responsible_nihii'),
+  itemXml: at('item_xml'),
+  senderMessageId: at('sender_message_id'),
+  senderLocalId: at('sender_local_id'),
 });
 
 /** The audit columns of a batch transaction, in the order of its row array (see BATCH_VACCINATION_COLUMNS). */
 export const BATCH_AUDIT_COLUMNS = [
-  'patient_insz', 'id', 'at', 'action', 'outcome', 'vaccination_id', 'actor', 'subject', 'channel', 'software_id', 'detail',
+  'patient_insz',
+  'id',
+  'at',
+  'action',
+  'outcome',
+  'vaccination_id',
+  'actor',
+  'subject',
+  'channel',
+  'software_id',
+  'detail',
 ] as const satisfies readonly (keyof AuditLogTable)[];

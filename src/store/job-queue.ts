@@ -45,7 +45,17 @@ export class SqlJobQueue {
     const now = new Date().toISOString();
     await this.#db
       .insertInto('jobs')
-      .values({ id, kind, payload: JSON.stringify(payload), status: 'queued', locked_by: null, locked_at: null, run_after: runAfter.toISOString(), created_at: now, result: null })
+      .values({
+        id,
+        kind,
+        payload: JSON.stringify(payload),
+        status: 'queued',
+        locked_by: null,
+        locked_at: null,
+        run_after: runAfter.toISOString(),
+        created_at: now,
+        result: null,
+      })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
   }
@@ -78,14 +88,22 @@ export class SqlJobQueue {
   }
 
   async completeJob(id: string, result?: unknown): Promise<void> {
-    await this.#db.updateTable('jobs').set({ status: 'done', locked_by: null, result: result === undefined ? null : JSON.stringify(result) }).where('id', '=', id).execute();
+    await this.#db
+      .updateTable('jobs')
+      .set({ status: 'done', locked_by: null, result: result === undefined ? null : JSON.stringify(result) })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Marks a job failed, or re-queues it for `retryAt`. */
   async failJob(id: string, error: string, retryAt?: Date): Promise<void> {
     await this.#db
       .updateTable('jobs')
-      .set(retryAt ? { status: 'queued', locked_by: null, locked_at: null, run_after: retryAt.toISOString(), result: JSON.stringify({ error }) } : { status: 'failed', result: JSON.stringify({ error }) })
+      .set(
+        retryAt
+          ? { status: 'queued', locked_by: null, locked_at: null, run_after: retryAt.toISOString(), result: JSON.stringify({ error }) }
+          : { status: 'failed', result: JSON.stringify({ error }) },
+      )
       .where('id', '=', id)
       .execute();
   }

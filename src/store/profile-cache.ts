@@ -1,12 +1,4 @@
-import type {
-  KyselyPlugin,
-  OperationNode,
-  PluginTransformQueryArgs,
-  PluginTransformResultArgs,
-  QueryResult,
-  RootOperationNode,
-  UnknownRow,
-} from 'kysely';
+import type { KyselyPlugin, OperationNode, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import type { CallerIdentity } from '../registry/caller-identity.js';
 import type { BindingState } from '../registry/certificate-binding.js';
 import type { ProfileDirectory } from '../registry/ports.js';

@@ -73,7 +73,9 @@ export class SqlProfileDirectory implements ProfileDirectory {
     await this.#db
       .insertInto('doctors')
       .values(row)
-      .onConflict((oc) => oc.column('nihii').doUpdateSet({ ssin: d.ssin, firstname: d.firstname, familyname: d.familyname, roles: row.roles, active: row.active }))
+      .onConflict((oc) =>
+        oc.column('nihii').doUpdateSet({ ssin: d.ssin, firstname: d.firstname, familyname: d.familyname, roles: row.roles, active: row.active }),
+      )
       .execute();
     return doctorKey(d.nihii);
   }
@@ -99,7 +101,11 @@ export class SqlProfileDirectory implements ProfileDirectory {
   }
 
   async setOrganisationActive(key: string, active: boolean): Promise<void> {
-    await this.#db.updateTable('organisations').set({ active: active ? 1 : 0 }).where('key', '=', key).execute();
+    await this.#db
+      .updateTable('organisations')
+      .set({ active: active ? 1 : 0 })
+      .where('key', '=', key)
+      .execute();
   }
 
   /** Links a doctor to an organisation as responsible doctor or (group practice) member. */

@@ -212,7 +212,10 @@ export class SqlVaccinationStore implements VaccinationStore {
     }
     const audits = results.map((r, i) => auditRow(r.inserted ? audit(r.vaccination, true, r.sameDose) : audit(r.vaccination, false, undefined, vs[i])));
     for (let i = 0; i < audits.length; i += this.#rowsPerStatement) {
-      await trx.insertInto('audit_log').values(audits.slice(i, i + this.#rowsPerStatement)).execute();
+      await trx
+        .insertInto('audit_log')
+        .values(audits.slice(i, i + this.#rowsPerStatement))
+        .execute();
     }
     return results;
   }
@@ -269,12 +272,7 @@ export class SqlVaccinationStore implements VaccinationStore {
   }
 
   async getVaccination(patientInsz: string, id: string): Promise<Vaccination | undefined> {
-    const row = await this.#db
-      .selectFrom('vaccinations')
-      .selectAll()
-      .where('patient_insz', '=', patientInsz)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await this.#db.selectFrom('vaccinations').selectAll().where('patient_insz', '=', patientInsz).where('id', '=', id).executeTakeFirst();
     return row ? toVaccination(row) : undefined;
   }
 
@@ -292,12 +290,7 @@ export class SqlVaccinationStore implements VaccinationStore {
         await trx.insertInto('audit_log').values(auditRow(audit)).execute();
         return { removed: true, vaccination: toVaccination(row) };
       }
-      const existing = await trx
-        .selectFrom('vaccinations')
-        .selectAll()
-        .where('patient_insz', '=', patientInsz)
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const existing = await trx.selectFrom('vaccinations').selectAll().where('patient_insz', '=', patientInsz).where('id', '=', id).executeTakeFirst();
       return existing ? { removed: false, vaccination: toVaccination(existing) } : { removed: false };
     });
   }
@@ -317,7 +310,9 @@ function insertText(table: 'vaccinations' | 'audit_log', row: VaccinationsTable 
   const key = `${table}(${columns})`;
   let text = insertTexts.get(key);
   if (text === undefined) {
-    text = `insert into ${table} (${columns}) values (${Object.keys(row).map(() => '?').join(', ')})`;
+    text = `insert into ${table} (${columns}) values (${Object.keys(row)
+      .map(() => '?')
+      .join(', ')})`;
     insertTexts.set(key, text);
   }
   return text;

@@ -35,11 +35,7 @@ export interface VerifiedSecurityHeader {
  * (`idCounts`, counted over the document up to the header's end), the Timestamp digest and freshness. Throws a
  * WsSecurityRefusal at the first failure.
  */
-export function checkSecurityHeader(
-  security: XmlSubtree,
-  idCounts: ReadonlyMap<string, number>,
-  clock: TimestampClock,
-): VerifiedSecurityHeader {
+export function checkSecurityHeader(security: XmlSubtree, idCounts: ReadonlyMap<string, number>, clock: TimestampClock): VerifiedSecurityHeader {
   const signatures = childElements(security, NS.ds, 'Signature');
   if (signatures.length === 0) refuse('AUTH_NOT_AUTHENTICATED', 'the Security header holds no ds:Signature');
   if (signatures.length > 1) refuseSignature('more than one ds:Signature in the Security header');
@@ -131,9 +127,13 @@ interface SignatureParts {
 function checkSignatureShape(signature: XmlSubtree, tokenId: string): SignatureParts {
   const [signedInfo, signatureValue, keyInfo, ...rest] = elementChildren(signature);
   if (
-    signedInfo?.el.uri !== NS.ds || signedInfo.el.local !== 'SignedInfo' ||
-    signatureValue?.el.uri !== NS.ds || signatureValue.el.local !== 'SignatureValue' ||
-    keyInfo?.el.uri !== NS.ds || keyInfo.el.local !== 'KeyInfo' || rest.length > 0
+    signedInfo?.el.uri !== NS.ds ||
+    signedInfo.el.local !== 'SignedInfo' ||
+    signatureValue?.el.uri !== NS.ds ||
+    signatureValue.el.local !== 'SignatureValue' ||
+    keyInfo?.el.uri !== NS.ds ||
+    keyInfo.el.local !== 'KeyInfo' ||
+    rest.length > 0
   ) {
     return refuseSignature('ds:Signature must hold SignedInfo, SignatureValue and KeyInfo');
   }
@@ -143,7 +143,9 @@ function checkSignatureShape(signature: XmlSubtree, tokenId: string): SignatureP
   }
   const signatureHash = SIGNATURE_METHODS[signatureMethod === undefined ? '' : (attributeOf(signatureMethod, 'Algorithm') ?? '')];
   if (signatureMethod?.el.local !== 'SignatureMethod' || signatureHash === undefined) {
-    return refuseSignature(`unsupported signature method ${signatureMethod === undefined ? '' : attributeOf(signatureMethod, 'Algorithm')}: RSA-SHA256 required`);
+    return refuseSignature(
+      `unsupported signature method ${signatureMethod === undefined ? '' : attributeOf(signatureMethod, 'Algorithm')}: RSA-SHA256 required`,
+    );
   }
   if (references.length === 0 || references.some((r) => r.el.uri !== NS.ds || r.el.local !== 'Reference')) {
     refuseSignature('SignedInfo must hold ds:Reference elements only');
@@ -162,7 +164,9 @@ function checkTimestampElement(timestamp: XmlSubtree, clock: TimestampClock): { 
   const t = checkTimestamp(
     created[0] === undefined ? undefined : textOf(created[0]),
     expires[0] === undefined ? undefined : textOf(expires[0]),
-    clock.now, clock.skewSeconds, clock.maxAgeSeconds,
+    clock.now,
+    clock.skewSeconds,
+    clock.maxAgeSeconds,
   );
   if (!t.ok) return refuse('AUTH_TIMESTAMP_INVALID', t.detail);
   return t;

@@ -1,8 +1,6 @@
 const DATE_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/;
 
-export type TimestampCheck =
-  | { readonly ok: true; readonly created: Date; readonly expires?: Date }
-  | { readonly ok: false; readonly detail: string };
+export type TimestampCheck = { readonly ok: true; readonly created: Date; readonly expires?: Date } | { readonly ok: false; readonly detail: string };
 
 function parseDateTime(value: string): Date | undefined {
   if (!DATE_TIME.test(value)) return undefined;

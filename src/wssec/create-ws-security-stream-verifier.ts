@@ -31,10 +31,14 @@ export interface WsSecurityVerifyOptions {
 
 export type WsSecurityResult =
   | {
-    readonly ok: true; readonly certificateDer: Buffer; readonly signedIds: string[]; readonly created: Date; readonly expires?: Date;
-    /** The verified ds:SignatureValue (base64, white space removed): names the signed request (replay checks). */
-    readonly signatureValue: string;
-  }
+      readonly ok: true;
+      readonly certificateDer: Buffer;
+      readonly signedIds: string[];
+      readonly created: Date;
+      readonly expires?: Date;
+      /** The verified ds:SignatureValue (base64, white space removed): names the signed request (replay checks). */
+      readonly signatureValue: string;
+    }
   | { readonly ok: false; readonly finding: Finding };
 
 /** What is known once the Security header passed (signature, Timestamp digest, freshness); the Body is still open. */
@@ -184,7 +188,14 @@ class StreamVerifier implements WsSecurityStreamVerifier, XmlEventHandlers {
     }
     if (this.#failure !== undefined) return { ok: false, finding: this.#failure };
     const h = this.#header as VerifiedSecurityHeader;
-    return { ok: true, certificateDer: h.certificateDer, signedIds: h.signedIds, created: h.created, ...(h.expires !== undefined && { expires: h.expires }), signatureValue: h.signatureValue };
+    return {
+      ok: true,
+      certificateDer: h.certificateDer,
+      signedIds: h.signedIds,
+      created: h.created,
+      ...(h.expires !== undefined && { expires: h.expires }),
+      signatureValue: h.signatureValue,
+    };
   }
 
   /** What stopped a write: a profile check refusing (without an observer), or the scanner refusing the document. */

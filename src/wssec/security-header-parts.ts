@@ -34,8 +34,7 @@ export function binarySecurityToken(certificateDer: Buffer, tokenId: string): st
 export function timestampElement(timestampId: string, created: Date, ttlSeconds: number): string {
   const expires = new Date(created.getTime() + ttlSeconds * 1000);
   return (
-    `<wsu:Timestamp wsu:Id="${timestampId}"><wsu:Created>${dateTime(created)}</wsu:Created>` +
-    `<wsu:Expires>${dateTime(expires)}</wsu:Expires></wsu:Timestamp>`
+    `<wsu:Timestamp wsu:Id="${timestampId}"><wsu:Created>${dateTime(created)}</wsu:Created>` + `<wsu:Expires>${dateTime(expires)}</wsu:Expires></wsu:Timestamp>`
   );
 }
 
@@ -62,11 +61,7 @@ function privateKey(pem: string): KeyObject {
  * The `ds:Signature` over the Timestamp and Body digests (base64 SHA-256 of their exclusive C14N), signed with RSA-SHA256,
  * its KeyInfo pointing at the BinarySecurityToken.
  */
-export function signatureElement(
-  ids: SecurityIds,
-  digests: { readonly timestamp: string; readonly body: string },
-  privateKeyPem: string,
-): string {
+export function signatureElement(ids: SecurityIds, digests: { readonly timestamp: string; readonly body: string }, privateKeyPem: string): string {
   const signedInfo =
     `<ds:SignedInfo><ds:CanonicalizationMethod Algorithm="${ALG.excC14n}"></ds:CanonicalizationMethod>` +
     `<ds:SignatureMethod Algorithm="${ALG.rsaSha256}"></ds:SignatureMethod>` +

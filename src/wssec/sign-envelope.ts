@@ -19,8 +19,6 @@ export interface SignEnvelopeOptions {
   readonly ttlSeconds?: number;
 }
 
-
-
 interface EnvelopeShape {
   readonly prefix: string;
   readonly hasHeader: boolean;
@@ -61,7 +59,6 @@ function digest(xml: string, id: string): string {
   return createHash('sha256').update(c14n, 'utf8').digest('base64');
 }
 
-
 /**
  * Signs a SOAP 1.1 envelope with WS-Security X.509 in exactly the profile the server accepts: adds `wsu:Id` to the
  * Body and a `wsse:Security` header (BinarySecurityToken, Timestamp, Signature over Body and Timestamp; exclusive
@@ -91,9 +88,10 @@ export function signEnvelope(envelopeXml: string, key: SigningKey, opts: SignEnv
   if (hasHeader) {
     const header = startTag(xml, q('Header'));
     const at = header.index + header[0].length;
-    xml = header[1] === '/'
-      ? `${xml.slice(0, header.index)}<${q('Header')}${header[0].slice(q('Header').length + 1, -2)}>${security}</${q('Header')}>${xml.slice(at)}`
-      : `${xml.slice(0, at)}${security}${xml.slice(at)}`;
+    xml =
+      header[1] === '/'
+        ? `${xml.slice(0, header.index)}<${q('Header')}${header[0].slice(q('Header').length + 1, -2)}>${security}</${q('Header')}>${xml.slice(at)}`
+        : `${xml.slice(0, at)}${security}${xml.slice(at)}`;
   } else {
     const bodyAt = startTag(xml, q('Body')).index;
     xml = `${xml.slice(0, bodyAt)}<${q('Header')}>${security}</${q('Header')}>${xml.slice(bodyAt)}`;

@@ -32,7 +32,9 @@ describe('streaming verifier on big BatchUpload-sized bodies', () => {
     peak = Math.max(peak, process.memoryUsage().rss);
     const seconds = (performance.now() - started) / 1000;
     const growthMb = (peak - before) / 1024 / 1024;
-    console.log(`120 MB streaming verify: ${seconds.toFixed(1)} s, ${(big.bytes / 1024 / 1024 / seconds).toFixed(1)} MB/s, RSS growth ${growthMb.toFixed(0)} MB`);
+    console.log(
+      `120 MB streaming verify: ${seconds.toFixed(1)} s, ${(big.bytes / 1024 / 1024 / seconds).toFixed(1)} MB/s, RSS growth ${growthMb.toFixed(0)} MB`,
+    );
     expect(outcome(r)).toBe('ok');
     // The body is never held: growth stays far below its 120 MB (a DOM of it would need GBs).
     expect(growthMb).toBeLessThan(80);

@@ -1,8 +1,4 @@
-import {
-  createWsSecurityStreamVerifier,
-  type WsSecurityResult,
-  type WsSecurityVerifyOptions,
-} from './create-ws-security-stream-verifier.js';
+import { createWsSecurityStreamVerifier, type WsSecurityResult, type WsSecurityVerifyOptions } from './create-ws-security-stream-verifier.js';
 
 export {
   createWsSecurityStreamVerifier,

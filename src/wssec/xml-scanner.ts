@@ -23,7 +23,8 @@ const ATTRIBUTE = new RegExp(`\\s+(${NCNAME}(?::${NCNAME})?)\\s*=\\s*(?:"([^"<]*
 const END_TAG = new RegExp(`^(${NCNAME}(?::${NCNAME})?)\\s*$`);
 const PI = new RegExp(`^(${NCNAME})(?:\\s+([\\s\\S]*))?$`);
 /** The XML declaration after `<?xml` and white space (XML 1.0 §2.8 VersionInfo EncodingDecl? SDDecl?), as saxes checks it. */
-const XML_DECL = /^version\s*=\s*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:\s+encoding\s*=\s*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:\s+standalone\s*=\s*(?:"(?:yes|no)"|'(?:yes|no)'))?\s*$/;
+const XML_DECL =
+  /^version\s*=\s*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:\s+encoding\s*=\s*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:\s+standalone\s*=\s*(?:"(?:yes|no)"|'(?:yes|no)'))?\s*$/;
 const ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 const ATTRIBUTE_WHITE_SPACE = /[\r\n\t]/;
 const TRAILING_SPACE = /\s*$/y;
@@ -46,14 +47,18 @@ function decode(s: string): string {
   return s.replace(/&([^&;]*)(;?)/g, (_m, name: string, semi: string) => {
     if (semi !== ';') throw malformed('a "&" that does not start an entity reference');
     switch (name) {
-      case 'lt': return '<';
-      case 'gt': return '>';
-      case 'amp': return '&';
-      case 'quot': return '"';
-      case 'apos': return "'";
+      case 'lt':
+        return '<';
+      case 'gt':
+        return '>';
+      case 'amp':
+        return '&';
+      case 'quot':
+        return '"';
+      case 'apos':
+        return "'";
       default: {
-        const cp = /^#[0-9]+$/.test(name) ? Number.parseInt(name.slice(1), 10)
-          : /^#x[0-9A-Fa-f]+$/.test(name) ? Number.parseInt(name.slice(2), 16) : -1;
+        const cp = /^#[0-9]+$/.test(name) ? Number.parseInt(name.slice(1), 10) : /^#x[0-9A-Fa-f]+$/.test(name) ? Number.parseInt(name.slice(2), 16) : -1;
         if (cp === -1) throw malformed(`undefined entity &${name};`);
         if (!isXmlChar(cp)) throw malformed(`character reference &${name}; is not an XML character`);
         return String.fromCodePoint(cp);

@@ -9,9 +9,7 @@ export interface XmlSubtree {
 }
 
 export function childElements(node: XmlSubtree, uri: string, local: string): XmlSubtree[] {
-  return node.children.filter(
-    (c): c is XmlSubtree => typeof c === 'object' && 'el' in c && c.el.uri === uri && c.el.local === local,
-  );
+  return node.children.filter((c): c is XmlSubtree => typeof c === 'object' && 'el' in c && c.el.uri === uri && c.el.local === local);
 }
 
 export function elementChildren(node: XmlSubtree): XmlSubtree[] {

@@ -22,10 +22,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function xmlsec1Verifies(xml: string, n: number): boolean {
   const file = join(dir, `v${n}.xml`);
   writeFileSync(file, xml);
-  const r = spawnSync('xmlsec1', [
-    '--verify', '--pubkey-cert-pem', join(dir, 'cert.pem'),
-    '--id-attr:Id', 'Body', '--id-attr:Id', 'Timestamp', '--id-attr:Id', 'BinarySecurityToken', file,
-  ], { encoding: 'utf8' });
+  const r = spawnSync(
+    'xmlsec1',
+    ['--verify', '--pubkey-cert-pem', join(dir, 'cert.pem'), '--id-attr:Id', 'Body', '--id-attr:Id', 'Timestamp', '--id-attr:Id', 'BinarySecurityToken', file],
+    { encoding: 'utf8' },
+  );
   return r.status === 0;
 }
 

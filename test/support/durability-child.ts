@@ -17,7 +17,10 @@ const start = Date.UTC(2000, 0, 1);
 for (let n = 0; ; n++) {
   const date = new Date(start + (n % 8000) * 86_400_000).toISOString().slice(0, 10);
   const message = personaMessage({ sender: DOCTORS.peeters, messageId: `durable-${process.pid}-${n}`, date });
-  const outcome = await registerVaccinations({ caller: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', messages: [message] }, ports);
+  const outcome = await registerVaccinations(
+    { caller: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', messages: [message] },
+    ports,
+  );
   const id = outcome.ok ? outcome.messages[0]?.transactions[0]?.vaccinationId : undefined;
   if (!id) throw new Error(`registration ${n} failed: ${JSON.stringify(outcome)}`);
   process.stdout.write(`ACK ${id}\n`);

@@ -33,11 +33,7 @@ export interface StartJob {
   readonly limits: XmlLimits;
 }
 
-export type ToThread =
-  | StartJob
-  | { readonly type: 'chunk'; readonly data: Uint8Array }
-  | { readonly type: 'end' }
-  | { readonly type: 'credit' };
+export type ToThread = StartJob | { readonly type: 'chunk'; readonly data: Uint8Array } | { readonly type: 'end' } | { readonly type: 'credit' };
 
 export type FromThread =
   | { readonly type: 'need' }
@@ -74,8 +70,19 @@ export function packSlice(slice: readonly PlannedTransaction[]): PackedSlice {
   const out: unknown[] = [];
   for (const p of slice) {
     const d = p.patient;
-    out.push(p.ordinal, p.f, p.t, p.insz ?? null, p.vaccineItem, p.result, p.findings.length === 0 ? null : p.findings,
-      d.sex ?? null, d.birthdate ?? null, d.familyname ?? null, d.firstnames ? d.firstnames.join(NAMES_SEPARATOR) : null);
+    out.push(
+      p.ordinal,
+      p.f,
+      p.t,
+      p.insz ?? null,
+      p.vaccineItem,
+      p.result,
+      p.findings.length === 0 ? null : p.findings,
+      d.sex ?? null,
+      d.birthdate ?? null,
+      d.familyname ?? null,
+      d.firstnames ? d.firstnames.join(NAMES_SEPARATOR) : null,
+    );
     if (p.row) {
       if (p.row.length !== ROW) throw new Error(`a planned row has ${p.row.length} values, not ${ROW}`);
       out.push(1);

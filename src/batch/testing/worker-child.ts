@@ -11,13 +11,16 @@ import { startBatchWorker } from '../start-batch-worker.js';
 const [url, lease = '1', slice = '250'] = process.argv.slice(2);
 if (!url) throw new Error('usage: worker-child <store-url> [leaseSeconds] [sliceSize]');
 const config = loadConfig({ env: {}, overrides: { 'database.url': url, 'registry.personCheck': 'checksum', dataDir: '/tmp' } });
-const log = pino({ level: 'info' }, {
-  write(line: string): void {
-    const entry = JSON.parse(line) as { msg?: string; delivery?: string; outcome?: string };
-    if (entry.msg === 'batch delivery processed') process.stdout.write(`DONE ${entry.delivery} ${entry.outcome}\n`);
-    process.stderr.write(line);
+const log = pino(
+  { level: 'info' },
+  {
+    write(line: string): void {
+      const entry = JSON.parse(line) as { msg?: string; delivery?: string; outcome?: string };
+      if (entry.msg === 'batch delivery processed') process.stdout.write(`DONE ${entry.delivery} ${entry.outcome}\n`);
+      process.stderr.write(line);
+    },
   },
-});
+);
 const running = await startBatchWorker(config, log, {
   leaseSeconds: Number(lease),
   sliceSize: Number(slice),

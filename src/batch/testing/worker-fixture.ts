@@ -53,18 +53,28 @@ export async function workerFixture(store: Store, start = '2026-01-10T10:00:00.0
   const repo = DeliveryRepository.of(store);
   let received = 0;
   return {
-    store, clock, ports, repo,
+    store,
+    clock,
+    ports,
+    repo,
     async deliver(spec) {
       const id = randomUUID();
       received += 1;
       await repo.storeDelivery(
         {
-          id, operation: 'Aanleveren', organisationKey: organisationKey(AZ.idType, AZ.id), userCode: AZ.userCode, softwareId: SOFTWARE_IDS.azGroeninge,
+          id,
+          operation: 'Aanleveren',
+          organisationKey: organisationKey(AZ.idType, AZ.id),
+          userCode: AZ.userCode,
+          softwareId: SOFTWARE_IDS.azGroeninge,
           caller: spec.caller ?? JSON.stringify(IDENTITIES.azGroeninge),
           // Claim order is receipt order: each delivery a millisecond after the one before.
           receivedAt: new Date(clock.now().getTime() + received).toISOString(),
         },
-        withTrailer(organisationBatchChunks({ folders: spec.folders, tag: spec.tag, patientOffset: spec.patientOffset ?? 0, date: '2024-03-01' }), spec.trailer),
+        withTrailer(
+          organisationBatchChunks({ folders: spec.folders, tag: spec.tag, patientOffset: spec.patientOffset ?? 0, date: '2024-03-01' }),
+          spec.trailer,
+        ),
       );
       return id;
     },

@@ -53,7 +53,10 @@ describe.each(testEngines())('vaccinnet admin certificates on $name', (engine) =
     const url = engine.lastUrl();
     const store = await openStore(url);
     stores.push(store);
-    for (const [d, name] of [[PEETERS, 'Peeters'], [MAES, 'Maes']] as const) {
+    for (const [d, name] of [
+      [PEETERS, 'Peeters'],
+      [MAES, 'Maes'],
+    ] as const) {
       await store.profiles.saveDoctor({ nihii: d.nihii, ssin: d.ssin, firstname: 'Dr', familyname: name, roles: ['doctor'], active: true });
     }
     await store.profiles.registerSoftwareId('medispring_peeters', PEETERS_KEY);
@@ -76,7 +79,11 @@ describe.each(testEngines())('vaccinnet admin certificates on $name', (engine) =
     expect(await authorise(store, doctor, 'medispring_peeters')).toMatchObject({ ok: true, profile: { key: PEETERS_KEY } });
     expect(await authorise(store, peetersSecond, 'medispring_peeters')).toMatchObject({
       ok: false,
-      finding: { code: 'PROFILE_CERTIFICATE_NOT_BOUND', value: `SSIN=850714***** (sha256:${peetersSecond.fingerprint.slice(0, 16)})`, params: { profile: PEETERS_KEY } },
+      finding: {
+        code: 'PROFILE_CERTIFICATE_NOT_BOUND',
+        value: `SSIN=850714***** (sha256:${peetersSecond.fingerprint.slice(0, 16)})`,
+        params: { profile: PEETERS_KEY },
+      },
     });
     // Dr. Maes has no bound certificate: any trusted certificate with his SSIN still works.
     expect(await authorise(store, stagemeester, 'corilus_maes')).toMatchObject({ ok: true, profile: { key: doctorKey(MAES.nihii) } });
@@ -89,7 +96,13 @@ describe.each(testEngines())('vaccinnet admin certificates on $name', (engine) =
 
     const revoked = await admin('certificates', 'revoke', doctor.fingerprint.toLowerCase().replace(/(..)(?!$)/g, '$1:'), '--reason', 'card lost', '--json');
     expect(revoked.code).toBe(0);
-    expect(JSON.parse(revoked.stdout)).toMatchObject({ status: 'revoked', profileKey: PEETERS_KEY, fingerprint: doctor.fingerprint, revokedBy: 'tester', reason: 'card lost' });
+    expect(JSON.parse(revoked.stdout)).toMatchObject({
+      status: 'revoked',
+      profileKey: PEETERS_KEY,
+      fingerprint: doctor.fingerprint,
+      revokedBy: 'tester',
+      reason: 'card lost',
+    });
     expect(await authorise(store, doctor, 'medispring_peeters')).toMatchObject({
       ok: false,
       finding: { code: 'AUTH_CERT_REVOKED', value: `SSIN=850714***** (sha256:${doctor.fingerprint.slice(0, 16)})` },
@@ -105,10 +118,16 @@ describe.each(testEngines())('vaccinnet admin certificates on $name', (engine) =
 
     const second = await admin('certificates', 'revoke', doctor.fingerprint);
     expect(second).toMatchObject({ code: 0 });
-    expect(second.stdout).toMatch(new RegExp(`^certificate sha256:${doctor.fingerprint.slice(0, 16)} of doctor:14700250004 was already revoked on \\d{4}-\\d{2}-\\d{2} by tester: card lost\\n$`));
+    expect(second.stdout).toMatch(
+      new RegExp(
+        `^certificate sha256:${doctor.fingerprint.slice(0, 16)} of doctor:14700250004 was already revoked on \\d{4}-\\d{2}-\\d{2} by tester: card lost\\n$`,
+      ),
+    );
     const rebind = await admin('certificates', 'bind', '--doctor', PEETERS.nihii, doctor.p12Path, '--password', TEST_P12_PASSWORD);
     expect(rebind.code).toBe(1);
-    expect(rebind.stderr).toContain(`refused: AUTH_CERT_REVOKED: The certificate sha256:${doctor.fingerprint.slice(0, 16)} has been revoked. A revoked binding stays revoked`);
+    expect(rebind.stderr).toContain(
+      `refused: AUTH_CERT_REVOKED: The certificate sha256:${doctor.fingerprint.slice(0, 16)} has been revoked. A revoked binding stays revoked`,
+    );
   });
 
   it('lists bindings as a table and as JSON, per profile', async () => {
@@ -116,7 +135,9 @@ describe.each(testEngines())('vaccinnet admin certificates on $name', (engine) =
     const { doctor, hospital } = pki.identities;
     expect(await admin('certificates', 'list')).toMatchObject({ code: 0, stdout: 'no bound certificates\n' });
     await admin('certificates', 'bind', '--doctor', PEETERS.nihii, doctor.p12Path, '--password', TEST_P12_PASSWORD);
-    expect(await admin('certificates', 'bind', '--organisation', 'NIHII-HOSPITAL=71000436', hospital.p12Path, '--password', TEST_P12_PASSWORD)).toMatchObject({ code: 0 });
+    expect(await admin('certificates', 'bind', '--organisation', 'NIHII-HOSPITAL=71000436', hospital.p12Path, '--password', TEST_P12_PASSWORD)).toMatchObject({
+      code: 0,
+    });
     await admin('certificates', 'revoke', hospital.fingerprint, '--reason', 'server replaced');
 
     const table = await admin('certificates', 'list');
@@ -124,7 +145,9 @@ describe.each(testEngines())('vaccinnet admin certificates on $name', (engine) =
     const lines = table.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^PROFILE\s+FINGERPRINT \(SHA-256\)\s+VALID UNTIL\s+BOUND\s+STATUS$/);
     expect(lines).toHaveLength(4);
-    expect(lines[2]).toMatch(new RegExp(`^${PEETERS_KEY}\\s+${doctor.fingerprint}\\s+${doctor.notAfter.toISOString().slice(0, 10)}\\s+\\d{4}-\\d{2}-\\d{2}\\s+active$`));
+    expect(lines[2]).toMatch(
+      new RegExp(`^${PEETERS_KEY}\\s+${doctor.fingerprint}\\s+${doctor.notAfter.toISOString().slice(0, 10)}\\s+\\d{4}-\\d{2}-\\d{2}\\s+active$`),
+    );
     expect(lines[3]).toMatch(new RegExp(`^${HOSPITAL_KEY}\\s+${hospital.fingerprint}\\s+.*revoked on \\d{4}-\\d{2}-\\d{2} by tester: server replaced$`));
 
     const json = await admin('certificates', 'list', '--organisation', HOSPITAL_KEY, '--json');
@@ -155,18 +178,32 @@ describe.each(testEngines())('vaccinnet admin certificates on $name', (engine) =
       'PROFILE_CERTIFICATE_OTHER_IDENTITY',
     );
     expect((await admin('certificates', 'bind', '--doctor', PEETERS.nihii, hospital.p12Path, '--password', TEST_P12_PASSWORD)).code).toBe(1);
-    expect((await admin('certificates', 'bind', '--doctor', '11478761005', haio.p12Path, '--password', TEST_P12_PASSWORD)).stderr).toContain('refused: PROFILE_NONE');
+    expect((await admin('certificates', 'bind', '--doctor', '11478761005', haio.p12Path, '--password', TEST_P12_PASSWORD)).stderr).toContain(
+      'refused: PROFILE_NONE',
+    );
     const wrongPassword = await admin('certificates', 'bind', '--doctor', PEETERS.nihii, doctor.p12Path, '--password', 'nope');
     expect(wrongPassword.code).toBe(1);
     expect(wrongPassword.stderr).toContain(`refused: cannot open ${doctor.p12Path}`);
-    expect(await admin('certificates', 'bind', '--doctor', PEETERS.nihii, doctor.p12Path)).toMatchObject({ code: 2, stderr: expect.stringContaining('is a keystore: give --password') });
+    expect(await admin('certificates', 'bind', '--doctor', PEETERS.nihii, doctor.p12Path)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('is a keystore: give --password'),
+    });
     const garbage = path.join(pki.dir, 'garbage.pem');
     writeFileSync(garbage, 'not a certificate');
-    expect(await admin('certificates', 'bind', '--doctor', PEETERS.nihii, garbage)).toMatchObject({ code: 1, stderr: expect.stringContaining('is not a PEM or DER certificate') });
-    expect(await admin('certificates', 'bind', doctor.p12Path, '--password', TEST_P12_PASSWORD)).toMatchObject({ code: 2, stderr: expect.stringContaining('give exactly one of --doctor NIHII or --organisation KEY') });
+    expect(await admin('certificates', 'bind', '--doctor', PEETERS.nihii, garbage)).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('is not a PEM or DER certificate'),
+    });
+    expect(await admin('certificates', 'bind', doctor.p12Path, '--password', TEST_P12_PASSWORD)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('give exactly one of --doctor NIHII or --organisation KEY'),
+    });
     expect(await admin('certificates', 'bind', '--doctor', PEETERS.nihii, path.join(pki.dir, 'nope.p12'))).toMatchObject({ code: 2 });
     expect(await admin('certificates', 'revoke', 'ABCD')).toMatchObject({ code: 2, stderr: expect.stringContaining('is not a SHA-256 fingerprint') });
-    expect(await admin('certificates', 'revoke', 'E'.repeat(64))).toMatchObject({ code: 1, stderr: expect.stringContaining('refused: no certificate sha256:EEEEEEEEEEEEEEEE is bound') });
+    expect(await admin('certificates', 'revoke', 'E'.repeat(64))).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('refused: no certificate sha256:EEEEEEEEEEEEEEEE is bound'),
+    });
     expect(await admin('certificates', 'list')).toMatchObject({ code: 0, stdout: 'no bound certificates\n' });
   });
 });

@@ -43,7 +43,7 @@ export function registerCertificateCommands(admin: Command, setExitCode: SetExit
 
   certificates
     .command('bind')
-    .description("bind a certificate to a profile: from a keystore (.p12, .pfx, .acc-p12) or a PEM/DER certificate file")
+    .description('bind a certificate to a profile: from a keystore (.p12, .pfx, .acc-p12) or a PEM/DER certificate file')
     .argument('<file>', 'the keystore or certificate file')
     .option('--doctor <nihii>', "the doctor's NIHII-11 (personal certificate with the doctor's SSIN)")
     .option('--organisation <key>', 'the organisation key as listed (certificate with its identifier)')
@@ -88,7 +88,13 @@ export function registerCertificateCommands(admin: Command, setExitCode: SetExit
       storeAction<ProfileOptions>(setExitCode, async ({ options: o, store }) => {
         const profileKey = o.doctor || o.organisation ? (await requireProfile(store, o)).key : undefined;
         const all = await new SqlCertificateRepository(store.db).list(profileKey);
-        const rows = all.map((b) => [b.profileKey, b.fingerprint, b.notAfter.slice(0, 10), b.boundAt.slice(0, 10), b.revokedAt ? `revoked ${revocationText(b)}` : 'active']);
+        const rows = all.map((b) => [
+          b.profileKey,
+          b.fingerprint,
+          b.notAfter.slice(0, 10),
+          b.boundAt.slice(0, 10),
+          b.revokedAt ? `revoked ${revocationText(b)}` : 'active',
+        ]);
         print(o, all.length === 0 ? 'no bound certificates' : formatTable(['PROFILE', 'FINGERPRINT (SHA-256)', 'VALID UNTIL', 'BOUND', 'STATUS'], rows), all);
       }),
     );
@@ -101,7 +107,8 @@ export function registerCertificateCommands(admin: Command, setExitCode: SetExit
     .action(
       storeAction<RevokeOptions>(setExitCode, async ({ options: o, args, store }) => {
         const fingerprint = normaliseFingerprint(args[0]!);
-        if (!FINGERPRINT.test(fingerprint)) throw new UsageError(`"${args[0]}" is not a SHA-256 fingerprint (64 hex digits, as "admin certificates list" shows)`);
+        if (!FINGERPRINT.test(fingerprint))
+          throw new UsageError(`"${args[0]}" is not a SHA-256 fingerprint (64 hex digits, as "admin certificates list" shows)`);
         const by = operatorName(o);
         const reason = o.reason?.trim() || undefined;
         const result = await new SqlCertificateRepository(store.db).revoke(fingerprint, new Date().toISOString(), by, reason);

@@ -18,7 +18,13 @@ interface AddDoctorOptions {
   readonly inactive?: boolean;
 }
 
-const collect = (value: string, previous: readonly string[] = []): string[] => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+const collect = (value: string, previous: readonly string[] = []): string[] => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 function parseRoles(values: readonly string[]): DoctorRole[] {
   const roles = values.length > 0 ? values.map((r) => r.toLowerCase()) : ['doctor'];
@@ -63,14 +69,29 @@ export function registerDoctorCommands(admin: Command, setExitCode: SetExitCode)
         if (!o.firstname.trim() || !o.familyname.trim()) throw new UsageError('--firstname and --familyname must not be empty');
         // One personal certificate (SSIN) must map to exactly one doctor profile.
         const sameSsin = (await store.profiles.listDoctors()).find((d) => d.ssin === o.ssin && d.nihii !== o.nihii);
-        if (sameSsin) throw new RefusedError([`the SSIN ${maskInsz(o.ssin)} already belongs to doctor ${sameSsin.nihii} (${sameSsin.firstname} ${sameSsin.familyname})`]);
+        if (sameSsin)
+          throw new RefusedError([`the SSIN ${maskInsz(o.ssin)} already belongs to doctor ${sameSsin.nihii} (${sameSsin.firstname} ${sameSsin.familyname})`]);
         const existed = (await store.profiles.findDoctor(o.nihii)) !== undefined;
-        await store.profiles.saveDoctor({ nihii: o.nihii, ssin: o.ssin, firstname: o.firstname.trim(), familyname: o.familyname.trim(), roles, active: !o.inactive });
-        const saved = (await store.profiles.findDoctor(o.nihii))!;
-        print(o, `${existed ? 'updated' : 'added'} doctor ${saved.key}: ${saved.firstname} ${saved.familyname} (${saved.roles.join(', ')})${saved.active ? '' : ', inactive'}`, {
-          status: existed ? 'updated' : 'added',
-          doctor: doctorView(saved, (await store.profiles.listSoftwareIds(saved.key)).map((s) => s.softwareId)),
+        await store.profiles.saveDoctor({
+          nihii: o.nihii,
+          ssin: o.ssin,
+          firstname: o.firstname.trim(),
+          familyname: o.familyname.trim(),
+          roles,
+          active: !o.inactive,
         });
+        const saved = (await store.profiles.findDoctor(o.nihii))!;
+        print(
+          o,
+          `${existed ? 'updated' : 'added'} doctor ${saved.key}: ${saved.firstname} ${saved.familyname} (${saved.roles.join(', ')})${saved.active ? '' : ', inactive'}`,
+          {
+            status: existed ? 'updated' : 'added',
+            doctor: doctorView(
+              saved,
+              (await store.profiles.listSoftwareIds(saved.key)).map((s) => s.softwareId),
+            ),
+          },
+        );
       }),
     );
 
@@ -81,7 +102,12 @@ export function registerDoctorCommands(admin: Command, setExitCode: SetExitCode)
       storeAction(setExitCode, async ({ options, store }) => {
         const all = await store.profiles.listDoctors();
         const software = await store.profiles.listSoftwareIds();
-        const views = all.map((d) => doctorView(d, software.filter((s) => s.profileKey === d.key).map((s) => s.softwareId)));
+        const views = all.map((d) =>
+          doctorView(
+            d,
+            software.filter((s) => s.profileKey === d.key).map((s) => s.softwareId),
+          ),
+        );
         const rows = all.map((d, i) => [
           d.nihii,
           `${d.firstname} ${d.familyname}`,
@@ -91,7 +117,11 @@ export function registerDoctorCommands(admin: Command, setExitCode: SetExitCode)
           d.stagemeesters.join(',') || '-',
           (views[i]!['softwareIds'] as string[]).join(',') || '-',
         ]);
-        print(options, all.length === 0 ? 'no doctors' : formatTable(['NIHII', 'NAME', 'SSIN', 'ROLES', 'ACTIVE', 'STAGEMEESTERS', 'SOFTWAREIDS'], rows), views);
+        print(
+          options,
+          all.length === 0 ? 'no doctors' : formatTable(['NIHII', 'NAME', 'SSIN', 'ROLES', 'ACTIVE', 'STAGEMEESTERS', 'SOFTWAREIDS'], rows),
+          views,
+        );
       }),
     );
 }

@@ -38,19 +38,33 @@ export function registerOrganisationCommands(admin: Command, setExitCode: SetExi
     .option('--inactive', 'create the profile inactive')
     .action(
       storeAction<AddOrganisationOptions>(setExitCode, async ({ options: o, store }) => {
-        if (!(ORGANISATION_TYPES as readonly string[]).includes(o.type)) throw new UsageError(`unknown --type ${o.type}; one of ${ORGANISATION_TYPES.join(', ')}`);
+        if (!(ORGANISATION_TYPES as readonly string[]).includes(o.type))
+          throw new UsageError(`unknown --type ${o.type}; one of ${ORGANISATION_TYPES.join(', ')}`);
         if (!o.name.trim()) throw new UsageError('--name must not be empty');
         if (!USER_CODE.test(o.userCode)) throw new UsageError(`--user-code must be 1-40 letters, digits, ".", "_" or "-", got "${o.userCode}"`);
         const findings = organisationIdFindings(o.idType, o.id, '--id');
         if (findings.length > 0) throw RefusedError.of(...findings);
         const idType = o.idType.toUpperCase();
         const existed = (await store.profiles.findOrganisation(idType, o.id)) !== undefined;
-        const key = await store.profiles.saveOrganisation({ type: o.type as OrganisationType, idType, id: o.id, name: o.name.trim(), userCode: o.userCode, active: !o.inactive });
+        const key = await store.profiles.saveOrganisation({
+          type: o.type as OrganisationType,
+          idType,
+          id: o.id,
+          name: o.name.trim(),
+          userCode: o.userCode,
+          active: !o.inactive,
+        });
         const saved = (await store.profiles.findOrganisation(idType, o.id))!;
-        const hint = saved.responsibleDoctors.length === 0 ? `\nit cannot register until it has a responsible doctor: vaccinnet admin link responsible --organisation ${key} --doctor NIHII` : '';
+        const hint =
+          saved.responsibleDoctors.length === 0
+            ? `\nit cannot register until it has a responsible doctor: vaccinnet admin link responsible --organisation ${key} --doctor NIHII`
+            : '';
         print(o, `${existed ? 'updated' : 'added'} organisation ${key}: ${saved.name} (${saved.type})${saved.active ? '' : ', inactive'}${hint}`, {
           status: existed ? 'updated' : 'added',
-          organisation: organisationView(saved, (await store.profiles.listSoftwareIds(key)).map((s) => s.softwareId)),
+          organisation: organisationView(
+            saved,
+            (await store.profiles.listSoftwareIds(key)).map((s) => s.softwareId),
+          ),
         });
       }),
     );
@@ -81,7 +95,10 @@ export function registerOrganisationCommands(admin: Command, setExitCode: SetExi
       }),
     );
 
-  for (const [name, active] of [['activate', true], ['deactivate', false]] as const) {
+  for (const [name, active] of [
+    ['activate', true],
+    ['deactivate', false],
+  ] as const) {
     organisations
       .command(name)
       .description(active ? 'allow the organisation to register again' : 'refuse its calls (PROFILE_INACTIVE) without deleting anything')
@@ -91,11 +108,15 @@ export function registerOrganisationCommands(admin: Command, setExitCode: SetExi
           const organisation = await requireOrganisation(store, args[0]!);
           await store.profiles.setOrganisationActive(organisation.key, active);
           const key = organisationKey(organisation.idType, organisation.id);
-          print(options, `organisation ${key} (${organisation.name}) is ${active ? 'active' : 'inactive'}${organisation.active === active ? ' (unchanged)' : ''}`, {
-            key,
-            active,
-            changed: organisation.active !== active,
-          });
+          print(
+            options,
+            `organisation ${key} (${organisation.name}) is ${active ? 'active' : 'inactive'}${organisation.active === active ? ' (unchanged)' : ''}`,
+            {
+              key,
+              active,
+              changed: organisation.active !== active,
+            },
+          );
         }),
       );
   }

@@ -19,7 +19,11 @@ function listed(lines: readonly string[]): string[] {
 async function countKnown(store: Store, inszs: readonly string[]): Promise<number> {
   let known = 0;
   for (let i = 0; i < inszs.length; i += 500) {
-    const rows = await store.db.selectFrom('persons').select('insz').where('insz', 'in', inszs.slice(i, i + 500)).execute();
+    const rows = await store.db
+      .selectFrom('persons')
+      .select('insz')
+      .where('insz', 'in', inszs.slice(i, i + 500))
+      .execute();
     known += rows.length;
   }
   return known;
@@ -44,7 +48,10 @@ export function registerPersonsCommands(admin: Command, setExitCode: SetExitCode
           const bad = new Set(csv.errors.map((e) => e.line)).size;
           throw new RefusedError([...listed(errorLines), `nothing imported: ${bad} of ${csv.rows} row(s) are invalid; fix them or pass --skip-invalid`]);
         }
-        const known = await countKnown(store, csv.persons.map((p) => p.insz));
+        const known = await countKnown(
+          store,
+          csv.persons.map((p) => p.insz),
+        );
         await store.persons.upsertPersons(csv.persons);
         const skipped = csv.rows - csv.persons.length;
         const summary = { rows: csv.rows, imported: csv.persons.length, added: csv.persons.length - known, updated: known, skipped, errors: errorLines };

@@ -7,7 +7,10 @@ import { RefusedError } from './admin-errors.js';
 /** The doctor with this NIHII, or a PROFILE_NONE refusal naming the option it came from. */
 export async function requireDoctor(store: Store, nihii: string, option: string): Promise<DoctorProfile> {
   const doctor = await store.profiles.findDoctor(nihii);
-  if (!doctor) throw new RefusedError([`PROFILE_NONE: ${finding('PROFILE_NONE', { value: `doctor ${nihii} (${option})` }).message} Add it first: vaccinnet admin doctors add --nihii ${nihii} …`]);
+  if (!doctor)
+    throw new RefusedError([
+      `PROFILE_NONE: ${finding('PROFILE_NONE', { value: `doctor ${nihii} (${option})` }).message} Add it first: vaccinnet admin doctors add --nihii ${nihii} …`,
+    ]);
   return doctor;
 }
 
@@ -17,7 +20,8 @@ export async function requireDoctor(store: Store, nihii: string, option: string)
  */
 export function parseOrganisationKey(key: string): { readonly idType: string; readonly id: string } {
   const match = /^(?:org:)?([A-Za-z][A-Za-z0-9_-]*)[:=](\d+)$/.exec(key.trim());
-  if (!match) throw new UsageError(`"${key}" is not an organisation key; use the KEY column of "vaccinnet admin organisations list", e.g. org:NIHII-HOSPITAL:71000436`);
+  if (!match)
+    throw new UsageError(`"${key}" is not an organisation key; use the KEY column of "vaccinnet admin organisations list", e.g. org:NIHII-HOSPITAL:71000436`);
   return { idType: match[1]!.toUpperCase(), id: match[2]! };
 }
 

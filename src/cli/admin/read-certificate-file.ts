@@ -53,4 +53,3 @@ export function readCertificateFile(file: string, password: string | undefined):
     identity: reading.identity,
   };
 }
-

@@ -48,6 +48,10 @@ describe('readPersonsCsv', () => {
   });
 
   it('an empty file is one error on line 1', () => {
-    expect(readPersonsCsv('', TODAY)).toEqual({ persons: [], rows: 0, errors: [{ line: 1, message: 'the file is empty; expected a header row insz,firstname,familyname,birthdate,sex' }] });
+    expect(readPersonsCsv('', TODAY)).toEqual({
+      persons: [],
+      rows: 0,
+      errors: [{ line: 1, message: 'the file is empty; expected a header row insz,firstname,familyname,birthdate,sex' }],
+    });
   });
 });

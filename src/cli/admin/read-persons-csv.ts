@@ -26,9 +26,21 @@ export interface PersonsCsv {
 }
 
 const SEXES: Readonly<Record<string, Person['sex']>> = {
-  m: 'male', male: 'male', man: 'male', h: 'male', homme: 'male',
-  f: 'female', v: 'female', female: 'female', vrouw: 'female', femme: 'female',
-  x: 'unknown', u: 'unknown', unknown: 'unknown', onbekend: 'unknown', inconnu: 'unknown',
+  m: 'male',
+  male: 'male',
+  man: 'male',
+  h: 'male',
+  homme: 'male',
+  f: 'female',
+  v: 'female',
+  female: 'female',
+  vrouw: 'female',
+  femme: 'female',
+  x: 'unknown',
+  u: 'unknown',
+  unknown: 'unknown',
+  onbekend: 'unknown',
+  inconnu: 'unknown',
 };
 
 /**
@@ -41,7 +53,8 @@ const SEXES: Readonly<Record<string, Person['sex']>> = {
  */
 export function readPersonsCsv(text: string, today: string): PersonsCsv {
   const reading = readCsv(text);
-  if (!reading.ok) return { persons: [], errors: [{ line: reading.line, message: `not readable as CSV (field ${reading.field}): ${reading.message}` }], rows: 0 };
+  if (!reading.ok)
+    return { persons: [], errors: [{ line: reading.line, message: `not readable as CSV (field ${reading.field}): ${reading.message}` }], rows: 0 };
   const records = reading.records;
   const header = records[0];
   if (!header) return { persons: [], errors: [{ line: 1, message: `the file is empty; expected a header row ${PERSON_CSV_COLUMNS.join(',')}` }], rows: 0 };

@@ -42,12 +42,16 @@ export function registerSoftwareIdCommands(admin: Command, setExitCode: SetExitC
         }
         await store.profiles.registerSoftwareId(softwareId, profile.key);
         const status = !current ? 'added' : current.profileKey === profile.key ? 'unchanged' : 'moved';
-        print(o, `softwareID ${softwareId} ${status === 'moved' ? `moved from ${current!.profileKey} to` : status === 'unchanged' ? 'already registered for' : 'registered for'} ${profile.key}`, {
-          status,
-          softwareId,
-          profileKey: profile.key,
-          ...(status === 'moved' && { from: current!.profileKey }),
-        });
+        print(
+          o,
+          `softwareID ${softwareId} ${status === 'moved' ? `moved from ${current!.profileKey} to` : status === 'unchanged' ? 'already registered for' : 'registered for'} ${profile.key}`,
+          {
+            status,
+            softwareId,
+            profileKey: profile.key,
+            ...(status === 'moved' && { from: current!.profileKey }),
+          },
+        );
       }),
     );
 
@@ -57,7 +61,16 @@ export function registerSoftwareIdCommands(admin: Command, setExitCode: SetExitC
     .action(
       storeAction(setExitCode, async ({ options, store }) => {
         const all = await store.profiles.listSoftwareIds();
-        print(options, all.length === 0 ? 'no softwareIDs' : formatTable(['SOFTWAREID', 'PROFILE'], all.map((s) => [s.softwareId, s.profileKey])), all);
+        print(
+          options,
+          all.length === 0
+            ? 'no softwareIDs'
+            : formatTable(
+                ['SOFTWAREID', 'PROFILE'],
+                all.map((s) => [s.softwareId, s.profileKey]),
+              ),
+          all,
+        );
       }),
     );
 }

@@ -4,7 +4,15 @@ export type PatientIdScheme = (typeof PATIENT_ID_SCHEMES)[number];
 
 /** ID-HCPARTY schemes used in `hcparty/id/@S`; `ID-ENCRYPTION-*` stands for its family. */
 export const HCPARTY_ID_SCHEMES = [
-  'ID-HCPARTY', 'INSS', 'LOCAL', 'ID-CBE', 'ID-EHP', 'ID-INSURANCE', 'ID-ENCRYPTION-ACTOR', 'ID-ENCRYPTION-APPLICATION', 'ID-ENCRYPTION-KEY',
+  'ID-HCPARTY',
+  'INSS',
+  'LOCAL',
+  'ID-CBE',
+  'ID-EHP',
+  'ID-INSURANCE',
+  'ID-ENCRYPTION-ACTOR',
+  'ID-ENCRYPTION-APPLICATION',
+  'ID-ENCRYPTION-KEY',
 ] as const;
 export type HcpartyIdScheme = (typeof HCPARTY_ID_SCHEMES)[number];
 

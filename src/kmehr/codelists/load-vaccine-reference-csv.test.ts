@@ -11,14 +11,20 @@ const sharedCodelists = path.resolve(repoRoot, '../shared/kmehr/codelists');
 
 describe('loadVaccineReferenceCsv', () => {
   it('reads our documented columns (semicolons, quotes, BOM) and replaces the table', () => {
-    const csv = '\uFEFFcnk;name;manufacturer;vaccinnet_code;indications;atc;description;retired;covid\r\n' +
+    const csv =
+      '\uFEFFcnk;name;manufacturer;vaccinnet_code;indications;atc;description;retired;covid\r\n' +
       '5000001;"NEWVAX; 0,5 ML";Acme;COVID-19/AC001;;J07BN01;"Newvax - ""Covid""";;yes\r\n' +
       '5000002;Flu 2030;Acme;FLU/AC002;seasonalinfluenza|pandemics;J07BB02;;true;\r\n';
     const ref = loadVaccineReferenceCsv(csv);
     expect(ref.products).toHaveLength(2);
     expect(ref.byCnk('5000001')).toEqual({
-      cnk: '5000001', name: 'NEWVAX; 0,5 ML', manufacturer: 'Acme', vaccinnetCode: 'COVID-19/AC001', description: 'Newvax - "Covid"',
-      indications: ['covid19'], atc: 'J07BN01',
+      cnk: '5000001',
+      name: 'NEWVAX; 0,5 ML',
+      manufacturer: 'Acme',
+      vaccinnetCode: 'COVID-19/AC001',
+      description: 'Newvax - "Covid"',
+      indications: ['covid19'],
+      atc: 'J07BN01',
     });
     expect(ref.byCnk('5000002')).toMatchObject({ indications: ['seasonalinfluenza', 'pandemics'], retired: true });
     expect(ref.byCnk('4293254')).toBeUndefined();
@@ -36,7 +42,7 @@ describe('loadVaccineReferenceCsv', () => {
     expect(ref.isCovidAtc('J07BX03')).toBe(true);
   });
 
-  it('loads Vaccinnet\'s own code table export as it is (shared/kmehr/codelists)', () => {
+  it("loads Vaccinnet's own code table export as it is (shared/kmehr/codelists)", () => {
     const text = readFileSync(path.join(sharedCodelists, 'vaccincodes.cnk-atc-vaccinnet.derived.csv'), 'utf8');
     const ref = loadVaccineReferenceCsv(text);
     expect(ref.byCnk('4293254')).toMatchObject({ vaccinnetCode: 'Covid-19/PFBNT001', atc: 'J07BX03', indications: ['covid19'] });

@@ -77,16 +77,18 @@ export function loadVaccineReferenceCsv(text: string, options: LoadVaccineRefere
     const name = get('name');
     const manufacturer = get('manufacturer');
     const description = get('description');
-    products.push(Object.freeze({
-      ...(cnk !== undefined && { cnk }),
-      ...(name !== undefined && { name }),
-      ...(manufacturer !== undefined && { manufacturer }),
-      ...(vaccinnetCode !== undefined && { vaccinnetCode }),
-      ...(description !== undefined && { description }),
-      indications: Object.freeze(indications),
-      ...(atc !== undefined && { atc }),
-      ...(flag('retired') && { retired: true }),
-    }));
+    products.push(
+      Object.freeze({
+        ...(cnk !== undefined && { cnk }),
+        ...(name !== undefined && { name }),
+        ...(manufacturer !== undefined && { manufacturer }),
+        ...(vaccinnetCode !== undefined && { vaccinnetCode }),
+        ...(description !== undefined && { description }),
+        indications: Object.freeze(indications),
+        ...(atc !== undefined && { atc }),
+        ...(flag('retired') && { retired: true }),
+      }),
+    );
   });
   const cnks = new Set(products.flatMap((p) => (p.cnk === undefined ? [] : [p.cnk])));
   const codes = new Set(products.flatMap((p) => (p.vaccinnetCode === undefined ? [] : [p.vaccinnetCode.toUpperCase()])));
@@ -98,10 +100,13 @@ export function loadVaccineReferenceCsv(text: string, options: LoadVaccineRefere
 
 function readIndications(text: string | undefined, vaccinnetCode: string | undefined, line: number): VaccineIndication[] {
   if (text !== undefined) {
-    return text.split(/[\s|]+/).filter((v) => v !== '').map((v) => {
-      if (!isVaccineIndication(v)) throw new Error(`vaccine reference CSV line ${line}: "${v}" is not a CD-VACCINEINDICATION code`);
-      return v;
-    });
+    return text
+      .split(/[\s|]+/)
+      .filter((v) => v !== '')
+      .map((v) => {
+        if (!isVaccineIndication(v)) throw new Error(`vaccine reference CSV line ${line}: "${v}" is not a CD-VACCINEINDICATION code`);
+        return v;
+      });
   }
   if (vaccinnetCode === undefined) return [];
   const derived = indicationsOfGroup(vaccinnetGroup(vaccinnetCode));

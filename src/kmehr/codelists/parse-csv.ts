@@ -20,12 +20,16 @@ export function parseCsv(text: string, delimiter: ',' | ';'): string[][] {
   for (let i = 0; i < src.length; i++) {
     const ch = src[i]!;
     if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') { field += '"'; i++; }
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && src[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) { row.push(field); field = ''; }
-    else if (ch === '\n') endRow();
+    else if (ch === delimiter) {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n') endRow();
     else if (ch !== '\r') field += ch;
   }
   if (field !== '' || row.length > 0) endRow();

@@ -70,11 +70,13 @@ export function productCodesOf(item: Item): readonly ProductCode[] {
       for (let j = 0; j < cds.length; j++) {
         const cd = cds[j]!;
         const s = cd.s;
-        const kind: ProductCodeKind | undefined =
-          isScheme(s, ATC_SCHEME) ? 'atc'
-          : isScheme(s, INDICATION_SCHEME) ? 'indication'
-          : isScheme(s, 'LOCAL') && cd.sl !== undefined && isScheme(cd.sl, VACCINNET_SL) ? 'vaccinnetCode'
-          : undefined;
+        const kind: ProductCodeKind | undefined = isScheme(s, ATC_SCHEME)
+          ? 'atc'
+          : isScheme(s, INDICATION_SCHEME)
+            ? 'indication'
+            : isScheme(s, 'LOCAL') && cd.sl !== undefined && isScheme(cd.sl, VACCINNET_SL)
+              ? 'vaccinnetCode'
+              : undefined;
         if (kind) out.push(Object.freeze({ kind, value: cd.value.trim(), path: cdPath(k, j) }));
       }
     }

@@ -9,7 +9,11 @@ const cnkItem = (cnk: string) => buildVaccineItem({ contents: [{ kind: 'medicina
 describe('default vaccine reference table', () => {
   it('Comirnaty: CNK 4293254 → Covid-19/PFBNT001 → J07BX03', () => {
     expect(ref.byCnk('4293254')).toMatchObject({
-      name: 'Comirnaty (1 dosis)', manufacturer: 'Pfizer / BioNTech', vaccinnetCode: 'Covid-19/PFBNT001', atc: 'J07BX03', indications: ['covid19'],
+      name: 'Comirnaty (1 dosis)',
+      manufacturer: 'Pfizer / BioNTech',
+      vaccinnetCode: 'Covid-19/PFBNT001',
+      atc: 'J07BX03',
+      indications: ['covid19'],
     });
   });
   it('Moderna: CNK 4301081 → COVID-19/MDRNA001', () => {
@@ -17,7 +21,8 @@ describe('default vaccine reference table', () => {
   });
   it('Infanrix Hexa: CNK 1665363 → DTPA-IPV-HIB-HBV/GL001 → J07CA09, six diseases', () => {
     expect(ref.byCnk('1665363')).toMatchObject({
-      vaccinnetCode: 'DTPA-IPV-HIB-HBV/GL001', atc: 'J07CA09',
+      vaccinnetCode: 'DTPA-IPV-HIB-HBV/GL001',
+      atc: 'J07CA09',
       indications: ['diphteria', 'tetanus', 'pertussis', 'poliomyelitis', 'hib', 'hepatitisb'],
     });
   });
@@ -80,11 +85,15 @@ describe('COVID-19 detection (kmehr-vaccination.md)', () => {
   it('not for other vaccines, unknown CNKs or mere text', () => {
     expect(ref.isCovid19Item(cnkItem('1734094'))).toBe(false);
     expect(ref.isCovid19Item(cnkItem('9999999'))).toBe(false);
-    expect(ref.isCovid19Item(buildCodedVaccineItem([cd('LOCAL', 'HBV/AV003', { sl: 'VACCINNETCODE' })], { texts: [{ l: 'nl', value: 'Covid-19 vaccines' }] }))).toBe(false);
+    expect(
+      ref.isCovid19Item(buildCodedVaccineItem([cd('LOCAL', 'HBV/AV003', { sl: 'VACCINNETCODE' })], { texts: [{ l: 'nl', value: 'Covid-19 vaccines' }] })),
+    ).toBe(false);
     expect(ref.isCovid19Item(buildCodedVaccineItem([cd('CD-ATC', 'J07BN01')]))).toBe(false);
   });
   it('by an operator-added COVID ATC code, and a CNK mapped to it', () => {
-    const extended = new TableVaccineReference([...DEFAULT_VACCINE_TABLE, { cnk: '5000001', name: 'New COVID vaccine', indications: [], atc: 'J07BN01' }], { covidAtcCodes: ['j07bn01'] });
+    const extended = new TableVaccineReference([...DEFAULT_VACCINE_TABLE, { cnk: '5000001', name: 'New COVID vaccine', indications: [], atc: 'J07BN01' }], {
+      covidAtcCodes: ['j07bn01'],
+    });
     expect(extended.isCovid19Item(buildCodedVaccineItem([cd('CD-ATC', 'J07BN01')]))).toBe(true);
     expect(extended.isCovid19Item(cnkItem('5000001'))).toBe(true);
     expect(extended.isCovidAtc('J07BX03')).toBe(true);
@@ -94,11 +103,17 @@ describe('COVID-19 detection (kmehr-vaccination.md)', () => {
 describe('describe(item)', () => {
   it('completes a CNK with the table', () => {
     expect(ref.describe(cnkItem('4293254'))).toEqual({
-      cnk: '4293254', name: 'Comirnaty (1 dosis)', manufacturer: 'Pfizer / BioNTech', vaccinnetCode: 'Covid-19/PFBNT001',
-      group: 'COVID-19', atc: 'J07BX03', indications: ['covid19'], product: ref.byCnk('4293254'),
+      cnk: '4293254',
+      name: 'Comirnaty (1 dosis)',
+      manufacturer: 'Pfizer / BioNTech',
+      vaccinnetCode: 'Covid-19/PFBNT001',
+      group: 'COVID-19',
+      atc: 'J07BX03',
+      indications: ['covid19'],
+      product: ref.byCnk('4293254'),
     });
   });
-  it('keeps the item\'s own codes and names, adds the table\'s indications', () => {
+  it("keeps the item's own codes and names, adds the table's indications", () => {
     const item = buildVaccineItem({
       contents: [
         { kind: 'medicinalproduct', intendedcds: [cd('CD-DRUG-CNK', '1665 363')], intendedname: 'INFANRIX HEXA' },
@@ -106,16 +121,26 @@ describe('describe(item)', () => {
       ],
     });
     expect(ref.describe(item)).toMatchObject({
-      cnk: '1665363', name: 'INFANRIX HEXA', vaccinnetCode: 'DTPA-IPV-HIB-HBV/GL001', group: 'DTPA-IPV-HIB-HBV', atc: 'J07CA09',
+      cnk: '1665363',
+      name: 'INFANRIX HEXA',
+      vaccinnetCode: 'DTPA-IPV-HIB-HBV/GL001',
+      group: 'DTPA-IPV-HIB-HBV',
+      atc: 'J07CA09',
       indications: ['hepatitisb', 'diphteria', 'tetanus', 'pertussis', 'poliomyelitis', 'hib'],
     });
   });
   it('resolves a Vaccinnet code and gives its upper-case group', () => {
     expect(ref.describe(buildCodedVaccineItem([cd('LOCAL', 'hbv/av003', { sl: 'VACCINNETCODE' })]))).toMatchObject({
-      cnk: '1657907', vaccinnetCode: 'hbv/av003', group: 'HBV', atc: 'J07BC01', indications: ['hepatitisb'],
+      cnk: '1657907',
+      vaccinnetCode: 'hbv/av003',
+      group: 'HBV',
+      atc: 'J07BC01',
+      indications: ['hepatitisb'],
     });
   });
   it('describes an indication-only item without a product', () => {
-    expect(ref.describe(buildCodedVaccineItem([cd('CD-VACCINEINDICATION', 'measles'), cd('CD-VACCINEINDICATION', 'nonsense')]))).toEqual({ indications: ['measles'] });
+    expect(ref.describe(buildCodedVaccineItem([cd('CD-VACCINEINDICATION', 'measles'), cd('CD-VACCINEINDICATION', 'nonsense')]))).toEqual({
+      indications: ['measles'],
+    });
   });
 });

@@ -88,9 +88,12 @@ export class TableVaccineReference implements VaccineReference {
 
   #isCovidCode(c: ProductCode): boolean {
     switch (c.kind) {
-      case 'indication': return c.value === COVID19_INDICATION;
-      case 'atc': return this.isCovidAtc(c.value);
-      case 'vaccinnetCode': return vaccinnetGroup(c.value) === COVID19_GROUP;
+      case 'indication':
+        return c.value === COVID19_INDICATION;
+      case 'atc':
+        return this.isCovidAtc(c.value);
+      case 'vaccinnetCode':
+        return vaccinnetGroup(c.value) === COVID19_GROUP;
       case 'cnk': {
         const p = this.byCnk(c.value);
         return p !== undefined && this.#isCovidProduct(p);
@@ -102,14 +105,23 @@ export class TableVaccineReference implements VaccineReference {
     const codes = productCodesOf(item);
     const first = (kind: string): string | undefined => codes.find((c) => c.kind === kind)?.value;
     const product =
-      codes.filter((c) => c.kind === 'cnk').map((c) => this.byCnk(c.value)).find((p) => p !== undefined) ??
-      codes.filter((c) => c.kind === 'vaccinnetCode').map((c) => this.byVaccinnetCode(c.value)).find((p) => p !== undefined) ??
-      codes.filter((c) => c.kind === 'atc').map((c) => this.byAtc(c.value)).find((p) => p !== undefined);
+      codes
+        .filter((c) => c.kind === 'cnk')
+        .map((c) => this.byCnk(c.value))
+        .find((p) => p !== undefined) ??
+      codes
+        .filter((c) => c.kind === 'vaccinnetCode')
+        .map((c) => this.byVaccinnetCode(c.value))
+        .find((p) => p !== undefined) ??
+      codes
+        .filter((c) => c.kind === 'atc')
+        .map((c) => this.byAtc(c.value))
+        .find((p) => p !== undefined);
     const indications: VaccineIndication[] = [];
     for (const c of codes) if (c.kind === 'indication' && isVaccineIndication(c.value) && !indications.includes(c.value)) indications.push(c.value);
     for (const i of product?.indications ?? []) if (!indications.includes(i)) indications.push(i);
     const rawCnk = first('cnk');
-    const cnk = (rawCnk !== undefined ? normaliseCnk(rawCnk) ?? rawCnk : undefined) ?? product?.cnk;
+    const cnk = (rawCnk !== undefined ? (normaliseCnk(rawCnk) ?? rawCnk) : undefined) ?? product?.cnk;
     const vaccinnetCode = first('vaccinnetCode') ?? product?.vaccinnetCode;
     const atc = first('atc')?.toUpperCase() ?? product?.atc;
     const intendedname = item.contents.find((c) => c.kind === 'medicinalproduct')?.intendedname;

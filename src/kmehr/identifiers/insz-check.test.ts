@@ -12,17 +12,32 @@ function insz(first9: string, century: 1900 | 2000 = 1900): string {
 describe('checkInsz: worked examples of identity.md §4', () => {
   it('85071412330: 1985-07-14, male, sequence 123', () => {
     expect(checkInsz('85071412330', TODAY)).toEqual({
-      ok: true, kind: 'register', birthdate: '1985-07-14', birthYear: 1985, birthMonth: 7, sex: 'male',
+      ok: true,
+      kind: 'register',
+      birthdate: '1985-07-14',
+      birthYear: 1985,
+      birthMonth: 7,
+      sex: 'male',
     });
   });
   it('06070500252: 2006-07-05, female (the 2000000000 + N rule gives the century)', () => {
     expect(checkInsz('06070500252', TODAY)).toEqual({
-      ok: true, kind: 'register', birthdate: '2006-07-05', birthYear: 2006, birthMonth: 7, sex: 'female',
+      ok: true,
+      kind: 'register',
+      birthdate: '2006-07-05',
+      birthYear: 2006,
+      birthMonth: 7,
+      sex: 'female',
     });
   });
   it('85493004321: BIS number, sex known (month + 40), 1985-09-30', () => {
     expect(checkInsz('85493004321', TODAY)).toEqual({
-      ok: true, kind: 'bis', birthdate: '1985-09-30', birthYear: 1985, birthMonth: 9, sex: 'male',
+      ok: true,
+      kind: 'bis',
+      birthdate: '1985-09-30',
+      birthYear: 1985,
+      birthMonth: 9,
+      sex: 'male',
     });
   });
   it('72230000123: BIS number, sex unknown (month + 20), day unknown', () => {

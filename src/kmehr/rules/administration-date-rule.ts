@@ -35,7 +35,8 @@ export function administrationDateRule(s: TransactionScope): Finding[] {
       continue;
     }
     if (date > s.ctx.today) out.push(finding('DATE_IN_FUTURE', { location: beginDateAt(s, i), value: raw }));
-    if (txDate !== undefined && date > txDate) out.push(finding('DATE_AFTER_TRANSACTION', { location: beginDateAt(s, i), value: raw, params: { date: txDate } }));
+    if (txDate !== undefined && date > txDate)
+      out.push(finding('DATE_AFTER_TRANSACTION', { location: beginDateAt(s, i), value: raw, params: { date: txDate } }));
     if (birth === null) birth = birthBound(s.folder.patient, s.ctx.today);
     if (birth !== undefined && date.slice(0, birth.length) < birth) {
       out.push(finding('DATE_BEFORE_BIRTH', { location: beginDateAt(s, i), value: raw, params: { date: birth } }));

@@ -26,7 +26,8 @@ export function covidAdverseEventRule(s: TransactionScope): Finding[] {
   }
   for (let k = 0; k < texts.length; k++) {
     const text = texts[k]!;
-    if (ADVERSE_EVENT_WORDING.test(text.value)) out.push(finding('COVID_ADVERSE_EVENT', { location: `${locate.transaction(s.f, s.t)}/text[${k + 1}]`, value: text.value }));
+    if (ADVERSE_EVENT_WORDING.test(text.value))
+      out.push(finding('COVID_ADVERSE_EVENT', { location: `${locate.transaction(s.f, s.t)}/text[${k + 1}]`, value: text.value }));
   }
   for (let k = 0; k < links.length; k++) {
     const link = links[k]!;

@@ -16,7 +16,9 @@ export function hcpartyCodeRule(parties: readonly HcParty[], base: PartyPlace, f
     for (let j = 0; j < cds.length; j++) {
       const c = cds[j]!;
       if ((c.s === 'CD-HCPARTY' || c.s.toUpperCase() === 'CD-HCPARTY') && !isHcpartyType(c.value.trim())) {
-        out.push(finding('KMEHR_CODE_UNKNOWN', { location: `${base(f, t, i)}/hcparty[${k + 1}]/cd[${j + 1}]`, value: c.value, params: { field: 'CD-HCPARTY' } }));
+        out.push(
+          finding('KMEHR_CODE_UNKNOWN', { location: `${base(f, t, i)}/hcparty[${k + 1}]/cd[${j + 1}]`, value: c.value, params: { field: 'CD-HCPARTY' } }),
+        );
       }
     }
   }

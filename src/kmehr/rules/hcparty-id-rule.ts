@@ -28,7 +28,8 @@ export function hcpartyIdRule(parties: readonly HcParty[], base: PartyPlace, f =
         if (!r.ok) out.push(finding(r.code, { location: `${base(f, t, i)}/hcparty[${k + 1}]/id[${j + 1}]`, value: id.value, params: { detail: r.detail } }));
       } else if (s === 'ID-CBE') {
         const r = checkCbe(id.value.trim());
-        if (!r.ok) out.push(finding('CBE_INVALID', { location: `${base(f, t, i)}/hcparty[${k + 1}]/id[${j + 1}]`, value: id.value, params: { detail: r.detail } }));
+        if (!r.ok)
+          out.push(finding('CBE_INVALID', { location: `${base(f, t, i)}/hcparty[${k + 1}]/id[${j + 1}]`, value: id.value, params: { detail: r.detail } }));
       }
     }
   }

@@ -2,8 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { defaultVaccineReference } from '../codelists/vaccine-reference.js';
 import type { Code, Item, KmehrMessage } from '../model.js';
 import {
-  buildBatchMessage, buildCodedVaccineItem, buildHcParty, buildOrganisationParty, buildVaccinationMessage, buildVaccineItem, cd,
-  withHeader, withItem, withPatient, withTransaction,
+  buildBatchMessage,
+  buildCodedVaccineItem,
+  buildHcParty,
+  buildOrganisationParty,
+  buildVaccinationMessage,
+  buildVaccineItem,
+  cd,
+  withHeader,
+  withItem,
+  withPatient,
+  withTransaction,
 } from '../testing/message-builder.js';
 import { checkMessage, checkTransaction, type RuleContext } from './check-message.js';
 
@@ -27,7 +36,13 @@ const coded = (codes: Code[], patch: Partial<Item> = {}): KmehrMessage => buildV
 const cnk = (value: string, patch: Partial<Item> = {}): KmehrMessage =>
   item({ contents: [{ kind: 'medicinalproduct', intendedcds: [cd('CD-DRUG-CNK', value)] }], ...patch });
 const patientId = (value: string): KmehrMessage => withPatient(base, { ids: [{ s: 'ID-PATIENT', sv: '1.0', value }] });
-const adrItem = buildVaccineItem({ ids: [{ s: 'ID-KMEHR', value: '2' }], cds: [cd('CD-ITEM', 'adr')], contents: [{ kind: 'text', texts: [{ l: 'nl', value: 'koorts' }] }], batch: undefined, lifecycle: undefined });
+const adrItem = buildVaccineItem({
+  ids: [{ s: 'ID-KMEHR', value: '2' }],
+  cds: [cd('CD-ITEM', 'adr')],
+  contents: [{ kind: 'text', texts: [{ l: 'nl', value: 'koorts' }] }],
+  batch: undefined,
+  lifecycle: undefined,
+});
 const vaccinnet = (value: string): Code => cd('LOCAL', value, { sl: 'VACCINNETCODE' });
 const noBatch = { batch: undefined };
 
@@ -44,11 +59,32 @@ const CASES: readonly (readonly [string, KmehrMessage, Expected])[] = [
   ['a non-COVID vaccine (Boostrix) needs no batch', cnk('1734094', noBatch), []],
   // rule 3: adverse events with COVID-19
   ['an adr item with a COVID-19 dose', buildVaccinationMessage({ extraItems: [adrItem] }), [['COVID_ADVERSE_EVENT', `${T}/item[2]`, 'adr']]],
-  ['an adr item with a non-COVID dose is allowed', buildVaccinationMessage({ item: { contents: cnk('1734094').folders[0]!.transactions[0]!.items[0]!.contents }, extraItems: [adrItem] }), []],
-  ['adverse-event text in the transaction', withTransaction(base, { texts: [{ l: 'nl', value: 'Bijwerking: koorts na vaccinatie' }] }), [['COVID_ADVERSE_EVENT', `${T}/text[1]`, 'Bijwerking: koorts na vaccinatie']]],
-  ['French adverse-event text', withTransaction(base, { texts: [{ l: 'fr', value: 'ok' }, { l: 'fr', value: 'Effet indésirable signalé' }] }), [['COVID_ADVERSE_EVENT', `${T}/text[2]`, 'Effet indésirable signalé']]],
+  [
+    'an adr item with a non-COVID dose is allowed',
+    buildVaccinationMessage({ item: { contents: cnk('1734094').folders[0]!.transactions[0]!.items[0]!.contents }, extraItems: [adrItem] }),
+    [],
+  ],
+  [
+    'adverse-event text in the transaction',
+    withTransaction(base, { texts: [{ l: 'nl', value: 'Bijwerking: koorts na vaccinatie' }] }),
+    [['COVID_ADVERSE_EVENT', `${T}/text[1]`, 'Bijwerking: koorts na vaccinatie']],
+  ],
+  [
+    'French adverse-event text',
+    withTransaction(base, {
+      texts: [
+        { l: 'fr', value: 'ok' },
+        { l: 'fr', value: 'Effet indésirable signalé' },
+      ],
+    }),
+    [['COVID_ADVERSE_EVENT', `${T}/text[2]`, 'Effet indésirable signalé']],
+  ],
   ['harmless transaction text', withTransaction(base, { texts: [{ l: 'nl', value: 'Tweede dosis, geen klachten (address check)' }] }), []],
-  ['a link to an adverse-event report', withTransaction(base, { links: [{ type: 'isareplyto', url: 'https://example.org/adverse-event/123' }] }), [['COVID_ADVERSE_EVENT', `${T}/lnk[1]`, 'https://example.org/adverse-event/123']]],
+  [
+    'a link to an adverse-event report',
+    withTransaction(base, { links: [{ type: 'isareplyto', url: 'https://example.org/adverse-event/123' }] }),
+    [['COVID_ADVERSE_EVENT', `${T}/lnk[1]`, 'https://example.org/adverse-event/123']],
+  ],
   // rule 4: the patient INSZ
   ['INSZ with wrong check digits', patientId('85071412331'), [['INSZ_CHECKSUM', `${P}/id[1]`, '85071412331']]],
   ['INSZ of 10 digits', patientId('8507141233'), [['INSZ_FORMAT', `${P}/id[1]`, '8507141233']]],
@@ -61,28 +97,76 @@ const CASES: readonly (readonly [string, KmehrMessage, Expected])[] = [
   ['no ID-PATIENT at all', withPatient(base, { ids: [{ s: 'LOCAL', sl: 'x', value: 'p1' }] }), [['KMEHR_FIELD_MISSING', P, undefined]]],
   ['a valid BIS number', patientId('85493004321'), []],
   // rule 7: transaction type and vaccine item count
-  ['empty CD-TRANSACTION (the freehealth sample)', withTransaction(base, { cds: [cd('CD-TRANSACTION', '')] }), [['KMEHR_TRANSACTION_TYPE_MISSING', `${T}/cd[1]`, '']]],
+  [
+    'empty CD-TRANSACTION (the freehealth sample)',
+    withTransaction(base, { cds: [cd('CD-TRANSACTION', '')] }),
+    [['KMEHR_TRANSACTION_TYPE_MISSING', `${T}/cd[1]`, '']],
+  ],
   ['no CD-TRANSACTION', withTransaction(base, { cds: [cd('CD-TRANSACTION-MAB', 'x')] }), [['KMEHR_TRANSACTION_TYPE_MISSING', T, undefined]]],
-  ['another transaction type (other rules skipped)', withItem(withTransaction(base, { cds: [cd('CD-TRANSACTION', 'sumehr')] }), noBatch), [['KMEHR_NOT_VACCINATION', `${T}/cd[1]`, 'sumehr']]],
-  ['two vaccine items', buildVaccinationMessage({ extraItems: [buildVaccineItem({ ids: [{ s: 'ID-KMEHR', value: '2' }] })] }), [['KMEHR_VACCINE_ITEM_COUNT', T, '2']]],
+  [
+    'another transaction type (other rules skipped)',
+    withItem(withTransaction(base, { cds: [cd('CD-TRANSACTION', 'sumehr')] }), noBatch),
+    [['KMEHR_NOT_VACCINATION', `${T}/cd[1]`, 'sumehr']],
+  ],
+  [
+    'two vaccine items',
+    buildVaccinationMessage({ extraItems: [buildVaccineItem({ ids: [{ s: 'ID-KMEHR', value: '2' }] })] }),
+    [['KMEHR_VACCINE_ITEM_COUNT', T, '2']],
+  ],
   ['no vaccine item', item({ cds: [cd('CD-ITEM', 'encounterlocation')] }), [['KMEHR_VACCINE_ITEM_COUNT', T, '0']]],
   // lifecycle
   ['lifecycle planned', item({ lifecycle: cd('CD-LIFECYCLE', 'planned') }), [['KMEHR_LIFECYCLE', `${I}/lifecycle/cd`, 'planned']]],
   ['no lifecycle is fine', item({ lifecycle: undefined }), []],
   // code lists
-  ['unknown CD-VACCINEINDICATION beside a CNK', item({ contents: [...base.folders[0]!.transactions[0]!.items[0]!.contents, { kind: 'cd', cds: [cd('CD-VACCINEINDICATION', 'covid-19')] }] }), [['KMEHR_CODE_UNKNOWN', `${I}/content[2]/cd[1]`, 'covid-19']]],
-  ['unknown CD-ITEM', buildVaccinationMessage({ extraItems: [buildVaccineItem({ cds: [cd('CD-ITEM', 'medication')], batch: undefined })] }), [['KMEHR_CODE_UNKNOWN', `${T}/item[2]/cd[1]`, 'medication']]],
-  ['item without CD-ITEM', item({ cds: [] }), [['KMEHR_VACCINE_ITEM_COUNT', T, '0'], ['KMEHR_FIELD_MISSING', I, undefined]]],
-  ['unknown CD-HCPARTY of the sender', withHeader(base, { senders: [buildHcParty({ cds: [cd('CD-HCPARTY', 'doctor')] })] }), [['KMEHR_CODE_UNKNOWN', `${S}/hcparty[1]/cd[1]`, 'doctor']]],
+  [
+    'unknown CD-VACCINEINDICATION beside a CNK',
+    item({ contents: [...base.folders[0]!.transactions[0]!.items[0]!.contents, { kind: 'cd', cds: [cd('CD-VACCINEINDICATION', 'covid-19')] }] }),
+    [['KMEHR_CODE_UNKNOWN', `${I}/content[2]/cd[1]`, 'covid-19']],
+  ],
+  [
+    'unknown CD-ITEM',
+    buildVaccinationMessage({ extraItems: [buildVaccineItem({ cds: [cd('CD-ITEM', 'medication')], batch: undefined })] }),
+    [['KMEHR_CODE_UNKNOWN', `${T}/item[2]/cd[1]`, 'medication']],
+  ],
+  [
+    'item without CD-ITEM',
+    item({ cds: [] }),
+    [
+      ['KMEHR_VACCINE_ITEM_COUNT', T, '0'],
+      ['KMEHR_FIELD_MISSING', I, undefined],
+    ],
+  ],
+  [
+    'unknown CD-HCPARTY of the sender',
+    withHeader(base, { senders: [buildHcParty({ cds: [cd('CD-HCPARTY', 'doctor')] })] }),
+    [['KMEHR_CODE_UNKNOWN', `${S}/hcparty[1]/cd[1]`, 'doctor']],
+  ],
   ['CD-HCPARTY in upper case is accepted', withHeader(base, { recipients: [{ ids: [], cds: [cd('CD-HCPARTY', 'APPLICATION')] }] }), []],
   // rule 8: product
   ['unknown CNK, nothing else', cnk('9999999'), [['PRODUCT_UNKNOWN', `${I}/content[1]/medicinalproduct/intendedcd[1]`, '9999999']]],
-  ['unknown CNK with a known indication: warning', item({ contents: [{ kind: 'medicinalproduct', intendedcds: [cd('CD-DRUG-CNK', '9999999')] }, { kind: 'cd', cds: [cd('CD-VACCINEINDICATION', 'covid19')] }] }), [['PRODUCT_UNLISTED', `${I}/content[1]/medicinalproduct/intendedcd[1]`, '9999999']]],
+  [
+    'unknown CNK with a known indication: warning',
+    item({
+      contents: [
+        { kind: 'medicinalproduct', intendedcds: [cd('CD-DRUG-CNK', '9999999')] },
+        { kind: 'cd', cds: [cd('CD-VACCINEINDICATION', 'covid19')] },
+      ],
+    }),
+    [['PRODUCT_UNLISTED', `${I}/content[1]/medicinalproduct/intendedcd[1]`, '9999999']],
+  ],
   ['unknown COVID-19 Vaccinnet code', coded([vaccinnet('COVID-19/XX999')]), [['PRODUCT_UNKNOWN', `${I}/content[1]/cd[1]`, 'COVID-19/XX999']]],
   ['unknown ATC', coded([cd('CD-ATC', 'J07ZZ99')]), [['PRODUCT_UNKNOWN', `${I}/content[1]/cd[1]`, 'J07ZZ99']]],
-  ['known CNK beside an unknown ATC', item({ contents: [...base.folders[0]!.transactions[0]!.items[0]!.contents, { kind: 'cd', cds: [cd('CD-ATC', 'J07ZZ99')] }] }), [['PRODUCT_UNKNOWN', `${I}/content[2]/cd[1]`, 'J07ZZ99']]],
+  [
+    'known CNK beside an unknown ATC',
+    item({ contents: [...base.folders[0]!.transactions[0]!.items[0]!.contents, { kind: 'cd', cds: [cd('CD-ATC', 'J07ZZ99')] }] }),
+    [['PRODUCT_UNKNOWN', `${I}/content[2]/cd[1]`, 'J07ZZ99']],
+  ],
   ['no product at all', item({ contents: [] }), [['PRODUCT_NOT_IDENTIFIED', I, undefined]]],
-  ['only a substance product', item({ contents: [{ kind: 'substanceproduct', intendedcds: [cd('CD-INNCLUSTER', '123')] }] }), [['PRODUCT_NOT_IDENTIFIED', I, undefined]]],
+  [
+    'only a substance product',
+    item({ contents: [{ kind: 'substanceproduct', intendedcds: [cd('CD-INNCLUSTER', '123')] }] }),
+    [['PRODUCT_NOT_IDENTIFIED', I, undefined]],
+  ],
   ['CNK with a space is normalised', cnk('4293 254'), []],
   ['indication only identifies the product', coded([cd('CD-VACCINEINDICATION', 'measles')]), []],
   // rule 9: administration date
@@ -90,24 +174,85 @@ const CASES: readonly (readonly [string, KmehrMessage, Expected])[] = [
   ['beginmoment without date', item({ beginmoment: { time: '10:00:00' } }), [['KMEHR_FIELD_MISSING', `${I}/beginmoment`, undefined]]],
   ['30 February', item({ beginmoment: { date: '2024-02-30' } }), [['DATE_INVALID', `${I}/beginmoment/date`, '2024-02-30']]],
   ['not an xs:date', item({ beginmoment: { date: '01/03/2024' } }), [['DATE_INVALID', `${I}/beginmoment/date`, '01/03/2024']]],
-  ['in the future', withTransaction(item({ beginmoment: { date: '2024-03-16' } }), { date: '2024-03-16' }), [['DATE_IN_FUTURE', `${I}/beginmoment/date`, '2024-03-16']]],
+  [
+    'in the future',
+    withTransaction(item({ beginmoment: { date: '2024-03-16' } }), { date: '2024-03-16' }),
+    [['DATE_IN_FUTURE', `${I}/beginmoment/date`, '2024-03-16']],
+  ],
   ['today is not the future', withTransaction(item({ beginmoment: { date: '2024-03-15' } }), { date: '2024-03-15' }), []],
   ['after the transaction date', item({ beginmoment: { date: '2024-03-05' } }), [['DATE_AFTER_TRANSACTION', `${I}/beginmoment/date`, '2024-03-05']]],
   ['before the birth date element', item({ beginmoment: { date: '1985-07-13' } }), [['DATE_BEFORE_BIRTH', `${I}/beginmoment/date`, '1985-07-13']]],
-  ['before the birth date of the INSZ (no birthdate element)', withPatient(item({ beginmoment: { date: '1985-07-13' } }), { birthdate: undefined }), [['DATE_BEFORE_BIRTH', `${I}/beginmoment/date`, '1985-07-13']]],
-  ['before the birth month of a BIS number with day 00', withPatient(item({ beginmoment: { date: '1972-02-29' } }), { birthdate: undefined, ids: [{ s: 'ID-PATIENT', value: '72230000123' }] }), [['DATE_BEFORE_BIRTH', `${I}/beginmoment/date`, '1972-02-29']]],
-  ['in the birth month of a BIS number with day 00', withPatient(item({ beginmoment: { date: '1972-03-01' } }), { birthdate: undefined, ids: [{ s: 'ID-PATIENT', value: '72230000123' }] }), []],
+  [
+    'before the birth date of the INSZ (no birthdate element)',
+    withPatient(item({ beginmoment: { date: '1985-07-13' } }), { birthdate: undefined }),
+    [['DATE_BEFORE_BIRTH', `${I}/beginmoment/date`, '1985-07-13']],
+  ],
+  [
+    'before the birth month of a BIS number with day 00',
+    withPatient(item({ beginmoment: { date: '1972-02-29' } }), { birthdate: undefined, ids: [{ s: 'ID-PATIENT', value: '72230000123' }] }),
+    [['DATE_BEFORE_BIRTH', `${I}/beginmoment/date`, '1972-02-29']],
+  ],
+  [
+    'in the birth month of a BIS number with day 00',
+    withPatient(item({ beginmoment: { date: '1972-03-01' } }), { birthdate: undefined, ids: [{ s: 'ID-PATIENT', value: '72230000123' }] }),
+    [],
+  ],
   ['invalid birthdate element', withPatient(base, { birthdate: '1985-02-30' }), [['DATE_INVALID', `${P}/birthdate/date`, '1985-02-30']]],
   ['invalid transaction date', withTransaction(base, { date: '2024-13-01' }), [['DATE_INVALID', `${T}/date`, '2024-13-01']]],
   // rule 11: NIHII check digits of sender and authors
-  ['sender NIHII with wrong check digits', withHeader(base, { senders: [buildHcParty({ ids: [{ s: 'ID-HCPARTY', value: '10182803004' }] })] }), [['NIHII_CHECKSUM', `${S}/hcparty[1]/id[1]`, '10182803004']]],
-  ['sender NIHII of 10 digits', withHeader(base, { senders: [buildHcParty({ ids: [{ s: 'ID-HCPARTY', value: '1470025000' }] })] }), [['NIHII_FORMAT', `${S}/hcparty[1]/id[1]`, '1470025000']]],
+  [
+    'sender NIHII with wrong check digits',
+    withHeader(base, { senders: [buildHcParty({ ids: [{ s: 'ID-HCPARTY', value: '10182803004' }] })] }),
+    [['NIHII_CHECKSUM', `${S}/hcparty[1]/id[1]`, '10182803004']],
+  ],
+  [
+    'sender NIHII of 10 digits',
+    withHeader(base, { senders: [buildHcParty({ ids: [{ s: 'ID-HCPARTY', value: '1470025000' }] })] }),
+    [['NIHII_FORMAT', `${S}/hcparty[1]/id[1]`, '1470025000']],
+  ],
   ['author NIHII by the 89 rule is accepted', withTransaction(base, { authors: [buildHcParty({ ids: [{ s: 'ID-HCPARTY', value: '14700226005' }] })] }), []],
-  ['author NIHII with wrong check digits (second id)', withTransaction(base, { authors: [buildHcParty({ ids: [{ s: 'INSS', value: '85071412330' }, { s: 'ID-HCPARTY', value: '14700251004' }] })] }), [['NIHII_CHECKSUM', `${T}/author/hcparty[1]/id[2]`, '14700251004']]],
-  ['author without ID-HCPARTY', withTransaction(base, { authors: [buildHcParty({ ids: [{ s: 'INSS', value: '85071412330' }] })] }), [['KMEHR_FIELD_MISSING', `${T}/author`, undefined]]],
-  ['item author with wrong check digits', item({ authors: [buildHcParty({ ids: [{ s: 'ID-HCPARTY', value: '11478762004' }] })] }), [['NIHII_CHECKSUM', `${I}/author/hcparty[1]/id[1]`, '11478762004']]],
+  [
+    'author NIHII with wrong check digits (second id)',
+    withTransaction(base, {
+      authors: [
+        buildHcParty({
+          ids: [
+            { s: 'INSS', value: '85071412330' },
+            { s: 'ID-HCPARTY', value: '14700251004' },
+          ],
+        }),
+      ],
+    }),
+    [['NIHII_CHECKSUM', `${T}/author/hcparty[1]/id[2]`, '14700251004']],
+  ],
+  [
+    'author without ID-HCPARTY',
+    withTransaction(base, { authors: [buildHcParty({ ids: [{ s: 'INSS', value: '85071412330' }] })] }),
+    [['KMEHR_FIELD_MISSING', `${T}/author`, undefined]],
+  ],
+  [
+    'item author with wrong check digits',
+    item({ authors: [buildHcParty({ ids: [{ s: 'ID-HCPARTY', value: '11478762004' }] })] }),
+    [['NIHII_CHECKSUM', `${I}/author/hcparty[1]/id[1]`, '11478762004']],
+  ],
   ['organisation sender with a valid NIHII-8', withHeader(base, { senders: [buildOrganisationParty()] }), []],
-  ['organisation sender with a bad NIHII-8 and a bad CBE', withHeader(base, { senders: [buildOrganisationParty({ ids: [{ s: 'ID-HCPARTY', value: '71000437' }, { s: 'ID-CBE', value: '0314595349' }] })] }), [['NIHII_CHECKSUM', `${S}/hcparty[1]/id[1]`, '71000437'], ['CBE_INVALID', `${S}/hcparty[1]/id[2]`, '0314595349']]],
+  [
+    'organisation sender with a bad NIHII-8 and a bad CBE',
+    withHeader(base, {
+      senders: [
+        buildOrganisationParty({
+          ids: [
+            { s: 'ID-HCPARTY', value: '71000437' },
+            { s: 'ID-CBE', value: '0314595349' },
+          ],
+        }),
+      ],
+    }),
+    [
+      ['NIHII_CHECKSUM', `${S}/hcparty[1]/id[1]`, '71000437'],
+      ['CBE_INVALID', `${S}/hcparty[1]/id[2]`, '0314595349'],
+    ],
+  ],
   // rule 13: quantity
   ['quantity 0', item({ quantity: { decimal: '0' } }), [['QUANTITY_NOT_POSITIVE', `${I}/quantity/decimal`, '0']]],
   ['quantity -1.00', item({ quantity: { decimal: '-1.00' } }), [['QUANTITY_NOT_POSITIVE', `${I}/quantity/decimal`, '-1.00']]],
@@ -116,7 +261,12 @@ const CASES: readonly (readonly [string, KmehrMessage, Expected])[] = [
   // several problems at once: every one is reported
   [
     'five problems in one message',
-    withHeader(withPatient(item({ batch: undefined, quantity: { decimal: '0' }, lifecycle: cd('CD-LIFECYCLE', 'refused') }), { ids: [{ s: 'ID-PATIENT', value: '85071412331' }] }), { senders: [buildHcParty({ ids: [{ s: 'ID-HCPARTY', value: '10182803004' }] })] }),
+    withHeader(
+      withPatient(item({ batch: undefined, quantity: { decimal: '0' }, lifecycle: cd('CD-LIFECYCLE', 'refused') }), {
+        ids: [{ s: 'ID-PATIENT', value: '85071412331' }],
+      }),
+      { senders: [buildHcParty({ ids: [{ s: 'ID-HCPARTY', value: '10182803004' }] })] },
+    ),
     [
       ['NIHII_CHECKSUM', `${S}/hcparty[1]/id[1]`, '10182803004'],
       ['INSZ_CHECKSUM', `${P}/id[1]`, '85071412331'],
@@ -156,7 +306,10 @@ describe('message rules: details', () => {
     const [after] = checkMessage(item({ beginmoment: { date: '2024-03-05' } }), ctx);
     expect(after?.params?.date).toBe('2024-03-01');
     expect(after?.message).toBe(`The administration date 2024-03-05 at ${I}/beginmoment/date is after the transaction date 2024-03-01.`);
-    const [bis] = checkMessage(withPatient(item({ beginmoment: { date: '1972-02-29' } }), { birthdate: undefined, ids: [{ s: 'ID-PATIENT', value: '72230000123' }] }), ctx);
+    const [bis] = checkMessage(
+      withPatient(item({ beginmoment: { date: '1972-02-29' } }), { birthdate: undefined, ids: [{ s: 'ID-PATIENT', value: '72230000123' }] }),
+      ctx,
+    );
     expect(bis?.params?.date).toBe('1972-03');
   });
 
@@ -168,7 +321,15 @@ describe('message rules: details', () => {
   });
 
   it('reports the unknown-product warning as a warning', () => {
-    const [f] = checkMessage(item({ contents: [{ kind: 'medicinalproduct', intendedcds: [cd('CD-DRUG-CNK', '9999999')] }, { kind: 'cd', cds: [cd('CD-VACCINEINDICATION', 'covid19')] }] }), ctx);
+    const [f] = checkMessage(
+      item({
+        contents: [
+          { kind: 'medicinalproduct', intendedcds: [cd('CD-DRUG-CNK', '9999999')] },
+          { kind: 'cd', cds: [cd('CD-VACCINEINDICATION', 'covid19')] },
+        ],
+      }),
+      ctx,
+    );
     expect(f?.severity).toBe('warning');
   });
 

@@ -38,8 +38,7 @@ export function productRule(s: TransactionScope): Finding[] {
     }
     for (const c of codes) {
       if (c.kind === 'indication') continue;
-      const known =
-        c.kind === 'cnk' ? ref.byCnk(c.value) : c.kind === 'vaccinnetCode' ? ref.byVaccinnetCode(c.value) : ref.byAtc(c.value);
+      const known = c.kind === 'cnk' ? ref.byCnk(c.value) : c.kind === 'vaccinnetCode' ? ref.byVaccinnetCode(c.value) : ref.byAtc(c.value);
       if (known !== undefined) continue;
       const input = { location: `${locate.item(s.f, s.t, i)}/${c.path}`, value: c.value, params: { field: FIELD[c.kind] } };
       out.push(finding(indicated ? 'PRODUCT_UNLISTED' : 'PRODUCT_UNKNOWN', input));

@@ -19,12 +19,21 @@ function check(xml: string): [string, string | undefined, string | undefined][] 
 
 describe('rules on the real public samples', () => {
   it('freehealth-connector AddVaccinations (namespace added): only the empty transaction type is refused', () => {
-    const xml = readFileSync(path.join(samples, 'freehealth-connector/addvaccination.xml'), 'utf8').replace('<kmehrmessage>', `<kmehrmessage xmlns="${KMEHR_NS}">`);
+    const xml = readFileSync(path.join(samples, 'freehealth-connector/addvaccination.xml'), 'utf8').replace(
+      '<kmehrmessage>',
+      `<kmehrmessage xmlns="${KMEHR_NS}">`,
+    );
     expect(check(xml)).toEqual([['KMEHR_TRANSACTION_TYPE_MISSING', '/kmehrmessage/folder[1]/transaction[1]/cd[1]', '']]);
   });
 
   it('Vitalink read-backs: only their placeholder identifiers are refused', () => {
-    for (const name of ['vaccination-with-cdatc-and-batch.xml', 'vaccination-with-vaccinnetcode.xml', 'vaccination-with-medicinal-product.xml', 'vaccination-with-encounterlocation.xml', 'vaccination-no-quantity.xml']) {
+    for (const name of [
+      'vaccination-with-cdatc-and-batch.xml',
+      'vaccination-with-vaccinnetcode.xml',
+      'vaccination-with-medicinal-product.xml',
+      'vaccination-with-encounterlocation.xml',
+      'vaccination-no-quantity.xml',
+    ]) {
       const codes = check(readFileSync(path.join(samples, 'vitalink-evs/vaccination', name), 'utf8')).map(([code, , value]) => `${code} ${value}`);
       expect(new Set(codes), name).toEqual(new Set(['NIHII_CHECKSUM 12345678901', 'INSZ_CHECKSUM 90010100101']));
     }

@@ -32,7 +32,7 @@ function xsdValid(xml: string, name: string): boolean {
 const ctx = { today: '2026-01-01', reference: defaultVaccineReference() };
 
 describe('message builder', () => {
-  it('builds the contract\'s valid message: doctor 14700250004, patient 85071412330, Comirnaty with a lot', () => {
+  it("builds the contract's valid message: doctor 14700250004, patient 85071412330, Comirnaty with a lot", () => {
     const m = buildVaccinationMessage();
     expect(m.header.senders[0]?.ids[0]?.value).toBe('14700250004');
     expect(m.folders[0]?.patient.ids[0]?.value).toBe('85071412330');

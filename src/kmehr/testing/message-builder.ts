@@ -31,7 +31,10 @@ export function buildHcParty(overrides: Partial<HcParty> = {}): HcParty {
 /** An organisation sender (hospital, NIHII-8 71000436, Vaccinnet user code as LOCAL id). */
 export function buildOrganisationParty(overrides: Partial<HcParty> = {}): HcParty {
   return deepFreeze({
-    ids: [{ s: 'LOCAL', sl: 'VACCINNET-USER', sv: '1.0', value: 'UZ0001' }, { s: 'ID-HCPARTY', sv: '1.0', value: '71000436' }],
+    ids: [
+      { s: 'LOCAL', sl: 'VACCINNET-USER', sv: '1.0', value: 'UZ0001' },
+      { s: 'ID-HCPARTY', sv: '1.0', value: '71000436' },
+    ],
     cds: [cd('CD-HCPARTY', 'orghospital')],
     name: 'Algemeen Ziekenhuis Voorbeeld',
     ...overrides,
@@ -136,14 +139,22 @@ export function buildBatchMessage(folders: number, transactionsPerFolder = 1, he
   for (let f = 0; f < folders; f++) {
     const transactions: Transaction[] = [];
     for (let t = 0; t < transactionsPerFolder; t++) {
-      transactions.push(buildTransaction({
-        ids: [
-          { s: 'ID-KMEHR', sv: '1.0', value: String(t + 1) },
-          { s: 'LOCAL', sl: 'UUID', sv: '1.0', value: `00000000-0000-4000-8000-${String(f * 1000 + t).padStart(12, '0')}` },
-        ],
-      }));
+      transactions.push(
+        buildTransaction({
+          ids: [
+            { s: 'ID-KMEHR', sv: '1.0', value: String(t + 1) },
+            { s: 'LOCAL', sl: 'UUID', sv: '1.0', value: `00000000-0000-4000-8000-${String(f * 1000 + t).padStart(12, '0')}` },
+          ],
+        }),
+      );
     }
-    list.push(buildFolder({ ids: [{ s: 'ID-KMEHR', sv: '1.0', value: String(f + 1) }], patient: buildPatient({ ids: [{ s: 'ID-PATIENT', sv: '1.0', value: inszFor(f) }] }), transactions }));
+    list.push(
+      buildFolder({
+        ids: [{ s: 'ID-KMEHR', sv: '1.0', value: String(f + 1) }],
+        patient: buildPatient({ ids: [{ s: 'ID-PATIENT', sv: '1.0', value: inszFor(f) }] }),
+        transactions,
+      }),
+    );
   }
   return deepFreeze({ header: buildHeader({ senders: [buildOrganisationParty()], ...header }), folders: list });
 }

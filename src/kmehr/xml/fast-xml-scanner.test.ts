@@ -91,7 +91,7 @@ function scannerEvents(xml: string, chunk = Infinity): string {
 const WELL_FORMED = [
   '<?xml version="1.0" encoding="UTF-8"?>\n<a xmlns="urn:a" xmlns:b="urn:b"><b:c x="1" b:y="&lt;&quot;&#xD;&#9;" a="2">t&amp;&gt;\r\n<d/></b:c><e xmlns=""/></a>\n',
   '<a>\r\nx\ry\r\n<![CDATA[ <raw> & \r\n ]]><?pi  body  ?><!-- c --></a>',
-  "<a x='single \"q\"' y=\"tab\there\r\nnl\">&#x1F600;&#233;</a>",
+  '<a x=\'single "q"\' y="tab\there\r\nnl">&#x1F600;&#233;</a>',
   '<p:a xmlns:p="urn:p" p:x="1" xml:lang="nl"><p:b xmlns:p="urn:p2" p:x="2"/></p:a>',
   '\uFEFF<a b = "1" >x</a >',
   '<?xml version="1.0"?>\n<!-- before --><?pi x?>\n<a>é 😀 <![CDATA[]]>]]&gt;</a>\n<!-- after -->\n<?after?>\n',
@@ -104,17 +104,65 @@ const WELL_FORMED = [
 ];
 
 const MALFORMED = [
-  '<a>', '<a></b>', '<a b="1" b="2"/>', '<a x:b="1"/>', '<x:a/>', '<a>&unknown;</a>', '<a>& </a>', '<a b="<"/>',
-  '<a/><b/>', 'text<a/>', '<a/>text', '<a b=1/>', '<a xmlns:p=""/>', '<a>]]></a>',
-  '<a>\u0001</a>', '<a>&#0;</a>', '<a p:x="1" xmlns:p="urn:p" xmlns:q="urn:p" q:x="2"/>', ' <?xml version="1.0"?><a/>',
-  '<a><!-- a -- b --></a>', '<a b="1"c="2"/>', '', '<a',
-  '<a><!-- x ---></a>', '<a>&#xD800;</a>', '<a>\uD800</a>', '<a b="\u0002"/>', '<1a/>', '<a 1b="x"/>', '<a:/>', '<:a/>',
-  '<a xmlns:xmlns="urn:x"/>', '<a xmlns:p="http://www.w3.org/XML/1998/namespace"/>', '<a xmlns:xml="urn:x"/>',
-  '<xmlns:a xmlns:xmlns="urn:x"/>', '<a:b:c xmlns:a="urn:a"/>', '<a><?xml version="1.0"?></a>', '<?xml version="2.0"?><a/>',
-  '<?xml encoding="UTF-8"?><a/>', '<?xml version="1.0" standalone="maybe"?><a/>', '<a>&#;</a>', '<a>&#x;</a>', '<a>&#12a;</a>',
-  '<a>&lt</a>', '<a b="&lt"/>', '<a b="&foo;"/>', '<a></a >x', '<![CDATA[x]]><a/>', '<a/><![CDATA[x]]>', '<a><!DOCTYPE x></a>',
-  '<a><!ELEMENT x></a>', '<a></ a>', '<a/ >', '<a b="1"/ >', '<a b ="1" b= "2"/>', '<?pi?><?xml version="1.0"?><a/>',
-  '<a>\uFFFE</a>', '<a><?a:b x?></a>', '<a xmlns:p="urn:p" xmlns:p="urn:q"/>', '<a xmlns="urn:a" xmlns="urn:b"/>',
+  '<a>',
+  '<a></b>',
+  '<a b="1" b="2"/>',
+  '<a x:b="1"/>',
+  '<x:a/>',
+  '<a>&unknown;</a>',
+  '<a>& </a>',
+  '<a b="<"/>',
+  '<a/><b/>',
+  'text<a/>',
+  '<a/>text',
+  '<a b=1/>',
+  '<a xmlns:p=""/>',
+  '<a>]]></a>',
+  '<a>\u0001</a>',
+  '<a>&#0;</a>',
+  '<a p:x="1" xmlns:p="urn:p" xmlns:q="urn:p" q:x="2"/>',
+  ' <?xml version="1.0"?><a/>',
+  '<a><!-- a -- b --></a>',
+  '<a b="1"c="2"/>',
+  '',
+  '<a',
+  '<a><!-- x ---></a>',
+  '<a>&#xD800;</a>',
+  '<a>\uD800</a>',
+  '<a b="\u0002"/>',
+  '<1a/>',
+  '<a 1b="x"/>',
+  '<a:/>',
+  '<:a/>',
+  '<a xmlns:xmlns="urn:x"/>',
+  '<a xmlns:p="http://www.w3.org/XML/1998/namespace"/>',
+  '<a xmlns:xml="urn:x"/>',
+  '<xmlns:a xmlns:xmlns="urn:x"/>',
+  '<a:b:c xmlns:a="urn:a"/>',
+  '<a><?xml version="1.0"?></a>',
+  '<?xml version="2.0"?><a/>',
+  '<?xml encoding="UTF-8"?><a/>',
+  '<?xml version="1.0" standalone="maybe"?><a/>',
+  '<a>&#;</a>',
+  '<a>&#x;</a>',
+  '<a>&#12a;</a>',
+  '<a>&lt</a>',
+  '<a b="&lt"/>',
+  '<a b="&foo;"/>',
+  '<a></a >x',
+  '<![CDATA[x]]><a/>',
+  '<a/><![CDATA[x]]>',
+  '<a><!DOCTYPE x></a>',
+  '<a><!ELEMENT x></a>',
+  '<a></ a>',
+  '<a/ >',
+  '<a b="1"/ >',
+  '<a b ="1" b= "2"/>',
+  '<?pi?><?xml version="1.0"?><a/>',
+  '<a>\uFFFE</a>',
+  '<a><?a:b x?></a>',
+  '<a xmlns:p="urn:p" xmlns:p="urn:q"/>',
+  '<a xmlns="urn:a" xmlns="urn:b"/>',
 ];
 
 /** libxml2's verdict through Debian xmllint. */
@@ -156,7 +204,31 @@ describe('FastXmlScanner against saxes', () => {
     const texts = files.map((f) => readFileSync(f, 'utf8'));
     for (const xml of texts) expect(scannerEvents(xml, 4096)).toBe(saxesEvents(xml));
     // Mutations: insert, delete or replace one character at a random place by markup-significant characters.
-    const pieces = ['<', '>', '&', '"', "'", '/', '=', ':', ' ', '\r', '!', '?', '-', ']', '[', 'x', '\u0001', '&#0;', '&amp;', '<!--', ']]>', 'xmlns:q="urn:q" ', 'q:'];
+    const pieces = [
+      '<',
+      '>',
+      '&',
+      '"',
+      "'",
+      '/',
+      '=',
+      ':',
+      ' ',
+      '\r',
+      '!',
+      '?',
+      '-',
+      ']',
+      '[',
+      'x',
+      '\u0001',
+      '&#0;',
+      '&amp;',
+      '<!--',
+      ']]>',
+      'xmlns:q="urn:q" ',
+      'q:',
+    ];
     let seed = 42;
     const random = (n: number): number => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
@@ -170,13 +242,21 @@ describe('FastXmlScanner against saxes', () => {
       const at = random(base.length);
       const op = random(3);
       const piece = pieces[random(pieces.length)]!;
-      const xml = op === 0 ? base.slice(0, at) + piece + base.slice(at) : op === 1 ? base.slice(0, at) + base.slice(at + 1) : base.slice(0, at) + piece + base.slice(at + 1);
+      const xml =
+        op === 0
+          ? base.slice(0, at) + piece + base.slice(at)
+          : op === 1
+            ? base.slice(0, at) + base.slice(at + 1)
+            : base.slice(0, at) + piece + base.slice(at + 1);
       const reference = saxesEvents(xml);
       if (reference === 'refused') refused++;
       const got = scannerEvents(xml, 1 + random(50));
       // Stricter than saxes is fine where the XML spec and libxml2 (the XSD path's parser) refuse too.
       if (got === 'refused' && reference !== 'refused' && !xmllintAccepts(xml)) continue;
-      if (got !== reference) mismatches.push(`${reference === 'refused' ? 'saxes refused' : got === 'refused' ? 'scanner refused' : 'events differ'}: ${JSON.stringify(xml.slice(Math.max(0, at - 30), at + 30))}`);
+      if (got !== reference)
+        mismatches.push(
+          `${reference === 'refused' ? 'saxes refused' : got === 'refused' ? 'scanner refused' : 'events differ'}: ${JSON.stringify(xml.slice(Math.max(0, at - 30), at + 30))}`,
+        );
     }
     expect(mismatches).toEqual([]);
     expect(refused).toBeGreaterThan(300); // the corpus does exercise refusals

@@ -280,11 +280,21 @@ export class FastXmlScanner {
       const name = s.slice(amp + 1, semi);
       let value: string;
       switch (name) {
-        case 'lt': value = '<'; break;
-        case 'gt': value = '>'; break;
-        case 'amp': value = '&'; break;
-        case 'quot': value = '"'; break;
-        case 'apos': value = "'"; break;
+        case 'lt':
+          value = '<';
+          break;
+        case 'gt':
+          value = '>';
+          break;
+        case 'amp':
+          value = '&';
+          break;
+        case 'quot':
+          value = '"';
+          break;
+        case 'apos':
+          value = "'";
+          break;
         default: {
           if (name.charCodeAt(0) !== 0x23) {
             this.fail(name === '' || !isXmlName(name) ? 'malformed entity reference' : `undefined entity: ${name}`, at);
@@ -537,7 +547,9 @@ export class FastXmlScanner {
 
   private xmlDeclaration(rest: string): void {
     // version, then optional encoding, then optional standalone, each preceded by white space.
-    const m = /^(\s+version\s*=\s*(?:"([^"]*)"|'([^']*)'))(\s+encoding\s*=\s*(?:"([^"]*)"|'([^']*)'))?(\s+standalone\s*=\s*(?:"([^"]*)"|'([^']*)'))?\s*$/.exec(rest);
+    const m = /^(\s+version\s*=\s*(?:"([^"]*)"|'([^']*)'))(\s+encoding\s*=\s*(?:"([^"]*)"|'([^']*)'))?(\s+standalone\s*=\s*(?:"([^"]*)"|'([^']*)'))?\s*$/.exec(
+      rest,
+    );
     if (m === null) this.fail('malformed XML declaration');
     const version = m[2] ?? m[3]!;
     if (!/^1\.[0-9]+$/.test(version)) this.fail(`version number ${version} is not supported`);

@@ -8,13 +8,24 @@ import { isNcName, isQName, isXmlName } from './xml-names.js';
 // name below, as element names, attribute names and processing-instruction targets.
 
 const ACCEPTED = [
-  'a', 'A_b', '_x', 'a-b.c9', 'p:local', 'élément', 'Ωmega', 'naïve·x', 'ab\u0301c', 'x\u203Fy', 'kanji漢字',
-  '\u{10000}astral', 'a\u{EFFFF}', 'ひらがな', 'x\u00B7', 'Z\u0300',
+  'a',
+  'A_b',
+  '_x',
+  'a-b.c9',
+  'p:local',
+  'élément',
+  'Ωmega',
+  'naïve·x',
+  'ab\u0301c',
+  'x\u203Fy',
+  'kanji漢字',
+  '\u{10000}astral',
+  'a\u{EFFFF}',
+  'ひらがな',
+  'x\u00B7',
+  'Z\u0300',
 ];
-const REFUSED = [
-  '1abc', '-a', '.a', '\u00B7a', '\u0300a', 'a\u00D7b', 'a\u00F7b', 'a\u037Eb', 'a\u2000b', '\u203Fa', 'a\u{F0000}',
-  'a\uE000', '\u00D7',
-];
+const REFUSED = ['1abc', '-a', '.a', '\u00B7a', '\u0300a', 'a\u00D7b', 'a\u00F7b', 'a\u037Eb', 'a\u2000b', '\u203Fa', 'a\u{F0000}', 'a\uE000', '\u00D7'];
 // Names XML 1.0 allows but Namespaces in XML does not (a local part must be an NCName): saxes does not check that
 // constraint, both our scanners refuse them — the one place we are stricter than saxes, on purpose.
 const NOT_QNAMES = ['a:1b', 'p:-x', 'p:\u00B7x'];

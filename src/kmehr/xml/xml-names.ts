@@ -52,7 +52,8 @@ export function isQName(name: string): boolean {
   let partStart = true;
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    if (c >= 128) return colon === -1 ? isNcName(name) : isNcName(name.slice(0, colon)) && isNcName(name.slice(colon + 1)) && name.indexOf(':', colon + 1) === -1;
+    if (c >= 128)
+      return colon === -1 ? isNcName(name) : isNcName(name.slice(0, colon)) && isNcName(name.slice(colon + 1)) && name.indexOf(':', colon + 1) === -1;
     if (c === 58) {
       if (colon !== -1 || partStart) return false;
       colon = i;

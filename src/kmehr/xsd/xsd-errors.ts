@@ -34,12 +34,7 @@ export function errorPosition(e: StructuredError): ErrorPosition {
  * its name when it could not be placed), parser errors to XML_MALFORMED, with libxml2's line, column and message.
  * `totalErrors` counts the errors libxml2 raised, also the ones dropped past MAX_XSD_FINDINGS.
  */
-export function xsdFindings(
-  errors: readonly StructuredError[],
-  paths: readonly (string | undefined)[],
-  totalErrors: number,
-  returnCode: number,
-): Finding[] {
+export function xsdFindings(errors: readonly StructuredError[], paths: readonly (string | undefined)[], totalErrors: number, returnCode: number): Finding[] {
   const out = errors.map((e, i) => {
     const position = { ...(e.line > 0 && { line: e.line }), ...(e.column > 0 && { column: e.column }) };
     // Anything not from the schema validator (parser, namespace, encoding, I/O) means the bytes are not usable XML.

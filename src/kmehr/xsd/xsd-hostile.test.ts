@@ -69,6 +69,10 @@ describe('hostile documents behind a switched-off DOCTYPE screen', () => {
     // libxml2 refuses to schema-validate an unexpanded entity reference at all (an internal error, thrown).
     expect(() => unscreened.validateBytes(withEntity)).toThrow(/validation failed internally/);
     expect(unscreened.validateBytes(valid)).toEqual([]);
-    expect(createXsdValidator(schemaDir).validateBytes(withEntity).map((f) => f.code)).toEqual(['XML_ENTITY_DECLARATION']);
+    expect(
+      createXsdValidator(schemaDir)
+        .validateBytes(withEntity)
+        .map((f) => f.code),
+    ).toEqual(['XML_ENTITY_DECLARATION']);
   });
 });

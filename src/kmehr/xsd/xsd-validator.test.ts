@@ -107,7 +107,12 @@ describe('createXsdValidator', () => {
   it('reports a document that is not well-formed as XML_MALFORMED with its position, once', () => {
     const findings = validator.validateBytes(`<kmehrmessage xmlns="${NS}"><header><x></header></kmehrmessage>`);
     expect(findings).toEqual([
-      expect.objectContaining({ code: 'XML_MALFORMED', line: 1, column: 96, params: expect.objectContaining({ detail: 'Opening and ending tag mismatch: x line 1 and header' }) }),
+      expect.objectContaining({
+        code: 'XML_MALFORMED',
+        line: 1,
+        column: 96,
+        params: expect.objectContaining({ detail: 'Opening and ending tag mismatch: x line 1 and header' }),
+      }),
     ]);
   });
 
@@ -145,9 +150,7 @@ describe('no DOCTYPE reaches libxml2', () => {
   it('refuses external entities, entity declarations and plain DOCTYPEs from memory', () => {
     expect(validator.validateBytes(xxe).map((f) => f.code)).toEqual(['XML_EXTERNAL_ENTITY']);
     expect(validator.validateBytes(laughs).map((f) => f.code)).toEqual(['XML_ENTITY_DECLARATION']);
-    expect(validator.validateBytes(`<!DOCTYPE kmehrmessage><kmehrmessage xmlns="${NS}"/>`).map((f) => f.code)).toEqual([
-      'XML_DOCTYPE_FORBIDDEN',
-    ]);
+    expect(validator.validateBytes(`<!DOCTYPE kmehrmessage><kmehrmessage xmlns="${NS}"/>`).map((f) => f.code)).toEqual(['XML_DOCTYPE_FORBIDDEN']);
   });
 
   it('refuses them in files, also behind a prolog comment longer than the screened head', () => {
@@ -171,7 +174,10 @@ describe('no DOCTYPE reaches libxml2', () => {
   it('never loads a schema named by the document (xsi:schemaLocation)', () => {
     const text = sample('vaccination-no-quantity.xml')
       .toString('utf8')
-      .replace(`<kmehrmessage xmlns="${NS}"`, `<kmehrmessage xmlns="${NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="${NS} http://127.0.0.1:9/evil.xsd"`);
+      .replace(
+        `<kmehrmessage xmlns="${NS}"`,
+        `<kmehrmessage xmlns="${NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="${NS} http://127.0.0.1:9/evil.xsd"`,
+      );
     expect(validator.validateBytes(text)).toEqual([]);
   });
 });
@@ -216,8 +222,18 @@ describe('agreement with xmllint', () => {
         readFileSync(path.join(shared, 'samples/vitalink-evs/sumehr', n), 'utf8'),
       ]),
       ['bad-sex.xml', sample('vaccination-no-quantity.xml').toString('utf8').replace('>male<', '>mail<')],
-      ['bad-order.xml', sample('vaccination-no-quantity.xml').toString('utf8').replace(/(<time>[^<]*<\/time>)(\s*)(<date>[^<]*<\/date>)/, '$3$2$1')],
-      ['missing-header.xml', sample('vaccination-no-quantity.xml').toString('utf8').replace(/<header>[\s\S]*<\/header>/, '')],
+      [
+        'bad-order.xml',
+        sample('vaccination-no-quantity.xml')
+          .toString('utf8')
+          .replace(/(<time>[^<]*<\/time>)(\s*)(<date>[^<]*<\/date>)/, '$3$2$1'),
+      ],
+      [
+        'missing-header.xml',
+        sample('vaccination-no-quantity.xml')
+          .toString('utf8')
+          .replace(/<header>[\s\S]*<\/header>/, ''),
+      ],
     ];
     let valid = 0;
     for (const [name, text] of cases) {

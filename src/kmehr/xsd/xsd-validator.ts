@@ -91,7 +91,10 @@ function validateBytes(schema: CompiledSchema, input: Buffer | string, screen: b
     const errors = kept.map((d) => structured(d, XML_FROM_SCHEMASV));
     // The element each error names, read from the document itself while it is still there.
     const paths = kept.map((d) => (d.level > XML_ERR_WARNING ? elementPath(doc, d.xpath) : undefined));
-    return findingsOf({ returnCode: 1, errors, total: err.details.length }, paths.filter((_, i) => kept[i]!.level > XML_ERR_WARNING));
+    return findingsOf(
+      { returnCode: 1, errors, total: err.details.length },
+      paths.filter((_, i) => kept[i]!.level > XML_ERR_WARNING),
+    );
   } finally {
     doc.dispose();
   }

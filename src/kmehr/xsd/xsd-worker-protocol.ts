@@ -8,6 +8,4 @@ export interface XsdWorkerRequest {
 }
 
 /** The worker's answer: the findings, or why the file could not be validated (unreadable, schema missing). */
-export type XsdWorkerReply =
-  | { readonly id: number; readonly findings: readonly Finding[] }
-  | { readonly id: number; readonly error: string };
+export type XsdWorkerReply = { readonly id: number; readonly findings: readonly Finding[] } | { readonly id: number; readonly error: string };

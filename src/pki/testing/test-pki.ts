@@ -61,9 +61,7 @@ export interface TestPki {
 // RSA keygen costs 100-400 ms per key on these 2 cores; every fixture in a process shares three keys.
 let sharedKeys: Promise<{ ca: string; foreign: string; leaf: string }> | undefined;
 function keys(): Promise<{ ca: string; foreign: string; leaf: string }> {
-  sharedKeys ??= Promise.all([generateRsaKeyPem(), generateRsaKeyPem(), generateRsaKeyPem()]).then(
-    ([ca, foreign, leaf]) => ({ ca, foreign, leaf }),
-  );
+  sharedKeys ??= Promise.all([generateRsaKeyPem(), generateRsaKeyPem(), generateRsaKeyPem()]).then(([ca, foreign, leaf]) => ({ ca, foreign, leaf }));
   return sharedKeys;
 }
 
@@ -122,14 +120,26 @@ export async function createTestPki(dir?: string): Promise<TestPki> {
     name: 'AZ Testziekenhuis',
     application: 'VACCINNET',
   });
-  const expired = await issue(ca, 'doctor', person('82062004552', 'Piet Wouters'), {}, {
-    notBefore: new Date(now - 400 * DAY_MS),
-    notAfter: new Date(now - 30 * DAY_MS),
-  });
-  const notYetValid = await issue(ca, 'doctor', person('75090908819', 'Els Claes'), {}, {
-    notBefore: new Date(now + 30 * DAY_MS),
-    notAfter: new Date(now + 400 * DAY_MS),
-  });
+  const expired = await issue(
+    ca,
+    'doctor',
+    person('82062004552', 'Piet Wouters'),
+    {},
+    {
+      notBefore: new Date(now - 400 * DAY_MS),
+      notAfter: new Date(now - 30 * DAY_MS),
+    },
+  );
+  const notYetValid = await issue(
+    ca,
+    'doctor',
+    person('75090908819', 'Els Claes'),
+    {},
+    {
+      notBefore: new Date(now + 30 * DAY_MS),
+      notAfter: new Date(now + 400 * DAY_MS),
+    },
+  );
   const revoked = await issue(ca, 'doctor', person('88020206786', 'Tom Peeters'));
   await ca.revoke(revoked.serial);
   const foreign = await issue(foreignCa, 'doctor', person('85071412330', 'An Peeters'), { nihii: '14700250004' });

@@ -50,7 +50,10 @@ function doctorParty(d: Doctor): ReturnType<typeof buildHcParty> {
 
 function organisationParty(o: Organisation): ReturnType<typeof buildHcParty> {
   return buildOrganisationParty({
-    ids: [{ s: 'LOCAL', sl: 'VACCINNET-USER', sv: '1.0', value: o.userCode }, { s: idScheme(o.idType), sv: '1.0', value: o.id }],
+    ids: [
+      { s: 'LOCAL', sl: 'VACCINNET-USER', sv: '1.0', value: o.userCode },
+      { s: idScheme(o.idType), sv: '1.0', value: o.id },
+    ],
     name: o.name,
   });
 }

@@ -60,7 +60,10 @@ export async function seedDemo(store: Store, ca: TestCa, dataDir: string): Promi
     });
     certificates.push({ persona, role, p12Path: issued.p12Path!, softwareId: SOFTWARE_IDS[persona], nihii: d.nihii });
   }
-  for (const [persona, role] of [['deLinde', 'group practice'], ['azGroeninge', 'hospital']] as const) {
+  for (const [persona, role] of [
+    ['deLinde', 'group practice'],
+    ['azGroeninge', 'hospital'],
+  ] as const) {
     const o = ORGANISATIONS[persona];
     const issued = await ca.issue({
       subject: { kind: 'organisation', idType: o.idType, id: o.id, name: o.name, application: 'VACCINNET' },
@@ -68,7 +71,11 @@ export async function seedDemo(store: Store, ca: TestCa, dataDir: string): Promi
       password: DEMO_PASSWORD,
     });
     certificates.push({
-      persona, role, p12Path: issued.p12Path!, softwareId: SOFTWARE_IDS[persona], userCode: o.userCode,
+      persona,
+      role,
+      p12Path: issued.p12Path!,
+      softwareId: SOFTWARE_IDS[persona],
+      userCode: o.userCode,
       ...(persona === 'azGroeninge' && { nihii: DOCTORS.wouters.nihii }),
     });
   }
@@ -83,8 +90,7 @@ export async function seedDemo(store: Store, ca: TestCa, dataDir: string): Promi
 function demoBatchCsv(now: Date): string {
   const day = (n: number): string => new Date(now.getTime() - n * 86_400_000).toISOString().slice(0, 10);
   const { jan, emma, lotte } = PATIENTS;
-  const row = (p: Person, cnk: string, date: string, lot: string): string =>
-    [p.insz, p.firstname, p.familyname, p.birthdate, p.sex, cnk, date, lot].join(',');
+  const row = (p: Person, cnk: string, date: string, lot: string): string => [p.insz, p.firstname, p.familyname, p.birthdate, p.sex, cnk, date, lot].join(',');
   return [
     'insz,firstname,familyname,birthdate,sex,cnk,date,lot',
     row(jan, '4293254', day(6), 'FK5127'),

@@ -13,4 +13,6 @@ const config = loadConfig({ env: {}, overrides: { dataDir } });
 await sleep(Math.max(0, Number(startAt) - Date.now()));
 const pki = await ensureDevPki(config);
 const digest = (s: string): string => createHash('sha256').update(s).digest('hex');
-process.stdout.write(`${JSON.stringify({ created: pki.created, ca: digest(pki.ca.certificatePem), key: digest(pki.tls.keyPem), cert: digest(pki.tls.certPem) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ created: pki.created, ca: digest(pki.ca.certificatePem), key: digest(pki.tls.keyPem), cert: digest(pki.tls.certPem) })}\n`,
+);

@@ -36,12 +36,19 @@ export async function startRegistryWithLog(overrides: Record<string, unknown> = 
   const config = loadConfig({
     env: {},
     overrides: {
-      dataDir, 'server.port': 0, 'kmehr.schemaDir': '', 'log.level': 'info', 'batch.workerInProcess': false, ...overrides,
+      dataDir,
+      'server.port': 0,
+      'kmehr.schemaDir': '',
+      'log.level': 'info',
+      'batch.workerInProcess': false,
+      ...overrides,
     },
   });
   const registry = await startRegistry({ config, demo: true, logDestination: sink });
   return {
-    registry, dataDir, lines,
+    registry,
+    dataDir,
+    lines,
     async close() {
       await registry.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -96,7 +96,10 @@ export async function handleBatchCall(call: BatchCall, deps: BatchHandlerDeps): 
           ? checkOneCallerIdentity(cert.identity, call.peerCertificate, now, deps.authentication.certificates, deps.authentication.identityRule)
           : undefined;
       };
-      extracted = await extractBatchRequestStream(verified(call.body, verifier, call.peerCertificate, verifying, trust), sink, { ...(call.soapAction !== undefined && { soapAction: call.soapAction }), maxBytes: deps.maxBytes });
+      extracted = await extractBatchRequestStream(verified(call.body, verifier, call.peerCertificate, verifying, trust), sink, {
+        ...(call.soapAction !== undefined && { soapAction: call.soapAction }),
+        maxBytes: deps.maxBytes,
+      });
     } catch (error) {
       if (error instanceof FindingError) return refusal(actionOp, error.finding, language);
       throw error;
@@ -213,7 +216,14 @@ function replayEntry(signed: boolean, verifier: WsSecurityStreamVerifier, deps: 
  * safely resend; nothing is stored twice. Logged with code DUPLICATE_REPLAY.
  */
 function replayed(op: StreamedBatchDelivery['operation'], transactionId: string, identity: CallerIdentity): BatchAnswer {
-  return { httpStatus: 200, operation: op, code: 'DUPLICATE_REPLAY', caller: describeCaller(identity), transactionId, body: writeDeliveryResponse(op, { transactionId }) };
+  return {
+    httpStatus: 200,
+    operation: op,
+    code: 'DUPLICATE_REPLAY',
+    caller: describeCaller(identity),
+    transactionId,
+    body: writeDeliveryResponse(op, { transactionId }),
+  };
 }
 
 async function deliver(
@@ -238,7 +248,12 @@ async function deliver(
   if (header.ok) {
     const locals = header.header.senders.flatMap((p) => p.ids.filter((i) => i.s.toUpperCase() === 'LOCAL').map((i) => i.value));
     if (!locals.includes(profile.userCode)) {
-      return refusal(op, finding('USER_CODE_MISMATCH', { location: '/kmehrmessage/header/sender/hcparty/id[@S="LOCAL"]', value: locals[0] ?? '' }), language, identity);
+      return refusal(
+        op,
+        finding('USER_CODE_MISMATCH', { location: '/kmehrmessage/header/sender/hcparty/id[@S="LOCAL"]', value: locals[0] ?? '' }),
+        language,
+        identity,
+      );
     }
   }
   if (deps.validateSpool) {
@@ -286,7 +301,14 @@ async function deliver(
     throw error;
   }
   // Only now, after the commit, is the sender told its delivery exists.
-  return { httpStatus: 200, operation: op, code: 'OK', caller: describeCaller(identity), transactionId: id, body: writeDeliveryResponse(op, { transactionId: id }) };
+  return {
+    httpStatus: 200,
+    operation: op,
+    code: 'OK',
+    caller: describeCaller(identity),
+    transactionId: id,
+    body: writeDeliveryResponse(op, { transactionId: id }),
+  };
 }
 
 /** The spool's bytes, opened only when the store starts reading (a store that fails first leaves no stream to error). */
@@ -338,7 +360,13 @@ async function result(request: BatchResultRequest, identity: CallerIdentity, dep
     if (delivery.transactions === 0) return refusal(op, failure, language, identity);
     // Failed part-way: what was committed is registered and must be reported, marked as partial.
     const partial = { committed: delivery.transactions, failure };
-    return { httpStatus: 200, operation: op, code: 'BATCH_PARTIAL', caller: describeCaller(identity), body: resultAnswerChunks(deps.repo, delivery.id, language, partial) };
+    return {
+      httpStatus: 200,
+      operation: op,
+      code: 'BATCH_PARTIAL',
+      caller: describeCaller(identity),
+      body: resultAnswerChunks(deps.repo, delivery.id, language, partial),
+    };
   }
   if (delivery.status !== 'processed' || delivery.transactions === 0) {
     return refusal(op, finding('BATCH_NOT_PROCESSED', { value: request.requestId }), language, identity);

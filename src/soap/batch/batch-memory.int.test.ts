@@ -26,27 +26,36 @@ const CHILD = fileURLToPath(new URL('../../../test/support/registry-child.ts', i
 const dir = mkdtempSync(path.join(tmpdir(), 'vaccinnet-batch-memory-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function post(url: string, op: BatchOperation, body: AsyncIterable<Buffer> | string, length?: number): Promise<{ status: number; text: string; bytes: number; transactions: number }> {
+function post(
+  url: string,
+  op: BatchOperation,
+  body: AsyncIterable<Buffer> | string,
+  length?: number,
+): Promise<{ status: number; text: string; bytes: number; transactions: number }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, {
-      method: 'POST',
-      headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${batchAction(op)}"`, ...(length !== undefined && { 'content-length': length }) },
-    }, (res) => {
-      // Keep only the head of the answer and count transactions while streaming: a 100 000-transaction result is ~40 MB.
-      let text = '';
-      let bytes = 0;
-      let transactions = 0;
-      let carry = '';
-      res.on('data', (c: Buffer) => {
-        bytes += c.length;
-        const s = carry + c.toString('utf8');
-        transactions += s.split('<upl:transaction>').length - 1;
-        carry = s.slice(-('<upl:transaction>'.length - 1));
-        if (text.length < 4096) text += c.toString('utf8').slice(0, 4096);
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text, bytes, transactions }));
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${batchAction(op)}"`, ...(length !== undefined && { 'content-length': length }) },
+      },
+      (res) => {
+        // Keep only the head of the answer and count transactions while streaming: a 100 000-transaction result is ~40 MB.
+        let text = '';
+        let bytes = 0;
+        let transactions = 0;
+        let carry = '';
+        res.on('data', (c: Buffer) => {
+          bytes += c.length;
+          const s = carry + c.toString('utf8');
+          transactions += s.split('<upl:transaction>').length - 1;
+          carry = s.slice(-('<upl:transaction>'.length - 1));
+          if (text.length < 4096) text += c.toString('utf8').slice(0, 4096);
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, bytes, transactions }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     if (typeof body === 'string') req.end(body);
     else {
@@ -64,7 +73,12 @@ describe('BatchUpload memory', () => {
     const key = loadP12(readFileSync(pki.identities.hospital.p12Path), TEST_P12_PASSWORD);
     const file = path.join(dir, 'delivery.xml');
     await writeOrganisationBatch(file, { folders: N, tag: 'mem', date: '2024-03-01' });
-    const envelope = await fileDeliveryEnvelope('Aanleveren', file, { pakket: SOFTWARE_IDS.azGroeninge }, { privateKeyPem: key.privateKeyPem, certificateDer: key.certificateDer });
+    const envelope = await fileDeliveryEnvelope(
+      'Aanleveren',
+      file,
+      { pakket: SOFTWARE_IDS.azGroeninge },
+      { privateKeyPem: key.privateKeyPem, certificateDer: key.certificateDer },
+    );
 
     const dataDir = path.join(dir, 'registry');
     // The documented memory setting for a server that takes 100 000-vaccination deliveries (docs/batch.md):
@@ -73,7 +87,21 @@ describe('BatchUpload memory', () => {
     // - --optimize-for-size: V8's conservative heap growth. Without it the old generation swung between ~30 and ~100 MB
     //   of (promoted, dead) objects between major collections, and the peak was 283-310 MB depending on the machine's
     //   load; with it the heap stays ~30 MB and the peak ~210 MB (for ~25 % less batch throughput).
-    const child = spawn(process.execPath, [`--max-semi-space-size=${process.env.BATCH_MEMORY_SEMI_SPACE_MB ?? 2}`, '--optimize-for-size', '--import', 'tsx', CHILD, dataDir, pki.ca.certificatePath, pki.ca.crlPath, String(512 * 1024 * 1024)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [
+        `--max-semi-space-size=${process.env.BATCH_MEMORY_SEMI_SPACE_MB ?? 2}`,
+        '--optimize-for-size',
+        '--import',
+        'tsx',
+        CHILD,
+        dataDir,
+        pki.ca.certificatePath,
+        pki.ca.crlPath,
+        String(512 * 1024 * 1024),
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     const waiting = new Map<string, (rest: string) => void>();
     createInterface({ input: child.stdout! }).on('line', (line) => {
       for (const [prefix, resolve] of waiting) if (line.startsWith(prefix)) resolve(line.slice(prefix.length));
@@ -112,7 +140,10 @@ describe('BatchUpload memory', () => {
       expect([delivery?.transactions, delivery?.accepted]).toEqual([N, N]);
 
       t = performance.now();
-      const ask = signEnvelope(resultEnvelope({ requestId: id!, gebruikersId: ORGANISATIONS.azGroeninge.userCode }), { privateKeyPem: key.privateKeyPem, certificateDer: key.certificateDer });
+      const ask = signEnvelope(resultEnvelope({ requestId: id!, gebruikersId: ORGANISATIONS.azGroeninge.userCode }), {
+        privateKeyPem: key.privateKeyPem,
+        certificateDer: key.certificateDer,
+      });
       const result = await post(url, 'ResultaatVerwerking', ask);
       timings.resultSeconds = (performance.now() - t) / 1000;
       expect(result.status).toBe(200);
@@ -120,7 +151,15 @@ describe('BatchUpload memory', () => {
 
       child.stdin!.write('rss\n');
       const peakMb = Number(await next('RSS ')) / 1024;
-      console.log(JSON.stringify({ vaccinations: N, deliveryMb: Math.round(envelope.contentLength / 1024 / 1024), resultMb: Math.round(result.bytes / 1024 / 1024), peakRssMb: Math.round(peakMb), ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10])) }));
+      console.log(
+        JSON.stringify({
+          vaccinations: N,
+          deliveryMb: Math.round(envelope.contentLength / 1024 / 1024),
+          resultMb: Math.round(result.bytes / 1024 / 1024),
+          peakRssMb: Math.round(peakMb),
+          ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10])),
+        }),
+      );
       expect(peakMb).toBeLessThan(LIMIT_MB);
     } finally {
       child.stdin!.write('exit\n');

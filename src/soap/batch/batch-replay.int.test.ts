@@ -37,8 +37,11 @@ for (const engine of testEngines()) {
       // Two registry nodes on one database: a replay may arrive at either.
       const databaseUrl = registryDatabaseUrl(engine.name, 'batch_replay') ?? `sqlite:${path.join(sqliteDir, 'shared.db')}`;
       const overrides = {
-        'server.tls': false, 'pki.trustedCaFiles': [pki.ca.certificatePath], 'pki.crlFiles': [pki.ca.crlPath],
-        'batch.workerInProcess': false, 'registry.personCheck': 'checksum',
+        'server.tls': false,
+        'pki.trustedCaFiles': [pki.ca.certificatePath],
+        'pki.crlFiles': [pki.ca.crlPath],
+        'batch.workerInProcess': false,
+        'registry.personCheck': 'checksum',
       };
       const first = await startRegistryUnderTest({ databaseUrl, overrides });
       nodes = [first, await startRegistryUnderTest({ databaseUrl, overrides })];
@@ -51,7 +54,14 @@ for (const engine of testEngines()) {
     });
 
     const deliveries = async (): Promise<number> =>
-      Number((await nodes[0]!.registry.store.db.selectFrom('deliveries' as never).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow() as { n: number | string }).n);
+      Number(
+        (
+          (await nodes[0]!.registry.store.db
+            .selectFrom('deliveries' as never)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()) as { n: number | string }
+        ).n,
+      );
 
     it('the same signed delivery sent again — to the same node or another — answers the original transactionId and stores nothing more', async () => {
       const hospital = pki.identities.hospital;

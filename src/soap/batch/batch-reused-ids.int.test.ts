@@ -32,12 +32,18 @@ function folder(f: number, person: Persona, doses: readonly Dose[]): Folder {
   return buildFolder({
     ids: [{ s: 'ID-KMEHR', sv: '1.0', value: String(f + 1) }],
     patient: buildPatient({
-      ids: [{ s: 'ID-PATIENT', sv: '1.0', value: person.insz }], birthdate: undefined, sex: cd('CD-SEX', person.sex),
-      familyname: person.familyname, firstnames: [person.firstname],
+      ids: [{ s: 'ID-PATIENT', sv: '1.0', value: person.insz }],
+      birthdate: undefined,
+      sex: cd('CD-SEX', person.sex),
+      familyname: person.familyname,
+      firstnames: [person.firstname],
     }),
     transactions: doses.map((d, t) =>
       buildTransaction({
-        ids: [{ s: 'ID-KMEHR', sv: '1.0', value: String(t + 1) }, { s: 'LOCAL', sl: 'UUID', sv: '1.0', value: d.local }],
+        ids: [
+          { s: 'ID-KMEHR', sv: '1.0', value: String(t + 1) },
+          { s: 'LOCAL', sl: 'UUID', sv: '1.0', value: d.local },
+        ],
         date: d.date,
         items: [buildVaccineItem({ beginmoment: { date: d.date }, batch: d.lot })],
       }),
@@ -47,7 +53,10 @@ function folder(f: number, person: Persona, doses: readonly Dose[]): Folder {
 
 function message(tag: string, folders: readonly Folder[]): string {
   const sender = buildOrganisationParty({
-    ids: [{ s: 'LOCAL', sl: 'VACCINNET-USER', sv: '1.0', value: AZ.userCode }, { s: 'ID-HCPARTY', sv: '1.0', value: AZ.id }],
+    ids: [
+      { s: 'LOCAL', sl: 'VACCINNET-USER', sv: '1.0', value: AZ.userCode },
+      { s: 'ID-HCPARTY', sv: '1.0', value: AZ.id },
+    ],
     name: AZ.name,
   });
   const m: KmehrMessage = { header: buildHeader({ ids: [{ s: 'ID-KMEHR', sv: '1.0', value: `${AZ.id}.${tag}` }], senders: [sender] }), folders };
@@ -56,7 +65,9 @@ function message(tag: string, folders: readonly Folder[]): string {
 
 /** Per transaction: its LOCAL id, result code and text. */
 const results = (folders: readonly SoapFolderResult[]): [string, string, string][] =>
-  folders.flatMap((f) => f.transaction.map((t): [string, string, string] => [t.id.find((i) => i.attributes.S === 'LOCAL')?.$value ?? '', t.resultCode, t.resultTekst ?? '']));
+  folders.flatMap((f) =>
+    f.transaction.map((t): [string, string, string] => [t.id.find((i) => i.attributes.S === 'LOCAL')?.$value ?? '', t.resultCode, t.resultTekst ?? '']),
+  );
 
 for (const engine of testEngines()) {
   describe(`BatchUpload: reused sender ids (${engine.name})`, () => {
@@ -80,7 +91,12 @@ for (const engine of testEngines()) {
     });
 
     const rows = () =>
-      reg.registry.store.db.selectFrom('vaccinations').select(['id', 'sender_local_id', 'lot', 'status']).where('channel', '=', 'batch').orderBy('sender_local_id').execute();
+      reg.registry.store.db
+        .selectFrom('vaccinations')
+        .select(['id', 'sender_local_id', 'lot', 'status'])
+        .where('channel', '=', 'batch')
+        .orderBy('sender_local_id')
+        .execute();
 
     async function deliverAndProcess(xml: string): Promise<[string, string, string][]> {
       const d = await hospital.deliver('Aanleveren', xml, SOFTWARE_IDS.azGroeninge);
@@ -93,19 +109,34 @@ for (const engine of testEngines()) {
     it('a later delivery: the unchanged transaction is a replay, the changed one under the same LOCAL id refused, a new one stored', async () => {
       const { jan, emma } = PATIENTS;
       const first = await deliverAndProcess(
-        message('r1', [folder(0, jan, [{ local: 'r1-jan-1', date: day(7), lot: 'AA0001' }, { local: 'r1-jan-2', date: day(5), lot: 'AA0002' }])]),
+        message('r1', [
+          folder(0, jan, [
+            { local: 'r1-jan-1', date: day(7), lot: 'AA0001' },
+            { local: 'r1-jan-2', date: day(5), lot: 'AA0002' },
+          ]),
+        ]),
       );
-      expect(first.map(([l, c]) => [l, c])).toEqual([['r1-jan-1', 'OK'], ['r1-jan-2', 'OK']]);
+      expect(first.map(([l, c]) => [l, c])).toEqual([
+        ['r1-jan-1', 'OK'],
+        ['r1-jan-2', 'OK'],
+      ]);
       const before = await rows();
       const idOf = (local: string): string => before.find((r) => r.sender_local_id === local)!.id;
 
       const second = await deliverAndProcess(
         message('r2', [
-          folder(0, jan, [{ local: 'r1-jan-1', date: day(7), lot: 'AA0001' }, { local: 'r1-jan-2', date: day(5), lot: 'ZZ9999' }]),
+          folder(0, jan, [
+            { local: 'r1-jan-1', date: day(7), lot: 'AA0001' },
+            { local: 'r1-jan-2', date: day(5), lot: 'ZZ9999' },
+          ]),
           folder(1, emma, [{ local: 'r2-emma-1', date: day(4), lot: 'AA0003' }]),
         ]),
       );
-      expect(second.map(([l, c]) => [l, c])).toEqual([['r1-jan-1', 'OK'], ['r1-jan-2', 'SENDER_IDS_REUSED'], ['r2-emma-1', 'OK']]);
+      expect(second.map(([l, c]) => [l, c])).toEqual([
+        ['r1-jan-1', 'OK'],
+        ['r1-jan-2', 'SENDER_IDS_REUSED'],
+        ['r2-emma-1', 'OK'],
+      ]);
       expect(second[0]![2]).toContain(idOf('r1-jan-1'));
       expect(second[1]![2]).toContain('transaction/id[@S=LOCAL] "r1-jan-2"');
       expect(second[1]![2]).toContain(idOf('r1-jan-2'));
@@ -124,11 +155,24 @@ for (const engine of testEngines()) {
     it('one delivery naming the same LOCAL id twice with other content: the first stored, the second refused', async () => {
       const lotte = PATIENTS.lotte;
       const res = await deliverAndProcess(
-        message('r3', [folder(0, lotte, [{ local: 'r3-twice', date: day(9), lot: 'BB0001' }, { local: 'r3-twice', date: day(8), lot: 'BB0002' }, { local: 'r3-other', date: day(6), lot: 'BB0003' }])]),
+        message('r3', [
+          folder(0, lotte, [
+            { local: 'r3-twice', date: day(9), lot: 'BB0001' },
+            { local: 'r3-twice', date: day(8), lot: 'BB0002' },
+            { local: 'r3-other', date: day(6), lot: 'BB0003' },
+          ]),
+        ]),
       );
-      expect(res.map(([l, c]) => [l, c])).toEqual([['r3-twice', 'OK'], ['r3-twice', 'SENDER_IDS_REUSED'], ['r3-other', 'OK']]);
+      expect(res.map(([l, c]) => [l, c])).toEqual([
+        ['r3-twice', 'OK'],
+        ['r3-twice', 'SENDER_IDS_REUSED'],
+        ['r3-other', 'OK'],
+      ]);
       const stored = (await rows()).filter((r) => r.sender_local_id?.startsWith('r3-'));
-      expect(stored.map((r) => [r.sender_local_id, r.lot])).toEqual([['r3-other', 'BB0003'], ['r3-twice', 'BB0001']]);
+      expect(stored.map((r) => [r.sender_local_id, r.lot])).toEqual([
+        ['r3-other', 'BB0003'],
+        ['r3-twice', 'BB0001'],
+      ]);
     }, 120_000);
   });
 }

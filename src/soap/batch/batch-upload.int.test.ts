@@ -35,7 +35,10 @@ interface Dose {
 function transaction(d: Dose, t: number): Transaction {
   const item = buildVaccineItem({ beginmoment: { date: d.date }, ...(d.lot === null ? { batch: undefined } : d.lot !== undefined ? { batch: d.lot } : {}) });
   return buildTransaction({
-    ids: [{ s: 'ID-KMEHR', sv: '1.0', value: String(t + 1) }, { s: 'LOCAL', sl: 'UUID', sv: '1.0', value: d.local }],
+    ids: [
+      { s: 'ID-KMEHR', sv: '1.0', value: String(t + 1) },
+      { s: 'LOCAL', sl: 'UUID', sv: '1.0', value: d.local },
+    ],
     date: d.date,
     items: [item, ...(d.extraItems ?? [])],
   });
@@ -59,7 +62,10 @@ function folder(f: number, person: PersonLike, doses: readonly Dose[]): Folder {
 
 function message(tag: string, folders: readonly Folder[], userCode: string = AZ.userCode): string {
   const sender = buildOrganisationParty({
-    ids: [{ s: 'LOCAL', sl: 'VACCINNET-USER', sv: '1.0', value: userCode }, { s: 'ID-HCPARTY', sv: '1.0', value: AZ.id }],
+    ids: [
+      { s: 'LOCAL', sl: 'VACCINNET-USER', sv: '1.0', value: userCode },
+      { s: 'ID-HCPARTY', sv: '1.0', value: AZ.id },
+    ],
     name: AZ.name,
   });
   const m: KmehrMessage = { header: buildHeader({ ids: [{ s: 'ID-KMEHR', sv: '1.0', value: `${AZ.id}.${tag}` }], senders: [sender] }), folders };
@@ -77,7 +83,17 @@ for (const engine of testEngines()) {
     let wsdl: string;
     const client = (p12: string): Promise<SoapPackageBatchClient> => soapPackageBatchClient(wsdl, p12, TEST_P12_PASSWORD);
     const processAll = async (): Promise<number> => reg.registry.batch.worker!.runOnce();
-    const batchRows = async (): Promise<readonly { sender_local_id: string | null; lot: string | null; administered_on: string; status: string; id: string; patient_insz: string; removed_reason: string | null }[]> =>
+    const batchRows = async (): Promise<
+      readonly {
+        sender_local_id: string | null;
+        lot: string | null;
+        administered_on: string;
+        status: string;
+        id: string;
+        patient_insz: string;
+        removed_reason: string | null;
+      }[]
+    > =>
       reg.registry.store.db
         .selectFrom('vaccinations')
         .select(['sender_local_id', 'lot', 'administered_on', 'status', 'id', 'patient_insz', 'removed_reason'])
@@ -109,12 +125,18 @@ for (const engine of testEngines()) {
     it('qualification: two deliveries are accepted, processed and reported per folder and transaction; a supplement replaces one and adds one', async () => {
       const { jan, emma, lotte } = PATIENTS;
       const first = message('q1', [
-        folder(0, jan, [{ local: 'q1-jan-1', date: day(7), lot: 'FK0001' }, { local: 'q1-jan-2', date: day(5), lot: 'FK0002' }]),
+        folder(0, jan, [
+          { local: 'q1-jan-1', date: day(7), lot: 'FK0001' },
+          { local: 'q1-jan-2', date: day(5), lot: 'FK0002' },
+        ]),
         folder(1, emma, [{ local: 'q1-emma-1', date: day(6), lot: 'FK0003' }]),
       ]);
       const second = message('q2', [
         folder(0, lotte, [{ local: 'q2-lotte-1', date: day(3), lot: 'FK0004' }]),
-        folder(1, emma, [{ local: 'q2-emma-1', date: day(1), lot: 'FK0005' }, { local: 'q2-emma-2', date: day(2), lot: 'FK0006' }]),
+        folder(1, emma, [
+          { local: 'q2-emma-1', date: day(1), lot: 'FK0005' },
+          { local: 'q2-emma-2', date: day(2), lot: 'FK0006' },
+        ]),
       ]);
       const d1 = await hospital.deliver('Aanleveren', first, AZ_SOFTWARE);
       const d2 = await hospital.deliver('Aanleveren', second, AZ_SOFTWARE);
@@ -152,7 +174,10 @@ for (const engine of testEngines()) {
 
       // Aanvulling: q1-jan-2 is corrected (other lot), q3-jan-3 is new.
       const supplement = message('q3', [
-        folder(0, jan, [{ local: 'q1-jan-2', date: day(5), lot: 'FK9999' }, { local: 'q3-jan-3', date: day(4), lot: 'FK0007' }]),
+        folder(0, jan, [
+          { local: 'q1-jan-2', date: day(5), lot: 'FK9999' },
+          { local: 'q3-jan-3', date: day(4), lot: 'FK0007' },
+        ]),
       ]);
       const d3 = await hospital.deliver('Aanvulling', supplement, AZ_SOFTWARE);
       expect(d3).toMatchObject({ certificaatStatus: true });
@@ -166,7 +191,10 @@ for (const engine of testEngines()) {
 
       const after = await batchRows();
       const jan2 = after.filter((r) => r.sender_local_id === 'q1-jan-2');
-      expect(jan2.map((r) => [r.lot, r.status]).sort()).toEqual([['FK0002', 'removed'], ['FK9999', 'active']]);
+      expect(jan2.map((r) => [r.lot, r.status]).sort()).toEqual([
+        ['FK0002', 'removed'],
+        ['FK9999', 'active'],
+      ]);
       expect(jan2.find((r) => r.status === 'removed')?.removed_reason).toContain(d3.transactionId);
       expect(after.filter((r) => r.status === 'active')).toHaveLength(7);
       expect(after.find((r) => r.sender_local_id === 'q3-jan-3')).toMatchObject({ lot: 'FK0007', status: 'active' });
@@ -184,12 +212,18 @@ for (const engine of testEngines()) {
         password: TEST_P12_PASSWORD,
       });
       const centre = await client(issued.p12Path!);
-      expect(await centre.deliver('Aanleveren', message('r1', [folder(0, PATIENTS.jan, [{ local: 'r1-1', date: day(2) }])], kortrijk.userCode), SOFTWARE_IDS.centrumKortrijk))
-        .toMatchObject({ foutCode: 'PROFILE_NO_RESPONSIBLE_DOCTOR' });
+      expect(
+        await centre.deliver(
+          'Aanleveren',
+          message('r1', [folder(0, PATIENTS.jan, [{ local: 'r1-1', date: day(2) }])], kortrijk.userCode),
+          SOFTWARE_IDS.centrumKortrijk,
+        ),
+      ).toMatchObject({ foutCode: 'PROFILE_NO_RESPONSIBLE_DOCTOR' });
 
       expect(await hospital.deliver('Aanleveren', ok, SOFTWARE_IDS.centrumKortrijk)).toMatchObject({ foutCode: 'SOFTWARE_ID_OTHER_PROFILE' });
-      expect(await hospital.deliver('Aanleveren', message('r2', [folder(0, PATIENTS.jan, [{ local: 'r2-1', date: day(2) }])], 'OTHER01'), AZ_SOFTWARE))
-        .toMatchObject({ foutCode: 'USER_CODE_MISMATCH' });
+      expect(
+        await hospital.deliver('Aanleveren', message('r2', [folder(0, PATIENTS.jan, [{ local: 'r2-1', date: day(2) }])], 'OTHER01'), AZ_SOFTWARE),
+      ).toMatchObject({ foutCode: 'USER_CODE_MISMATCH' });
 
       const invalid = ok.replace('<standard>', '<bogus>no</bogus><standard>');
       const xsd = await hospital.deliver('Aanleveren', invalid, AZ_SOFTWARE);
@@ -203,10 +237,11 @@ for (const engine of testEngines()) {
     it('answers an unsigned delivery with AUTH_NOT_AUTHENTICATED and a wrong content type with a SOAP Fault', async () => {
       const endpoint = `${reg.url}${SOAP_SERVICES.UPLVaccinatieGegevens.path}`;
       const ok = message('u0', [folder(0, PATIENTS.jan, [{ local: 'u0-1', date: day(2) }])]).replace(/^<\?xml[^>]*\?>/, '');
-      const envelope = '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
-        + '<upl:GetAanleverenVaccinatieGegevensRequest xmlns:upl="http://www.vaccinnet.be/wupl/UPLVaccinatieGegevens">'
-        + `<upl:extraInfo><upl:type>auth_eHealth_org</upl:type><upl:pakket>${AZ_SOFTWARE}</upl:pakket></upl:extraInfo>${ok}`
-        + '</upl:GetAanleverenVaccinatieGegevensRequest></s:Body></s:Envelope>';
+      const envelope =
+        '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>' +
+        '<upl:GetAanleverenVaccinatieGegevensRequest xmlns:upl="http://www.vaccinnet.be/wupl/UPLVaccinatieGegevens">' +
+        `<upl:extraInfo><upl:type>auth_eHealth_org</upl:type><upl:pakket>${AZ_SOFTWARE}</upl:pakket></upl:extraInfo>${ok}` +
+        '</upl:GetAanleverenVaccinatieGegevensRequest></s:Body></s:Envelope>';
       const action = '"urn:be:vaccinnet:wupl:UPLVaccinatieGegevens:AanleverenVaccinatieGegevens"';
       const unsigned = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: action }, body: envelope });
       expect(unsigned.status).toBe(200);
@@ -247,7 +282,10 @@ for (const engine of testEngines()) {
       ]);
       const refused = r.folderResult!.slice(1, 6).map((f) => f.transaction[0]!.resultTekst ?? '');
       for (const text of refused) expect(text.length).toBeGreaterThan(10);
-      const stored = (await batchRows()).filter((x) => x.sender_local_id?.startsWith('m1-')).map((x) => x.sender_local_id).sort();
+      const stored = (await batchRows())
+        .filter((x) => x.sender_local_id?.startsWith('m1-'))
+        .map((x) => x.sender_local_id)
+        .sort();
       expect(stored).toEqual(['m1-ok-1', 'm1-ok-2']);
     }, 120_000);
 

@@ -51,9 +51,19 @@ const alive = (pid: number): boolean => {
 async function deliver(fx: WorkerFixture, validateSpool: (file: string) => Promise<readonly Finding[]>, tag: string): Promise<{ code: string; xml: string }> {
   const envelope = deliveryEnvelope('Aanleveren', organisationBatch({ folders: 2, tag }), { pakket: SOFTWARE_IDS.azGroeninge });
   const answer = await handleBatchCall(
-    { body: Readable.from([Buffer.from(envelope)]), soapAction: batchAction('Aanleveren'), peerCertificate: new X509Certificate(pki.identities.hospital.certificateDer) },
     {
-      repo: fx.repo, ports: fx.ports, spoolDir, maxBytes: 1 << 20, retentionDays: 30, log: pino({ level: 'silent' }), validateSpool,
+      body: Readable.from([Buffer.from(envelope)]),
+      soapAction: batchAction('Aanleveren'),
+      peerCertificate: new X509Certificate(pki.identities.hospital.certificateDer),
+    },
+    {
+      repo: fx.repo,
+      ports: fx.ports,
+      spoolDir,
+      maxBytes: 1 << 20,
+      retentionDays: 30,
+      log: pino({ level: 'silent' }),
+      validateSpool,
       authentication: { certificates: createCertificateVerifier(pki.trustStore()), maxAgeSeconds: 300, clockSkewSeconds: 300 },
     },
   );
@@ -85,7 +95,10 @@ describe('BatchUpload intake validates in the XSD worker process', () => {
   });
 
   it('a worker that dies during the check answers BATCH_XSD_UNAVAILABLE, stores nothing and leaves no spool file', async () => {
-    const before = await store.db.selectFrom('deliveries' as never).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const before = await store.db
+      .selectFrom('deliveries' as never)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     // A fresh worker still loading when it is killed: it cannot have answered.
     await stopXsdWorker();
     const crash = (file: string): Promise<readonly Finding[]> => {
@@ -95,8 +108,15 @@ describe('BatchUpload intake validates in the XSD worker process', () => {
     };
     const { code, xml } = await deliver(fx, crash, 'crash');
     expect(code).toBe('BATCH_XSD_UNAVAILABLE');
-    expect(readDeliveryResponse(xml)).toMatchObject({ accepted: false, foutCode: 'BATCH_XSD_UNAVAILABLE', foutOmschrijving: expect.stringMatching(/validator stopped \(reference [0-9a-f-]{36}\)/) });
-    const after = await store.db.selectFrom('deliveries' as never).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    expect(readDeliveryResponse(xml)).toMatchObject({
+      accepted: false,
+      foutCode: 'BATCH_XSD_UNAVAILABLE',
+      foutOmschrijving: expect.stringMatching(/validator stopped \(reference [0-9a-f-]{36}\)/),
+    });
+    const after = await store.db
+      .selectFrom('deliveries' as never)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after).toEqual(before);
     expect(readdirSync(spoolDir)).toEqual([]);
 

@@ -47,7 +47,12 @@ async function askResult(fx: WorkerFixture, requestId: string): Promise<{ code: 
       peerCertificate: new X509Certificate(pki.identities.hospital.certificateDer),
     },
     {
-      repo: fx.repo, ports: fx.ports, spoolDir, maxBytes: 1 << 20, retentionDays: 30, log: pino({ level: 'silent' }),
+      repo: fx.repo,
+      ports: fx.ports,
+      spoolDir,
+      maxBytes: 1 << 20,
+      retentionDays: 30,
+      log: pino({ level: 'silent' }),
       authentication: { certificates: createCertificateVerifier(pki.trustStore()), maxAgeSeconds: 300, clockSkewSeconds: 300 },
     },
   );
@@ -94,7 +99,9 @@ for (const engine of testEngines()) {
       expect(code).toBe('BATCH_PARTIAL');
       if (answer.kind !== 'result') throw new Error(`expected folder results, got ${JSON.stringify(answer)}`);
       expect(answer.folders).toHaveLength(251);
-      expect(answer.folders[250]!.transactions[0]!.resultTekst).toMatch(/Only the first 250 .* Cause: BATCH_PROCESSING_FAILED: The delivery .* 1 attempts failed/);
+      expect(answer.folders[250]!.transactions[0]!.resultTekst).toMatch(
+        /Only the first 250 .* Cause: BATCH_PROCESSING_FAILED: The delivery .* 1 attempts failed/,
+      );
     });
 
     it('a delivery that failed before committing anything answers its failure as foutCode', async () => {

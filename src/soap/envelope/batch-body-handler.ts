@@ -88,10 +88,15 @@ export class BatchBodyHandler implements BodyHandler {
       w.abort(finding('SOAP_OPERATION_UNKNOWN', { location: w.operationPath, value: `{${tag.uri}}${tag.local}`, line: w.line, column: w.column }));
     }
     if (this.#soapAction !== undefined && this.#soapAction !== batchAction(op)) {
-      w.abort(finding('SOAP_ACTION_MISMATCH', {
-        location: w.operationPath, value: this.#soapAction, line: w.line, column: w.column,
-        params: { detail: `${tag.local} (${batchAction(op)})` },
-      }));
+      w.abort(
+        finding('SOAP_ACTION_MISMATCH', {
+          location: w.operationPath,
+          value: this.#soapAction,
+          line: w.line,
+          column: w.column,
+          params: { detail: `${tag.local} (${batchAction(op)})` },
+        }),
+      );
     }
     this.operation = op;
     this.#sequence = new SequenceChecker(op === 'ResultaatVerwerking' ? RESULT : DELIVERY, w.operationPath);

@@ -156,9 +156,10 @@ export class EnvelopeWalker {
           this.contract('/', `the encoding ${encoding} is not supported; use UTF-8`);
         }
         if (tag.local !== 'Envelope' || tag.uri !== SOAP11_NS) {
-          const detail = tag.uri === SOAP12_NS
-            ? 'SOAP 1.2 is not supported; use a SOAP 1.1 envelope'
-            : `the root element must be {${SOAP11_NS}}Envelope, not {${tag.uri}}${tag.local}`;
+          const detail =
+            tag.uri === SOAP12_NS
+              ? 'SOAP 1.2 is not supported; use a SOAP 1.1 envelope'
+              : `the root element must be {${SOAP11_NS}}Envelope, not {${tag.uri}}${tag.local}`;
           this.contract('/', detail);
         }
         this.#place = 'envelope';

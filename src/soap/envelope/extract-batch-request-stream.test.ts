@@ -46,8 +46,13 @@ describe('extractBatchRequestStream', () => {
     async function* slices(): AsyncGenerator<Buffer> {
       for (let i = 0; i < body.length; i += 7) yield body.subarray(i, i + 7);
     }
-    const streamed = await extractBatchRequestStream(slices(), sink, { soapAction: 'urn:be:vaccinnet:wupl:UPLVaccinatieGegevens:AanleverenVaccinatieGegevens' });
-    expect(streamed).toEqual({ ok: true, request: { operation: 'Aanleveren', extraInfo: { type: 'auth_eHealth_org', pakket: 'DXC_VACCINNET_TEST' }, kmehrBytes: inMemory.request.kmehr.length } });
+    const streamed = await extractBatchRequestStream(slices(), sink, {
+      soapAction: 'urn:be:vaccinnet:wupl:UPLVaccinatieGegevens:AanleverenVaccinatieGegevens',
+    });
+    expect(streamed).toEqual({
+      ok: true,
+      request: { operation: 'Aanleveren', extraInfo: { type: 'auth_eHealth_org', pakket: 'DXC_VACCINNET_TEST' }, kmehrBytes: inMemory.request.kmehr.length },
+    });
     expect(await finished(sink)).toBe(createHash('sha256').update(inMemory.request.kmehr).digest('hex'));
     expect(inMemory.request.kmehr.toString()).toBe([...delivery.expectedKmehr()].join(''));
   });
@@ -90,7 +95,14 @@ describe('extractBatchRequestStream', () => {
     expect(sink.bytes).toBe(expectedBytes);
     expect(inputBytes).toBeGreaterThan(14_000_000);
     // Flat: what stays on the heap is a few chunks, whatever the input size (a buffering reader would keep > 15 MB).
-    console.log(JSON.stringify({ inputMB: +(inputBytes / 1e6).toFixed(1), seconds: +seconds.toFixed(2), mbPerSecond: +(inputBytes / 1e6 / seconds).toFixed(1), peakRetainedMB: +(peakRetained / 1e6).toFixed(2) }));
+    console.log(
+      JSON.stringify({
+        inputMB: +(inputBytes / 1e6).toFixed(1),
+        seconds: +seconds.toFixed(2),
+        mbPerSecond: +(inputBytes / 1e6 / seconds).toFixed(1),
+        peakRetainedMB: +(peakRetained / 1e6).toFixed(2),
+      }),
+    );
     expect(peakRetained).toBeLessThan(4_000_000);
   });
 
@@ -100,9 +112,12 @@ describe('extractBatchRequestStream', () => {
     expect(await extractBatchRequestStream(once(doctype), sink)).toMatchObject({ ok: false, finding: { code: 'XML_EXTERNAL_ENTITY' } });
     const delivery = generateDelivery(50, 1);
     expect(await extractBatchRequestStream(delivery.chunks(), sink, { maxBytes: 10_000 })).toMatchObject({ ok: false, finding: { code: 'XML_TOO_LARGE' } });
-    const noKmehr = Buffer.from('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><u:GetAanvullingVaccinatieGegevensRequest xmlns:u="http://www.vaccinnet.be/wupl/UPLVaccinatieGegevens"><u:extraInfo><u:type>t</u:type><u:pakket>p</u:pakket></u:extraInfo></u:GetAanvullingVaccinatieGegevensRequest></s:Body></s:Envelope>');
+    const noKmehr = Buffer.from(
+      '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><u:GetAanvullingVaccinatieGegevensRequest xmlns:u="http://www.vaccinnet.be/wupl/UPLVaccinatieGegevens"><u:extraInfo><u:type>t</u:type><u:pakket>p</u:pakket></u:extraInfo></u:GetAanvullingVaccinatieGegevensRequest></s:Body></s:Envelope>',
+    );
     expect(await extractBatchRequestStream(once(noKmehr), sink)).toMatchObject({
-      ok: false, operation: 'Aanvulling',
+      ok: false,
+      operation: 'Aanvulling',
       finding: { code: 'SOAP_CONTRACT', location: '/Envelope/Body/GetAanvullingVaccinatieGegevensRequest/kmehrmessage' },
     });
   });
@@ -110,7 +125,9 @@ describe('extractBatchRequestStream', () => {
   it('refuses a 10 000-deep KMEHR with our XML_TOO_DEEP while streaming, before anything is spooled for libxml2 (issue 11.9)', async () => {
     const sink = new HashSink();
     const kmehr = `<kmehrmessage xmlns="http://www.ehealth.fgov.be/standards/kmehr/schema/v1">${'<folder>'.repeat(10_000)}${'</folder>'.repeat(10_000)}</kmehrmessage>`;
-    const deep = Buffer.from(`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><u:GetAanleverenVaccinatieGegevensRequest xmlns:u="http://www.vaccinnet.be/wupl/UPLVaccinatieGegevens"><u:extraInfo><u:type>t</u:type><u:pakket>p</u:pakket></u:extraInfo>${kmehr}</u:GetAanleverenVaccinatieGegevensRequest></s:Body></s:Envelope>`);
+    const deep = Buffer.from(
+      `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><u:GetAanleverenVaccinatieGegevensRequest xmlns:u="http://www.vaccinnet.be/wupl/UPLVaccinatieGegevens"><u:extraInfo><u:type>t</u:type><u:pakket>p</u:pakket></u:extraInfo>${kmehr}</u:GetAanleverenVaccinatieGegevensRequest></s:Body></s:Envelope>`,
+    );
     expect(await extractBatchRequestStream(once(deep), sink)).toMatchObject({ ok: false, finding: { code: 'XML_TOO_DEEP', params: { limit: 64 } } });
   });
 });

@@ -63,7 +63,11 @@ export async function extractBatchRequestStream(
     for await (const chunk of source) {
       total += chunk.length;
       if (total > maxBytes) {
-        return { ok: false, finding: finding('XML_TOO_LARGE', { location: '/', params: { limit: maxBytes } }), ...(handler.operation !== undefined && { operation: handler.operation }) };
+        return {
+          ok: false,
+          finding: finding('XML_TOO_LARGE', { location: '/', params: { limit: maxBytes } }),
+          ...(handler.operation !== undefined && { operation: handler.operation }),
+        };
       }
       decoder ??= new TextDecoder(sniffEncoding(chunk));
       walker.write(decoder.decode(chunk, { stream: true }));
@@ -81,8 +85,9 @@ export async function extractBatchRequestStream(
   const op = handler.operation!;
   return {
     ok: true,
-    request: op === 'ResultaatVerwerking'
-      ? Object.freeze({ operation: op, requestId: v.get('requestId')!, gebruikersId: v.get('gebruikersId')! })
-      : Object.freeze({ operation: op, extraInfo: Object.freeze({ type: v.get('type')!, pakket: v.get('pakket')! }), kmehrBytes }),
+    request:
+      op === 'ResultaatVerwerking'
+        ? Object.freeze({ operation: op, requestId: v.get('requestId')!, gebruikersId: v.get('gebruikersId')! })
+        : Object.freeze({ operation: op, extraInfo: Object.freeze({ type: v.get('type')!, pakket: v.get('pakket')! }), kmehrBytes }),
   };
 }

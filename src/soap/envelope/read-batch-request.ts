@@ -30,12 +30,13 @@ export function readBatchRequest(body: Buffer, soapAction?: string, limits: XmlL
   }
   const v = handler.values;
   const op = handler.operation!;
-  const request: BatchRequest = op === 'ResultaatVerwerking'
-    ? { operation: op, requestId: v.get('requestId')!, gebruikersId: v.get('gebruikersId')! }
-    : {
-      operation: op,
-      extraInfo: Object.freeze({ type: v.get('type')!, pakket: v.get('pakket')! }),
-      kmehr: Buffer.from(parts.join(''), 'utf8'),
-    };
+  const request: BatchRequest =
+    op === 'ResultaatVerwerking'
+      ? { operation: op, requestId: v.get('requestId')!, gebruikersId: v.get('gebruikersId')! }
+      : {
+          operation: op,
+          extraInfo: Object.freeze({ type: v.get('type')!, pakket: v.get('pakket')! }),
+          kmehr: Buffer.from(parts.join(''), 'utf8'),
+        };
   return { ok: true, request: Object.freeze(request) };
 }

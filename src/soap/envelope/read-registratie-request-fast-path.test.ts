@@ -3,12 +3,7 @@ import { DEFAULT_XML_LIMITS } from '../../kmehr/xml-limits.js';
 import { createXmlEventReader } from '../../wssec/xml-event-reader.js';
 import { finding } from '../../status/finding.js';
 import type { RegistratieReadResult } from '../../contracts/registratie-request.js';
-import {
-  listenForRegistratieRequest,
-  plainUtf8Text,
-  readRegistratieRequest,
-  readRegistratieRequestWithSaxes,
-} from './read-registratie-request.js';
+import { listenForRegistratieRequest, plainUtf8Text, readRegistratieRequest, readRegistratieRequestWithSaxes } from './read-registratie-request.js';
 
 const V21 = 'http://www.vaccinnet.be/VaccinnetUPL/wupl/VaccinationService/V21';
 const MSG = `${V21}/message`;
@@ -18,8 +13,7 @@ const head = '<m:SoftwareId>SW-1</m:SoftwareId><m:PatientId>85071412330</m:Patie
 
 const envelope = (body: string, header = '<s:Header><wsse:Security xmlns:wsse="urn:x"><x a="1"/></wsse:Security></s:Header>'): string =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<s:Envelope xmlns:s="${SOAP}">\n${header}<s:Body>${body}</s:Body></s:Envelope>`;
-const op = (name: string, children: string, attrs = ''): string =>
-  envelope(`<v:${name} xmlns:v="${V21}" xmlns:m="${MSG}"${attrs}>${children}</v:${name}>`);
+const op = (name: string, children: string, attrs = ''): string => envelope(`<v:${name} xmlns:v="${V21}" xmlns:m="${MSG}"${attrs}>${children}</v:${name}>`);
 const msg = (content = B64, attrs = ''): string => `<m:Base64EncodedKmehrmessage${attrs}>${content}</m:Base64EncodedKmehrmessage>`;
 
 /** The listener alone, fed by the WS-Security scanner in one write. */
@@ -43,13 +37,30 @@ function verdict(read: RegistratieReadResult): unknown {
 }
 
 const VALID: readonly [string, string, string?][] = [
-  ['AddVaccinations, wrapped base64, DisableStockChange, padded values',
-    op('AddVaccinationsRequest', `<m:SoftwareId> SW-1 </m:SoftwareId><m:VaccinnetId>14700250004</m:VaccinnetId><m:PatientId>85071412330</m:PatientId>${msg(B64.replace(/(.{20})/g, '$1\r\n'), ' DisableStockChange="1"')}${msg(B64, " DisableStockChange='false'")}`)],
+  [
+    'AddVaccinations, wrapped base64, DisableStockChange, padded values',
+    op(
+      'AddVaccinationsRequest',
+      `<m:SoftwareId> SW-1 </m:SoftwareId><m:VaccinnetId>14700250004</m:VaccinnetId><m:PatientId>85071412330</m:PatientId>${msg(B64.replace(/(.{20})/g, '$1\r\n'), ' DisableStockChange="1"')}${msg(B64, " DisableStockChange='false'")}`,
+    ),
+  ],
   ['five messages', op('AddVaccinationsRequest', head + msg().repeat(5))],
-  ['entities, CDATA, comments and a PI in values', op('AddVaccinationsRequest', `<m:SoftwareId>SW&#45;1<!-- c --></m:SoftwareId><m:PatientId><![CDATA[8507]]>1412330<?pi x?></m:PatientId>${msg()}`)],
-  ['GetVaccinations with a default namespace and no Header',
-    envelope(`<GetVaccinationsRequest xmlns="${V21}"><SoftwareId xmlns="${MSG}">S</SoftwareId><PatientId xmlns="${MSG}">1</PatientId><vaccinationDateSince xmlns="${MSG}">2021-02-03+01:00</vaccinationDateSince></GetVaccinationsRequest>`, '')],
-  ['RemoveVaccination with a matching SOAPAction', op('RemoveVaccinationRequest', `${head}<m:VaccinationId>ABC</m:VaccinationId>`), '"urn:be:fgov:ehealth:safe:vaccination:RemoveVaccination"'],
+  [
+    'entities, CDATA, comments and a PI in values',
+    op('AddVaccinationsRequest', `<m:SoftwareId>SW&#45;1<!-- c --></m:SoftwareId><m:PatientId><![CDATA[8507]]>1412330<?pi x?></m:PatientId>${msg()}`),
+  ],
+  [
+    'GetVaccinations with a default namespace and no Header',
+    envelope(
+      `<GetVaccinationsRequest xmlns="${V21}"><SoftwareId xmlns="${MSG}">S</SoftwareId><PatientId xmlns="${MSG}">1</PatientId><vaccinationDateSince xmlns="${MSG}">2021-02-03+01:00</vaccinationDateSince></GetVaccinationsRequest>`,
+      '',
+    ),
+  ],
+  [
+    'RemoveVaccination with a matching SOAPAction',
+    op('RemoveVaccinationRequest', `${head}<m:VaccinationId>ABC</m:VaccinationId>`),
+    '"urn:be:fgov:ehealth:safe:vaccination:RemoveVaccination"',
+  ],
   ['namespaced attributes on the operation', op('GetVaccinationsRequest', head, ` xml:lang="nl" xmlns:x="urn:x" x:y="1"`)],
 ];
 
@@ -105,9 +116,12 @@ describe('readRegistratieRequest: one scan by the WS-Security scanner, agreeing 
       const xml = seeds[k % seeds.length]!;
       const at = random(xml.length);
       const kind = random(3);
-      const mutated = kind === 0 ? xml.slice(0, at) + xml.slice(at + 1)
-        : kind === 1 ? xml.slice(0, at) + xml[at] + xml.slice(at)
-        : xml.slice(0, at) + significant[random(significant.length)] + xml.slice(at + 1);
+      const mutated =
+        kind === 0
+          ? xml.slice(0, at) + xml.slice(at + 1)
+          : kind === 1
+            ? xml.slice(0, at) + xml[at] + xml.slice(at)
+            : xml.slice(0, at) + significant[random(significant.length)] + xml.slice(at + 1);
       const body = Buffer.from(mutated);
       const reference = readRegistratieRequestWithSaxes(body, undefined);
       expect(verdict(readRegistratieRequest(body)), mutated).toEqual(verdict(reference));

@@ -20,7 +20,11 @@ const head = '<m:SoftwareId>SW-1</m:SoftwareId><m:PatientId>85071412330</m:Patie
 describe('readRegistratieRequest', () => {
   it('reads AddVaccinations with line-wrapped base64, DisableStockChange and trimmed values', () => {
     const wrapped = B64.replace(/(.{20})/g, '$1\n');
-    const read = readRegistratieRequest(add(`<m:SoftwareId> SW-1 </m:SoftwareId><m:VaccinnetId>14700250004</m:VaccinnetId><m:PatientId>85071412330</m:PatientId>${msg(wrapped, ' DisableStockChange="1"')}${msg(B64, ' DisableStockChange="false"')}`));
+    const read = readRegistratieRequest(
+      add(
+        `<m:SoftwareId> SW-1 </m:SoftwareId><m:VaccinnetId>14700250004</m:VaccinnetId><m:PatientId>85071412330</m:PatientId>${msg(wrapped, ' DisableStockChange="1"')}${msg(B64, ' DisableStockChange="false"')}`,
+      ),
+    );
     if (!read.ok || read.request.operation !== 'AddVaccinations') throw new Error(JSON.stringify(read));
     expect(read.request.softwareId).toBe('SW-1');
     expect(read.request.vaccinnetId).toBe('14700250004');
@@ -29,14 +33,22 @@ describe('readRegistratieRequest', () => {
   });
 
   it('accepts a default-namespace client and an absent Header', () => {
-    const read = readRegistratieRequest(envelope(
-      `<GetVaccinationsRequest xmlns="${V21}"><SoftwareId xmlns="${MSG}">S</SoftwareId><PatientId xmlns="${MSG}">1</PatientId><vaccinationDateSince xmlns="${MSG}">2021-02-03+01:00</vaccinationDateSince></GetVaccinationsRequest>`, ''));
+    const read = readRegistratieRequest(
+      envelope(
+        `<GetVaccinationsRequest xmlns="${V21}"><SoftwareId xmlns="${MSG}">S</SoftwareId><PatientId xmlns="${MSG}">1</PatientId><vaccinationDateSince xmlns="${MSG}">2021-02-03+01:00</vaccinationDateSince></GetVaccinationsRequest>`,
+        '',
+      ),
+    );
     expect(read).toEqual({ ok: true, request: { operation: 'GetVaccinations', softwareId: 'S', patientId: '1', vaccinationDateSince: '2021-02-03' } });
   });
 
   it('counts six messages without decoding them: SOAP_TOO_MANY_MESSAGES', () => {
     const read = readRegistratieRequest(add(head + msg().repeat(5) + msg('!!not base64!!')));
-    expect(read).toMatchObject({ ok: false, operation: 'AddVaccinations', finding: { code: 'SOAP_TOO_MANY_MESSAGES', value: '6', location: `${OP}/Base64EncodedKmehrmessage` } });
+    expect(read).toMatchObject({
+      ok: false,
+      operation: 'AddVaccinations',
+      finding: { code: 'SOAP_TOO_MANY_MESSAGES', value: '6', location: `${OP}/Base64EncodedKmehrmessage` },
+    });
   });
 
   it.each([
@@ -72,8 +84,16 @@ describe('readRegistratieRequest', () => {
   });
 
   it('refuses an invalid vaccinationDateSince', () => {
-    const read = readRegistratieRequest(envelope(`<v:GetVaccinationsRequest xmlns:v="${V21}" xmlns:m="${MSG}">${head}<m:vaccinationDateSince>2021-02-30</m:vaccinationDateSince></v:GetVaccinationsRequest>`));
-    expect(read).toMatchObject({ ok: false, operation: 'GetVaccinations', finding: { code: 'SOAP_CONTRACT', location: '/Envelope/Body/GetVaccinationsRequest/vaccinationDateSince', value: '2021-02-30' } });
+    const read = readRegistratieRequest(
+      envelope(
+        `<v:GetVaccinationsRequest xmlns:v="${V21}" xmlns:m="${MSG}">${head}<m:vaccinationDateSince>2021-02-30</m:vaccinationDateSince></v:GetVaccinationsRequest>`,
+      ),
+    );
+    expect(read).toMatchObject({
+      ok: false,
+      operation: 'GetVaccinations',
+      finding: { code: 'SOAP_CONTRACT', location: '/Envelope/Body/GetVaccinationsRequest/vaccinationDateSince', value: '2021-02-30' },
+    });
   });
 
   it('checks the SOAPAction against the body element (quoted or not)', () => {
@@ -81,12 +101,17 @@ describe('readRegistratieRequest', () => {
     expect(readRegistratieRequest(body, '"urn:be:fgov:ehealth:safe:vaccination:AddVaccinations"').ok).toBe(true);
     expect(readRegistratieRequest(body, '""').ok).toBe(true);
     expect(readRegistratieRequest(body, 'urn:be:fgov:ehealth:safe:vaccination:RemoveVaccination')).toMatchObject({
-      ok: false, finding: { code: 'SOAP_ACTION_MISMATCH', value: 'urn:be:fgov:ehealth:safe:vaccination:RemoveVaccination', location: OP },
+      ok: false,
+      finding: { code: 'SOAP_ACTION_MISMATCH', value: 'urn:be:fgov:ehealth:safe:vaccination:RemoveVaccination', location: OP },
     });
   });
 
   it('refuses unknown operations, other namespaces and response elements', () => {
-    for (const el of [`<v:UpdateVaccinationRequest xmlns:v="${V21}"/>`, `<AddVaccinationsRequest xmlns="urn:other"/>`, `<v:AddVaccinationsResponse xmlns:v="${V21}"/>`]) {
+    for (const el of [
+      `<v:UpdateVaccinationRequest xmlns:v="${V21}"/>`,
+      `<AddVaccinationsRequest xmlns="urn:other"/>`,
+      `<v:AddVaccinationsResponse xmlns:v="${V21}"/>`,
+    ]) {
       const read = readRegistratieRequest(envelope(el));
       expect(read).toMatchObject({ ok: false, finding: { code: 'SOAP_OPERATION_UNKNOWN' } });
       expect(read.ok === false && read.operation).toBeUndefined();
@@ -96,11 +121,26 @@ describe('readRegistratieRequest', () => {
   it.each([
     ['SOAP 1.2', `<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body/></e:Envelope>`, 'SOAP_CONTRACT', /SOAP 1.2 is not supported/],
     ['no Body', `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header/></s:Envelope>`, 'SOAP_CONTRACT', /Body element is missing/],
-    ['an empty Body', `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body> </s:Body></s:Envelope>`, 'SOAP_CONTRACT', /no operation element/],
-    ['two operations', `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><v:GetVaccinationsRequest xmlns:v="${V21}" xmlns:m="${MSG}">${head}</v:GetVaccinationsRequest><x/></s:Body></s:Envelope>`, 'SOAP_CONTRACT', /exactly one element/],
+    [
+      'an empty Body',
+      `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body> </s:Body></s:Envelope>`,
+      'SOAP_CONTRACT',
+      /no operation element/,
+    ],
+    [
+      'two operations',
+      `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><v:GetVaccinationsRequest xmlns:v="${V21}" xmlns:m="${MSG}">${head}</v:GetVaccinationsRequest><x/></s:Body></s:Envelope>`,
+      'SOAP_CONTRACT',
+      /exactly one element/,
+    ],
     ['not well-formed', `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>`, 'XML_MALFORMED', /not well-formed/],
     ['a DOCTYPE', `<!DOCTYPE x [<!ENTITY a "b">]><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"/>`, 'XML_ENTITY_DECLARATION', /entity/i],
-    ['a foreign encoding', `<?xml version="1.0" encoding="ISO-8859-1"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"/>`, 'SOAP_CONTRACT', /ISO-8859-1 is not supported/],
+    [
+      'a foreign encoding',
+      `<?xml version="1.0" encoding="ISO-8859-1"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"/>`,
+      'SOAP_CONTRACT',
+      /ISO-8859-1 is not supported/,
+    ],
   ])('refuses %s', (_name, xml, code, message) => {
     const read = readRegistratieRequest(Buffer.from(xml));
     expect(read).toMatchObject({ ok: false, finding: { code } });
@@ -110,6 +150,9 @@ describe('readRegistratieRequest', () => {
   it('refuses nesting beyond the depth limit and bodies beyond the size limit', () => {
     const deep = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header>${'<a>'.repeat(70)}${'</a>'.repeat(70)}</s:Header><s:Body/></s:Envelope>`;
     expect(readRegistratieRequest(Buffer.from(deep))).toMatchObject({ ok: false, finding: { code: 'XML_TOO_DEEP' } });
-    expect(readRegistratieRequest(add(head + msg()), undefined, { maxBytes: 100, maxDepth: 64 })).toMatchObject({ ok: false, finding: { code: 'XML_TOO_LARGE' } });
+    expect(readRegistratieRequest(add(head + msg()), undefined, { maxBytes: 100, maxDepth: 64 })).toMatchObject({
+      ok: false,
+      finding: { code: 'XML_TOO_LARGE' },
+    });
   });
 });

@@ -71,10 +71,15 @@ class RegistratieBodyHandler implements BodyHandler {
       w.abort(finding('SOAP_OPERATION_UNKNOWN', { location: w.operationPath, value: `{${tag.uri}}${tag.local}`, line: w.line, column: w.column }));
     }
     if (this.#soapAction !== undefined && this.#soapAction !== registratieAction(op)) {
-      w.abort(finding('SOAP_ACTION_MISMATCH', {
-        location: w.operationPath, value: this.#soapAction, line: w.line, column: w.column,
-        params: { detail: `${tag.local} (${registratieAction(op)})` },
-      }));
+      w.abort(
+        finding('SOAP_ACTION_MISMATCH', {
+          location: w.operationPath,
+          value: this.#soapAction,
+          line: w.line,
+          column: w.column,
+          params: { detail: `${tag.local} (${registratieAction(op)})` },
+        }),
+      );
     }
     this.operation = op;
     this.#sequence = new SequenceChecker(REGISTRATIE_SEQUENCES[op], w.operationPath);
@@ -96,7 +101,12 @@ class RegistratieBodyHandler implements BodyHandler {
     if (depth !== 1 || this.#current === undefined) return;
     const c = this.#current;
     if (c.parts !== undefined) {
-      this.leaves.push({ name: c.name, text: c.parts.join(''), occurrence: c.occurrence, ...(c.disableStockChange !== undefined && { disableStockChange: c.disableStockChange }) });
+      this.leaves.push({
+        name: c.name,
+        text: c.parts.join(''),
+        occurrence: c.occurrence,
+        ...(c.disableStockChange !== undefined && { disableStockChange: c.disableStockChange }),
+      });
     }
     this.#current = undefined;
   }
@@ -323,7 +333,8 @@ function buildRequest(h: RegistratieBodyHandler, w: EnvelopeWalker): Registratie
   const opPath = w.operationPath;
   if (h.messageCount > MAX_MESSAGES_PER_CALL) {
     return {
-      ok: false, operation,
+      ok: false,
+      operation,
       finding: finding('SOAP_TOO_MANY_MESSAGES', { location: `${opPath}/Base64EncodedKmehrmessage`, value: String(h.messageCount) }),
     };
   }
@@ -354,7 +365,8 @@ function buildRequest(h: RegistratieBodyHandler, w: EnvelopeWalker): Registratie
         const m = DATE.exec(since);
         if (m === null || !isRealDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
           return {
-            ok: false, operation,
+            ok: false,
+            operation,
             finding: finding('SOAP_CONTRACT', { location: `${opPath}/vaccinationDateSince`, value: since, params: { detail: 'not an xs:date (YYYY-MM-DD)' } }),
           };
         }

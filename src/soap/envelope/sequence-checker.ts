@@ -1,7 +1,6 @@
 import type { ElementRule } from '../../contracts/element-rule.js';
 import type { EnvelopeWalker } from './envelope-walker.js';
 
-
 /**
  * Checks the children of one element against an xs:sequence of leaf elements, one child at a time, as SAX events
  * arrive: unknown element, wrong order, too many, missing required — each a SOAP_CONTRACT finding with the path.

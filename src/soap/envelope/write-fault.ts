@@ -21,11 +21,12 @@ export function writeFault(f: Finding, language: Language = 'en'): string {
   const faultcode = entry.http >= 500 ? 'soap:Server' : 'soap:Client';
   const opt = (name: string, value: string | number | undefined): string =>
     value === undefined ? '' : `<st:${name}>${escapeText(String(value))}</st:${name}>`;
-  const detail = `<st:status xmlns:st="${STATUS_DETAIL_NS}">${opt('code', f.code)}${opt('severity', f.severity)}`
-    + `${opt('location', echoedLocation(f))}${opt('value', echoedValue(f))}${opt('line', f.line)}${opt('column', f.column)}`
-    + `${opt('retry', String(entry.retry))}</st:status>`;
+  const detail =
+    `<st:status xmlns:st="${STATUS_DETAIL_NS}">${opt('code', f.code)}${opt('severity', f.severity)}` +
+    `${opt('location', echoedLocation(f))}${opt('value', echoedValue(f))}${opt('line', f.line)}${opt('column', f.column)}` +
+    `${opt('retry', String(entry.retry))}</st:status>`;
   return soapEnvelope(
-    `<soap:Fault><faultcode>${faultcode}</faultcode><faultstring>${escapeText(`${f.code}: ${localise(f, language)}`)}</faultstring>`
-      + `<detail>${detail}</detail></soap:Fault>`,
+    `<soap:Fault><faultcode>${faultcode}</faultcode><faultstring>${escapeText(`${f.code}: ${localise(f, language)}`)}</faultstring>` +
+      `<detail>${detail}</detail></soap:Fault>`,
   );
 }

@@ -50,16 +50,20 @@ export function writeAddVaccinationsResponse(reply: AddVaccinationsReply): strin
 /** The SOAP envelope answering RemoveVaccination: Status, PatientId?, VaccinationId?. */
 export function writeRemoveVaccinationResponse(reply: RemoveVaccinationReply): string {
   return soapEnvelope(
-    OPEN('RemoveVaccination') + status('Status', reply.status) + optional('PatientId', patientIdEcho(reply.patientId))
-      + optional('VaccinationId', reply.vaccinationId) + CLOSE('RemoveVaccination'),
+    OPEN('RemoveVaccination') +
+      status('Status', reply.status) +
+      optional('PatientId', patientIdEcho(reply.patientId)) +
+      optional('VaccinationId', reply.vaccinationId) +
+      CLOSE('RemoveVaccination'),
   );
 }
 
 /** The SOAP envelope answering GetVaccinations: Status, PatientId?, Base64EncodedKmehr?. */
 export function writeGetVaccinationsResponse(reply: GetVaccinationsReply): string {
-  const kmehr = reply.kmehr === undefined
-    ? ''
-    : `<m:Base64EncodedKmehr>${(typeof reply.kmehr === 'string' ? Buffer.from(reply.kmehr, 'utf8') : reply.kmehr).toString('base64')}</m:Base64EncodedKmehr>`;
+  const kmehr =
+    reply.kmehr === undefined
+      ? ''
+      : `<m:Base64EncodedKmehr>${(typeof reply.kmehr === 'string' ? Buffer.from(reply.kmehr, 'utf8') : reply.kmehr).toString('base64')}</m:Base64EncodedKmehr>`;
   return soapEnvelope(
     OPEN('GetVaccinations') + status('Status', reply.status) + optional('PatientId', patientIdEcho(reply.patientId)) + kmehr + CLOSE('GetVaccinations'),
   );

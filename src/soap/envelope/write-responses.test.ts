@@ -9,7 +9,12 @@ import { replyToBatchFailure, replyToRegistratieFailure } from './reply-to-read-
 import { callStatus, MAX_FINDINGS_PER_MESSAGE, messageStatus } from '../../status/message-status.js';
 import { transactionOutcome, writeDeliveryResponse, writeResultResponse, writeResultResponseChunks } from '../../contracts/write-batch-response.js';
 import { writeFault } from './write-fault.js';
-import { writeAddVaccinationsResponse, writeGetVaccinationsResponse, writeRegistratieRefusal, writeRemoveVaccinationResponse } from './write-registratie-response.js';
+import {
+  writeAddVaccinationsResponse,
+  writeGetVaccinationsResponse,
+  writeRegistratieRefusal,
+  writeRemoveVaccinationResponse,
+} from './write-registratie-response.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vaccinnet-soap-xsd-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,7 +60,9 @@ describe('RegistratieService responses', () => {
   });
 
   it('an invalid response is caught by the same check (the check is not vacuous)', () => {
-    const broken = writeRemoveVaccinationResponse({ status: messageStatus([]) }).replace('<m:Status>', '<m:Stat>').replace('</m:Status>', '</m:Stat>');
+    const broken = writeRemoveVaccinationResponse({ status: messageStatus([]) })
+      .replace('<m:Status>', '<m:Stat>')
+      .replace('</m:Status>', '</m:Stat>');
     expect(validate(broken, V21)).toMatch(/Stat/);
   });
 });
@@ -74,7 +81,10 @@ describe('status mapping', () => {
   it('call level: call error wins, then all/some refused, then warnings', () => {
     const refusal = finding('PROFILE_NONE');
     expect(callStatus([refusal], [[]]).code).toBe('PROFILE_NONE');
-    expect(callStatus([], [[lot], [lot]])).toEqual({ code: 'SOAP_ALL_REFUSED', message: 'None of the 2 KMEHR messages was accepted; see the Status of each result.' });
+    expect(callStatus([], [[lot], [lot]])).toEqual({
+      code: 'SOAP_ALL_REFUSED',
+      message: 'None of the 2 KMEHR messages was accepted; see the Status of each result.',
+    });
     expect(callStatus([], [[], [lot]], 'fr').code).toBe('SOAP_SOME_REFUSED');
     expect(callStatus([], [[dup], []]).code).toBe('OK_WITH_WARNINGS');
     expect(callStatus([], [[], []])).toEqual({ code: 'OK', message: 'Accepted.' });
@@ -83,10 +93,18 @@ describe('status mapping', () => {
 
 describe('faults', () => {
   it('SOAP 1.1 Fault with code, location and value in detail; Client vs Server', () => {
-    const f = finding('SOAP_CONTRACT', { location: '/Envelope/Body/AddVaccinationsRequest/SoftwareId', value: '<x>', line: 1, column: 20, params: { detail: 'required element SoftwareId is missing' } });
+    const f = finding('SOAP_CONTRACT', {
+      location: '/Envelope/Body/AddVaccinationsRequest/SoftwareId',
+      value: '<x>',
+      line: 1,
+      column: 20,
+      params: { detail: 'required element SoftwareId is missing' },
+    });
     const xml = writeFault(f);
     expect(xml).toContain('<faultcode>soap:Client</faultcode>');
-    expect(xml).toContain('<faultstring>SOAP_CONTRACT: The request does not match the service contract at /Envelope/Body/AddVaccinationsRequest/SoftwareId: required element SoftwareId is missing.</faultstring>');
+    expect(xml).toContain(
+      '<faultstring>SOAP_CONTRACT: The request does not match the service contract at /Envelope/Body/AddVaccinationsRequest/SoftwareId: required element SoftwareId is missing.</faultstring>',
+    );
     expect(xml).toContain('<st:code>SOAP_CONTRACT</st:code>');
     expect(xml).toContain('<st:value>&lt;x&gt;</st:value>');
     expect(xml).toContain('<st:retry>false</st:retry>');
@@ -115,15 +133,23 @@ describe('BatchUpload responses', () => {
   it('validate against our XSD', () => {
     expect(validate(writeDeliveryResponse('Aanleveren', { transactionId: 'T-1' }), UPL)).toBe('valid');
     expect(validate(writeDeliveryResponse('Aanvulling', { foutCode: 'KMEHR_XSD_INVALID', foutOmschrijving: 'x < y' }), UPL)).toBe('valid');
-    const folders = [{
-      ids: [{ S: 'ID-KMEHR', SV: '1.0', value: '1' }],
-      patient: '85071412330',
-      patientTekst: 'unknown person',
-      transactions: [
-        { ids: [{ S: 'ID-KMEHR', SV: '1.0', value: '1' }, { S: 'LOCAL', SL: 'uuid', SV: '1.0', value: 'a-1' }], ...transactionOutcome([]) },
-        { ids: [{ S: 'ID-KMEHR', value: '2' }], ...transactionOutcome([lot]) },
-      ],
-    }];
+    const folders = [
+      {
+        ids: [{ S: 'ID-KMEHR', SV: '1.0', value: '1' }],
+        patient: '85071412330',
+        patientTekst: 'unknown person',
+        transactions: [
+          {
+            ids: [
+              { S: 'ID-KMEHR', SV: '1.0', value: '1' },
+              { S: 'LOCAL', SL: 'uuid', SV: '1.0', value: 'a-1' },
+            ],
+            ...transactionOutcome([]),
+          },
+          { ids: [{ S: 'ID-KMEHR', value: '2' }], ...transactionOutcome([lot]) },
+        ],
+      },
+    ];
     const xml = writeResultResponse(folders);
     expect(validate(xml, UPL)).toBe('valid');
     expect([...writeResultResponseChunks(folders)].join('')).toBe(xml);

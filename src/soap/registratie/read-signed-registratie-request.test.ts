@@ -48,7 +48,9 @@ describe('readSignedRegistratieRequest (one scan for the request and its signatu
     for (const [name, body, action] of cases()) {
       const once = readSignedRegistratieRequest(body, action, DEFAULT_XML_LIMITS, verify);
       expect(once, name).toEqual(separately(body, action));
-      outcomes.push(`${name}: ${once.read.ok ? 'read' : once.read.finding.code} / ${once.signature === undefined ? '-' : once.signature.ok ? 'ok' : once.signature.finding.code}`);
+      outcomes.push(
+        `${name}: ${once.read.ok ? 'read' : once.read.finding.code} / ${once.signature === undefined ? '-' : once.signature.ok ? 'ok' : once.signature.finding.code}`,
+      );
     }
     // The cases do reach the outcomes they are named for (so the equality above compares something).
     expect(outcomes).toEqual([
@@ -68,7 +70,10 @@ describe('readSignedRegistratieRequest (one scan for the request and its signatu
   it('reads the request from the verifier scan: the decoded messages and attributes come through', () => {
     const once = readSignedRegistratieRequest(Buffer.from(signed()), ADD, DEFAULT_XML_LIMITS, verify);
     if (!once.read.ok || once.read.request.operation !== 'AddVaccinations') throw new Error(JSON.stringify(once.read));
-    expect(once.read.request.messages.map((m) => [m.kmehr.toString('utf8'), m.disableStockChange])).toEqual([[kmehr, undefined], [kmehr, true]]);
+    expect(once.read.request.messages.map((m) => [m.kmehr.toString('utf8'), m.disableStockChange])).toEqual([
+      [kmehr, undefined],
+      [kmehr, true],
+    ]);
     expect(once.signature).toMatchObject({ ok: true });
   });
 
@@ -84,9 +89,12 @@ describe('readSignedRegistratieRequest (one scan for the request and its signatu
     for (let k = 0; k < 1500; k++) {
       const at = random(xml.length);
       const kind = random(3);
-      const mutated = kind === 0 ? xml.slice(0, at) + xml.slice(at + 1)
-        : kind === 1 ? xml.slice(0, at) + xml[at] + xml.slice(at)
-        : xml.slice(0, at) + significant[random(significant.length)] + xml.slice(at + 1);
+      const mutated =
+        kind === 0
+          ? xml.slice(0, at) + xml.slice(at + 1)
+          : kind === 1
+            ? xml.slice(0, at) + xml[at] + xml.slice(at)
+            : xml.slice(0, at) + significant[random(significant.length)] + xml.slice(at + 1);
       const body = Buffer.from(mutated);
       const once = readSignedRegistratieRequest(body, undefined, DEFAULT_XML_LIMITS, verify);
       expect(once, mutated).toEqual(separately(body));

@@ -2,12 +2,7 @@ import type { XmlLimits } from '../../kmehr/xml-limits.js';
 import { screenXml } from '../../kmehr/xml-limits.js';
 import { listenForRegistratieRequest, plainUtf8Text, readScreenedWithSaxes } from '../envelope/read-registratie-request.js';
 import type { RegistratieReadResult } from '../../contracts/registratie-request.js';
-import {
-  createWsSecurityStreamVerifier,
-  verifyWsSecurity,
-  type WsSecurityResult,
-  type WsSecurityVerifyOptions,
-} from '../../wssec/verify-ws-security.js';
+import { createWsSecurityStreamVerifier, verifyWsSecurity, type WsSecurityResult, type WsSecurityVerifyOptions } from '../../wssec/verify-ws-security.js';
 
 export interface SignedRegistratieRead {
   readonly read: RegistratieReadResult;

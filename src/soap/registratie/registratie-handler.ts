@@ -142,12 +142,7 @@ async function addVaccinations(
   };
 }
 
-async function remove(
-  request: RemoveVaccinationRequest,
-  caller: CallerIdentity,
-  deps: RegistratieDeps,
-  language: 'en' | 'nl' | 'fr',
-): Promise<SoapAnswer> {
+async function remove(request: RemoveVaccinationRequest, caller: CallerIdentity, deps: RegistratieDeps, language: 'en' | 'nl' | 'fr'): Promise<SoapAnswer> {
   const outcome = await removeVaccination(
     { actor: caller, softwareId: request.softwareId, channel: 'registratie', patientId: request.patientId, vaccinationId: request.vaccinationId },
     deps.ports,
@@ -166,12 +161,7 @@ async function remove(
   };
 }
 
-async function history(
-  request: GetVaccinationsRequest,
-  caller: CallerIdentity,
-  deps: RegistratieDeps,
-  language: 'en' | 'nl' | 'fr',
-): Promise<SoapAnswer> {
+async function history(request: GetVaccinationsRequest, caller: CallerIdentity, deps: RegistratieDeps, language: 'en' | 'nl' | 'fr'): Promise<SoapAnswer> {
   const outcome = await getHistory(
     {
       actor: caller,

@@ -69,7 +69,11 @@ for (const engine of testEngines()) {
     }
 
     const emmaDoses = async () =>
-      t.registry.store.db.selectFrom('vaccinations').select(['id', 'lot', 'administered_on', 'sender_message_id']).where('patient_insz', '=', PATIENTS.emma.insz).execute();
+      t.registry.store.db
+        .selectFrom('vaccinations')
+        .select(['id', 'lot', 'administered_on', 'sender_message_id'])
+        .where('patient_insz', '=', PATIENTS.emma.insz)
+        .execute();
 
     it('the same message again is a replay; other content under its ids is refused, nothing stored or changed', async () => {
       const ids = (millis += 1);

@@ -92,12 +92,7 @@ export function registryCore(caps: StoreCapabilities): Migration {
         // Idempotency (rule 14) decided by the database, never by read-then-write.
         .addUniqueConstraint('vaccinations_sender_uq', ['patient_insz', 'registrant_key', 'sender_key'])
         .execute();
-      await db.schema
-        .createIndex('vaccinations_history_ix')
-        .ifNotExists()
-        .on('vaccinations')
-        .columns(['patient_insz', 'administered_on'])
-        .execute();
+      await db.schema.createIndex('vaccinations_history_ix').ifNotExists().on('vaccinations').columns(['patient_insz', 'administered_on']).execute();
       await db.schema
         .createTable('audit_log')
         .ifNotExists()

@@ -60,12 +60,7 @@ export function batchTables(caps: StoreCapabilities): Migration {
         // ordinal is the transaction's position in the delivery, i.e. its (folder, transaction) pair in document order).
         .addPrimaryKeyConstraint('delivery_results_pk', ['delivery_id', 'ordinal'])
         .execute();
-      await db.schema
-        .createIndex('vaccinations_registrant_sender_ix')
-        .ifNotExists()
-        .on('vaccinations')
-        .columns(['registrant_key', 'sender_key'])
-        .execute();
+      await db.schema.createIndex('vaccinations_registrant_sender_ix').ifNotExists().on('vaccinations').columns(['registrant_key', 'sender_key']).execute();
     },
   };
 }

@@ -40,9 +40,31 @@ export function leanIndexes(caps: StoreCapabilities): Migration {
 /** The vaccinations table as 0001 and 0003 left it, without the table-level unique constraint. */
 async function rebuildSqliteVaccinations(db: Kysely<unknown>): Promise<void> {
   const columns = [
-    'patient_insz', 'id', 'cnk', 'product_name', 'vaccinnet_code', 'atc', 'indications', 'vaccine_group', 'administered_on', 'quantity', 'lot',
-    'registrant_key', 'responsible_nihii', 'software_id', 'channel', 'sender_message_id', 'sender_local_id', 'sender_key', 'registered_at',
-    'status', 'removed_at', 'removed_by', 'removed_reason', 'item_xml', 'disable_stock_change',
+    'patient_insz',
+    'id',
+    'cnk',
+    'product_name',
+    'vaccinnet_code',
+    'atc',
+    'indications',
+    'vaccine_group',
+    'administered_on',
+    'quantity',
+    'lot',
+    'registrant_key',
+    'responsible_nihii',
+    'software_id',
+    'channel',
+    'sender_message_id',
+    'sender_local_id',
+    'sender_key',
+    'registered_at',
+    'status',
+    'removed_at',
+    'removed_by',
+    'removed_reason',
+    'item_xml',
+    'disable_stock_change',
   ].join(', ');
   await sql`
     create table vaccinations_rebuilt (

@@ -49,7 +49,14 @@ export function resultSlices(): Migration {
       for (const { delivery_id: id } of deliveries) {
         let after = -1;
         for (;;) {
-          const rows = await db.selectFrom('delivery_results').selectAll().where('delivery_id', '=', id).where('ordinal', '>', after).orderBy('ordinal').limit(SLICE).execute();
+          const rows = await db
+            .selectFrom('delivery_results')
+            .selectAll()
+            .where('delivery_id', '=', id)
+            .where('ordinal', '>', after)
+            .orderBy('ordinal')
+            .limit(SLICE)
+            .execute();
           if (rows.length === 0) break;
           // Slices hold consecutive ordinals (they always were: slices commit in document order).
           let run: OldResult[] = [];

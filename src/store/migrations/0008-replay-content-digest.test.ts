@@ -38,11 +38,17 @@ const send = (store: Store, lot: string) => {
   let p = ports.get(store);
   if (!p) ports.set(store, (p = registryPortsOf(store, { clock: clock(), ids: sequentialIds() })));
   return registerVaccinations(
-    { caller: IDENTITIES.peeters, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', messages: [personaMessage({ sender: DOCTORS.peeters, messageId: MESSAGE_ID, item: { batch: lot } })] },
+    {
+      caller: IDENTITIES.peeters,
+      softwareId: SOFTWARE_IDS.peeters,
+      channel: 'registratie',
+      messages: [personaMessage({ sender: DOCTORS.peeters, messageId: MESSAGE_ID, item: { batch: lot } })],
+    },
     p,
   );
 };
-const codesOf = (outcome: Awaited<ReturnType<typeof send>>): string[] => (outcome.ok ? outcome.messages.flatMap((m) => allFindings(m).map((f) => f.code)) : ['refused']);
+const codesOf = (outcome: Awaited<ReturnType<typeof send>>): string[] =>
+  outcome.ok ? outcome.messages.flatMap((m) => allFindings(m).map((f) => f.code)) : ['refused'];
 
 for (const engine of testEngines()) {
   describe(`migration 0008-replay-content-digest (${engine.name})`, () => {
@@ -83,7 +89,12 @@ for (const engine of testEngines()) {
         expect(again.content_digest).toBe(digest);
         for (const r of rows) {
           expect(r.content_digest).toBe(
-            contentDigest({ patientInsz: r.patient_insz, administeredOn: String(r.administered_on), responsibleNihii: r.responsible_nihii ?? undefined, itemXml: r.item_xml }),
+            contentDigest({
+              patientInsz: r.patient_insz,
+              administeredOn: String(r.administered_on),
+              responsibleNihii: r.responsible_nihii ?? undefined,
+              itemXml: r.item_xml,
+            }),
           );
         }
         expect(new Set(rows.map((r) => r.content_digest)).size).toBe(2101);

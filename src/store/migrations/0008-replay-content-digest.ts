@@ -27,9 +27,11 @@ interface DigestSource {
 export function replayContentDigest(caps: StoreCapabilities): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
-      const columns = await sql<{ name: string }>`${caps.engine === 'postgres'
-        ? sql`select column_name as name from information_schema.columns where table_schema = current_schema() and table_name = 'vaccinations'`
-        : sql`select name from pragma_table_info('vaccinations')`}`.execute(db);
+      const columns = await sql<{ name: string }>`${
+        caps.engine === 'postgres'
+          ? sql`select column_name as name from information_schema.columns where table_schema = current_schema() and table_name = 'vaccinations'`
+          : sql`select name from pragma_table_info('vaccinations')`
+      }`.execute(db);
       if (!columns.rows.some((c) => c.name === 'content_digest')) {
         await db.schema.alterTable('vaccinations').addColumn('content_digest', 'text').execute();
       }

@@ -28,8 +28,15 @@ function dose(n: number, overrides: Partial<NewVaccination> = {}): NewVaccinatio
 }
 
 const audit = (stored: Vaccination, inserted: boolean): NewAuditEntry => ({
-  id: randomUUID(), at: new Date().toISOString(), patientInsz: stored.patientInsz, action: inserted ? 'register' : 'replay',
-  outcome: inserted ? 'OK' : 'DUPLICATE_REPLAY', vaccinationId: stored.id, actor: stored.registrantKey, subject: 'CN=test', channel: 'registratie',
+  id: randomUUID(),
+  at: new Date().toISOString(),
+  patientInsz: stored.patientInsz,
+  action: inserted ? 'register' : 'replay',
+  outcome: inserted ? 'OK' : 'DUPLICATE_REPLAY',
+  vaccinationId: stored.id,
+  actor: stored.registrantKey,
+  subject: 'CN=test',
+  channel: 'registratie',
 });
 
 describe.runIf(sqlite)('SQLite group commit on the write thread', () => {
@@ -59,7 +66,10 @@ describe.runIf(sqlite)('SQLite group commit on the write thread', () => {
       expect(b.vaccination.id).toBe(first.id);
       expect(await store.vaccinations.history('85071412330')).toHaveLength(1);
       const entries = await store.audit.forPerson('85071412330');
-      expect(entries.map((e) => [e.action, e.vaccinationId]).sort()).toEqual([['register', first.id], ['replay', first.id]]);
+      expect(entries.map((e) => [e.action, e.vaccinationId]).sort()).toEqual([
+        ['register', first.id],
+        ['replay', first.id],
+      ]);
     } finally {
       await store.close();
     }
@@ -109,7 +119,13 @@ describe.runIf(sqlite)('SQLite group commit on the write thread', () => {
       };
       const group = (v: NewVaccination) => ({
         ...texts,
-        doses: [{ values: Object.values(vaccinationRow(v)).map((x) => x ?? null), audit: Object.values(auditRow(audit({ ...v, status: 'active' }, true))).map((x) => x ?? null), sameDose: null }],
+        doses: [
+          {
+            values: Object.values(vaccinationRow(v)).map((x) => x ?? null),
+            audit: Object.values(auditRow(audit({ ...v, status: 'active' }, true))).map((x) => x ?? null),
+            sameDose: null,
+          },
+        ],
       });
       // The first keeps the thread busy; the next four queue behind it and are merged, one of them failing.
       const writes = [dose(41), dose(42), dose(43, { itemXml: null as unknown as string }), dose(44), dose(45)].map((v, n) => writer.write(group(v), n === 0));

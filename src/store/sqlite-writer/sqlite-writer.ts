@@ -45,9 +45,7 @@ export class SqliteWriteError extends Error {
 }
 
 type Reply =
-  | { type: 'written'; seq: number; results: WriteResult[] | boolean[] }
-  | { type: 'failed'; seq: number; message: string; code?: string }
-  | { type: 'closed' };
+  { type: 'written'; seq: number; results: WriteResult[] | boolean[] } | { type: 'failed'; seq: number; message: string; code?: string } | { type: 'closed' };
 
 interface Waiting {
   readonly resolve: (results: never) => void;

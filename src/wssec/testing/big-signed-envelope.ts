@@ -7,8 +7,10 @@ import { signatureElement } from './ws-security-vectors.js';
 /** One ~1.2 KB repeated Body entry, written already in canonical form (so its digest needs no canonicaliser). */
 function item(i: number): string {
   const filler = `line ${i} of a synthetic batch entry used to measure streaming verification; `.repeat(14);
-  return `<k:entry xmlns:k="urn:test:batch" n="${i}"><k:id>${String(i).padStart(8, '0')}</k:id>` +
-    `<k:text>${filler}</k:text><k:date>2026-03-0${(i % 7) + 1}</k:date></k:entry>\n`;
+  return (
+    `<k:entry xmlns:k="urn:test:batch" n="${i}"><k:id>${String(i).padStart(8, '0')}</k:id>` +
+    `<k:text>${filler}</k:text><k:date>2026-03-0${(i % 7) + 1}</k:date></k:entry>\n`
+  );
 }
 
 export interface BigEnvelope {
@@ -38,9 +40,11 @@ export function bigSignedEnvelope(creds: TestCredentials, targetBytes: number, c
   const bodyDigest = hash.update(bodyEnd).digest('base64');
 
   const expires = new Date(created.getTime() + 300_000);
-  const token = `<wsse:BinarySecurityToken EncodingType="${TOKEN_TYPE.base64}" ValueType="${TOKEN_TYPE.x509v3}" wsu:Id="X509-big">` +
+  const token =
+    `<wsse:BinarySecurityToken EncodingType="${TOKEN_TYPE.base64}" ValueType="${TOKEN_TYPE.x509v3}" wsu:Id="X509-big">` +
     `${creds.certificateDer.toString('base64')}</wsse:BinarySecurityToken>`;
-  const timestamp = `<wsu:Timestamp wsu:Id="TS-big"><wsu:Created>${created.toISOString()}</wsu:Created>` +
+  const timestamp =
+    `<wsu:Timestamp wsu:Id="TS-big"><wsu:Created>${created.toISOString()}</wsu:Created>` +
     `<wsu:Expires>${expires.toISOString()}</wsu:Expires></wsu:Timestamp>`;
   const securityOpen = `<wsse:Security xmlns:wsse="${NS.wsse}" xmlns:wsu="${NS.wsu}" soapenv:mustUnderstand="1">`;
   const envOpen = `<soapenv:Envelope xmlns:soapenv="${NS.soap11}">`;
@@ -55,7 +59,8 @@ export function bigSignedEnvelope(creds: TestCredentials, targetBytes: number, c
     creds,
     'X509-big',
   );
-  const head = `<?xml version="1.0" encoding="UTF-8"?>\n${envOpen}<soapenv:Header>${securityOpen}${token}${timestamp}${signature}` +
+  const head =
+    `<?xml version="1.0" encoding="UTF-8"?>\n${envOpen}<soapenv:Header>${securityOpen}${token}${timestamp}${signature}` +
     `</wsse:Security></soapenv:Header>${bodyStart}`;
   const tail = `${bodyEnd}</soapenv:Envelope>\n`;
   const bytes = Buffer.byteLength(head) + itemsBytes + Buffer.byteLength(tail);

@@ -33,34 +33,29 @@ function elementById(xml: string, id: string): string {
  * Adds a validly computed ds:Signature over the given ids at the end of the Security header — for building
  * profile violations whose cryptography is correct (so only the profile checks can refuse them).
  */
-export function signIds(
-  xml: string,
-  ids: readonly string[],
-  creds: TestCredentials,
-  keyInfoUri: string,
-): string {
+export function signIds(xml: string, ids: readonly string[], creds: TestCredentials, keyInfoUri: string): string {
   const digests = ids.map((id) => ({ id, digest: createHash('sha256').update(elementById(xml, id), 'utf8').digest('base64') }));
   return xml.replace('</wsse:Security>', `${signatureElement(digests, creds, keyInfoUri)}</wsse:Security>`);
 }
 
 /** A ds:Signature (exclusive C14N, RSA-SHA256) over references whose SHA-256 digests the caller computed. */
-export function signatureElement(
-  digests: readonly { readonly id: string; readonly digest: string }[],
-  creds: TestCredentials,
-  keyInfoUri: string,
-): string {
+export function signatureElement(digests: readonly { readonly id: string; readonly digest: string }[], creds: TestCredentials, keyInfoUri: string): string {
   const refs = digests
-    .map(({ id, digest }) =>
-      `<ds:Reference URI="#${id}"><ds:Transforms><ds:Transform Algorithm="${ALG.excC14n}"/></ds:Transforms>` +
-      `<ds:DigestMethod Algorithm="${ALG.sha256}"/><ds:DigestValue>${digest}</ds:DigestValue></ds:Reference>`)
+    .map(
+      ({ id, digest }) =>
+        `<ds:Reference URI="#${id}"><ds:Transforms><ds:Transform Algorithm="${ALG.excC14n}"/></ds:Transforms>` +
+        `<ds:DigestMethod Algorithm="${ALG.sha256}"/><ds:DigestValue>${digest}</ds:DigestValue></ds:Reference>`,
+    )
     .join('');
-  const signedInfo = `<ds:SignedInfo><ds:CanonicalizationMethod Algorithm="${ALG.excC14n}"/>` +
-    `<ds:SignatureMethod Algorithm="${ALG.rsaSha256}"/>${refs}</ds:SignedInfo>`;
+  const signedInfo =
+    `<ds:SignedInfo><ds:CanonicalizationMethod Algorithm="${ALG.excC14n}"/>` + `<ds:SignatureMethod Algorithm="${ALG.rsaSha256}"/>${refs}</ds:SignedInfo>`;
   const c14n = canonicalizeXml(signedInfo.replace('<ds:SignedInfo>', `<ds:SignedInfo xmlns:ds="${NS.ds}">`));
   const value = sign('sha256', Buffer.from(c14n), creds.privateKeyPem).toString('base64');
-  return `<ds:Signature xmlns:ds="${NS.ds}">${signedInfo}<ds:SignatureValue>${value}</ds:SignatureValue>` +
+  return (
+    `<ds:Signature xmlns:ds="${NS.ds}">${signedInfo}<ds:SignatureValue>${value}</ds:SignatureValue>` +
     `<ds:KeyInfo><wsse:SecurityTokenReference><wsse:Reference URI="#${keyInfoUri}" ValueType="${TOKEN_TYPE.x509v3}"/>` +
-    '</wsse:SecurityTokenReference></ds:KeyInfo></ds:Signature>';
+    '</wsse:SecurityTokenReference></ds:KeyInfo></ds:Signature>'
+  );
 }
 
 function unsignedSecurity(creds: TestCredentials, suffix: string, extraTokens = 0): string {
@@ -68,14 +63,15 @@ function unsignedSecurity(creds: TestCredentials, suffix: string, extraTokens = 
     `<wsse:BinarySecurityToken EncodingType="${TOKEN_TYPE.base64}" ValueType="${TOKEN_TYPE.x509v3}" wsu:Id="X509-${suffix}${n === 0 ? '' : `-${n}`}">` +
     `${creds.certificateDer.toString('base64')}</wsse:BinarySecurityToken>`;
   const tokens = Array.from({ length: 1 + extraTokens }, (_, n) => token(n)).join('');
-  return `<wsse:Security xmlns:wsse="${NS.wsse}" xmlns:wsu="${NS.wsu}" soapenv:mustUnderstand="1">${tokens}` +
+  return (
+    `<wsse:Security xmlns:wsse="${NS.wsse}" xmlns:wsu="${NS.wsu}" soapenv:mustUnderstand="1">${tokens}` +
     `<wsu:Timestamp wsu:Id="TS-${suffix}"><wsu:Created>2026-03-04T09:59:00Z</wsu:Created><wsu:Expires>2026-03-04T10:04:00Z</wsu:Expires></wsu:Timestamp>` +
-    '</wsse:Security>';
+    '</wsse:Security>'
+  );
 }
 
 function withIds(body: string, suffix: string, security: string): string {
-  return PLAIN_ENVELOPE
-    .replace('<soapenv:Header>', `<soapenv:Header>${security}`)
+  return PLAIN_ENVELOPE.replace('<soapenv:Header>', `<soapenv:Header>${security}`)
     .replace('<soapenv:Body>', `<soapenv:Body xmlns:wsu="${NS.wsu}" wsu:Id="id-${suffix}">`)
     .replace('<v:Trace>abc</v:Trace>', body);
 }
@@ -102,23 +98,37 @@ export function buildVectors(creds: TestCredentials): Vector[] {
 
   return [
     { name: 'valid', xml: valid },
-    { name: 'valid, pretty-printed outside the signed parts', xml: valid.replace('<soapenv:Header>', '<soapenv:Header>\n  ').replace('</soapenv:Header>', '\n</soapenv:Header>\n') },
+    {
+      name: 'valid, pretty-printed outside the signed parts',
+      xml: valid.replace('<soapenv:Header>', '<soapenv:Header>\n  ').replace('</soapenv:Header>', '\n</soapenv:Header>\n'),
+    },
     { name: 'body tampered', xml: valid.replace('PGttZWhyPg==', 'PGttZWhyLz4='), code: 'AUTH_BODY_TAMPERED', location: 'soap:Body' },
     { name: 'body attribute tampered', xml: valid.replace('a="1"', 'a="2"'), code: 'AUTH_BODY_TAMPERED', location: 'soap:Body' },
-    { name: 'timestamp tampered', xml: valid.replace(/(<wsu:Expires>)2026-03-04T10:04:00Z/, '$12026-03-05T10:04:00Z'), code: 'AUTH_BODY_TAMPERED', location: 'wsu:Timestamp' },
+    {
+      name: 'timestamp tampered',
+      xml: valid.replace(/(<wsu:Expires>)2026-03-04T10:04:00Z/, '$12026-03-05T10:04:00Z'),
+      code: 'AUTH_BODY_TAMPERED',
+      location: 'wsu:Timestamp',
+    },
     { name: 'signature value changed', xml: valid.replace(sigValue, flipped), code: 'AUTH_SIGNATURE_INVALID' },
-    { name: 'digest value changed in SignedInfo', xml: valid.replace(/<ds:DigestValue>(.)/, (_, c: string) => `<ds:DigestValue>${c === 'A' ? 'B' : 'A'}`), code: 'AUTH_SIGNATURE_INVALID' },
+    {
+      name: 'digest value changed in SignedInfo',
+      xml: valid.replace(/<ds:DigestValue>(.)/, (_, c: string) => `<ds:DigestValue>${c === 'A' ? 'B' : 'A'}`),
+      code: 'AUTH_SIGNATURE_INVALID',
+    },
     {
       name: 'wrapping: signed Body moved into the header, new Body',
-      xml: valid.replace(bodyElement, '<soapenv:Body><v:AddVaccinations><v:Message>ZXZpbA==</v:Message></v:AddVaccinations></soapenv:Body>')
+      xml: valid
+        .replace(bodyElement, '<soapenv:Body><v:AddVaccinations><v:Message>ZXZpbA==</v:Message></v:AddVaccinations></soapenv:Body>')
         .replace('<v:Trace>', `<v:Wrapper>${bodyElement}</v:Wrapper><v:Trace>`),
-      code: 'AUTH_SIGNATURE_INVALID', profileOnly: true,
+      code: 'AUTH_SIGNATURE_INVALID',
+      profileOnly: true,
     },
     {
       name: 'wrapping: signed Body moved into the header, new Body with the same id',
-      xml: valid.replace(bodyElement, bodyElement.replace('PGttZWhyPg==', 'ZXZpbA=='))
-        .replace('<v:Trace>', `<v:Wrapper>${bodyElement}</v:Wrapper><v:Trace>`),
-      code: 'AUTH_SIGNATURE_INVALID', profileOnly: true,
+      xml: valid.replace(bodyElement, bodyElement.replace('PGttZWhyPg==', 'ZXZpbA==')).replace('<v:Trace>', `<v:Wrapper>${bodyElement}</v:Wrapper><v:Trace>`),
+      code: 'AUTH_SIGNATURE_INVALID',
+      profileOnly: true,
     },
     {
       name: 'duplicate id: an element in the Body carries the Timestamp id',
@@ -128,28 +138,34 @@ export function buildVectors(creds: TestCredentials): Vector[] {
     {
       name: 'duplicate id: a header element carries the Body id',
       xml: valid.replace('<v:Trace>abc</v:Trace>', `<v:Trace Id="${body}">abc</v:Trace>`),
-      code: 'AUTH_SIGNATURE_INVALID', profileOnly: true,
+      code: 'AUTH_SIGNATURE_INVALID',
+      profileOnly: true,
     },
     {
       name: 'Timestamp outside Security, fresh unsigned one inside',
-      xml: valid.replace(timestampElement, '<wsu:Timestamp wsu:Id="TS-new"><wsu:Created>2026-03-04T09:59:30Z</wsu:Created></wsu:Timestamp>')
+      xml: valid
+        .replace(timestampElement, '<wsu:Timestamp wsu:Id="TS-new"><wsu:Created>2026-03-04T09:59:30Z</wsu:Created></wsu:Timestamp>')
         .replace('<v:Trace>', `<v:Wrapper xmlns:wsu="${NS.wsu}">${timestampElement}</v:Wrapper><v:Trace>`),
-      code: 'AUTH_SIGNATURE_INVALID', profileOnly: true,
+      code: 'AUTH_SIGNATURE_INVALID',
+      profileOnly: true,
     },
     {
       name: 'reference to a non-Body element (Timestamp and a header element signed)',
       xml: signIds(profileBase, [`TS-${s}`, 'other-fixed'], creds, `X509-${s}`),
-      code: 'AUTH_SIGNATURE_INVALID', profileOnly: true,
+      code: 'AUTH_SIGNATURE_INVALID',
+      profileOnly: true,
     },
     {
       name: 'Body, Timestamp and an extra header element signed',
       xml: signIds(profileBase, [`TS-${s}`, `id-${s}`, 'other-fixed'], creds, `X509-${s}`),
-      code: 'AUTH_SIGNATURE_INVALID', profileOnly: true,
+      code: 'AUTH_SIGNATURE_INVALID',
+      profileOnly: true,
     },
     {
       name: 'missing Timestamp reference (only the Body signed)',
       xml: signIds(profileBase, [`id-${s}`], creds, `X509-${s}`),
-      code: 'AUTH_SIGNATURE_INVALID', profileOnly: true,
+      code: 'AUTH_SIGNATURE_INVALID',
+      profileOnly: true,
     },
     {
       name: 'Body, Timestamp and token signed (eHealth STS style) is accepted',
@@ -158,22 +174,26 @@ export function buildVectors(creds: TestCredentials): Vector[] {
     {
       name: 'two BinarySecurityTokens',
       xml: signIds(withIds('<v:Trace>abc</v:Trace>', s, unsignedSecurity(creds, s, 1)), [`TS-${s}`, `id-${s}`], creds, `X509-${s}`),
-      code: 'AUTH_SIGNATURE_INVALID', profileOnly: true,
+      code: 'AUTH_SIGNATURE_INVALID',
+      profileOnly: true,
     },
     {
       name: 'KeyInfo pointing elsewhere',
       xml: signIds(profileBase, [`TS-${s}`, `id-${s}`], creds, 'other-fixed'),
-      code: 'AUTH_SIGNATURE_INVALID', profileOnly: true,
+      code: 'AUTH_SIGNATURE_INVALID',
+      profileOnly: true,
     },
     {
       name: 'expired timestamp',
       xml: signEnvelope(PLAIN_ENVELOPE, creds, { now: new Date('2026-03-04T09:40:00Z') }),
-      code: 'AUTH_TIMESTAMP_INVALID', profileOnly: true,
+      code: 'AUTH_TIMESTAMP_INVALID',
+      profileOnly: true,
     },
     {
       name: 'timestamp in the future',
       xml: signEnvelope(PLAIN_ENVELOPE, creds, { now: new Date('2026-03-04T10:20:00Z') }),
-      code: 'AUTH_TIMESTAMP_INVALID', profileOnly: true,
+      code: 'AUTH_TIMESTAMP_INVALID',
+      profileOnly: true,
     },
     { name: 'no Security header', xml: PLAIN_ENVELOPE, code: 'AUTH_NOT_AUTHENTICATED', profileOnly: true },
   ];

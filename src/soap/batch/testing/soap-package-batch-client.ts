@@ -51,7 +51,10 @@ export async function soapPackageBatchClient(wsdlUrl: string, p12Path: string, p
   return {
     async deliver(operation, kmehrXml, pakket) {
       // xs:any: the KMEHR goes in as raw XML under the KMEHR element; its children use the default namespace.
-      const inner = kmehrXml.replace(/^<\?xml[^>]*\?>/, '').replace(/^\s*<kmehrmessage[^>]*>/, '').replace(/<\/kmehrmessage>\s*$/, '');
+      const inner = kmehrXml
+        .replace(/^<\?xml[^>]*\?>/, '')
+        .replace(/^\s*<kmehrmessage[^>]*>/, '')
+        .replace(/<\/kmehrmessage>\s*$/, '');
       const args = {
         extraInfo: { type: 'auth_eHealth_org', pakket },
         'kmehr:kmehrmessage': { attributes: { 'xmlns:kmehr': KMEHR_NS, xmlns: KMEHR_NS }, $xml: inner },
