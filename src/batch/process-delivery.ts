@@ -1,32 +1,14 @@
 import type { Logger } from 'pino';
-import { locate } from '../kmehr/model.js';
 import { DEFAULT_XML_LIMITS } from '../kmehr/xml-limits.js';
 import { authoriseCaller } from '../registry/authorise-caller.js';
-import { sameContent, type DigestedDose } from '../registry/content-digest.js';
 import type { CallerIdentity } from '../registry/caller-identity.js';
-import { patientDataFindings, type RegisteredPatient } from '../registry/patient-data.js';
-import { auditPatientKey } from '../registry/patient-id.js';
-import type { Profile } from '../registry/profile.js';
-import { idsReused } from '../registry/register-vaccinations.js';
+import { registerSlice, type SliceCall } from '../registry/register-slice.js';
 import type { RegistryPorts } from '../registry/registry-ports.js';
 import { localDate } from '../registry/system-clock.js';
-import { messageStatus } from '../status/message-status.js';
-import { finding, FindingError, hasErrors } from '../status/finding.js';
-import {
-  activeDoses,
-  findBySenderKeys,
-  findPersons,
-  findStoredUnderKeys,
-  insertAuditRows,
-  insertResultSlice,
-  insertVaccinationRows,
-  supersede,
-  type DoseKey,
-  type RegisteredPerson,
-  type StoredUnderKey,
-} from '../store/batch-registration-sql.js';
+import { FindingError } from '../status/finding.js';
+import { insertResultSlice } from '../store/batch-registration-sql.js';
+import { bulkRegistrationStore } from '../store/bulk-registration-store.js';
 import { LeaseLostError, type BatchTrx, type Delivery, type DeliveryRepository } from '../store/delivery-repository.js';
-import { BATCH_VACCINATION as V } from '../store/delivery-tables.js';
 import { planInThread } from './planner-thread/planner-client.js';
 import { resultEntry, resultSliceText } from './result-entries.js';
 import { planInline, type PlannedTransaction, type PlanningJob } from './slice-planner.js';
@@ -89,7 +71,16 @@ export async function processDelivery(delivery: Delivery, deps: ProcessorDeps): 
     today: localDate(ports.clock.now(), ports.settings.timeZone),
     resumeAt,
   };
-  const ctx: DeliveryContext = { delivery, profile, registrant: profile?.key ?? '', subject: identity.subject, deps };
+  const call: SliceCall = {
+    registrantKey: profile?.key ?? '',
+    subject: identity.subject,
+    softwareId: delivery.softwareId,
+    channel: 'batch',
+    refused: profile === undefined,
+    replacesEarlier: delivery.operation === 'Aanvulling',
+    source: `delivery ${delivery.id}`,
+  };
+  const ctx: DeliveryContext = { delivery, call, deps };
   const store = async (slice: PlannedTransaction[]): Promise<void> => {
     if (slice.length === 0) return;
     // The lease is renewed on the registry's clock, the one claims compare it with (not the wall clock).
@@ -130,197 +121,30 @@ async function* inPieces(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> 
 /** What every slice of one delivery shares. */
 interface DeliveryContext {
   readonly delivery: Delivery;
-  readonly profile: Profile | undefined;
-  /** The organisation's key: registrant of the vaccinations, actor of the audit rows ('' without a profile). */
-  readonly registrant: string;
-  /** The authenticated caller's subject, for the audit rows. */
-  readonly subject: string;
+  /** Who registers, as the registry's bulk use case takes it. */
+  readonly call: SliceCall;
   readonly deps: ProcessorDeps;
 }
 
 /**
- * The checks that need stored state, and the writes, of one planned slice, inside the slice's database transaction.
- * The vaccination rows arrive made (slice-planner.ts): this thread gives them ids, checks them against the store and
- * binds them; one audit row per transaction; the slice's results in one row.
+ * One planned slice, inside the slice's database transaction: the registry's bulk use case (register-slice.ts: the
+ * rules that need stored state, the vaccinations and their audit rows), then the slice's results in one row.
  */
 async function storeSlice(trx: BatchTrx, slice: readonly PlannedTransaction[], ctx: DeliveryContext): Promise<void> {
-  const { delivery, registrant, deps } = ctx;
-  const { ports } = deps;
-  const caps = deps.repo.caps;
-  const at = ports.clock.now().toISOString();
-  const n = slice.length;
-  /** The VaccinationId each transaction reports (stored now, or the original of a replay). */
-  const vaccinationIds: (string | undefined)[] = new Array<string | undefined>(n);
-  const replacedIds: (string | undefined)[] = new Array<string | undefined>(n);
-  const inserted: boolean[] = new Array<boolean>(n).fill(false);
-  for (const p of slice) {
-    if (!p.row) continue;
-    p.row[V.id] = ports.ids.vaccinationId();
-    p.row[V.registeredAt] = at;
-  }
-
-  // Rule 4 (person known, register mode) and rule 9 against the registered birth date: one query per slice.
-  const inszs = [...new Set(slice.flatMap((p) => (p.insz !== undefined ? [p.insz] : [])))];
-  const persons = inszs.length > 0 ? await findPersons(trx, caps, inszs) : new Map<string, RegisteredPerson>();
-  for (const p of slice) {
-    const insz = p.insz;
-    if (insz === undefined || hasErrors(p.findings)) continue;
-    const known = persons.has(insz);
-    if (!known && ports.settings.personCheck === 'register') {
-      p.findings.push(finding('INSZ_UNKNOWN', { location: `${locate.patient(p.f)}/id`, value: insz }));
-      continue;
-    }
-    const person = persons.get(insz);
-    // Patient data contradicting the register: stored, with a warning per field (issue 11.9; patient-data.ts).
-    if (person) p.findings.push(...patientDataFindings(p.patient, registered(person), p.f));
-    const birthdate = person?.birthdate;
-    const date = p.row?.[V.administeredOn] as string | undefined;
-    if (birthdate && date && date < birthdate && !p.findings.some((x) => x.code === 'DATE_BEFORE_BIRTH')) {
-      p.findings.push(
-        finding('DATE_BEFORE_BIRTH', { location: `${locate.item(p.f, p.t, p.vaccineItem)}/beginmoment/date`, value: date, params: { date: birthdate } }),
-      );
-    }
-  }
-  /** Positions in the slice of the transactions to store. */
-  const toStore: number[] = [];
-  for (let i = 0; i < n; i++) if (slice[i]!.row && !hasErrors(slice[i]!.findings)) toStore.push(i);
-  const rowOf = (i: number): unknown[] => slice[i]!.row!;
-  const senderKeyOf = (i: number): string => rowOf(i)[V.senderKey] as string;
-
-  // Aanvulling: an earlier active transaction of this organisation with the same LOCAL id is replaced.
-  if (delivery.operation === 'Aanvulling' && toStore.length > 0) {
-    const keyed = toStore.filter((i) => senderKeyOf(i).startsWith('local:'));
-    const earlier = await findBySenderKeys(trx, registrant, keyed.map(senderKeyOf));
-    const active = new Map(earlier.filter((e) => e.status === 'active').map((e) => [e.sender_key, e]));
-    const replaced: DoseKey[] = [];
-    for (const i of keyed) {
-      const old = active.get(senderKeyOf(i));
-      if (!old) continue;
-      const p = slice[i]!;
-      active.delete(senderKeyOf(i));
-      replaced.push(old);
-      replacedIds[i] = old.id;
-      p.findings.push(finding('BATCH_REPLACED', { location: locate.transaction(p.f, p.t), value: old.id }));
-    }
-    await supersede(trx, replaced, registrant, at, `replaced by delivery ${delivery.id}`);
-  }
-
-  // Rule 14, warning half: same patient + vaccine group + date already stored from another source.
-  const stored = toStore.length > 0 ? await activeDoses(trx, caps, [...new Set(toStore.map((i) => rowOf(i)[V.patient] as string))]) : [];
-  if (stored.length > 0) {
-    const sameDose = new Map<string, DoseKey[]>();
-    for (const d of stored) {
-      const k = `${d.patient_insz}|${d.vaccine_group}|${d.administered_on}`;
-      const list = sameDose.get(k);
-      if (list) list.push(d);
-      else sameDose.set(k, [d]);
-    }
-    for (const i of toStore) {
-      const row = rowOf(i);
-      const [patient, group, date, key] = [row[V.patient] as string, row[V.group] as string, row[V.administeredOn] as string, row[V.senderKey] as string];
-      const other = sameDose.get(`${patient}|${group}|${date}`)?.find((s) => !(s.registrant_key === registrant && s.sender_key === key));
-      if (other) {
-        const p = slice[i]!;
-        const reasons = [
-          'same patient',
-          `same vaccine group ${group}`,
-          `same administration date ${date}`,
-          other.registrant_key === registrant ? 'same registrant, other sender ids' : `other registrant ${other.registrant_key}`,
-        ];
-        p.findings.push(finding('PROBABLE_DUPLICATE', { location: locate.transaction(p.f, p.t), value: other.id, params: { detail: reasons.join(', ') } }));
-      }
-    }
-  }
-
-  // Rule 14, idempotent half: insert-or-skip on the sender key; a skipped one reports the original VaccinationId.
-  const wasInserted = await insertVaccinationRows(trx, caps, toStore.map(rowOf));
-  const skipped: number[] = [];
-  toStore.forEach((i, k) => {
-    if (wasInserted[k]) {
-      inserted[i] = true;
-      vaccinationIds[i] = rowOf(i)[V.id] as string;
-    } else skipped.push(i);
-  });
-  // A skipped one is a replay only with the same content (issue 11.1); other content under the same ids is refused.
-  if (skipped.length > 0) {
-    const existing = await findStoredUnderKeys(trx, registrant, skipped.map(senderKeyOf));
-    const byKey = new Map(existing.map((e) => [`${e.patient_insz}|${e.sender_key}`, e]));
-    for (const i of skipped) {
-      const p = slice[i]!;
-      const row = rowOf(i);
-      const original = byKey.get(`${row[V.patient] as string}|${senderKeyOf(i)}`);
-      if (original === undefined) continue;
-      if (sameContent(offeredContent(row), storedContent(original))) {
-        vaccinationIds[i] = original.id;
-        p.findings.push(finding('DUPLICATE_REPLAY', { location: locate.transaction(p.f, p.t), value: original.id }));
-      } else {
-        // our choice: refused, nothing stored or overwritten; the refusal's audit row is written below as any other.
-        const ids = {
-          senderKey: senderKeyOf(i),
-          senderMessageId: (row[V.senderMessageId] as string | null) ?? undefined,
-          senderLocalId: (row[V.senderLocalId] as string | null) ?? undefined,
-        };
-        p.findings.push(idsReused(ids, original, p.f, p.t));
-      }
-    }
-  }
-
-  // One audit row per transaction (register / replay / refuse), in BATCH_AUDIT_COLUMNS order — as auditRow
-  // (store/rows.ts) lays out an audit entry — and the slice's results.
-  const audits: unknown[][] = new Array<unknown[]>(n);
-  const entries: string[] = new Array<string>(n);
+  const { delivery, deps } = ctx;
+  const outcomes = await registerSlice(slice, ctx.call, bulkRegistrationStore(trx, deps.repo.caps), deps.ports);
+  const entries: string[] = new Array<string>(slice.length);
   let accepted = 0;
-  for (let i = 0; i < n; i++) {
+  outcomes.forEach((o, i) => {
     const p = slice[i]!;
-    // messageStatus renders texts too: only worth it when there is a finding.
-    const code = p.findings.length === 0 ? 'OK' : messageStatus(p.findings).code;
-    const vid = vaccinationIds[i];
-    const [action, outcome] = vid === undefined ? ['refuse', code] : inserted[i] ? ['register', code] : ['replay', 'DUPLICATE_REPLAY'];
-    // A refused transaction's patient number may be anything: only a valid INSZ becomes the patient key (issue 11.2).
-    audits[i] = [
-      vid === undefined ? auditPatientKey(p.insz) : (p.insz ?? ''),
-      ports.ids.auditId(),
-      at,
-      action,
-      outcome,
-      vid ?? null,
-      registrant,
-      ctx.subject,
-      'batch',
-      delivery.softwareId,
-      `delivery ${delivery.id}, folder ${p.f + 1}, transaction ${p.t + 1}`,
-    ];
-    entries[i] = resultEntry(p.result, code, storeFindings(p.findings), vid ?? null, replacedIds[i] ?? null);
-    if (vid !== undefined) accepted += 1;
-  }
-  await insertAuditRows(trx, caps, audits);
-  await insertResultSlice(trx, { delivery_id: delivery.id, first_ordinal: slice[0]!.ordinal, transactions: n, accepted, results: resultSliceText(entries) });
-}
-
-/** The content of a planned row (BATCH_VACCINATION_COLUMNS), with the digest the planner computed. */
-function offeredContent(row: readonly unknown[]): DigestedDose & { contentDigest?: string } {
-  return {
-    patientInsz: row[V.patient] as string,
-    administeredOn: row[V.administeredOn] as string,
-    responsibleNihii: (row[V.responsibleNihii] as string | null) ?? undefined,
-    itemXml: row[V.itemXml] as string,
-    contentDigest: (row[V.contentDigest] as string | null) ?? undefined,
-  };
-}
-
-function storedContent(e: StoredUnderKey): DigestedDose & { contentDigest?: string } {
-  return {
-    patientInsz: e.patient_insz,
-    administeredOn: String(e.administered_on),
-    responsibleNihii: e.responsible_nihii ?? undefined,
-    itemXml: e.item_xml ?? '',
-    contentDigest: e.content_digest ?? undefined,
-  };
-}
-
-function registered(person: RegisteredPerson): RegisteredPatient {
-  const r: { -readonly [K in keyof RegisteredPatient]: RegisteredPatient[K] } = { firstname: person.firstname, familyname: person.familyname };
-  if (person.birthdate !== null) r.birthdate = person.birthdate;
-  if (person.sex !== null) r.sex = person.sex as RegisteredPatient['sex'];
-  return r;
+    entries[i] = resultEntry(p.result, o.code, storeFindings(p.findings), o.vaccinationId ?? null, o.replacedId ?? null);
+    if (o.vaccinationId !== undefined) accepted += 1;
+  });
+  await insertResultSlice(trx, {
+    delivery_id: delivery.id,
+    first_ordinal: slice[0]!.ordinal,
+    transactions: slice.length,
+    accepted,
+    results: resultSliceText(entries),
+  });
 }

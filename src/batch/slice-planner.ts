@@ -2,49 +2,28 @@ import { idOf, itemType, locate, type Folder, type Header, type KmehrMessage, ty
 import { checkHeader, checkTransactionOnly, type RuleContext } from '../kmehr/rules/check-message.js';
 import { patientInszRule } from '../kmehr/rules/patient-insz-rule.js';
 import { streamKmehr } from '../kmehr/stream-kmehr.js';
-import { writeItem } from '../kmehr/write-kmehr.js';
 import type { XmlLimits } from '../kmehr/xml-limits.js';
 import { checkAuthor, checkSender } from '../registry/check-parties.js';
 import { submittedPatientData, type SubmittedPatientData } from '../registry/patient-data.js';
 import type { Profile } from '../registry/profile.js';
-import { contentDigest } from '../registry/content-digest.js';
-import { senderKey } from '../registry/register-vaccinations.js';
-import type { NewVaccination } from '../registry/vaccination.js';
-import { vaccineProduct } from '../registry/vaccine-product.js';
+import { newVaccination } from '../registry/new-vaccination.js';
+import type { SliceTransaction } from '../registry/register-slice.js';
 import { patientText } from '../contracts/patient-text.js';
 import { finding, hasErrors, type Finding } from '../status/finding.js';
-import type { VaccinationsTable } from '../store/database.js';
-import { vaccinationRow } from '../store/rows.js';
 import { resultHead } from './result-entries.js';
 import { submittedIds } from './stored-findings.js';
 
 /**
- * One submitted transaction after the rules that need no stored state: plain data (strings, numbers, arrays), so a
- * slice of them crosses from the planning thread to the one that stores it (planner-thread/) cheaply, and that thread
- * only completes and binds rows made here.
+ * One submitted transaction after the rules that need no stored state, as the registry's bulk use case takes it
+ * (registry/register-slice.ts), plus what the batch channel reports about it: plain data (strings, numbers, arrays),
+ * so a slice of them crosses from the planning thread to the one that stores it (planner-thread/) cheaply.
  */
-export interface PlannedTransaction {
+export interface PlannedTransaction extends SliceTransaction {
   /** Position in the delivery, counting every transaction of every folder. */
   readonly ordinal: number;
-  readonly f: number;
-  readonly t: number;
-  readonly insz: string | undefined;
-  /** Index of the vaccine item in the transaction, -1 when there is none. */
-  readonly vaccineItem: number;
-  readonly findings: Finding[];
   /** The result's part the message decides (resultHead): ordinal, ids and patient as submitted. */
   readonly result: string;
-  /** The folder's patient data that can contradict the person register (PATIENT_DATA_MISMATCH), shared per folder. */
-  readonly patient: SubmittedPatientData;
-  /**
-   * Present when the transaction passed these rules and can be stored: the vaccination's row in
-   * BATCH_VACCINATION_COLUMNS order, its registry id and registration time still null — they are given when the
-   * slice is stored (ids come from the registry's id generator, the time from its clock).
-   */
-  readonly row: unknown[] | undefined;
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Everything the planning needs besides the message: plain data, see PlannedTransaction. */
 export interface PlanningJob {
@@ -118,37 +97,42 @@ export class SlicePlanner {
     );
     // One shape for every planned transaction (no conditional spreads: this runs for every dose).
     const patient = this.#patientData(folder);
-    const planned = (findings: Finding[], row?: unknown[]): PlannedTransaction => ({ ordinal, f, t, insz, vaccineItem, result, patient, findings, row });
+    const item = vaccineItem >= 0 ? transaction.items[vaccineItem] : undefined;
+    const vaccineDate = item?.beginmoment?.date;
+    const planned = (findings: Finding[], vaccination?: PlannedTransaction['vaccination']): PlannedTransaction => ({
+      ordinal,
+      f,
+      t,
+      insz,
+      vaccineItem,
+      vaccineDate,
+      result,
+      patient,
+      findings,
+      vaccination,
+    });
     if (callFinding || !profile) return planned([callFinding ?? finding('PROFILE_NONE')]);
     const findings: Finding[] = [...this.#headerFindings, ...patientInszRule(message, f, this.#ctx), ...checkTransactionOnly(message, f, t, this.#ctx)];
     if (!patientId) findings.push(finding('KMEHR_FIELD_MISSING', { location: `${locate.patient(f)}/id`, params: { field: 'patient/id[@S=ID-PATIENT]' } }));
     const author = checkAuthor(transaction, f, t, profile);
     findings.push(...author.findings);
-    const item = vaccineItem >= 0 ? transaction.items[vaccineItem] : undefined;
-    const date = item?.beginmoment?.date;
-    if (insz === undefined || !item || !date || hasErrors(findings)) return planned(findings);
-    const local = idOf(transaction.ids, 'LOCAL')?.value;
-    // Optional fields assigned, not spread from conditional literals (as register-vaccinations.ts does).
-    const vaccination: Mutable<NewVaccination> = {
-      id: '',
-      registeredAt: '',
-      patientInsz: insz,
-      product: vaccineProduct(item, this.#ctx.reference),
-      administeredOn: date,
+    if (insz === undefined || !item || !vaccineDate || hasErrors(findings)) return planned(findings);
+    // The registry's one way to make the dose (new-vaccination.ts); its id and registration time are given when stored.
+    const source = {
+      insz,
+      transaction,
+      item,
+      administeredOn: vaccineDate,
+      f,
+      t,
+      messageId: this.#messageId,
       registrantKey: profile.key,
+      responsibleNihii: author.responsibleNihii,
       softwareId: this.#job.softwareId,
-      channel: 'batch',
-      senderKey: senderKey(this.#messageId, transaction, f, t),
-      itemXml: writeItem(item),
+      channel: 'batch' as const,
+      reference: this.#ctx.reference,
     };
-    if (item.quantity) vaccination.quantity = item.quantity.decimal;
-    if (item.batch !== undefined) vaccination.lot = item.batch;
-    if (author.responsibleNihii !== undefined) vaccination.responsibleNihii = author.responsibleNihii;
-    if (this.#messageId !== undefined) vaccination.senderMessageId = this.#messageId;
-    if (local !== undefined) vaccination.senderLocalId = local;
-    vaccination.contentDigest = contentDigest(vaccination);
-    // The registry's one row mapping (store/rows.ts), laid out as the slice binds it.
-    return planned(findings, batchRow(vaccinationRow(vaccination)));
+    return planned(findings, newVaccination(source, '', ''));
   }
 
   /** The folder's ids as submitted (JSON), made once for all of its transactions. */
@@ -166,36 +150,6 @@ export class SlicePlanner {
     this.#folderIds(folder);
     return this.#lastPatient;
   }
-}
-
-/**
- * A vaccination row as the slice binds it: BATCH_VACCINATION_COLUMNS order, id and registration time null (given
- * when stored). Spelled out rather than mapped over the column names: a keyed read per column cost ~5 % of planning.
- */
-function batchRow(r: VaccinationsTable): unknown[] {
-  return [
-    r.patient_insz,
-    null,
-    r.cnk,
-    r.product_name,
-    r.vaccinnet_code,
-    r.atc,
-    r.indications,
-    r.vaccine_group,
-    r.administered_on,
-    r.quantity,
-    r.lot,
-    r.registrant_key,
-    r.responsible_nihii,
-    r.software_id,
-    r.channel,
-    r.sender_message_id,
-    r.sender_local_id,
-    r.sender_key,
-    null,
-    r.item_xml,
-    r.content_digest,
-  ];
 }
 
 /** Receives each planned slice in document order; the next slice is planned (or handed over) after it resolves. */

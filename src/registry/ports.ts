@@ -1,8 +1,11 @@
 import type { AuditEntry, NewAuditEntry } from './audit-entry.js';
 import type { CallerIdentity } from './caller-identity.js';
 import type { BindingState } from './certificate-binding.js';
+import type { DigestedDose } from './content-digest.js';
+import type { RegisteredPatient } from './patient-data.js';
 import type { Person } from './person.js';
 import type { Profile, SoftwareRegistration } from './profile.js';
+import type { StoredDoseKey } from './rules/probable-duplicate.js';
 import type { NewVaccination, Removal, Vaccination } from './vaccination.js';
 
 /** Looks up the person register (identity.md §5). */
@@ -65,6 +68,38 @@ export interface VaccinationStore {
   removeVaccination(patientInsz: string, id: string, removal: Removal, audit: NewAuditEntry): Promise<RemoveResult>;
   /** Active vaccinations, ordered by administration date, optionally from `since` (YYYY-MM-DD) on. */
   history(patientInsz: string, since?: string): Promise<readonly Vaccination[]>;
+}
+
+/** A dose found stored under a sender key offered again: what the sender-ids verdict (rule 14) compares. */
+export interface StoredUnderSenderKey extends DigestedDose {
+  readonly id: string;
+  readonly senderKey: string;
+  /** Absent on rows an older registry wrote: the verdict then computes it from the columns. */
+  readonly contentDigest?: string;
+}
+
+/**
+ * The set-based store the bulk registration (register-slice.ts) runs against: one query per slice of transactions,
+ * not one per transaction. Every call runs inside the one database transaction of the slice (the batch channel
+ * opens it and commits the slice's results in it too): a crash leaves all of a slice or none of it.
+ */
+export interface BulkRegistrationStore {
+  /** The register's entries of these INSZs (absent ones are not in the register). */
+  personsOf(inszs: readonly string[]): Promise<ReadonlyMap<string, RegisteredPatient>>;
+  /** Active vaccinations of these patients: the probable-duplicate candidates. */
+  activeDosesOf(inszs: readonly string[]): Promise<readonly StoredDoseKey[]>;
+  /** Active vaccinations of one registrant under these sender keys (any patient): what a supplement replaces. */
+  activeUnderSenderKeys(registrantKey: string, senderKeys: readonly string[]): Promise<readonly StoredDoseKey[]>;
+  /** Removes the doses logically and frees their sender keys, so their replacements can be stored under them. */
+  supersede(doses: readonly StoredDoseKey[], by: string, at: string, reason: string): Promise<void>;
+  /**
+   * Insert-or-skip on (patient, registrant, sender key), status active: per dose, whether it was inserted (a
+   * unique constraint decides, as in `VaccinationStore.insertVaccination`).
+   */
+  insertOrSkip(doses: readonly NewVaccination[]): Promise<readonly boolean[]>;
+  /** Vaccinations of one registrant stored under these sender keys (any patient, any status). */
+  storedUnderSenderKeys(registrantKey: string, senderKeys: readonly string[]): Promise<readonly StoredUnderSenderKey[]>;
+  appendAudit(entries: readonly NewAuditEntry[]): Promise<void>;
 }
 
 /** Append-only audit log, queryable per person. */

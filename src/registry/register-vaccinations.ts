@@ -1,22 +1,22 @@
-import { checkInsz } from '../kmehr/identifiers/index.js';
 import { idOf, itemType, locate, type Folder, type KmehrMessage, type Transaction } from '../kmehr/model.js';
 import { checkMessage, checkTransaction, type RuleContext } from '../kmehr/rules/check-message.js';
-import { writeItem } from '../kmehr/write-kmehr.js';
 import { finding, hasErrors, type Finding } from '../status/finding.js';
 import type { NewAuditEntry } from './audit-entry.js';
 import { authoriseCaller } from './authorise-caller.js';
 import type { CallerIdentity } from './caller-identity.js';
 import { checkAuthor, checkSender } from './check-parties.js';
-import { contentDigest, sameContent } from './content-digest.js';
+import { sameContent } from './content-digest.js';
 import type { AuditFor, InsertResult, SameDose } from './ports.js';
-import { patientDataFindings, submittedPatientData } from './patient-data.js';
+import { submittedPatientData, type RegisteredPatient, type SubmittedPatientData } from './patient-data.js';
+import { newVaccination } from './new-vaccination.js';
 import { auditPatientKey } from './patient-id.js';
 import type { Profile } from './profile.js';
 import type { RegistryPorts } from './registry-ports.js';
-import { describeSenderIds } from './sender-ids.js';
+import { probableDuplicateFinding } from './rules/probable-duplicate.js';
+import { registeredPersonFindings } from './rules/registered-person.js';
+import { senderIdsVerdict } from './rules/sender-ids-replay.js';
 import { localDate } from './system-clock.js';
 import type { Channel, NewVaccination } from './vaccination.js';
-import { vaccineProduct } from './vaccine-product.js';
 
 export interface RegisterVaccinationsCommand {
   readonly caller: CallerIdentity;
@@ -117,10 +117,38 @@ export async function registerVaccinations(cmd: RegisterVaccinationsCommand, por
         if (!atomic) findings.push(...checkTransaction(message, f, t, ctx));
         const author = checkAuthor(transaction, f, t, profile);
         findings.push(...author.findings);
-        findings.push(...birthFindings(transaction, f, t, folderFindings.birthdate, [...mFindings, ...findings]));
+        const insz = folderFindings.insz;
+        const vaccine = vaccineItemOf(transaction);
+        if (insz !== undefined) {
+          const patient = {
+            f,
+            t,
+            insz,
+            submitted: folderFindings.submitted,
+            ...(vaccine && { vaccineItem: { i: vaccine.i, date: vaccine.item.beginmoment?.date } }),
+          };
+          findings.push(...registeredPersonFindings(patient, folderFindings.person, ports.settings.personCheck, [...mFindings, ...findings]));
+        }
         const plan: Planned = { m, f, t, findings };
-        if (folderFindings.insz !== undefined) {
-          plan.vaccination = newVaccination(cmd, ports, profile, message, folderFindings.insz, transaction, f, t, author.responsibleNihii, now);
+        const date = vaccine?.item.beginmoment?.date;
+        if (insz !== undefined && vaccine && date) {
+          const stockFlag = cmd.disableStockChange?.[m];
+          const source = {
+            insz,
+            transaction,
+            item: vaccine.item,
+            administeredOn: date,
+            f,
+            t,
+            messageId: idOf(message.header.ids, 'ID-KMEHR')?.value,
+            registrantKey: profile.key,
+            responsibleNihii: author.responsibleNihii,
+            softwareId: cmd.softwareId,
+            channel: cmd.channel,
+            ...(stockFlag !== undefined && { disableStockChange: stockFlag }),
+            reference: ports.reference,
+          };
+          plan.vaccination = newVaccination(source, ports.ids.vaccinationId(), now.toISOString());
         }
         messagePlans.push(plan);
       }
@@ -149,95 +177,32 @@ export async function registerVaccinations(cmd: RegisterVaccinationsCommand, por
 interface FolderCheck {
   readonly findings: readonly Finding[];
   readonly insz?: string;
-  readonly birthdate?: string;
+  readonly person?: RegisteredPatient;
+  readonly submitted: SubmittedPatientData;
 }
 
-/** Rules on the folder's patient that need the person register or the request (rules 4 and 10, patient data). */
+/** The folder's patient: its id (rule 10 against the request's PatientId) and its register entry, looked up once. */
 async function checkFolder(folder: Folder, f: number, patientId: string | undefined, ports: RegistryPorts): Promise<FolderCheck> {
   const id = idOf(folder.patient.ids, 'ID-PATIENT') ?? idOf(folder.patient.ids, 'INSS');
   const location = `${locate.patient(f)}/id`;
-  if (!id) return { findings: [finding('KMEHR_FIELD_MISSING', { location, params: { field: 'patient/id[@S=ID-PATIENT]' } })] };
+  const submitted = submittedPatientData(folder.patient);
+  if (!id) return { findings: [finding('KMEHR_FIELD_MISSING', { location, params: { field: 'patient/id[@S=ID-PATIENT]' } })], submitted };
   const insz = id.value;
   const findings: Finding[] = [];
   if (patientId !== undefined && patientId !== insz) {
     findings.push(finding('PATIENT_ID_MISMATCH', { location, value: patientId }));
   }
   const person = await ports.persons.findPerson(insz);
-  if (!person && ports.settings.personCheck === 'register') findings.push(finding('INSZ_UNKNOWN', { location, value: insz }));
-  // Patient data that contradicts the register: stored, with a warning naming the field (issue 11.9).
-  if (person) findings.push(...patientDataFindings(submittedPatientData(folder.patient), person, f));
-  const birthdate = person?.birthdate ?? inszBirthdate(insz);
-  return { findings, insz, ...(birthdate !== undefined && { birthdate }) };
-}
-
-/** The birth date the INSZ encodes, when the register has none (checked only then: it is on every registration). */
-function inszBirthdate(insz: string): string | undefined {
-  const check = checkInsz(insz, '9999-12-31');
-  return check.ok ? check.birthdate : undefined;
-}
-
-/** Rule 9 against the registered birth date; the message rules already compared with the INSZ and `birthdate`. */
-function birthFindings(transaction: Transaction, f: number, t: number, birthdate: string | undefined, already: readonly Finding[]): Finding[] {
-  if (!birthdate) return [];
-  const out: Finding[] = [];
-  for (const [i, item] of transaction.items.entries()) {
-    const date = item.beginmoment?.date;
-    if (itemType(item) !== 'vaccine' || !date || date >= birthdate) continue;
-    const location = `${locate.item(f, t, i)}/beginmoment/date`;
-    if (already.some((x) => x.code === 'DATE_BEFORE_BIRTH' && x.location === location)) continue;
-    out.push(finding('DATE_BEFORE_BIRTH', { location, value: date, params: { date: birthdate } }));
-  }
-  return out;
-}
-
-/** The idempotency key of a transaction (rule 14): the sender's LOCAL UUID when present, else message id + position. */
-export function senderKey(messageId: string | undefined, transaction: Transaction, f: number, t: number): string {
-  const local = idOf(transaction.ids, 'LOCAL');
-  return local ? `local:${local.sl ?? ''}:${local.value}` : `kmehr:${messageId ?? ''}:${f}:${t}`;
-}
-
-function newVaccination(
-  cmd: RegisterVaccinationsCommand,
-  ports: RegistryPorts,
-  profile: Profile,
-  message: KmehrMessage,
-  insz: string,
-  transaction: Transaction,
-  f: number,
-  t: number,
-  responsibleNihii: string | undefined,
-  now: Date,
-): NewVaccination | undefined {
-  const item = transaction.items.find((i) => itemType(i) === 'vaccine');
-  const date = item?.beginmoment?.date;
-  if (!item || !date) return undefined;
-  const messageId = idOf(message.header.ids, 'ID-KMEHR')?.value;
-  const local = idOf(transaction.ids, 'LOCAL')?.value;
-  const stockFlag = cmd.disableStockChange?.[cmd.messages.indexOf(message)];
-  // Optional fields assigned, not spread from conditional literals: this runs for every dose (see rows.ts).
-  const v: Mutable<NewVaccination> = {
-    id: ports.ids.vaccinationId(),
-    patientInsz: insz,
-    product: vaccineProduct(item, ports.reference),
-    administeredOn: date,
-    registrantKey: profile.key,
-    softwareId: cmd.softwareId,
-    channel: cmd.channel,
-    senderKey: senderKey(messageId, transaction, f, t),
-    registeredAt: now.toISOString(),
-    itemXml: writeItem(item),
-  };
-  if (item.quantity) v.quantity = item.quantity.decimal;
-  if (item.batch !== undefined) v.lot = item.batch;
-  if (stockFlag !== undefined) v.disableStockChange = stockFlag;
-  if (responsibleNihii !== undefined) v.responsibleNihii = responsibleNihii;
-  if (messageId !== undefined) v.senderMessageId = messageId;
-  if (local !== undefined) v.senderLocalId = local;
-  v.contentDigest = contentDigest(v);
-  return v;
+  return { findings, insz, submitted, ...(person && { person }) };
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The transaction's (first) vaccine item; rule 7 refuses a transaction with more than one. */
+function vaccineItemOf(transaction: Transaction): { readonly item: Transaction['items'][number]; readonly i: number } | undefined {
+  const i = transaction.items.findIndex((x) => itemType(x) === 'vaccine');
+  return i >= 0 ? { item: transaction.items[i]!, i } : undefined;
+}
 
 /**
  * One insert-or-return-existing per dose. The store finds each dose's probable duplicate as it inserts it (see
@@ -260,28 +225,15 @@ async function storePlanned(planned: Planned[], cmd: RegisterVaccinationsCommand
     if (!result) continue;
     if (result.inserted) {
       p.result = result;
-      if (result.sameDose) p.findings.push(probableDuplicate(p.vaccination, result.sameDose, locate.transaction(p.f, p.t)));
-    } else if (sameContent(p.vaccination, result.vaccination)) {
-      p.result = result;
-      p.findings.push(finding('DUPLICATE_REPLAY', { location: locate.transaction(p.f, p.t), value: result.vaccination.id }));
+      if (result.sameDose) p.findings.push(probableDuplicateFinding(doseOf(p.vaccination), result.sameDose, locate.transaction(p.f, p.t)));
     } else {
-      // our choice (issue 11.1): other content under stored sender ids is refused, never answered as the earlier dose.
-      p.auditedByStore = true;
-      p.findings.push(idsReused(p.vaccination, result.vaccination, p.f, p.t));
+      const verdict = senderIdsVerdict(p.vaccination, result.vaccination, p.f, p.t);
+      if (verdict.replay) p.result = result;
+      // Reused ids with other content: the store wrote the refusal's audit row (storedAudit).
+      else p.auditedByStore = true;
+      p.findings.push(verdict.finding);
     }
   }
-}
-
-/** SENDER_IDS_REUSED: the ids (bounded) and the vaccination they already name. */
-export function idsReused(
-  offered: Pick<NewVaccination, 'senderKey' | 'senderMessageId' | 'senderLocalId'>,
-  stored: { readonly id: string },
-  f: number,
-  t: number,
-): Finding {
-  // The description goes in `detail` (echoed up to 256 characters): each id in it is already cut at 64.
-  const ids = describeSenderIds(offered, f, t);
-  return finding('SENDER_IDS_REUSED', { location: locate.transaction(f, t), value: ids, params: { vaccination: stored.id, detail: ids } });
 }
 
 /** The audit row of a dose the store inserted or found stored (a function returned, not a named closure: see docs/benchmarks.md on tsx's `__name`). */
@@ -299,22 +251,13 @@ function storedAudit(cmd: RegisterVaccinationsCommand, ports: RegistryPorts, pro
           outcome: inserted ? (sameDose ? 'PROBABLE_DUPLICATE' : 'OK') : 'DUPLICATE_REPLAY',
           patientInsz: stored.patientInsz,
           vaccinationId: stored.id,
-          detail: sameDose && inserted ? probableDuplicate(stored, sameDose).message : undefined,
+          detail: sameDose && inserted ? probableDuplicateFinding(doseOf(stored), sameDose).message : undefined,
         });
 }
 
-function probableDuplicate(v: NewVaccination, match: SameDose, location?: string): Finding {
-  const reasons = [
-    'same patient',
-    `same vaccine group ${v.product.group}`,
-    `same administration date ${v.administeredOn}`,
-    match.registrantKey === v.registrantKey ? 'same registrant, other sender ids' : `other registrant ${match.registrantKey}`,
-  ];
-  return finding('PROBABLE_DUPLICATE', {
-    ...(location !== undefined && { location }),
-    value: match.id,
-    params: { detail: reasons.join(', ') },
-  });
+/** What the probable-duplicate finding names of a dose. */
+function doseOf(v: NewVaccination): { group: string; administeredOn: string; registrantKey: string } {
+  return { group: v.product.group, administeredOn: v.administeredOn, registrantKey: v.registrantKey };
 }
 
 function toResult(p: Planned): TransactionResult {

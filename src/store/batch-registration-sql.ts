@@ -48,7 +48,6 @@ async function selectIn<R>(trx: BatchTrx, caps: StoreCapabilities, head: string,
   return out;
 }
 
-/** Birth dates (or null) of the persons known to the register, by INSZ. */
 /** A person register entry as the batch reads it: what rule 9 and PATIENT_DATA_MISMATCH compare. */
 export interface RegisteredPerson {
   readonly birthdate: string | null;
@@ -74,6 +73,7 @@ export interface DoseKey {
   readonly administered_on: string;
   readonly registrant_key: string;
   readonly sender_key: string;
+  readonly registered_at: string;
 }
 
 /** Active vaccinations of these patients (probable-duplicate candidates). */
@@ -81,7 +81,7 @@ export async function activeDoses(trx: BatchTrx, caps: StoreCapabilities, inszs:
   return selectIn<DoseKey>(
     trx,
     caps,
-    `select id, patient_insz, vaccine_group, administered_on, registrant_key, sender_key from vaccinations where status = 'active' and patient_insz`,
+    `select id, patient_insz, vaccine_group, administered_on, registrant_key, sender_key, registered_at from vaccinations where status = 'active' and patient_insz`,
     inszs,
   );
 }
@@ -93,7 +93,7 @@ export async function findBySenderKeys(trx: BatchTrx, registrantKey: string, key
     out.push(
       ...(await trx
         .selectFrom('vaccinations')
-        .select(['id', 'patient_insz', 'vaccine_group', 'administered_on', 'registrant_key', 'sender_key', 'status'])
+        .select(['id', 'patient_insz', 'vaccine_group', 'administered_on', 'registrant_key', 'sender_key', 'registered_at', 'status'])
         .where('registrant_key', '=', registrantKey)
         .where('sender_key', 'in', part)
         .execute()),
@@ -138,7 +138,13 @@ export async function findStoredUnderKeys(trx: BatchTrx, registrantKey: string, 
  * Removes replaced vaccinations logically and frees their sender key (renamed `replaced:<id>:<key>`) so the
  * replacing transaction can be stored under the same key.
  */
-export async function supersede(trx: BatchTrx, olds: readonly DoseKey[], by: string, at: string, reason: string): Promise<void> {
+export async function supersede(
+  trx: BatchTrx,
+  olds: readonly Pick<DoseKey, 'id' | 'patient_insz' | 'sender_key'>[],
+  by: string,
+  at: string,
+  reason: string,
+): Promise<void> {
   for (const old of olds) {
     await trx
       .updateTable('vaccinations')

@@ -3,7 +3,7 @@ import type { XmlLimits } from '../../kmehr/xml-limits.js';
 import type { Finding } from '../../status/finding.js';
 import type { SubmittedPatientData } from '../../registry/patient-data.js';
 import type { PlannedTransaction, PlanningJob } from '../slice-planner.js';
-import { BATCH_VACCINATION_COLUMNS } from '../../store/delivery-tables.js';
+import type { Channel, NewVaccination } from '../../registry/vaccination.js';
 
 /**
  * Messages between a batch processor and its planning thread. The processor feeds the stored message chunk by
@@ -49,16 +49,16 @@ export type FromThread =
   | { readonly type: 'failed'; readonly message: string };
 
 /**
- * Values per transaction before its row in a PackedSlice: ordinal, f, t, insz, vaccineItem, result, findings, and the
- * patient data (sex, birthdate, familyname, firstnames joined by U+001F; null when absent).
+ * Values per transaction before its dose in a PackedSlice: ordinal, f, t, insz, vaccineItem, vaccineDate, result,
+ * findings, and the patient data (sex, birthdate, familyname, firstnames joined by U+001F; null when absent).
  */
-const HEAD = 11;
+const HEAD = 12;
 const NAMES_SEPARATOR = '\u001f';
-/** Values in a planned vaccination row (BATCH_VACCINATION_COLUMNS). */
-const ROW = BATCH_VACCINATION_COLUMNS.length;
+/** Values of a planned dose (packDose), without the id and registration time it gets when stored. */
+const DOSE = 19;
 
 /**
- * A slice as one flat array of strings, numbers and nulls: per transaction HEAD values, then a 1 and its ROW row
+ * A slice as one flat array of strings, numbers and nulls: per transaction HEAD values, then a 1 and its DOSE
  * values, or a 0. Why: structured cloning writes every property name of every object and builds every object
  * again on the other side; the flat array is written and read value by value. The hand-over was ~20 % of the
  * planning thread's time as 250 objects with nested arrays; packed, the process CPU of 50 000 vaccinations went
@@ -76,6 +76,7 @@ export function packSlice(slice: readonly PlannedTransaction[]): PackedSlice {
       p.t,
       p.insz ?? null,
       p.vaccineItem,
+      p.vaccineDate ?? null,
       p.result,
       p.findings.length === 0 ? null : p.findings,
       d.sex ?? null,
@@ -83,10 +84,9 @@ export function packSlice(slice: readonly PlannedTransaction[]): PackedSlice {
       d.familyname ?? null,
       d.firstnames ? d.firstnames.join(NAMES_SEPARATOR) : null,
     );
-    if (p.row) {
-      if (p.row.length !== ROW) throw new Error(`a planned row has ${p.row.length} values, not ${ROW}`);
+    if (p.vaccination) {
       out.push(1);
-      for (const v of p.row) out.push(v);
+      packDose(p.vaccination, out);
     } else out.push(0);
   }
   return out;
@@ -97,22 +97,79 @@ export function unpackSlice(packed: PackedSlice): PlannedTransaction[] {
   let at = 0;
   while (at < packed.length) {
     const insz = packed[at + 3] as string | null;
-    const findings = packed[at + 6] as Finding[] | null;
-    const hasRow = packed[at + HEAD] === 1;
+    const vaccineDate = packed[at + 5] as string | null;
+    const findings = packed[at + 7] as Finding[] | null;
+    const hasDose = packed[at + HEAD] === 1;
     out.push({
       ordinal: packed[at] as number,
       f: packed[at + 1] as number,
       t: packed[at + 2] as number,
       insz: insz ?? undefined,
       vaccineItem: packed[at + 4] as number,
-      result: packed[at + 5] as string,
-      patient: unpackPatient(packed, at + 7),
+      vaccineDate: vaccineDate ?? undefined,
+      result: packed[at + 6] as string,
+      patient: unpackPatient(packed, at + 8),
       findings: findings ?? [],
-      row: hasRow ? packed.slice(at + HEAD + 1, at + HEAD + 1 + ROW) : undefined,
+      vaccination: hasDose ? unpackDose(packed, at + HEAD + 1) : undefined,
     });
-    at += HEAD + 1 + (hasRow ? ROW : 0);
+    at += HEAD + 1 + (hasDose ? DOSE : 0);
   }
   return out;
+}
+
+/** A planned dose's fields in a fixed order (a batch dose has no DisableStockChange). */
+function packDose(v: NewVaccination, out: unknown[]): void {
+  const p = v.product;
+  out.push(
+    v.patientInsz,
+    p.cnk ?? null,
+    p.name ?? null,
+    p.vaccinnetCode ?? null,
+    p.atc ?? null,
+    p.indications.join(NAMES_SEPARATOR),
+    p.group,
+    v.administeredOn,
+    v.quantity ?? null,
+    v.lot ?? null,
+    v.registrantKey,
+    v.responsibleNihii ?? null,
+    v.softwareId,
+    v.channel,
+    v.senderMessageId ?? null,
+    v.senderLocalId ?? null,
+    v.senderKey,
+    v.itemXml,
+    v.contentDigest ?? null,
+  );
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Built by assignment, as store/rows.ts `toVaccination` does (conditional spreads cost ten times as much). */
+function unpackDose(packed: PackedSlice, at: number): NewVaccination {
+  const value = (k: number): string | null => packed[at + k] as string | null;
+  const product = {} as Mutable<NewVaccination['product']>;
+  if (value(1) !== null) product.cnk = value(1)!;
+  if (value(2) !== null) product.name = value(2)!;
+  if (value(3) !== null) product.vaccinnetCode = value(3)!;
+  if (value(4) !== null) product.atc = value(4)!;
+  const indications = value(5)!;
+  product.indications = indications === '' ? [] : indications.split(NAMES_SEPARATOR);
+  product.group = value(6)!;
+  const v = { id: '', patientInsz: value(0)!, product, administeredOn: value(7)! } as Mutable<NewVaccination>;
+  if (value(8) !== null) v.quantity = value(8)!;
+  if (value(9) !== null) v.lot = value(9)!;
+  v.registrantKey = value(10)!;
+  if (value(11) !== null) v.responsibleNihii = value(11)!;
+  v.softwareId = value(12)!;
+  v.channel = value(13)! as Channel;
+  if (value(14) !== null) v.senderMessageId = value(14)!;
+  if (value(15) !== null) v.senderLocalId = value(15)!;
+  v.senderKey = value(16)!;
+  v.registeredAt = '';
+  v.itemXml = value(17)!;
+  if (value(18) !== null) v.contentDigest = value(18)!;
+  return v;
 }
 
 function unpackPatient(packed: PackedSlice, at: number): SubmittedPatientData {
