@@ -6,7 +6,7 @@ import { authoriseCaller } from './authorise-caller.js';
 import type { CallerIdentity } from './caller-identity.js';
 import { checkAuthor, checkSender } from './check-parties.js';
 import { sameContent } from './content-digest.js';
-import type { AuditFor, InsertResult, SameDose } from './ports.js';
+import type { AuditFor, InsertResult } from './ports.js';
 import { submittedPatientData, type RegisteredPatient, type SubmittedPatientData } from './patient-data.js';
 import { newVaccination } from './new-vaccination.js';
 import { auditPatientKey } from './patient-id.js';
