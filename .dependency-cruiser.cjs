@@ -115,7 +115,7 @@ module.exports = {
       name: 'testing-helper-imports-no-root',
       severity: 'error',
       comment: 'a test helper that starts the whole application belongs with the root: src/server/testing, src/cli/testing or test/support',
-      from: { path: `^src/.+${TESTING_HELPER}`, pathNot: '^src/(server|cli)/testing/' },
+      from: { path: `^src/.+${TESTING_HELPER}`, pathNot: `^src/(${ROOTS.join('|')})/testing/` },
       to: { path: '^src/(server/(start-registry|build-app)|cli/main)\\.ts$' },
     },
     {

@@ -12,7 +12,7 @@
  * Standalone: `npx tsx bench/xsd-libxml2.bench.ts` (XSD_BENCH_MB=… to change the delivery size, default 50).
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -63,9 +63,20 @@ interface Candidate {
   file(f: string): string;
 }
 
+/** The libxmljs native binding's calls this bench makes (the package ships no types for its bindings). */
+interface LibxmljsBindings {
+  withStructuredErrors(body: (errors: { message: string }[]) => string): string;
+  xmlSchemaNewParserCtxt(file: string): unknown;
+  xmlSchemaParse(parserCtxt: unknown): unknown;
+  xmlSchemaNewValidCtxt(schema: unknown): unknown;
+  xmlSchemaValidateStream(validCtxt: unknown, input: unknown, encoding: number, sax: null, userData: null): number;
+  xmlParserInputBufferCreateMem(bytes: Buffer, length: number, encoding: number): unknown;
+  xmlParserInputBufferCreateFd(fd: number, encoding: number): unknown;
+}
+
 function libxmljsCandidate(): Candidate {
   // The old validator's calls (src/kmehr/xsd/libxml2.ts before issue 18): compiled schema, stream validation.
-  const native = (createRequire(import.meta.url)('libxmljs/dist/lib/bindings/index.js') as { default: any }).default;
+  const native = (createRequire(import.meta.url)('libxmljs/dist/lib/bindings/index.js') as { default: LibxmljsBindings }).default;
   let ctxt: unknown;
   const run = (input: () => unknown): string =>
     native.withStructuredErrors((errors: { message: string }[]) => {

@@ -55,8 +55,9 @@ describe('vaccinnet batch against a running registry (HTTPS, WS-Security, SQLite
     ]);
     expect(submitted.stderr).toContain('3 vaccination(s) for 2 person(s)');
     expect(submitted.code).toBe(0);
-    const id = /^transaction id: ([0-9a-f-]{36})$/m.exec(submitted.stdout)?.[1]!;
-    expect(id, submitted.stdout).toBeDefined();
+    const match = /^transaction id: ([0-9a-f-]{36})$/m.exec(submitted.stdout);
+    expect(match, submitted.stdout).not.toBeNull();
+    const id = match![1]!;
     expect(submitted.stdout).toContain(`npx vaccinnet batch result ${id} `);
 
     const early = await run(['batch', 'result', id, ...conn, '--user-code', AZ.userCode]);

@@ -193,7 +193,12 @@ function isPartialMarker(f: FolderOutcome): boolean {
 function counts(folders: readonly FolderOutcome[]): { accepted: number; refused: number } {
   let accepted = 0;
   let refused = 0;
-  for (const f of folders) for (const t of f.transactions) ACCEPTED.has(t.resultCode) ? (accepted += 1) : (refused += 1);
+  for (const f of folders) {
+    for (const t of f.transactions) {
+      if (ACCEPTED.has(t.resultCode)) accepted += 1;
+      else refused += 1;
+    }
+  }
   return { accepted, refused };
 }
 

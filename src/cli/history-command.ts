@@ -4,7 +4,7 @@ import { maskInsz } from '../kmehr/identifiers/index.js';
 import type { AuditEntry } from '../registry/audit-entry.js';
 import { getHistory } from '../registry/get-history.js';
 import { localDate } from '../registry/system-clock.js';
-import type { Channel, Vaccination } from '../registry/vaccination.js';
+import type { Vaccination } from '../registry/vaccination.js';
 import { registryPortsOf } from '../store/registry-ports-of.js';
 import { RefusedError } from './admin/admin-errors.js';
 import { formatTable } from './admin/format-table.js';

@@ -2,9 +2,6 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PLACEHOLDER_BASE_URL, SOAP_SERVICES, type SoapServiceName } from './soap-services.js';
 
-/** Folder holding the WSDL/XSD files (for `xmllint --schema`, tests and file-based clients). */
-export const CONTRACTS_DIR: string = fileURLToPath(new URL('./', import.meta.url));
-
 // Read once: the files are small and never change while the process runs.
 const cache = new Map<string, string>();
 function readContractFile(file: string): string {

@@ -11,6 +11,3 @@ export function soapEnvelope(bodyElement: string): string {
 /** The envelope in three parts, for writers that stream a large body between them. */
 export const SOAP_ENVELOPE_HEAD = HEAD;
 export const SOAP_ENVELOPE_TAIL = TAIL;
-
-/** Content-Type of every SOAP 1.1 answer. */
-export const SOAP11_CONTENT_TYPE = 'text/xml; charset=utf-8';

@@ -337,93 +337,95 @@ function booleanOf(value: string): boolean | undefined {
  * the parser at once (depth bombs, DOCTYPEs, malformed input).
  */
 export class KmehrSaxBuilder implements XmlScanHandlers {
-  private readonly parser: FastXmlScanner;
-  private readonly kinds: number[] = [];
-  private depth = 0;
-  private skip = 0;
-  private rootSeen = false;
-  private capturing = false;
-  private leafText = '';
-  private leafAttributes: readonly string[] = [];
+  readonly #parser: FastXmlScanner;
+  readonly #kinds: number[] = [];
+  #depth = 0;
+  #skip = 0;
+  #rootSeen = false;
+  #capturing = false;
+  #leafText = '';
+  #leafAttributes: readonly string[] = [];
   // The last namespace string found equal to KMEHR_NS (see open).
-  private kmehrUri: string | undefined = undefined;
+  #kmehrUri: string | undefined = undefined;
 
-  private header: HeaderDraft | undefined;
-  private headerDone = false;
-  private hcparty: HcPartyDraft | undefined;
-  private folder: FolderDraft | undefined;
-  private patient: PatientDraft | undefined;
-  private transaction: TransactionDraft | undefined;
-  private item: ItemDraft | undefined;
-  private readonly content: ContentDraft = { cds: undefined, texts: undefined };
-  private product: ProductDraft | undefined;
-  private moment: Mutable<Moment> | undefined;
-  private quantity: { decimal?: string; unit?: Code } | undefined;
-  private folderIndex = 0;
-  private transactionIndex = 0;
-  private itemIndex = 0;
+  #header: HeaderDraft | undefined;
+  #headerDone = false;
+  #hcparty: HcPartyDraft | undefined;
+  #folder: FolderDraft | undefined;
+  #patient: PatientDraft | undefined;
+  #transaction: TransactionDraft | undefined;
+  #item: ItemDraft | undefined;
+  readonly #content: ContentDraft = { cds: undefined, texts: undefined };
+  #product: ProductDraft | undefined;
+  #moment: Mutable<Moment> | undefined;
+  #quantity: { decimal?: string; unit?: Code } | undefined;
+  #folderIndex = 0;
+  #transactionIndex = 0;
+  #itemIndex = 0;
 
-  constructor(
-    private readonly limits: XmlLimits,
-    private readonly sink: KmehrSink,
-  ) {
+  readonly #limits: XmlLimits;
+  readonly #sink: KmehrSink;
+
+  constructor(limits: XmlLimits, sink: KmehrSink) {
+    this.#limits = limits;
+    this.#sink = sink;
     // The builder is the scanner's handler itself: four arrow functions per message would each cost an
     // Object.defineProperty under tsx (esbuild keepNames wraps every named closure in `__name`).
-    this.parser = new FastXmlScanner(this);
+    this.#parser = new FastXmlScanner(this);
   }
 
   /** Scanner event (XmlScanHandlers): text of the element being read. */
   text(source: string, start: number, end: number): void {
-    if (this.capturing && this.skip === 0) this.leafText += source.slice(start, end);
+    if (this.#capturing && this.#skip === 0) this.#leafText += source.slice(start, end);
   }
 
   /** Scanner event (XmlScanHandlers): a DOCTYPE is always refused. */
   doctype(declaration: string): void {
-    throw new FindingError(doctypeFinding(declaration, this.position()));
+    throw new FindingError(doctypeFinding(declaration, this.#position()));
   }
 
   /** Parses the next piece of text. Throws `FindingError` on the first refusal. */
   write(chunk: string): void {
     try {
-      this.parser.write(chunk);
+      this.#parser.write(chunk);
     } catch (err) {
-      this.malformed(err);
+      this.#malformed(err);
     }
   }
 
   /** Signals the end of input: refuses truncated documents and a missing header/folder. */
   end(): void {
     try {
-      this.parser.end();
+      this.#parser.end();
     } catch (err) {
-      this.malformed(err);
+      this.#malformed(err);
     }
-    if (!this.rootSeen) this.fail('XML_MALFORMED', '/', { detail: 'the document has no root element' });
+    if (!this.#rootSeen) this.#fail('XML_MALFORMED', '/', { detail: 'the document has no root element' });
   }
 
-  private position(): { line: number; column: number } {
-    return this.parser.position();
+  #position(): { line: number; column: number } {
+    return this.#parser.position();
   }
 
   /** A scanner syntax error becomes XML_MALFORMED at its own position; anything else (findings) passes. */
-  private malformed(err: unknown): never {
+  #malformed(err: unknown): never {
     if (!(err instanceof XmlSyntaxError)) throw err;
-    throw new FindingError(finding('XML_MALFORMED', { location: this.currentLocation(), line: err.line, column: err.column, params: { detail: err.detail } }));
+    throw new FindingError(finding('XML_MALFORMED', { location: this.#currentLocation(), line: err.line, column: err.column, params: { detail: err.detail } }));
   }
 
   /** The innermost modelled element being read, as an XPath (computed only when refusing, never per element). */
-  private currentLocation(): string {
-    const kinds = this.kinds;
+  #currentLocation(): string {
+    const kinds = this.#kinds;
     for (let i = kinds.length - 1; i >= 0; i--) {
       switch (kinds[i]) {
         case ITEM:
-          return this.itemLocation();
+          return this.#itemLocation();
         case TRANSACTION:
-          return locate.transaction(this.folderIndex, this.transactionIndex);
+          return locate.transaction(this.#folderIndex, this.#transactionIndex);
         case PATIENT:
-          return locate.patient(this.folderIndex);
+          return locate.patient(this.#folderIndex);
         case FOLDER:
-          return locate.folder(this.folderIndex);
+          return locate.folder(this.#folderIndex);
         case HEADER:
           return locate.header();
         case ROOT:
@@ -433,7 +435,7 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
     return '/';
   }
 
-  private fail(
+  #fail(
     code: 'XML_MALFORMED' | 'XML_TOO_DEEP' | 'KMEHR_NAMESPACE' | 'KMEHR_FIELD_MISSING',
     location: string | undefined,
     params: Record<string, string | number>,
@@ -441,90 +443,90 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
   ): never {
     throw new FindingError(
       finding(code, {
-        location: location ?? this.currentLocation(),
+        location: location ?? this.#currentLocation(),
         ...(value !== undefined && { value }),
-        ...this.position(),
+        ...this.#position(),
         params,
       }),
     );
   }
 
-  private missing(field: string, location: string): never {
-    this.fail('KMEHR_FIELD_MISSING', location, { field });
+  #missing(field: string, location: string): never {
+    this.#fail('KMEHR_FIELD_MISSING', location, { field });
   }
 
   /** Scanner event (XmlScanHandlers): an element starts. */
   open(uri: string, local: string, attributes: readonly string[]): void {
-    if (++this.depth > this.limits.maxDepth) this.fail('XML_TOO_DEEP', undefined, { limit: this.limits.maxDepth });
-    if (this.skip !== 0) {
-      this.skip++;
+    if (++this.#depth > this.#limits.maxDepth) this.#fail('XML_TOO_DEEP', undefined, { limit: this.#limits.maxDepth });
+    if (this.#skip !== 0) {
+      this.#skip++;
       return;
     }
-    const kinds = this.kinds;
+    const kinds = this.#kinds;
     if (kinds.length === 0) {
       if (local !== 'kmehrmessage' || uri !== KMEHR_NS) {
         const name = uri === '' ? local : `{${uri}}${local}`;
-        this.fail('KMEHR_NAMESPACE', '/', {}, name);
+        this.#fail('KMEHR_NAMESPACE', '/', {}, name);
       }
-      const encoding = this.parser.xmlDeclEncoding;
+      const encoding = this.#parser.xmlDeclEncoding;
       if (encoding !== undefined && !/^(utf-?8|utf-?16)$/i.test(encoding)) {
-        this.fail('XML_MALFORMED', '/', { detail: `encoding ${encoding} is not supported; send UTF-8` });
+        this.#fail('XML_MALFORMED', '/', { detail: `encoding ${encoding} is not supported; send UTF-8` });
       }
-      this.rootSeen = true;
+      this.#rootSeen = true;
       kinds.push(ROOT);
       return;
     }
     // The scanner hands over the same namespace string (the declaration's value) for every element in its scope:
     // an identity test first spares comparing its 54 characters with the constant's for each of millions.
     let kind = SKIP;
-    if (uri === this.kmehrUri || (uri === KMEHR_NS && (this.kmehrUri = uri) !== undefined)) kind = childKind(kinds[kinds.length - 1]!, local);
+    if (uri === this.#kmehrUri || (uri === KMEHR_NS && (this.#kmehrUri = uri) !== undefined)) kind = childKind(kinds[kinds.length - 1]!, local);
     if (kind === SKIP) {
-      this.skip = 1;
+      this.#skip = 1;
       return;
     }
     kinds.push(kind);
     if (kind >= L_ID) {
-      this.capturing = true;
-      this.leafText = '';
-      this.leafAttributes = attributes;
+      this.#capturing = true;
+      this.#leafText = '';
+      this.#leafAttributes = attributes;
       return;
     }
     switch (kind) {
       case HEADER:
-        this.header = { ids: [], senders: [], recipients: [] };
+        this.#header = { ids: [], senders: [], recipients: [] };
         break;
       case HCPARTY:
-        this.hcparty = { ids: [], cds: [] };
+        this.#hcparty = { ids: [], cds: [] };
         break;
       case FOLDER:
-        if (!this.headerDone) this.missing('header', locate.message());
-        this.folder = { ids: [], transactions: [] };
-        this.transactionIndex = 0;
+        if (!this.#headerDone) this.#missing('header', locate.message());
+        this.#folder = { ids: [], transactions: [] };
+        this.#transactionIndex = 0;
         break;
       case PATIENT:
-        this.patient = { ids: [], firstnames: [] };
+        this.#patient = { ids: [], firstnames: [] };
         break;
       case TRANSACTION:
-        this.transaction = { ids: [], cds: [], authors: [], items: [], texts: NONE, links: NONE };
-        this.itemIndex = 0;
+        this.#transaction = { ids: [], cds: [], authors: [], items: [], texts: NONE, links: NONE };
+        this.#itemIndex = 0;
         break;
       case ITEM:
-        this.item = { ids: [], cds: [], contents: [], texts: NONE, authors: NONE };
+        this.#item = { ids: [], cds: [], contents: [], texts: NONE, authors: NONE };
         break;
       case CONTENT:
-        this.content.cds = undefined;
-        this.content.texts = undefined;
+        this.#content.cds = undefined;
+        this.#content.texts = undefined;
         break;
       case MEDICINAL:
       case SUBSTANCE:
-        this.product = { intendedcds: [] };
+        this.#product = { intendedcds: [] };
         break;
       case BEGIN:
       case END:
-        this.moment = {};
+        this.#moment = {};
         break;
       case QUANTITY:
-        this.quantity = {};
+        this.#quantity = {};
         break;
       default:
         break;
@@ -533,109 +535,109 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
 
   /** Scanner event (XmlScanHandlers): the current element ends. */
   close(): void {
-    this.depth--;
-    if (this.skip !== 0) {
-      this.skip--;
+    this.#depth--;
+    if (this.#skip !== 0) {
+      this.#skip--;
       return;
     }
-    const kinds = this.kinds;
+    const kinds = this.#kinds;
     const kind = kinds.pop()!;
     const parent = kinds.length === 0 ? 0 : kinds[kinds.length - 1]!;
     if (kind >= L_ID) {
-      this.capturing = false;
-      this.closeLeaf(kind, parent, this.leafText.trim());
-      this.leafText = '';
+      this.#capturing = false;
+      this.#closeLeaf(kind, parent, this.#leafText.trim());
+      this.#leafText = '';
       return;
     }
     switch (kind) {
       case HEADER:
-        this.closeHeader();
+        this.#closeHeader();
         break;
       case HCPARTY:
-        this.closeHcParty(parent);
+        this.#closeHcParty(parent);
         break;
       case PATIENT: {
-        const p = this.patient!;
-        this.folder!.patient = p;
-        this.patient = undefined;
+        const p = this.#patient!;
+        this.#folder!.patient = p;
+        this.#patient = undefined;
         break;
       }
       case FOLDER:
-        this.closeFolder();
+        this.#closeFolder();
         break;
       case TRANSACTION:
-        this.closeTransaction();
+        this.#closeTransaction();
         break;
       case ITEM:
-        this.closeItem();
+        this.#closeItem();
         break;
       case CONTENT:
-        this.closeContent();
+        this.#closeContent();
         break;
       case MEDICINAL:
       case SUBSTANCE: {
-        const p = this.product!;
+        const p = this.#product!;
         const c: Mutable<Extract<Content, { kind: 'medicinalproduct' }>> = {
           kind: kind === MEDICINAL ? 'medicinalproduct' : 'substanceproduct',
           intendedcds: p.intendedcds,
         } as Mutable<Extract<Content, { kind: 'medicinalproduct' }>>;
         if (p.intendedname !== undefined) c.intendedname = p.intendedname;
         // Products go straight to the item, in document order.
-        this.item!.contents.push(c as Content);
-        this.product = undefined;
+        this.#item!.contents.push(c as Content);
+        this.#product = undefined;
         break;
       }
       case BEGIN:
-        this.item!.beginmoment = this.moment!;
-        this.moment = undefined;
+        this.#item!.beginmoment = this.#moment!;
+        this.#moment = undefined;
         break;
       case END:
-        this.item!.endmoment = this.moment!;
-        this.moment = undefined;
+        this.#item!.endmoment = this.#moment!;
+        this.#moment = undefined;
         break;
       case QUANTITY: {
-        const q = this.quantity!;
-        if (q.decimal === undefined) this.missing('decimal', `${this.itemLocation()}/quantity`);
-        this.item!.quantity = q as Quantity;
-        this.quantity = undefined;
+        const q = this.#quantity!;
+        if (q.decimal === undefined) this.#missing('decimal', `${this.#itemLocation()}/quantity`);
+        this.#item!.quantity = q as Quantity;
+        this.#quantity = undefined;
         break;
       }
       case ROOT:
-        if (!this.headerDone) this.missing('header', locate.message());
-        if (this.folderIndex === 0) this.missing('folder', locate.message());
+        if (!this.#headerDone) this.#missing('header', locate.message());
+        if (this.#folderIndex === 0) this.#missing('folder', locate.message());
         break;
       default:
         break;
     }
   }
 
-  private itemLocation(): string {
-    return locate.item(this.folderIndex, this.transactionIndex, this.itemIndex);
+  #itemLocation(): string {
+    return locate.item(this.#folderIndex, this.#transactionIndex, this.#itemIndex);
   }
 
-  private closeLeaf(kind: number, parent: number, value: string): void {
-    const attributes = this.leafAttributes;
+  #closeLeaf(kind: number, parent: number, value: string): void {
+    const attributes = this.#leafAttributes;
     switch (kind) {
       case L_ID: {
         const id = identifierOf(attributes, value);
         switch (parent) {
           case ITEM:
-            this.item!.ids.push(id);
+            this.#item!.ids.push(id);
             break;
           case TRANSACTION:
-            this.transaction!.ids.push(id);
+            this.#transaction!.ids.push(id);
             break;
           case HCPARTY:
-            this.hcparty!.ids.push(id);
+            this.#hcparty!.ids.push(id);
             break;
           case PATIENT:
-            this.patient!.ids.push(id);
+            this.#patient!.ids.push(id);
             break;
           case FOLDER:
-            this.folder!.ids.push(id);
+            this.#folder!.ids.push(id);
             break;
           case HEADER:
-            this.header!.ids.push(id);
+            this.#header!.ids.push(id);
             break;
         }
         break;
@@ -644,34 +646,34 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
         const cd = codeOf(attributes, value, true);
         switch (parent) {
           case ITEM:
-            this.item!.cds.push(cd);
+            this.#item!.cds.push(cd);
             break;
           case CONTENT:
-            (this.content.cds ??= []).push(cd);
+            (this.#content.cds ??= []).push(cd);
             break;
           case TRANSACTION:
-            this.transaction!.cds.push(cd);
+            this.#transaction!.cds.push(cd);
             break;
           case HCPARTY:
-            this.hcparty!.cds.push(cd);
+            this.#hcparty!.cds.push(cd);
             break;
           case LIFECYCLE:
-            this.item!.lifecycle = cd;
+            this.#item!.lifecycle = cd;
             break;
           case SITE:
-            this.item!.site = cd;
+            this.#item!.site = cd;
             break;
           case ROUTE:
-            this.item!.route = cd;
+            this.#item!.route = cd;
             break;
           case UNIT:
-            this.quantity!.unit = cd;
+            this.#quantity!.unit = cd;
             break;
           case SEX:
-            this.patient!.sex = cd;
+            this.#patient!.sex = cd;
             break;
           case STANDARD:
-            this.header!.standard = cd;
+            this.#header!.standard = cd;
             break;
         }
         break;
@@ -679,9 +681,9 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
       case L_TEXT: {
         const text: LocalText = { l: attr(attributes, 'L') ?? '', value };
         if (parent === CONTENT) {
-          (this.content.texts ??= []).push(text);
+          (this.#content.texts ??= []).push(text);
         } else {
-          const owner = parent === ITEM ? this.item! : this.transaction!;
+          const owner = parent === ITEM ? this.#item! : this.#transaction!;
           if (owner.texts === NONE) owner.texts = [];
           owner.texts.push(text);
         }
@@ -691,16 +693,16 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
         switch (parent) {
           case BEGIN:
           case END:
-            this.moment!.date = value;
+            this.#moment!.date = value;
             break;
           case TRANSACTION:
-            this.transaction!.date = value;
+            this.#transaction!.date = value;
             break;
           case BIRTHDATE:
-            this.patient!.birthdate = value;
+            this.#patient!.birthdate = value;
             break;
           case HEADER:
-            this.header!.date = value;
+            this.#header!.date = value;
             break;
         }
         break;
@@ -708,57 +710,57 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
         switch (parent) {
           case BEGIN:
           case END:
-            this.moment!.time = value;
+            this.#moment!.time = value;
             break;
           case TRANSACTION:
-            this.transaction!.time = value;
+            this.#transaction!.time = value;
             break;
           case HEADER:
-            this.header!.time = value;
+            this.#header!.time = value;
             break;
         }
         break;
       case L_NAME:
-        this.hcparty!.name = value;
+        this.#hcparty!.name = value;
         break;
       case L_FIRSTNAME:
-        if (parent === PATIENT) this.patient!.firstnames.push(value);
-        else this.hcparty!.firstname = value;
+        if (parent === PATIENT) this.#patient!.firstnames.push(value);
+        else this.#hcparty!.firstname = value;
         break;
       case L_FAMILYNAME:
-        if (parent === PATIENT) this.patient!.familyname = value;
-        else this.hcparty!.familyname = value;
+        if (parent === PATIENT) this.#patient!.familyname = value;
+        else this.#hcparty!.familyname = value;
         break;
       case L_ISCOMPLETE: {
         const b = booleanOf(value);
-        if (b !== undefined) this.transaction!.iscomplete = b;
+        if (b !== undefined) this.#transaction!.iscomplete = b;
         break;
       }
       case L_ISVALIDATED: {
         const b = booleanOf(value);
-        if (b !== undefined) this.transaction!.isvalidated = b;
+        if (b !== undefined) this.#transaction!.isvalidated = b;
         break;
       }
       case L_DECIMAL:
-        this.quantity!.decimal = value;
+        this.#quantity!.decimal = value;
         break;
       case L_BATCH:
-        this.item!.batch = value;
+        this.#item!.batch = value;
         break;
       case L_INTENDEDCD:
-        this.product!.intendedcds.push(codeOf(attributes, value, true));
+        this.#product!.intendedcds.push(codeOf(attributes, value, true));
         break;
       case L_INTENDEDNAME:
-        this.product!.intendedname = value;
+        this.#product!.intendedname = value;
         break;
       case L_USUALLANGUAGE:
-        this.patient!.usuallanguage = value;
+        this.#patient!.usuallanguage = value;
         break;
       case L_LNK: {
         const link: Mutable<Link> = { type: attr(attributes, 'TYPE') ?? '' };
         const url = attr(attributes, 'URL');
         if (url !== undefined) link.url = url;
-        const t = this.transaction!;
+        const t = this.#transaction!;
         if (t.links === NONE) t.links = [];
         t.links.push(link);
         break;
@@ -766,70 +768,70 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
     }
   }
 
-  private closeHeader(): void {
-    const h = this.header!;
+  #closeHeader(): void {
+    const h = this.#header!;
     const at = locate.header();
-    if (h.standard === undefined) this.missing('standard', at);
-    if (h.date === undefined) this.missing('date', at);
-    if (h.time === undefined) this.missing('time', at);
-    this.header = undefined;
-    this.headerDone = true;
-    this.sink.header(h as Header);
+    if (h.standard === undefined) this.#missing('standard', at);
+    if (h.date === undefined) this.#missing('date', at);
+    if (h.time === undefined) this.#missing('time', at);
+    this.#header = undefined;
+    this.#headerDone = true;
+    this.#sink.header(h as Header);
   }
 
-  private closeHcParty(parent: number): void {
-    const p = this.hcparty!;
+  #closeHcParty(parent: number): void {
+    const p = this.#hcparty!;
     const party = p as HcParty;
-    this.hcparty = undefined;
+    this.#hcparty = undefined;
     switch (parent) {
       case T_AUTHOR:
-        this.transaction!.authors.push(party);
+        this.#transaction!.authors.push(party);
         break;
       case I_AUTHOR: {
-        const i = this.item!;
+        const i = this.#item!;
         if (i.authors === NONE) i.authors = [];
         i.authors.push(party);
         break;
       }
       case SENDER:
-        this.header!.senders.push(party);
+        this.#header!.senders.push(party);
         break;
       case RECIPIENT:
-        this.header!.recipients.push(party);
+        this.#header!.recipients.push(party);
         break;
     }
   }
 
-  private closeFolder(): void {
-    const f = this.folder!;
-    const at = locate.folder(this.folderIndex);
-    if (f.patient === undefined) this.missing('patient', at);
-    if (f.transactions.length === 0) this.missing('transaction', at);
-    this.folder = undefined;
-    this.sink.folder(f as Folder, this.folderIndex++);
+  #closeFolder(): void {
+    const f = this.#folder!;
+    const at = locate.folder(this.#folderIndex);
+    if (f.patient === undefined) this.#missing('patient', at);
+    if (f.transactions.length === 0) this.#missing('transaction', at);
+    this.#folder = undefined;
+    this.#sink.folder(f as Folder, this.#folderIndex++);
   }
 
-  private closeTransaction(): void {
-    const t = this.transaction!;
-    this.transaction = undefined;
-    this.folder!.transactions.push(t);
-    this.transactionIndex++;
+  #closeTransaction(): void {
+    const t = this.#transaction!;
+    this.#transaction = undefined;
+    this.#folder!.transactions.push(t);
+    this.#transactionIndex++;
   }
 
-  private closeItem(): void {
-    const i = this.item!;
-    this.item = undefined;
-    this.transaction!.items.push(i);
-    this.itemIndex++;
+  #closeItem(): void {
+    const i = this.#item!;
+    this.#item = undefined;
+    this.#transaction!.items.push(i);
+    this.#itemIndex++;
   }
 
   /**
    * One `content` holds one choice in the XSD; an invalid mix keeps every modelled part rather than drop data.
    * A content with nothing modelled (hcparty, person, decimal…) adds nothing.
    */
-  private closeContent(): void {
-    const c = this.content;
-    const contents = this.item!.contents;
+  #closeContent(): void {
+    const c = this.#content;
+    const contents = this.#item!.contents;
     if (c.cds !== undefined) contents.push({ kind: 'cd', cds: c.cds });
     if (c.texts !== undefined) contents.push({ kind: 'text', texts: c.texts });
     c.cds = undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FindingError } from '../status/finding.js';
 import { batchChunks, batchMessage } from './generate-batch.js';
-import { KMEHR_NS, type Folder, type Header } from './model.js';
+import type { Folder, Header } from './model.js';
 import { parseKmehr } from './parse-kmehr.js';
 import { streamKmehr } from './stream-kmehr.js';
 

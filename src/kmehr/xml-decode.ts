@@ -27,26 +27,26 @@ export function decodeXml(bytes: Uint8Array): string {
  * bytes went by keeps a later U+FEFF (`ignoreBOM`), as a decoder that had seen those bytes would.
  */
 export class XmlChunkDecoder {
-  private encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | undefined;
-  private decoder: TextDecoder | undefined;
-  private bytesSeen = 0;
-  private clean = true;
+  #encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | undefined;
+  #decoder: TextDecoder | undefined;
+  #bytesSeen = 0;
+  #clean = true;
 
   /** The text of the next chunk (possibly empty: a partial character waits for the next chunk). */
   write(chunk: Buffer): string {
-    this.encoding ??= sniffEncoding(chunk);
-    if (this.encoding === 'utf-8' && this.clean && isAscii(chunk)) {
-      this.bytesSeen += chunk.length;
+    this.#encoding ??= sniffEncoding(chunk);
+    if (this.#encoding === 'utf-8' && this.#clean && isAscii(chunk)) {
+      this.#bytesSeen += chunk.length;
       return chunk.toString('latin1');
     }
-    this.decoder ??= new TextDecoder(this.encoding, { ignoreBOM: this.bytesSeen > 0 });
-    this.bytesSeen += chunk.length;
-    if (chunk.length > 0) this.clean = chunk[chunk.length - 1]! < 0x80;
-    return this.decoder.decode(chunk, { stream: true });
+    this.#decoder ??= new TextDecoder(this.#encoding, { ignoreBOM: this.#bytesSeen > 0 });
+    this.#bytesSeen += chunk.length;
+    if (chunk.length > 0) this.#clean = chunk[chunk.length - 1]! < 0x80;
+    return this.#decoder.decode(chunk, { stream: true });
   }
 
   /** The end of input: a pending partial character becomes U+FFFD (UTF-8) as `TextDecoder` makes it. */
   end(): string {
-    return this.decoder === undefined ? '' : this.decoder.decode();
+    return this.#decoder === undefined ? '' : this.#decoder.decode();
   }
 }

@@ -32,6 +32,7 @@ export function escapeAttribute(value: string): string {
 }
 
 // Characters XML 1.0 cannot carry at all (C0 controls except tab, LF, CR; lone surrogates; U+FFFE/U+FFFF).
+// eslint-disable-next-line no-control-regex -- matching those control characters is this pattern's purpose
 const INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/gu;
 
 /**

@@ -36,18 +36,17 @@ const ANY_EKU = '2.5.29.37.0';
  * is dropped when the CRLs change.
  */
 export class CertificateVerifier {
-  private readonly cache = new Map<string, Evaluation>();
+  readonly #cache = new Map<string, Evaluation>();
   // A TLS socket hands out the same X509Certificate object for every request on the connection.
-  private readonly fingerprints = new WeakMap<NodeX509, string>();
-  private generation: number;
-  private readonly cacheSize: number;
+  readonly #fingerprints = new WeakMap<NodeX509, string>();
+  #generation: number;
+  readonly #cacheSize: number;
+  readonly #trust: TrustStore;
 
-  constructor(
-    private readonly trust: TrustStore,
-    options: CertificateVerifierOptions = {},
-  ) {
-    this.generation = trust.generation;
-    this.cacheSize = options.cacheSize ?? 10_000;
+  constructor(trust: TrustStore, options: CertificateVerifierOptions = {}) {
+    this.#trust = trust;
+    this.#generation = trust.generation;
+    this.#cacheSize = options.cacheSize ?? 10_000;
   }
 
   /**
@@ -55,47 +54,47 @@ export class CertificateVerifier {
    * Never throws: unreadable input is reported as AUTH_CERT_UNTRUSTED.
    */
   verifyCertificate(cert: NodeX509 | Buffer | Uint8Array | string, now: Date = new Date()): VerifyResult {
-    this.trust.refresh();
-    if (this.trust.generation !== this.generation) {
-      this.cache.clear();
-      this.generation = this.trust.generation;
+    this.#trust.refresh();
+    if (this.#trust.generation !== this.#generation) {
+      this.#cache.clear();
+      this.#generation = this.#trust.generation;
     }
     let der: Buffer | undefined;
     let fingerprint: string;
     if (cert instanceof NodeX509) {
-      fingerprint = this.fingerprints.get(cert) ?? cert.fingerprint256.replaceAll(':', '');
-      this.fingerprints.set(cert, fingerprint);
+      fingerprint = this.#fingerprints.get(cert) ?? cert.fingerprint256.replaceAll(':', '');
+      this.#fingerprints.set(cert, fingerprint);
     } else {
       der = typeof cert === 'string' ? pemToDer(cert) : Buffer.isBuffer(cert) ? cert : Buffer.from(cert);
       // crypto.hash (one call, no Hash object) is about twice as fast as createHash for a 1-2 KB certificate.
       fingerprint = hash('sha256', der, 'hex').toUpperCase();
     }
-    let evaluation = this.cache.get(fingerprint);
+    let evaluation = this.#cache.get(fingerprint);
     if (!evaluation) {
-      evaluation = this.evaluate(cert instanceof NodeX509 ? cert : (der as Buffer), fingerprint);
-      if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
-      this.cache.set(fingerprint, evaluation);
+      evaluation = this.#evaluate(cert instanceof NodeX509 ? cert : (der as Buffer), fingerprint);
+      if (this.#cache.size >= this.#cacheSize) this.#cache.delete(this.#cache.keys().next().value as string);
+      this.#cache.set(fingerprint, evaluation);
     }
-    return this.atTime(evaluation, now.getTime());
+    return this.#atTime(evaluation, now.getTime());
   }
 
-  private atTime(e: Evaluation, now: number): VerifyResult {
+  #atTime(e: Evaluation, now: number): VerifyResult {
     const dated = atTime(e, now);
     if (!dated.ok && dated !== e.outcome) return dated;
     if (!e.authority || (!e.outcome.ok && e.outcome.finding.code === 'AUTH_CERT_REVOKED')) return dated;
     // our choice: revocation fails closed — a CA whose CRL is past nextUpdate (+ pki.crlGraceSeconds) cannot vouch
     // that its certificates are still good. Checked per call: the cached evaluation does not know the time.
-    const stale = this.trust.staleSince(e.authority, now);
+    const stale = this.#trust.staleSince(e.authority, now);
     if (stale) return fail('AUTH_CRL_EXPIRED', e.value, e.fingerprint, { date: stale.toISOString() });
     return dated;
   }
 
   /** Forgets every cached result (e.g. after changing trust configuration in tests). */
   clearCache(): void {
-    this.cache.clear();
+    this.#cache.clear();
   }
 
-  private evaluate(input: NodeX509 | Buffer, fingerprint: string): Evaluation {
+  #evaluate(input: NodeX509 | Buffer, fingerprint: string): Evaluation {
     const shortValue = `sha256:${fingerprint.slice(0, 16)}`;
     let node: NodeX509;
     try {
@@ -106,7 +105,7 @@ export class CertificateVerifier {
     }
     const dates = { fingerprint, notBefore: Date.parse(node.validFrom), notAfter: Date.parse(node.validTo) };
     // The chain first: anybody can send certificates, only a trusted CA's are worth a full parse.
-    const authority = this.trust.issuerOf(node);
+    const authority = this.#trust.issuerOf(node);
     if (!authority) {
       const value = untrustedValue(node.subject) ?? shortValue;
       return { ...dates, value, outcome: fail('AUTH_CERT_UNTRUSTED', value, fingerprint), untrusted: true };
@@ -122,7 +121,7 @@ export class CertificateVerifier {
     // Findings carry a masked description, never a full SSIN.
     const value = reading.ok ? describeCaller(reading.identity) : shortValue;
     const outcome = ((): VerifyResult => {
-      if (this.trust.isRevoked(authority, node.serialNumber)) return fail('AUTH_CERT_REVOKED', value, fingerprint);
+      if (this.#trust.isRevoked(authority, node.serialNumber)) return fail('AUTH_CERT_REVOKED', value, fingerprint);
       const usage = usageProblem(facts);
       if (usage) return fail('AUTH_CERT_USAGE', value, fingerprint, { detail: usage });
       if (!reading.ok) {

@@ -85,17 +85,29 @@ export interface ServerCertificate {
   readonly certificatePem: string;
 }
 
+// ECMAScript has no private constructor: only this module holds the token, so only the factories below construct.
+const CONSTRUCT: unique symbol = Symbol('TestCa');
+
 /**
  * A local test certificate authority in a directory (`ca.key.pem`, `ca.cert.pem`, `crl.pem`, `index.json`)
  * that issues eHealth-shaped certificates as .p12 keystores and keeps a CRL: the acceptance environment's
  * stand-in for the eHealth CA (identity.md §2). Not for production keys: the CA key is stored unencrypted.
  */
 export class TestCa {
-  private constructor(
+  readonly #keys: WebCryptoKeyPair;
+  readonly #caCert: x509.X509Certificate;
+
+  /** Use `TestCa.create` or `TestCa.open`: the token that lets the constructor run is not exported. */
+  constructor(
+    token: typeof CONSTRUCT,
     readonly dir: string,
-    private readonly keys: WebCryptoKeyPair,
-    private readonly caCert: x509.X509Certificate,
-  ) {}
+    keys: WebCryptoKeyPair,
+    caCert: x509.X509Certificate,
+  ) {
+    if (token !== CONSTRUCT) throw new TypeError('use TestCa.create or TestCa.open');
+    this.#keys = keys;
+    this.#caCert = caCert;
+  }
 
   /** Creates a new CA in `dir` (created if needed); refuses to overwrite an existing one. */
   static async create(dir: string, options: CreateCaOptions = {}): Promise<TestCa> {
@@ -127,7 +139,7 @@ export class TestCa {
     writeAtomic(path.join(dir, CA_KEY_FILE), keyPem, 0o600);
     writeAtomic(path.join(dir, CA_CERT_FILE), cert.toString('pem'));
     writeAtomic(path.join(dir, INDEX_FILE), JSON.stringify({ crlNumber: 0, certificates: [] }, null, 2));
-    const ca = new TestCa(dir, keys, cert);
+    const ca = new TestCa(CONSTRUCT, dir, keys, cert);
     await ca.writeCrl(now);
     return ca;
   }
@@ -137,11 +149,11 @@ export class TestCa {
     const certFile = path.join(dir, CA_CERT_FILE);
     if (!existsSync(certFile)) throw new Error(`no CA in ${dir} (run \`vaccinnet pki init\`)`);
     const keys = await importRsaKeyPair(readFileSync(path.join(dir, CA_KEY_FILE), 'utf8'));
-    return new TestCa(dir, keys, new x509.X509Certificate(readFileSync(certFile, 'utf8')));
+    return new TestCa(CONSTRUCT, dir, keys, new x509.X509Certificate(readFileSync(certFile, 'utf8')));
   }
 
   get certificatePem(): string {
-    return this.caCert.toString('pem');
+    return this.#caCert.toString('pem');
   }
 
   get crlPath(): string {
@@ -154,7 +166,7 @@ export class TestCa {
 
   /** Issued certificates as recorded in `index.json`. */
   list(): readonly IndexEntry[] {
-    return this.readIndex().certificates;
+    return this.#readIndex().certificates;
   }
 
   /**
@@ -166,7 +178,7 @@ export class TestCa {
     const keys = await importRsaKeyPair(keyPem);
     const attrs = ehealthSubject(options.subject);
     const { notBefore, notAfter } = validity(options);
-    const cert = await this.sign(keys.publicKey, toJsonName(attrs), notBefore, notAfter, [
+    const cert = await this.#sign(keys.publicKey, toJsonName(attrs), notBefore, notAfter, [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
@@ -190,7 +202,7 @@ export class TestCa {
     }
     const serial = normaliseSerial(cert.serialNumber);
     const subject = formatSubject(attrs);
-    this.record({
+    this.#record({
       serial,
       subject,
       notBefore: notBefore.toISOString(),
@@ -224,7 +236,7 @@ export class TestCa {
       { type: 'O', value: 'Vaccinnet test' },
       { type: 'CN', value: hostnames[0] ?? ips[0] ?? 'localhost' },
     ];
-    const cert = await this.sign(keys.publicKey, toJsonName(attrs), notBefore, notAfter, [
+    const cert = await this.#sign(keys.publicKey, toJsonName(attrs), notBefore, notAfter, [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
@@ -233,7 +245,7 @@ export class TestCa {
         ...ips.map((value) => ({ type: 'ip' as const, value })),
       ]),
     ]);
-    this.record({
+    this.#record({
       serial: normaliseSerial(cert.serialNumber),
       subject: formatSubject(attrs),
       notBefore: notBefore.toISOString(),
@@ -249,11 +261,11 @@ export class TestCa {
    */
   async revoke(serial: string, now: Date = new Date(), reason: x509.X509CrlReason = x509.X509CrlReason.cessationOfOperation): Promise<boolean> {
     const wanted = normaliseSerial(serial);
-    const index = this.readIndex();
+    const index = this.#readIndex();
     const found = index.certificates.find((c) => c.serial === wanted);
     if (!found) return false;
     if (!found.revokedAt) {
-      this.writeIndex({
+      this.#writeIndex({
         ...index,
         certificates: index.certificates.map((c) => (c.serial === wanted ? { ...c, revokedAt: now.toISOString(), reason } : c)),
       });
@@ -264,14 +276,14 @@ export class TestCa {
 
   /** Re-signs `crl.pem` from the index (thisUpdate now, nextUpdate now + days) and returns it as PEM. */
   async writeCrl(now: Date = new Date(), nextUpdateDays = 7): Promise<string> {
-    const index = this.readIndex();
+    const index = this.#readIndex();
     const crlNumber = index.crlNumber + 1;
     const crl = await x509.X509CrlGenerator.create({
-      issuer: this.caCert.subjectName,
+      issuer: this.#caCert.subjectName,
       thisUpdate: now,
       nextUpdate: new Date(now.getTime() + nextUpdateDays * DAY_MS),
       signingAlgorithm: RSA_SHA256,
-      signingKey: this.keys.privateKey,
+      signingKey: this.#keys.privateKey,
       entries: index.certificates
         .filter((c) => c.revokedAt !== undefined)
         .map((c) => ({
@@ -279,17 +291,17 @@ export class TestCa {
           revocationDate: new Date(c.revokedAt as string),
           reason: c.reason || x509.X509CrlReason.cessationOfOperation,
         })),
-      extensions: [await x509.AuthorityKeyIdentifierExtension.create(this.keys.publicKey), new x509.Extension('2.5.29.20', false, derInteger(crlNumber))],
+      extensions: [await x509.AuthorityKeyIdentifierExtension.create(this.#keys.publicKey), new x509.Extension('2.5.29.20', false, derInteger(crlNumber))],
     });
     // @peculiar/x509 labels it "CRL"; OpenSSL and Node TLS only read "X509 CRL".
     const pem = x509.PemConverter.encode(crl.rawData, 'X509 CRL');
-    this.writeIndex({ ...index, crlNumber });
+    this.#writeIndex({ ...index, crlNumber });
     // Atomic rename: a verifier re-reading the CRL on an mtime change never sees half a file.
     writeAtomic(this.crlPath, pem);
     return pem;
   }
 
-  private async sign(
+  async #sign(
     publicKey: WebCryptoKeyPair['publicKey'],
     subject: ReturnType<typeof toJsonName>,
     notBefore: Date,
@@ -299,30 +311,30 @@ export class TestCa {
     return x509.X509CertificateGenerator.create({
       serialNumber: newSerial(),
       subject,
-      issuer: this.caCert.subjectName,
+      issuer: this.#caCert.subjectName,
       notBefore,
       notAfter,
       publicKey,
-      signingKey: this.keys.privateKey,
+      signingKey: this.#keys.privateKey,
       signingAlgorithm: RSA_SHA256,
       extensions: [
         ...extensions,
         await x509.SubjectKeyIdentifierExtension.create(publicKey),
-        await x509.AuthorityKeyIdentifierExtension.create(this.keys.publicKey),
+        await x509.AuthorityKeyIdentifierExtension.create(this.#keys.publicKey),
       ],
     });
   }
 
-  private record(entry: IndexEntry): void {
-    const index = this.readIndex();
-    this.writeIndex({ ...index, certificates: [...index.certificates, entry] });
+  #record(entry: IndexEntry): void {
+    const index = this.#readIndex();
+    this.#writeIndex({ ...index, certificates: [...index.certificates, entry] });
   }
 
-  private readIndex(): IndexFile {
+  #readIndex(): IndexFile {
     return JSON.parse(readFileSync(path.join(this.dir, INDEX_FILE), 'utf8')) as IndexFile;
   }
 
-  private writeIndex(index: IndexFile): void {
+  #writeIndex(index: IndexFile): void {
     writeAtomic(path.join(this.dir, INDEX_FILE), JSON.stringify(index, null, 2));
   }
 }

@@ -48,6 +48,9 @@ interface CrlState {
   readonly pems: readonly string[];
 }
 
+// ECMAScript has no private constructor: only this module holds the token, so only the factories below construct.
+const CONSTRUCT: unique symbol = Symbol('TrustStore');
+
 /**
  * The trusted CA certificates and their CRLs, from configuration files. Revocation data is reloaded when a CRL
  * file changes on disk (a cheap, throttled stat) and `generation` goes up so caches know to drop their results.
@@ -55,26 +58,38 @@ interface CrlState {
  * one, and a file that disappears or turns bad keeps its last good list — each reported through `onEvent`.
  */
 export class TrustStore {
-  private files: Map<string, FileState>;
-  private crl: CrlState;
-  private lastCheck = 0;
-  private gen = 0;
+  #files: Map<string, FileState>;
+  #crl: CrlState;
+  #lastCheck = 0;
+  #gen = 0;
   /** CAs already reported stale for the current CRLs: one alarm per CA and CRL, not one per call. */
-  private readonly reportedStale = new Set<TrustedAuthority>();
+  readonly #reportedStale = new Set<TrustedAuthority>();
   /** Bad file stamps already reported: a file that stays broken is reported once, not at every recheck. */
-  private readonly reportedBad = new Map<string, string>();
+  readonly #reportedBad = new Map<string, string>();
 
-  private constructor(
+  readonly #crlFiles: readonly string[];
+  readonly #recheckMs: number;
+  readonly #graceMs: number;
+  readonly #onEvent: (event: TrustEvent) => void;
+
+  /** Use `TrustStore.load` or `TrustStore.fromCaDirectory`: the token that lets the constructor run is not exported. */
+  constructor(
+    token: typeof CONSTRUCT,
     readonly authorities: readonly TrustedAuthority[],
-    private readonly crlFiles: readonly string[],
-    private readonly recheckMs: number,
-    private readonly graceMs: number,
-    private readonly onEvent: (event: TrustEvent) => void,
+    crlFiles: readonly string[],
+    recheckMs: number,
+    graceMs: number,
+    onEvent: (event: TrustEvent) => void,
   ) {
+    if (token !== CONSTRUCT) throw new TypeError('use TrustStore.load');
+    this.#crlFiles = crlFiles;
+    this.#recheckMs = recheckMs;
+    this.#graceMs = graceMs;
+    this.#onEvent = onEvent;
     // At start every CRL must load: a missing or broken one is the operator's to fix (CrlFileError), not a silent gap.
-    this.files = new Map(crlFiles.map((file) => [file, { stamp: stampFile(file), crls: readCrlFile(file, authorities) }]));
-    this.crl = combine(this.files);
-    this.lastCheck = Date.now();
+    this.#files = new Map(crlFiles.map((file) => [file, { stamp: stampFile(file), crls: readCrlFile(file, authorities) }]));
+    this.#crl = combine(this.#files);
+    this.#lastCheck = Date.now();
   }
 
   /** Loads CAs and CRLs; throws on an unreadable CA file and a CrlFileError on a missing, bad or foreign CRL. */
@@ -99,7 +114,7 @@ export class TrustStore {
         throw new CrlFileError(entry, code === 'ENOENT' ? 'the file does not exist' : `unreadable: ${code ?? String(error)}`);
       }
     });
-    return new TrustStore(authorities, crlFiles, options.crlRecheckMs ?? 1000, options.crlGraceMs ?? 0, safely(options.onEvent));
+    return new TrustStore(CONSTRUCT, authorities, crlFiles, options.crlRecheckMs ?? 1000, options.crlGraceMs ?? 0, safely(options.onEvent));
   }
 
   /** The CA directory of a `TestCa` (`ca.cert.pem` + `crl.pem`). */
@@ -114,7 +129,7 @@ export class TrustStore {
 
   /** Goes up every time the CRLs were reloaded. */
   get generation(): number {
-    return this.gen;
+    return this.#gen;
   }
 
   /**
@@ -124,26 +139,26 @@ export class TrustStore {
    */
   refresh(force = false): void {
     const now = Date.now();
-    if (!force && now - this.lastCheck < this.recheckMs) return;
-    this.lastCheck = now;
+    if (!force && now - this.#lastCheck < this.#recheckMs) return;
+    this.#lastCheck = now;
     let changed = false;
-    for (const file of this.crlFiles) {
-      const previous = this.files.get(file)!;
+    for (const file of this.#crlFiles) {
+      const previous = this.#files.get(file)!;
       const stamp = stampFile(file);
-      if (stamp === previous.stamp || this.reportedBad.get(file) === stamp) continue;
+      if (stamp === previous.stamp || this.#reportedBad.get(file) === stamp) continue;
       let crls: LoadedCrl<TrustedAuthority>[];
       try {
         crls = readCrlFile(file, this.authorities);
       } catch (error) {
-        this.reportedBad.set(file, stamp);
-        this.onEvent({ kind: 'crl-reload-failed', file, detail: error instanceof CrlFileError ? error.detail : String(error) });
+        this.#reportedBad.set(file, stamp);
+        this.#onEvent({ kind: 'crl-reload-failed', file, detail: error instanceof CrlFileError ? error.detail : String(error) });
         continue;
       }
       const older = crls.find((next) => previous.crls.some((current) => current.authority === next.authority && olderThan(next, current)));
       if (older) {
         const current = previous.crls.find((c) => c.authority === older.authority)!;
-        this.reportedBad.set(file, stamp);
-        this.onEvent({
+        this.#reportedBad.set(file, stamp);
+        this.#onEvent({
           kind: 'crl-older-refused',
           file,
           issuer: older.authority.subject,
@@ -152,15 +167,15 @@ export class TrustStore {
         });
         continue;
       }
-      this.reportedBad.delete(file);
-      this.files.set(file, { stamp, crls });
-      this.onEvent({ kind: 'crl-reloaded', file });
+      this.#reportedBad.delete(file);
+      this.#files.set(file, { stamp, crls });
+      this.#onEvent({ kind: 'crl-reloaded', file });
       changed = true;
     }
     if (!changed) return;
-    this.crl = combine(this.files);
-    this.reportedStale.clear();
-    this.gen++;
+    this.#crl = combine(this.#files);
+    this.#reportedStale.clear();
+    this.#gen++;
   }
 
   /**
@@ -168,18 +183,18 @@ export class TrustStore {
    * undefined. The first stale answer per CA and CRL is reported as `crl-expired`.
    */
   staleSince(authority: TrustedAuthority, now: number): Date | undefined {
-    const next = this.crl.nextUpdate.get(authority);
-    if (next === undefined || now <= next + this.graceMs) return undefined;
-    if (!this.reportedStale.has(authority)) {
-      this.reportedStale.add(authority);
-      this.onEvent({ kind: 'crl-expired', issuer: authority.subject, nextUpdate: new Date(next).toISOString() });
+    const next = this.#crl.nextUpdate.get(authority);
+    if (next === undefined || now <= next + this.#graceMs) return undefined;
+    if (!this.#reportedStale.has(authority)) {
+      this.#reportedStale.add(authority);
+      this.#onEvent({ kind: 'crl-expired', issuer: authority.subject, nextUpdate: new Date(next).toISOString() });
     }
     return new Date(next);
   }
 
   /** The trusted CAs no CRL is configured for (their certificates are not revocation-checked). */
   authoritiesWithoutCrl(): TrustedAuthority[] {
-    return this.authorities.filter((a) => !this.crl.nextUpdate.has(a) && !this.crl.revoked.has(a));
+    return this.authorities.filter((a) => !this.#crl.nextUpdate.has(a) && !this.#crl.revoked.has(a));
   }
 
   /** The trusted CA that issued and signed `cert`, if any. */
@@ -188,7 +203,7 @@ export class TrustStore {
   }
 
   isRevoked(authority: TrustedAuthority, serial: string): boolean {
-    return this.crl.revoked.get(authority)?.has(normaliseSerial(serial)) ?? false;
+    return this.#crl.revoked.get(authority)?.has(normaliseSerial(serial)) ?? false;
   }
 
   /** For the TLS `ca` option. */
@@ -198,7 +213,7 @@ export class TrustStore {
 
   /** For the TLS `crl` option (Node checks every CA in the chain: give one per CA). */
   crlPems(): string[] {
-    return [...this.crl.pems];
+    return [...this.#crl.pems];
   }
 }
 

@@ -7,7 +7,6 @@ import { KMEHR_CODES } from './codes-kmehr.js';
 import { PROFILE_CODES } from './codes-profile.js';
 import { REGISTRY_CODES } from './codes-registry.js';
 import { SOAP_CODES } from './codes-soap.js';
-import type { StatusEntry } from './status-entry.js';
 import { XML_CODES } from './codes-xml.js';
 
 /**

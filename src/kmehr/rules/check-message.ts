@@ -16,7 +16,7 @@ import { transactionTypeRule } from './transaction-type-rule.js';
 import { vaccineItemCountRule } from './vaccine-item-count-rule.js';
 import { vaccineItems } from './vaccine-items.js';
 
-export type { RuleContext, TransactionScope } from './rule-context.js';
+export type { RuleContext } from './rule-context.js';
 
 /**
  * The registry's own checks on a parsed message (kmehr-vaccination.md rules 2, 3, 4 (INSZ), 7, 8, 9, 11, 13 and

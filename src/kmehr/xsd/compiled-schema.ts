@@ -40,7 +40,7 @@ export function compiledSchema(rootXsd: string): CompiledSchema {
     xsdDoc?.dispose();
     const first = err instanceof XmlLibError ? err.details[0] : undefined;
     const where = first === undefined ? rootXsd : `${first.file ?? rootXsd}:${first.line}: ${first.message.trim()}`;
-    throw new Error(`KMEHR schema does not compile: ${where}`);
+    throw new Error(`KMEHR schema does not compile: ${where}`, { cause: err });
   } finally {
     // The schema document itself stays alive with the schema (libxml2's schema keeps pointers into a document it
     // was parsed from): one per process.

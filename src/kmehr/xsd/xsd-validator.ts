@@ -3,7 +3,7 @@ import path from 'node:path';
 import { TextDecoder } from 'node:util';
 import { XmlDocument, XmlParseError, XmlValidateError, type ErrorDetail } from 'libxml2-wasm';
 import { finding, type Finding } from '../../status/finding.js';
-import { decodeXml, sniffEncoding } from '../xml-decode.js';
+import { sniffEncoding } from '../xml-decode.js';
 import { compiledSchema, type CompiledSchema } from './compiled-schema.js';
 import { elementPath } from './dom-path.js';
 import { resolveElementPaths } from './element-paths.js';
@@ -85,7 +85,7 @@ function validateBytes(schema: CompiledSchema, input: Buffer | string, screen: b
     return [];
   } catch (err) {
     if (!(err instanceof XmlValidateError)) {
-      throw new Error(`libxml2 schema validation failed internally: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(`libxml2 schema validation failed internally: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     const kept = err.details.slice(0, MAX_XSD_FINDINGS * 2);
     const errors = kept.map((d) => structured(d, XML_FROM_SCHEMASV));

@@ -176,7 +176,7 @@ export class EnvelopeWalker {
           this.#place = 'body';
           return;
         }
-        this.contract(`${ENVELOPE_PATH}/${tag.local}`, `unexpected element {${tag.uri}}${tag.local} in the Envelope`);
+        return this.contract(`${ENVELOPE_PATH}/${tag.local}`, `unexpected element {${tag.uri}}${tag.local} in the Envelope`);
       case 'header':
         return;
       case 'body':
