@@ -12,7 +12,7 @@ import { bigSignedEnvelope } from '../src/wssec/testing/big-signed-envelope.js';
 import { makeTestCredentials, type TestCredentials } from '../src/wssec/testing/test-credentials.js';
 import { createWsSecurityStreamVerifier, verifyWsSecurity } from '../src/wssec/verify-ws-security.js';
 import { NS } from '../src/wssec/ws-security-profile.js';
-import { createXmlScanner } from '../src/wssec/xml-scanner.js';
+import { createXmlEventReader } from '../src/wssec/xml-event-reader.js';
 
 const SECONDS = Number(process.env.WSSEC_BENCH_SECONDS ?? 2);
 
@@ -66,7 +66,7 @@ export default async function wssecBench(): Promise<Record<string, unknown>> {
   const xmlCrypto = rate(() => xmlCryptoVerify(signed, creds));
   const noop = { open() {}, close() {}, text() {}, processingInstruction() {} };
   const scanOnly = rate(() => {
-    const s = createXmlScanner(noop);
+    const s = createXmlEventReader(noop);
     s.write(signed);
     s.end();
   });

@@ -16,7 +16,7 @@ import {
   type Quantity,
   type Transaction,
 } from './model.js';
-import { doctypeFinding, type XmlLimits } from './xml-limits.js';
+import { doctypeFinding, SCANNER_LIMITS, type XmlLimits } from './xml-limits.js';
 import { FastXmlScanner, XmlSyntaxError, type XmlScanHandlers } from './xml/fast-xml-scanner.js';
 
 /** Where the builder delivers what it has read: the header once, then each folder as soon as it is complete. */
@@ -371,7 +371,8 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
     this.#sink = sink;
     // The builder is the scanner's handler itself: four arrow functions per message would each cost an
     // Object.defineProperty under tsx (esbuild keepNames wraps every named closure in `__name`).
-    this.#parser = new FastXmlScanner(this);
+    // The scanner's own depth bound must not cut in before the configured one (which says XML_TOO_DEEP itself).
+    this.#parser = new FastXmlScanner(this, { ...SCANNER_LIMITS, maxDepth: Math.max(SCANNER_LIMITS.maxDepth, limits.maxDepth) });
   }
 
   /** Scanner event (XmlScanHandlers): text of the element being read. */
@@ -407,9 +408,13 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
     return this.#parser.position();
   }
 
-  /** A scanner syntax error becomes XML_MALFORMED at its own position; anything else (findings) passes. */
+  /** A scanner syntax error becomes XML_MALFORMED (or its depth refusal XML_TOO_DEEP) at its own position; anything else (findings) passes. */
   #malformed(err: unknown): never {
     if (!(err instanceof XmlSyntaxError)) throw err;
+    if (err.kind === 'too-deep') {
+      const limit = Math.max(SCANNER_LIMITS.maxDepth, this.#limits.maxDepth);
+      throw new FindingError(finding('XML_TOO_DEEP', { location: this.#currentLocation(), line: err.line, column: err.column, params: { limit } }));
+    }
     throw new FindingError(finding('XML_MALFORMED', { location: this.#currentLocation(), line: err.line, column: err.column, params: { detail: err.detail } }));
   }
 

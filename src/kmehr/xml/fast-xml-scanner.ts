@@ -1,18 +1,38 @@
 /**
- * A strict, namespace-aware XML 1.0 scanner for the KMEHR reader, written by hand because it has to be fast on
- * batch messages of millions of elements: it jumps between markup with `indexOf`, reads names and attributes in
- * place with `charCodeAt`, keeps namespace scopes as flat arrays, and builds nothing the reader does not use.
- * saxes (the general-purpose reader it replaces here) spends most of a batch's parse time on per-character state
- * machines; see docs/benchmarks.md "KMEHR reader".
+ * The project's one strict, namespace-aware, streaming XML 1.0 tokenizer: the KMEHR reader (`KmehrSaxBuilder`) uses
+ * it directly, the WS-Security verifier, the signer and the SOAP envelope read through `src/wssec/scanner-event-reader.ts`,
+ * which turns its tokens into the namespace-resolved elements canonicalisation needs. Written by hand because it has
+ * to be fast on batch messages of millions of elements: it jumps between markup with `indexOf`, reads names and
+ * attributes in place with `charCodeAt`, keeps namespace scopes as flat arrays, and builds nothing a reader does not
+ * ask for. saxes (the general-purpose reader it replaces here) spends most of a batch's parse time on per-character
+ * state machines; see docs/benchmarks.md "KMEHR reader".
  *
  * Strictness is the input gate of the registry, so it refuses what saxes refuses (checked against saxes on a
- * corpus in fast-xml-scanner.test.ts): illegal characters, bad names, unquoted / duplicate / `<`-containing
- * attributes, undefined entities and invalid character references, `]]>` in text, `--` in comments, misplaced
- * XML declarations, mismatched or unclosed tags, text or a second element outside the root, unbound prefixes,
- * bad namespace declarations, duplicate expanded attribute names. DOCTYPEs are handed to `doctype` (the reader
- * refuses them). Line endings are normalised (CRLF, CR → LF) and attribute values whitespace-normalised, as XML says.
+ * corpus in fast-xml-scanner.test.ts and, through the adapter, src/wssec/scanner-event-reader.test.ts): illegal
+ * characters, bad names (the rules of ./xml-names.ts), unquoted / duplicate / `<`-containing attributes, undefined
+ * entities and invalid character references, `]]>` in text, `--` in comments, misplaced XML declarations, mismatched
+ * or unclosed tags, text or a second element outside the root, unbound prefixes, bad namespace declarations,
+ * duplicate expanded attribute names. A DOCTYPE is handed to `doctype` (so the refusal can name an XXE or an entity
+ * declaration) and then refused here, whatever the handler does. Line endings are normalised (CRLF, CR → LF) and
+ * attribute values whitespace-normalised, as XML says. Its own bounds (SCANNER_LIMITS, src/kmehr/xml-limits.ts): the
+ * nesting depth and the size of one unfinished construct (a tag, comment, CDATA section, PI, DOCTYPE, or a reference
+ * in text), so input that never closes a construct cannot make it hold a whole body.
+ *
+ * What the two scanners it replaces did that the other did not (issue 12 §2), and where that lives now:
+ * - KMEHR scanner only: text handed over as ranges of its buffer (white space between elements is never copied),
+ *   lazy line/column of a refusal, `xmlDeclEncoding` for the reader's encoding rule, the DOCTYPE text for the
+ *   refusal's code, linear time when a huge construct arrives in tiny chunks, a per-character name table, entity
+ *   references with the position of the bad one, lone surrogates refused. All kept here.
+ * - WS-Security scanner only: the character `offset` of the construct being reported (the envelope read turns it
+ *   into a finding's line and column), prefixes, in-scope declarations and namespace-resolved attributes of each
+ *   element (exclusive C14N needs them: `elementName`, `elementDeclarations`, `namespaceOf`, read by the adapter),
+ *   processing instructions (C14N keeps them), text reported as it streams so a long text never waits for its end,
+ *   the depth and construct-size limits, UTF-8-only encoding declarations (the adapter's rule: it reads UTF-8 text
+ *   only; the KMEHR reader also accepts UTF-16). Offsets, PIs, streamed text and the limits are here now; building
+ *   the C14N element objects and the encoding rule are in the adapter, so the KMEHR reader does not pay for them.
  */
 
+import { SCANNER_LIMITS } from '../xml-limits.js';
 import { ASCII_NAME, isNcName, isXmlName } from './xml-names.js';
 
 /** What the scanner reports; handlers may throw to stop it. */
@@ -28,8 +48,27 @@ export interface XmlScanHandlers {
    * that text nobody keeps (white space between elements) is never copied. May come in several pieces.
    */
   text(source: string, start: number, end: number): void;
-  /** A DOCTYPE declaration in the prolog, from `<!DOCTYPE` to its closing `>`. */
+  /**
+   * A DOCTYPE declaration in the prolog, from `<!DOCTYPE` to its closing `>`: reported so that a refusal can say what
+   * it held; the scanner refuses the document right after (kind `doctype`) if this returns.
+   */
   doctype(declaration: string): void;
+  /**
+   * A processing instruction other than the XML declaration: its target and its data (from the first character after
+   * the white space that follows the target). Optional: only canonicalisation keeps them.
+   */
+  processingInstruction?(target: string, data: string): void;
+}
+
+/** What a refusal is about: not well-formed, a DOCTYPE, or nesting beyond the scanner's depth limit. */
+export type XmlSyntaxErrorKind = 'malformed' | 'doctype' | 'too-deep';
+
+/** The scanner's own bounds (defaults: SCANNER_LIMITS). */
+export interface XmlScanLimits {
+  /** Deepest element nesting accepted. */
+  readonly maxDepth: number;
+  /** Longest unfinished construct held while waiting for its end (characters). */
+  readonly maxMarkupChars: number;
 }
 
 /** A well-formedness error, with the line and column (1-based) where it was found. */
@@ -38,6 +77,7 @@ export class XmlSyntaxError extends Error {
     readonly detail: string,
     readonly line: number,
     readonly column: number,
+    readonly kind: XmlSyntaxErrorKind = 'malformed',
   ) {
     super(`${line}:${column}: ${detail}`);
     this.name = 'XmlSyntaxError';
@@ -81,8 +121,17 @@ function plain(v: string): number {
   return 1;
 }
 
+/** What `plainText` looks for, and `<` (so that a search from inside text stops at the text's end at the latest). */
+const TEXT_WORK = /[^\t\n\x20-\x25\x27-\x3b\x3d-\x5c\x5e-\ud7ff]/g;
+
 /** 1 when character data needs no work: as `plain`, and no `]` (for `]]>`); tab and LF are fine in text. */
 function plainText(v: string, from: number, to: number): number {
+  // A long run (a base64 message, a certificate) is searched by one regex, ~4× faster per character than the loop;
+  // a short one by the loop, which costs less than starting the regex. `test` rather than `exec`: no match object.
+  if (to - from > 64) {
+    TEXT_WORK.lastIndex = from;
+    return !TEXT_WORK.test(v) || TEXT_WORK.lastIndex > to ? 1 : 0;
+  }
   for (let i = from; i < to; i++) {
     const c = v.charCodeAt(i);
     if ((c < 0x20 && c !== 0x0a && c !== 0x09) || c === 0x26 || c === 0x5d || c >= 0xd800) return 0;
@@ -95,6 +144,22 @@ function flatCopy(s: string): string {
   return s.length < 2 ? s : [s.slice(0, 1), s.slice(1)].join('');
 }
 
+/**
+ * Where text that has no `<` after it yet may be cut to be reported now: before what the next chunk could complete
+ * — an `&` without its `;` (-1: wait for a `;`), the `]]` of a `]]>`, the CR of a CRLF, a surrogate pair's first half.
+ */
+function textCut(buf: string, from: number, to: number): number {
+  const amp = buf.lastIndexOf('&', to - 1);
+  if (amp >= from && buf.indexOf(';', amp) === -1) return -1 - amp;
+  let cut = to;
+  let c = buf.charCodeAt(cut - 1);
+  if (cut > from && c >= 0xd800 && c <= 0xdbff) c = buf.charCodeAt(--cut - 1);
+  if (cut > from && c === 0x0d) c = buf.charCodeAt(--cut - 1);
+  if (cut > from && c === 0x5d) c = buf.charCodeAt(--cut - 1);
+  if (cut > from && c === 0x5d) cut--;
+  return cut;
+}
+
 /** A strict streaming XML scanner; see the module comment. Feed with `write`, finish with `end`. */
 export class FastXmlScanner {
   /** The XML declaration's `encoding`, when it has one (read once the declaration is complete). */
@@ -102,6 +167,12 @@ export class FastXmlScanner {
 
   private buf = '';
   private pos = 0;
+  // Characters dropped from the front of buf (compacted away), and buf's offset of the construct being reported or
+  // refused: `offset` is their sum.
+  private base = 0;
+  private start = 0;
+  // The namespace declarations of the element being opened ([prefix, uri, …], '' the default), during `open`.
+  private declared: string[] | undefined = undefined;
   // Position bookkeeping, computed lazily: lines and the start of the current line before `buf[0]`.
   private lineBase = 1;
   private lineStartBase = 0; // offset of the current line's start relative to buf[0] (≤ 0)
@@ -123,11 +194,46 @@ export class FastXmlScanner {
   // DOCTYPE sent in tiny chunks then costs linear, not quadratic, time (bounded further by the size limit).
   private retrySize = 0;
 
-  constructor(private readonly h: XmlScanHandlers) {}
+  private readonly maxDepth: number;
+  private readonly maxMarkup: number;
 
-  /** The position (1-based line and column) of the construct being reported or refused. */
+  constructor(
+    private readonly h: XmlScanHandlers,
+    limits: XmlScanLimits = SCANNER_LIMITS,
+  ) {
+    this.maxDepth = limits.maxDepth;
+    this.maxMarkup = limits.maxMarkupChars;
+  }
+
+  /**
+   * The position (1-based line and column) of what is being reported or refused: after a start or end tag during
+   * its `open` / `close` (where saxes places it), else the construct's start.
+   */
   position(): { line: number; column: number } {
     return this.positionAt(this.mark);
+  }
+
+  /**
+   * Characters of the input (as written, a BOM included) before the construct being reported — the `<` of a tag
+   * during its `open` and `close`, the start of text during `text` — or before the construct refused.
+   */
+  get offset(): number {
+    return this.base + this.start;
+  }
+
+  /** The qualified name of the element being opened (during `open`), or of the innermost open element. */
+  get elementName(): string {
+    return this.names[this.names.length - 1]!;
+  }
+
+  /** The namespace declarations on the element being opened (during `open`): [prefix, uri, …], prefix '' the default; undefined when it has none. */
+  get elementDeclarations(): readonly string[] | undefined {
+    return this.declared;
+  }
+
+  /** The namespace URI bound to a (non-empty) prefix where the scanner is, or undefined when it is unbound. */
+  namespaceOf(prefix: string): string | undefined {
+    return this.resolve(prefix);
   }
 
   /** Scans the next piece of text. Throws `XmlSyntaxError` (or what a handler throws). */
@@ -136,12 +242,12 @@ export class FastXmlScanner {
     if (this.pos > 0) this.compact();
     this.buf = this.buf.length === 0 ? chunk : this.buf + chunk;
     if (this.retrySize !== 0) {
-      if (this.buf.length - this.pos < this.retrySize) return;
+      if (this.buf.length - this.pos < this.retrySize) return this.checkWaiting();
       this.retrySize = 0;
       this.waitFor = 0;
     }
     if (this.waitFor !== 0) {
-      if (chunk.indexOf(String.fromCharCode(this.waitFor)) === -1) return;
+      if (chunk.indexOf(String.fromCharCode(this.waitFor)) === -1) return this.checkWaiting();
       this.waitFor = 0;
     }
     // Scan a flat copy: a concatenated or sliced string is read through an indirection at every charCodeAt and
@@ -157,19 +263,27 @@ export class FastXmlScanner {
     this.retrySize = 0;
     this.run();
     if (this.pos < this.buf.length) {
-      this.mark = this.pos;
+      this.mark = this.start = this.pos;
       if (this.buf.indexOf('<', this.pos) !== -1) this.fail('unexpected end of input');
       this.textRun(this.pos, this.buf.length); // trailing text: white space after the root is fine
       this.pos = this.buf.length;
     }
-    this.mark = this.buf.length;
+    this.mark = this.start = this.buf.length;
     if (this.names.length > 0) this.fail(`unclosed tag: ${this.names[this.names.length - 1]}`);
     if (!this.rootSeen) this.fail('document must contain a root element');
+  }
+
+  /** Input waits for the end of a construct (from `pos`): refused once it is longer than the scanner holds. */
+  private checkWaiting(): void {
+    if (this.buf.length - this.pos <= this.maxMarkup) return;
+    this.mark = this.start = this.pos;
+    this.fail(`an unfinished construct (markup, or a reference in text) longer than ${this.maxMarkup} characters`);
   }
 
   private compact(): void {
     const buf = this.buf;
     const pos = this.pos;
+    this.base += pos;
     // Count the lines being dropped (LF, CRLF and lone CR each end one).
     let lines = 0;
     let lastStart = -1;
@@ -205,9 +319,9 @@ export class FastXmlScanner {
     return { line, column: Math.max(1, offset - lineStart + 1) };
   }
 
-  private fail(detail: string, at: number = this.mark): never {
+  private fail(detail: string, at: number = this.mark, kind?: XmlSyntaxErrorKind): never {
     const { line, column } = this.positionAt(at);
-    throw new XmlSyntaxError(detail, line, column);
+    throw new XmlSyntaxError(detail, line, column, kind);
   }
 
   private run(): void {
@@ -218,16 +332,24 @@ export class FastXmlScanner {
     while (pos < n) {
       const lt = buf.indexOf('<', pos);
       if (lt === -1) {
-        // Text without its end yet: keep it (it cannot be judged before its end: `]]>`, entities, CR LF).
-        this.waitFor = 0x3c;
+        // Text without its end yet: report what the next chunk cannot change, so a long text is never held whole.
+        const cut = textCut(buf, pos, n);
+        const to = cut < 0 ? -1 - cut : cut;
+        if (cut < 0) this.waitFor = 0x3b; // an `&` waits for its `;`
+        if (to > pos) {
+          this.mark = this.start = pos;
+          this.textRun(pos, to);
+          this.started = true;
+          pos = to;
+        }
         break;
       }
       if (lt > pos) {
-        this.mark = pos;
+        this.mark = this.start = pos;
         this.textRun(pos, lt);
         this.started = true;
       }
-      this.mark = lt;
+      this.mark = this.start = lt;
       const c = codeAt(buf, lt + 1, n);
       let end: number;
       if (lt + 1 >= n) end = -1;
@@ -237,6 +359,7 @@ export class FastXmlScanner {
       else end = this.startTag(lt);
       if (end === -1) {
         pos = lt;
+        if (n - lt > this.maxMarkup) this.fail(`an unfinished construct (markup, or a reference in text) longer than ${this.maxMarkup} characters`, lt);
         if (this.waitFor === 0) this.waitFor = 0x3e;
         if (n - lt > 4096) this.retrySize = 2 * (n - lt);
         break;
@@ -459,6 +582,7 @@ export class FastXmlScanner {
       attributes.push(an, v);
       if (wide !== 0 || an.indexOf(':') !== -1) prefixed = 1;
     }
+    if (this.names.length >= this.maxDepth) this.fail(`elements nested deeper than ${this.maxDepth}`, lt, 'too-deep');
     // Namespaces: this element's declarations apply to its own name and attributes.
     if (declarations !== undefined) {
       this.frames.push(this.names.length + 1, this.scope.length, this.defaultNs);
@@ -486,6 +610,7 @@ export class FastXmlScanner {
     if (prefixed !== 0) this.checkAttributeNames(attributes!);
     if (!this.rootSeen) this.rootSeen = true;
     this.mark = i;
+    this.declared = declarations;
     this.h.open(uri, local, attributes ?? EMPTY);
     if (selfClosing) this.closeElement();
     return i;
@@ -541,6 +666,9 @@ export class FastXmlScanner {
       this.xmlDeclaration(body.slice(3));
     } else if (target.indexOf(':') !== -1) {
       this.fail('colons are forbidden in processing instruction targets');
+    } else if (this.h.processingInstruction !== undefined) {
+      while (t < body.length && isSpace(body.charCodeAt(t))) t++;
+      this.h.processingInstruction(target, body.slice(t));
     }
     return end + 2;
   }
@@ -597,7 +725,7 @@ export class FastXmlScanner {
       const end = doctypeEnd(buf, lt + 9);
       if (end === -1) return -1;
       this.h.doctype(buf.slice(lt, end));
-      return end;
+      this.fail('a DOCTYPE is not allowed', lt, 'doctype');
     }
     this.fail('disallowed markup declaration');
   }

@@ -1,6 +1,6 @@
 import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
-import { createXmlScanner } from '../../wssec/xml-scanner.js';
+import { createScannerEventReader } from '../../wssec/scanner-event-reader.js';
 import { FastXmlScanner } from './fast-xml-scanner.js';
 import { isNcName, isQName, isXmlName } from './xml-names.js';
 
@@ -57,7 +57,7 @@ function kmehrScannerAccepts(xml: string): boolean {
 }
 
 function wssecScannerAccepts(xml: string): boolean {
-  const scanner = createXmlScanner({ open: () => {}, close: () => {}, text: () => {}, processingInstruction: () => {} });
+  const scanner = createScannerEventReader({ open: () => {}, close: () => {}, text: () => {}, processingInstruction: () => {} });
   try {
     scanner.write(xml);
     scanner.end();

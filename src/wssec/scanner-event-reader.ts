@@ -1,0 +1,110 @@
+import { FastXmlScanner, XmlSyntaxError, type XmlScanHandlers } from '../kmehr/xml/fast-xml-scanner.js';
+import type { C14nAttribute, C14nElement } from './exc-c14n.js';
+import { XmlReadError, type XmlEventHandlers, type XmlEventReader } from './xml-events.js';
+
+/*
+ * The signature path's events from the project's one XML tokenizer (src/kmehr/xml/fast-xml-scanner.ts, which says
+ * what it checks): each element as exclusive C14N needs it — prefix, the namespace declarations written on it,
+ * attributes with their namespace — built here from the tokenizer's state, so the KMEHR reader, which reads the same
+ * tokens, never pays for those objects. The rule the KMEHR reader does not share: only UTF-8 is read here (the text
+ * comes from a UTF-8 decoder), so another declared encoding is refused.
+ */
+
+const UTF8 = /^utf-?8$/i;
+/** Shared by every element without namespace declarations (C14N only reads it). */
+const NO_DECLARATIONS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** Creates the reader: strict, namespace-aware, streaming; handlers may throw to abort (the error propagates). */
+export function createScannerEventReader(handlers: XmlEventHandlers): XmlEventReader {
+  return new ScannerEventReader(handlers);
+}
+
+/** The tokenizer's refusal as the signature path's error; anything else (a handler's own error) passes unchanged. */
+function readError(err: unknown): unknown {
+  return err instanceof XmlSyntaxError ? new XmlReadError(err.detail, err.kind) : err;
+}
+
+/*
+ * A class, and the tokenizer's handler itself, rather than closures: the project's sources run through tsx in tests
+ * and benches, whose esbuild `keepNames` wraps every named closure in `__name` (an Object.defineProperty) each time
+ * it is created, ~1 µs apiece per request.
+ */
+class ScannerEventReader implements XmlEventReader, XmlScanHandlers {
+  readonly #handlers: XmlEventHandlers;
+  readonly #scanner: FastXmlScanner;
+  #rootSeen = false;
+
+  constructor(handlers: XmlEventHandlers) {
+    this.#handlers = handlers;
+    this.#scanner = new FastXmlScanner(this);
+  }
+
+  get offset(): number {
+    return this.#scanner.offset;
+  }
+
+  write(text: string): void {
+    try {
+      this.#scanner.write(text);
+    } catch (err) {
+      throw readError(err);
+    }
+  }
+
+  end(): void {
+    try {
+      this.#scanner.end();
+    } catch (err) {
+      throw readError(err);
+    }
+  }
+
+  open(uri: string, local: string, flat: readonly string[]): void {
+    const scanner = this.#scanner;
+    if (!this.#rootSeen) {
+      // The XML declaration, if any, is complete before the root's start tag.
+      const encoding = scanner.xmlDeclEncoding;
+      if (encoding !== undefined && !UTF8.test(encoding)) throw new XmlReadError(`unsupported encoding ${encoding}`, 'malformed');
+      this.#rootSeen = true;
+    }
+    const name = scanner.elementName;
+    const colon = name.indexOf(':');
+    const attributes: C14nAttribute[] = [];
+    for (let k = 0; k < flat.length; k += 2) {
+      const qname = flat[k]!;
+      const value = flat[k + 1]!;
+      const c = qname.indexOf(':');
+      if (c === -1) attributes.push({ name: qname, prefix: '', local: qname, uri: '', value });
+      else {
+        const prefix = qname.slice(0, c);
+        // The tokenizer has refused an unbound prefix already.
+        attributes.push({ name: qname, prefix, local: qname.slice(c + 1), uri: scanner.namespaceOf(prefix)!, value });
+      }
+    }
+    const declared = scanner.elementDeclarations;
+    let ns = NO_DECLARATIONS;
+    if (declared !== undefined) {
+      const own: Record<string, string> = {};
+      for (let k = 0; k < declared.length; k += 2) own[declared[k]!] = declared[k + 1]!;
+      ns = own;
+    }
+    const el: C14nElement = { name, prefix: colon === -1 ? '' : name.slice(0, colon), local, uri, attributes, ns };
+    this.#handlers.open(el);
+  }
+
+  close(): void {
+    this.#handlers.close();
+  }
+
+  text(source: string, start: number, end: number): void {
+    this.#handlers.text(source.slice(start, end));
+  }
+
+  processingInstruction(target: string, data: string): void {
+    this.#handlers.processingInstruction(target, data);
+  }
+
+  doctype(): void {
+    // Refused by the tokenizer right after this (kind 'doctype' → XML_DOCTYPE_FORBIDDEN).
+  }
+}
