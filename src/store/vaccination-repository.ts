@@ -295,7 +295,7 @@ export class SqlVaccinationStore implements VaccinationStore {
     });
   }
 
-  /** Hand-written SQL (hot-sql.ts): the patient's rows by the primary key's prefix, sorted (a person has few; migration 0006). */
+  /** Hand-written SQL (hot-sql.ts): the patient's rows by the primary key's prefix, sorted (a person has few; migration 0009). */
   async history(patientInsz: string, since?: string): Promise<readonly Vaccination[]> {
     const rows = since === undefined ? await this.#hot.all(HISTORY, [patientInsz]) : await this.#hot.all(HISTORY_SINCE, [patientInsz, since]);
     return rows.map((r) => toVaccination(r as unknown as VaccinationsTable));
