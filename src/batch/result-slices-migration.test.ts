@@ -12,7 +12,7 @@ import type { Store } from '../store/store.js';
 import { testEngines } from '../store/testing/test-engines.js';
 import { storedResults } from './testing/stored-results.js';
 
-/** A store migrated up to 0006 only: results still one row per transaction. */
+/** A store migrated up to 0009 only: results still one row per transaction. */
 async function storeBefore0007(engine: string): Promise<Store> {
   let url: string;
   if (engine === 'sqlite') url = `sqlite:${path.join(mkdtempSync(path.join(tmpdir(), 'vaccinnet-0007-')), 'registry.db')}`;
@@ -26,13 +26,13 @@ async function storeBefore0007(engine: string): Promise<Store> {
   if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(store.db);
   const migrator = (): Migrator =>
     new Migrator({ db: store.db, provider: migrationProvider(store.capabilities), ...(schema && { migrationTableSchema: schema }) });
-  const { error } = await migrator().migrateTo('0006-lean-indexes');
+  const { error } = await migrator().migrateTo('0009-lean-indexes');
   if (error) throw error;
   return store;
 }
 
 for (const engine of testEngines()) {
-  describe(`migration 0007-result-slices (${engine.name})`, () => {
+  describe(`migration 0010-result-slices (${engine.name})`, () => {
     it('moves per-transaction results into slices of consecutive ordinals: counts, resume position and answer unchanged', async () => {
       const store = await storeBefore0007(engine.name);
       try {

@@ -14,7 +14,7 @@ function storedItem(xml: string): string {
 }
 
 describe('the content digest of a dose', () => {
-  it('is SHA-256 (base64url) over the version tag and the netstrings of patient, date, responsible NIHII and item: a fixed value, as migration 0008 stored it', () => {
+  it('is SHA-256 (base64url) over the version tag and the netstrings of patient, date, responsible NIHII and item: a fixed value, as migration 0011 stored it', () => {
     // Computed independently: python3 hashlib over "dose-v1;11:85071412330,10:2024-03-01,11:14700250004,7:<item/>,".
     expect(contentDigest(dose)).toBe('BRVjem6O01kGCe3eyW_wr-Yfp9qguERefHuGL0tAabk');
     expect(contentDigest({ ...dose, responsibleNihii: undefined })).not.toBe(contentDigest(dose));

@@ -34,7 +34,7 @@ function field(value: string): string {
 
 /**
  * Whether a dose offered again under stored sender ids is the stored dose (an idempotent retry) or another one
- * (ids reused). A stored row without a digest (written by a registry older than migration 0008 while it ran beside
+ * (ids reused). A stored row without a digest (written by a registry older than migration 0011 while it ran beside
  * this one) has its digest computed from its columns, the same definition: no "unknown" answer.
  */
 export function sameContent(offered: DigestedDose & { readonly contentDigest?: string }, stored: DigestedDose & { readonly contentDigest?: string }): boolean {

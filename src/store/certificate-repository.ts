@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { BindingState, CertificateBinding } from '../registry/certificate-binding.js';
 import type { Database } from './database.js';
 
-/** `profile_certificates` (migration 0003-profile-certificates), declared beside the core tables without editing them. */
+/** `profile_certificates` (migration 0004-profile-certificates), declared beside the core tables without editing them. */
 export interface ProfileCertificatesTable {
   fingerprint: string;
   profile_key: string;

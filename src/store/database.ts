@@ -84,7 +84,7 @@ export interface VaccinationsTable {
   removed_by: string | null;
   removed_reason: string | null;
   item_xml: string;
-  /** SHA-256 of the dose's content (registry/content-digest.ts, migration 0008); null only on rows an older registry wrote. */
+  /** SHA-256 of the dose's content (registry/content-digest.ts, migration 0011); null only on rows an older registry wrote. */
   content_digest?: string | null;
 }
 

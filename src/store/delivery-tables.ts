@@ -26,7 +26,7 @@ export interface DeliveriesTable {
   refused: number;
   /** JSON finding when the delivery as a whole could not be processed. */
   failure: string | null;
-  /** Earliest next claim after a failed attempt (migration 0005-delivery-retries); null = due at once. */
+  /** Earliest next claim after a failed attempt (migration 0006-delivery-retries); null = due at once. */
   run_after?: string | null;
 }
 
@@ -37,7 +37,7 @@ export interface DeliveryChunksTable {
 }
 
 /**
- * The results of one slice of a delivery (migration 0007-result-slices): one row per committed slice instead of one
+ * The results of one slice of a delivery (migration 0010-result-slices): one row per committed slice instead of one
  * per transaction. Results are only ever read per delivery, in document order, a slice at a time, and each slice's
  * row commits in the same transaction as the vaccinations it reports.
  */
@@ -53,7 +53,7 @@ export interface DeliveryResultSlicesTable {
   results: string;
 }
 
-/** Signed deliveries seen within the freshness window (migration 0005-replay-cache). */
+/** Signed deliveries seen within the freshness window (migration 0007-replay-cache). */
 export interface BatchReplaysTable {
   /** SHA-256 (hex) of the request's ds:SignatureValue bytes. */
   signature_hash: string;

@@ -1,7 +1,7 @@
 import type { HotSql } from './hot-sql.js';
 
 /**
- * Signed requests accepted once (issue 11.4, table of migration 0009): `claim` records the SHA-256 of a request's
+ * Signed requests accepted once (issue 11.4, table of migration 0012): `claim` records the SHA-256 of a request's
  * SignatureValue until its Timestamp window closes and says whether it was new. One statement per claim
  * (insert-if-absent on the primary key, so two registry nodes on one PostgreSQL database cannot both win); on
  * SQLite it rides the write thread's group commit (an fsync on the event loop would stall every request).

@@ -5,6 +5,7 @@ import type { Database } from './database.js';
 import type { HotSql } from './hot-sql.js';
 import { SqlJobQueue } from './job-queue.js';
 import { migrationProvider } from './migrations/index.js';
+import { renameLegacyMigrations } from './migrations/legacy-names.js';
 import { SqlPersonRegister } from './person-register.js';
 import { CachedProfileDirectory, profileChangeWatcher } from './profile-cache.js';
 import { SqlProfileDirectory } from './profile-directory.js';
@@ -62,6 +63,8 @@ export class Store {
     if (this.capabilities.engine === 'postgres' && this.#schema !== 'public') {
       await sql`create schema if not exists ${sql.id(this.#schema)}`.execute(this.db);
     }
+    // Databases of releases before the renumbering carry the old step names (legacy-names.ts).
+    await renameLegacyMigrations(this.db, this.capabilities, this.#schema);
     // Name the schema explicitly: Kysely looks for its migration tables through introspection across schemas.
     const migrator = new Migrator({
       db: this.db,

@@ -137,7 +137,7 @@ function close() {
 // equal on the event loop in session 3, and JSON.parse here is cheap). The groups that queued up while the previous
 // commit ran are taken along into the same transaction: the busier the thread, the more registrations share each
 // fsync. A group marked `commitAlone` is committed without waiting for those behind it (its callers are answered
-// first, see vaccination-repository.ts).
+// first, see ../sqlite/vaccination-writes.ts).
 parentPort.on('message', (message) => {
   if (message.type === 'close') return close();
   const batch = [message];

@@ -13,20 +13,20 @@ import type { Store } from '../store.js';
 import { testEngines } from '../testing/test-engines.js';
 import { migrationProvider } from './index.js';
 
-/** A store migrated up to 0007 only: vaccinations without content_digest. */
-async function storeBefore0008(engine: string): Promise<Store> {
+/** A store migrated up to 0010 only: vaccinations without content_digest. */
+async function storeBefore0011(engine: string): Promise<Store> {
   let url: string;
-  if (engine === 'sqlite') url = `sqlite:${path.join(mkdtempSync(path.join(tmpdir(), 'vaccinnet-0008-')), 'registry.db')}`;
+  if (engine === 'sqlite') url = `sqlite:${path.join(mkdtempSync(path.join(tmpdir(), 'vaccinnet-0011-')), 'registry.db')}`;
   else {
     const u = new URL(process.env.VACCINNET_TEST_PG_URL!);
-    u.searchParams.set('schema', `m0008_${process.pid}_${Date.now().toString(36)}`);
+    u.searchParams.set('schema', `m0011_${process.pid}_${Date.now().toString(36)}`);
     url = u.toString();
   }
   const store = await openStore(url);
   const schema = engine === 'postgres' ? new URL(url).searchParams.get('schema')! : undefined;
   if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(store.db);
   const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.capabilities), ...(schema && { migrationTableSchema: schema }) });
-  const { error } = await migrator.migrateTo('0007-result-slices');
+  const { error } = await migrator.migrateTo('0010-result-slices');
   if (error) throw error;
   return store;
 }
@@ -51,7 +51,7 @@ const codesOf = (outcome: Awaited<ReturnType<typeof send>>): string[] =>
   outcome.ok ? outcome.messages.flatMap((m) => allFindings(m).map((f) => f.code)) : ['refused'];
 
 for (const engine of testEngines()) {
-  describe(`migration 0008-replay-content-digest (${engine.name})`, () => {
+  describe(`migration 0011-replay-content-digest (${engine.name})`, () => {
     it('gives every existing vaccination the digest the registry computes for it now, page by page; a replay of such a row is recognised, other content refused', async () => {
       // The row the current registry stores for one dose, and its digest.
       const current = await engine.open();
@@ -65,7 +65,7 @@ for (const engine of testEngines()) {
       }
       expect(registered.content_digest).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-      const store = await storeBefore0008(engine.name);
+      const store = await storeBefore0011(engine.name);
       try {
         // The same row as an older registry wrote it, and 2 100 more (three backfill pages), none with a digest.
         const { content_digest: digest, ...old } = registered;

@@ -10,7 +10,7 @@ import type { StoreCapabilities } from '../capabilities.js';
  *   read one patient's few rows by its prefix (and sort them); and ONE unique index on the sender key, reordered to
  *   (registrant_key, sender_key, patient_insz) so it also serves the supplement's lookup by an organisation's LOCAL
  *   id whatever the patient. It replaces the unique constraint (patient_insz, registrant_key, sender_key), the
- *   history index of 0004 and the registrant/sender index of 0002; idempotency still rests on a unique index over
+ *   history index of 0005 and the registrant/sender index of 0002; idempotency still rests on a unique index over
  *   the same three columns (`on conflict` names the column set, not its order).
  * - `audit_log`: the primary key (patient_insz, id) serves the per-person read; `audit_log_person_ix` goes.
  * SQLite cannot drop a table's unique constraint: the table is rebuilt (same columns, rows copied).
