@@ -6,7 +6,7 @@ import type { SubmittedPatientData } from './patient-data.js';
 import { auditPatientKey } from './patient-id.js';
 import type { BulkRegistrationStore, Clock, IdGenerator } from './ports.js';
 import type { RegistrySettings } from './registry-settings.js';
-import { probableDuplicateFinding, probableDuplicateOf, type StoredDoseKey } from './rules/probable-duplicate.js';
+import { doseKeyOf, probableDuplicateFinding, probableDuplicateOf, type StoredDoseKey } from './rules/probable-duplicate.js';
 import { registeredPersonFindings } from './rules/registered-person.js';
 import { senderIdsVerdict } from './rules/sender-ids-replay.js';
 import type { Channel, NewVaccination } from './vaccination.js';
@@ -107,9 +107,10 @@ export async function registerSlice(
     if (candidates.length > 0) {
       const byPatient = groupByPatient(candidates);
       doses.forEach((d, k) => {
-        const match = probableDuplicateOf(doseKey(d), byPatient.get(d.patientInsz) ?? []);
+        const key = doseKeyOf(d);
+        const match = probableDuplicateOf(key, byPatient.get(d.patientInsz) ?? []);
         const p = slice[toStore[k]!]!;
-        if (match) p.findings.push(probableDuplicateFinding(doseKey(d), match, locate.transaction(p.f, p.t)));
+        if (match) p.findings.push(probableDuplicateFinding(key, match, locate.transaction(p.f, p.t)));
       });
     }
   }
@@ -222,10 +223,6 @@ async function replaceEarlier(
     p.findings.push(finding('BATCH_REPLACED', { location: locate.transaction(p.f, p.t), value: old.id }));
   }
   await store.supersede(replaced, call.registrantKey, at, `replaced by ${call.source}`);
-}
-
-function doseKey(d: NewVaccination): { patientInsz: string; group: string; administeredOn: string; registrantKey: string; senderKey: string } {
-  return { patientInsz: d.patientInsz, group: d.product.group, administeredOn: d.administeredOn, registrantKey: d.registrantKey, senderKey: d.senderKey };
 }
 
 function groupByPatient(doses: readonly StoredDoseKey[]): Map<string, StoredDoseKey[]> {

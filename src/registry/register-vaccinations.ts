@@ -1,5 +1,6 @@
-import { idOf, itemType, locate, type Folder, type KmehrMessage, type Transaction } from '../kmehr/model.js';
+import { idOf, locate, type Folder, type KmehrMessage } from '../kmehr/model.js';
 import { checkMessage, checkTransaction, type RuleContext } from '../kmehr/rules/check-message.js';
+import { vaccineItems } from '../kmehr/rules/vaccine-items.js';
 import { finding, hasErrors, type Finding } from '../status/finding.js';
 import type { NewAuditEntry } from './audit-entry.js';
 import { authoriseCaller } from './authorise-caller.js';
@@ -12,7 +13,7 @@ import { newVaccination } from './new-vaccination.js';
 import { auditPatientKey } from './patient-id.js';
 import type { Profile } from './profile.js';
 import type { RegistryPorts } from './registry-ports.js';
-import { probableDuplicateFinding } from './rules/probable-duplicate.js';
+import { doseKeyOf, probableDuplicateFinding } from './rules/probable-duplicate.js';
 import { registeredPersonFindings } from './rules/registered-person.js';
 import { senderIdsVerdict } from './rules/sender-ids-replay.js';
 import { localDate } from './system-clock.js';
@@ -118,7 +119,8 @@ export async function registerVaccinations(cmd: RegisterVaccinationsCommand, por
         const author = checkAuthor(transaction, f, t, profile);
         findings.push(...author.findings);
         const insz = folderFindings.insz;
-        const vaccine = vaccineItemOf(transaction);
+        // Rule 7 refuses a transaction with more than one vaccine item: the first is the dose.
+        const vaccine = vaccineItems(transaction)[0];
         if (insz !== undefined) {
           const patient = {
             f,
@@ -198,12 +200,6 @@ async function checkFolder(folder: Folder, f: number, patientId: string | undefi
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** The transaction's (first) vaccine item; rule 7 refuses a transaction with more than one. */
-function vaccineItemOf(transaction: Transaction): { readonly item: Transaction['items'][number]; readonly i: number } | undefined {
-  const i = transaction.items.findIndex((x) => itemType(x) === 'vaccine');
-  return i >= 0 ? { item: transaction.items[i]!, i } : undefined;
-}
-
 /**
  * One insert-or-return-existing per dose. The store finds each dose's probable duplicate as it inserts it (see
  * `VaccinationStore.insertVaccination`): the audit row names it and the answer carries the warning.
@@ -225,7 +221,7 @@ async function storePlanned(planned: Planned[], cmd: RegisterVaccinationsCommand
     if (!result) continue;
     if (result.inserted) {
       p.result = result;
-      if (result.sameDose) p.findings.push(probableDuplicateFinding(doseOf(p.vaccination), result.sameDose, locate.transaction(p.f, p.t)));
+      if (result.sameDose) p.findings.push(probableDuplicateFinding(doseKeyOf(p.vaccination), result.sameDose, locate.transaction(p.f, p.t)));
     } else {
       const verdict = senderIdsVerdict(p.vaccination, result.vaccination, p.f, p.t);
       if (verdict.replay) p.result = result;
@@ -251,13 +247,8 @@ function storedAudit(cmd: RegisterVaccinationsCommand, ports: RegistryPorts, pro
           outcome: inserted ? (sameDose ? 'PROBABLE_DUPLICATE' : 'OK') : 'DUPLICATE_REPLAY',
           patientInsz: stored.patientInsz,
           vaccinationId: stored.id,
-          detail: sameDose && inserted ? probableDuplicateFinding(doseOf(stored), sameDose).message : undefined,
+          detail: sameDose && inserted ? probableDuplicateFinding(doseKeyOf(stored), sameDose).message : undefined,
         });
-}
-
-/** What the probable-duplicate finding names of a dose. */
-function doseOf(v: NewVaccination): { group: string; administeredOn: string; registrantKey: string } {
-  return { group: v.product.group, administeredOn: v.administeredOn, registrantKey: v.registrantKey };
 }
 
 function toResult(p: Planned): TransactionResult {

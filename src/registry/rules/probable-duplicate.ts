@@ -1,4 +1,5 @@
 import { finding, type Finding } from '../../status/finding.js';
+import type { NewVaccination } from '../vaccination.js';
 
 /** What the probable-duplicate rule compares of a dose, offered or stored. */
 export interface DoseKeyFields {
@@ -7,6 +8,11 @@ export interface DoseKeyFields {
   readonly administeredOn: string;
   readonly registrantKey: string;
   readonly senderKey: string;
+}
+
+/** What the rule compares of a dose the registry is about to store. */
+export function doseKeyOf(v: NewVaccination): DoseKeyFields {
+  return { patientInsz: v.patientInsz, group: v.product.group, administeredOn: v.administeredOn, registrantKey: v.registrantKey, senderKey: v.senderKey };
 }
 
 /** A stored active dose as a candidate: its id, and the registration time that orders candidates. */
