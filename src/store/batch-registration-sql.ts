@@ -1,7 +1,7 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { StoreCapabilities } from './capabilities.js';
 import type { BatchTrx } from './delivery-repository.js';
-import { BATCH_AUDIT_COLUMNS, BATCH_VACCINATION, BATCH_VACCINATION_COLUMNS, type DeliveryResultSlicesTable } from './delivery-tables.js';
+import { BATCH_AUDIT_COLUMNS, BATCH_VACCINATION_COLUMNS, type DeliveryResultSlicesTable } from './delivery-tables.js';
 
 /**
  * The set-based queries the batch processor runs inside one database transaction per slice of a delivery: one
@@ -214,6 +214,9 @@ async function eachRow(trx: BatchTrx, text: string, rows: readonly (readonly unk
   });
 }
 
+/** Where a bound row holds the vaccination's id (the inserted ones come back by id). */
+const ID_AT = BATCH_VACCINATION_COLUMNS.indexOf('id');
+
 const VACCINATION_CONFLICT = 'on conflict (patient_insz, registrant_key, sender_key) do nothing';
 const ACTIVE = { columns: ['status'], values: `,'active'` };
 const VACCINATION_INSERT = `insert into vaccinations (${[...BATCH_VACCINATION_COLUMNS, 'status'].join(',')}) values ${tuples('sqlite', 1, BATCH_VACCINATION_COLUMNS.length, ACTIVE.values)} ${VACCINATION_CONFLICT}`;
@@ -229,7 +232,7 @@ export async function insertVaccinationRows(trx: BatchTrx, caps: StoreCapabiliti
   if (perRowInserts(caps)) return (await eachRow(trx, VACCINATION_INSERT, rows)).map((n) => n === 1);
   const r = await bulkInsert(trx, caps, 'vaccinations', BATCH_VACCINATION_COLUMNS, rows, `${VACCINATION_CONFLICT} returning id`, ACTIVE);
   const ids = new Set((r as { id: string }[]).map((x) => x.id));
-  return rows.map((row) => ids.has(row[BATCH_VACCINATION.id] as string));
+  return rows.map((row) => ids.has(row[ID_AT] as string));
 }
 
 /** @param rows - in BATCH_AUDIT_COLUMNS order */

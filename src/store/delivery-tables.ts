@@ -69,8 +69,8 @@ export interface BatchDatabase extends Database {
 }
 
 /**
- * The columns a batch slice binds for each vaccination, in this order: its row travels as an array from the planning
- * thread (src/batch/slice-planner.ts) to the statement, without an object per row in between.
+ * The columns a batch slice binds for each vaccination, in this order (rows.ts `batchVaccinationValues` lays a dose
+ * out so): the bulk statements bind positional values, without a keyed object per row in between.
  */
 export const BATCH_VACCINATION_COLUMNS = [
   'patient_insz',
@@ -95,23 +95,6 @@ export const BATCH_VACCINATION_COLUMNS = [
   'item_xml',
   'content_digest',
 ] as const satisfies readonly (keyof VaccinationsTable)[];
-
-/** Positions in a batch vaccination row that the processor reads or fills. */
-const at = (column: (typeof BATCH_VACCINATION_COLUMNS)[number]): number => BATCH_VACCINATION_COLUMNS.indexOf(column);
-export const BATCH_VACCINATION = Object.freeze({
-  patient: at('patient_insz'),
-  id: at('id'),
-  group: at('vaccine_group'),
-  administeredOn: at('administered_on'),
-  registrant: at('registrant_key'),
-  senderKey: at('sender_key'),
-  registeredAt: at('registered_at'),
-  contentDigest: at('content_digest'),
-  responsibleNihii: at('responsible_nihii'),
-  itemXml: at('item_xml'),
-  senderMessageId: at('sender_message_id'),
-  senderLocalId: at('sender_local_id'),
-});
 
 /** The audit columns of a batch transaction, in the order of its row array (see BATCH_VACCINATION_COLUMNS). */
 export const BATCH_AUDIT_COLUMNS = [
