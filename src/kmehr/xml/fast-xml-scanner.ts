@@ -149,8 +149,12 @@ function flatCopy(s: string): string {
  * — an `&` without its `;` (-1: wait for a `;`), the `]]` of a `]]>`, the CR of a CRLF, a surrogate pair's first half.
  */
 function textCut(buf: string, from: number, to: number): number {
-  const amp = buf.lastIndexOf('&', to - 1);
-  if (amp >= from && buf.indexOf(';', amp) === -1) return -1 - amp;
+  // Forward from the text's start (`lastIndexOf` would search back through the whole buffer when there is no `&`).
+  for (let amp = buf.indexOf('&', from); amp !== -1 && amp < to;) {
+    const semi = buf.indexOf(';', amp);
+    if (semi === -1 || semi >= to) return -1 - amp;
+    amp = buf.indexOf('&', semi);
+  }
   let cut = to;
   let c = buf.charCodeAt(cut - 1);
   if (cut > from && c >= 0xd800 && c <= 0xdbff) c = buf.charCodeAt(--cut - 1);
