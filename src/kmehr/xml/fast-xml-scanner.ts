@@ -254,10 +254,11 @@ export class FastXmlScanner {
       if (chunk.indexOf(String.fromCharCode(this.waitFor)) === -1) return this.checkWaiting();
       this.waitFor = 0;
     }
-    // Scan a flat copy: a concatenated or sliced string is read through an indirection at every charCodeAt and
-    // indexOf, which cost ~10 % of a batch's scan (instruction counts, docs/benchmarks.md). Copied only when
-    // scanning, so input that waits (a huge tag in tiny chunks) is not copied per chunk.
-    this.buf = flatCopy(this.buf);
+    // Scan a flat copy: a concatenated string is read through an indirection at every charCodeAt and indexOf, which
+    // cost ~10 % of a batch's scan (instruction counts, docs/benchmarks.md). Copied only when scanning, so input that
+    // waits (a huge tag in tiny chunks) is not copied per chunk; and not when the buffer is the chunk itself (a whole
+    // message or envelope in one write, decoded flat): copying 6 KB per signed envelope cost more than it saved.
+    if (this.buf !== chunk) this.buf = flatCopy(this.buf);
     this.run();
   }
 
