@@ -372,7 +372,8 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
     // The builder is the scanner's handler itself: four arrow functions per message would each cost an
     // Object.defineProperty under tsx (esbuild keepNames wraps every named closure in `__name`).
     // The scanner's own depth bound must not cut in before the configured one (which says XML_TOO_DEEP itself).
-    this.#parser = new FastXmlScanner(this, { ...SCANNER_LIMITS, maxDepth: Math.max(SCANNER_LIMITS.maxDepth, limits.maxDepth) });
+    const scanLimits = limits.maxDepth <= SCANNER_LIMITS.maxDepth ? SCANNER_LIMITS : { ...SCANNER_LIMITS, maxDepth: limits.maxDepth };
+    this.#parser = new FastXmlScanner(this, scanLimits);
   }
 
   /** Scanner event (XmlScanHandlers): text of the element being read. */

@@ -3,7 +3,7 @@ import { createSaxesEventReader } from './saxes-event-reader.js';
 import { makeTestCredentials } from './testing/test-credentials.js';
 import { buildVectors } from './testing/ws-security-vectors.js';
 import { createScannerEventReader } from './scanner-event-reader.js';
-import type { XmlEventHandlers, XmlEventReader } from './xml-events.js';
+import { XmlReadError, type XmlEventHandlers, type XmlEventReader } from './xml-events.js';
 
 type Factory = (h: XmlEventHandlers) => XmlEventReader;
 
@@ -116,5 +116,48 @@ describe("the one XML tokenizer through the signature path's adapter, against sa
 
   it.each(MALFORMED)('refuses %j like saxes does', (xml) => {
     expect([refuses(createScannerEventReader, xml), refuses(createSaxesEventReader, xml)]).toEqual([true, true]);
+  });
+});
+
+describe("the adapter's own rules", () => {
+  /** The kind of XmlReadError `xml` is refused with, or 'accepted'. */
+  function kind(xml: string): string {
+    const reader = createScannerEventReader({ open() {}, close() {}, text() {}, processingInstruction() {} });
+    try {
+      reader.write(xml);
+      reader.end();
+      return 'accepted';
+    } catch (err) {
+      if (!(err instanceof XmlReadError)) throw err;
+      return `${err.kind}: ${err.message}`;
+    }
+  }
+
+  it('reads UTF-8 only: another declared encoding is refused (the KMEHR reader also takes UTF-16)', () => {
+    expect(kind('<?xml version="1.0" encoding="utf8"?><a/>')).toBe('accepted');
+    expect(kind('<?xml version="1.0" encoding="UTF-8"?><a/>')).toBe('accepted');
+    expect(kind('<?xml version="1.0" encoding="ISO-8859-1"?><a/>')).toBe('malformed: unsupported encoding ISO-8859-1');
+    expect(kind('<?xml version="1.0" encoding="UTF-16"?><!-- c --><a/>')).toBe('malformed: unsupported encoding UTF-16');
+  });
+
+  it("turns the tokenizer's refusals into the signature path's kinds", () => {
+    expect(kind('<!DOCTYPE a SYSTEM "file:///etc/passwd"><a/>')).toBe('doctype: a DOCTYPE is not allowed');
+    expect(kind(`${'<a>'.repeat(257)}${'</a>'.repeat(257)}`)).toBe('too-deep: elements nested deeper than 256');
+    expect(kind('<a><b></a>')).toMatch(/^malformed: /);
+  });
+
+  it('gives the offset of the markup each event comes from, and of the construct it refused', () => {
+    const xml = '<s:E xmlns:s="urn:s">\n  <s:B a="1">x</s:B>\n  <s:B a="1"a="2"/></s:E>';
+    const offsets: number[] = [];
+    const reader: XmlEventReader = createScannerEventReader({
+      open: () => void offsets.push(reader.offset),
+      close: () => void offsets.push(reader.offset),
+      text: () => void offsets.push(reader.offset),
+      processingInstruction() {},
+    });
+    expect(() => reader.write(xml)).toThrow(XmlReadError);
+    const at = (s: string, from = 0): number => xml.indexOf(s, from);
+    expect(offsets).toEqual([0, at('\n'), at('<s:B'), at('x<'), at('</s:B'), at('</s:B') + 6]);
+    expect(reader.offset).toBe(at('<s:B', at('</s:B')));
   });
 });

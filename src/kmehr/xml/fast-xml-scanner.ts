@@ -149,8 +149,12 @@ function flatCopy(s: string): string {
  * — an `&` without its `;` (-1: wait for a `;`), the `]]` of a `]]>`, the CR of a CRLF, a surrogate pair's first half.
  */
 function textCut(buf: string, from: number, to: number): number {
-  const amp = buf.lastIndexOf('&', to - 1);
-  if (amp >= from && buf.indexOf(';', amp) === -1) return -1 - amp;
+  // Forward from the text's start (`lastIndexOf` would search back through the whole buffer when there is no `&`).
+  for (let amp = buf.indexOf('&', from); amp !== -1 && amp < to;) {
+    const semi = buf.indexOf(';', amp);
+    if (semi === -1 || semi >= to) return -1 - amp;
+    amp = buf.indexOf('&', semi);
+  }
   let cut = to;
   let c = buf.charCodeAt(cut - 1);
   if (cut > from && c >= 0xd800 && c <= 0xdbff) c = buf.charCodeAt(--cut - 1);
@@ -250,10 +254,11 @@ export class FastXmlScanner {
       if (chunk.indexOf(String.fromCharCode(this.waitFor)) === -1) return this.checkWaiting();
       this.waitFor = 0;
     }
-    // Scan a flat copy: a concatenated or sliced string is read through an indirection at every charCodeAt and
-    // indexOf, which cost ~10 % of a batch's scan (instruction counts, docs/benchmarks.md). Copied only when
-    // scanning, so input that waits (a huge tag in tiny chunks) is not copied per chunk.
-    this.buf = flatCopy(this.buf);
+    // Scan a flat copy: a concatenated string is read through an indirection at every charCodeAt and indexOf, which
+    // cost ~10 % of a batch's scan (instruction counts, docs/benchmarks.md). Copied only when scanning, so input that
+    // waits (a huge tag in tiny chunks) is not copied per chunk; and not when the buffer is the chunk itself (a whole
+    // message or envelope in one write, decoded flat): copying 6 KB per signed envelope cost more than it saved.
+    if (this.buf !== chunk) this.buf = flatCopy(this.buf);
     this.run();
   }
 
