@@ -54,7 +54,7 @@ export function checkSecurityHeader(security: XmlSubtree, idCounts: ReadonlyMap<
   const sigText = textOf(signatureValue).replace(/\s+/g, '');
   if (!BASE64.test(sigText)) refuseSignature('SignatureValue is not base64');
   const signedInfoC14n = canonicalizeSubtree(signedInfo.node, prefixList(signedInfo.c14nMethod));
-  let good = false;
+  let good: boolean;
   try {
     good = verifySignature(signatureHash, Buffer.from(signedInfoC14n, 'utf8'), certificate.key, Buffer.from(sigText, 'base64'));
   } catch {

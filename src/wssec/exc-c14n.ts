@@ -16,7 +16,6 @@
  * XML parser (saxes does both as XML 1.0 requires); character references to CR survive and are written `&#xD;`.
  */
 
-export const EXC_C14N_ALGORITHM = 'http://www.w3.org/2001/10/xml-exc-c14n#';
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
 export interface C14nAttribute {

@@ -1,12 +1,6 @@
 import { createWsSecurityStreamVerifier, type WsSecurityResult, type WsSecurityVerifyOptions } from './create-ws-security-stream-verifier.js';
 
-export {
-  createWsSecurityStreamVerifier,
-  type WsSecurityHeaderInfo,
-  type WsSecurityResult,
-  type WsSecurityStreamVerifier,
-  type WsSecurityVerifyOptions,
-} from './create-ws-security-stream-verifier.js';
+export { createWsSecurityStreamVerifier, type WsSecurityResult, type WsSecurityVerifyOptions } from './create-ws-security-stream-verifier.js';
 
 /**
  * Verifies the WS-Security X.509 signature of a whole SOAP 1.1 envelope held in memory (RegistratieService calls).

@@ -89,6 +89,8 @@ const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 const EMPTY: readonly string[] = Object.freeze([]);
 
 // Characters XML 1.0 does not allow anywhere (lone surrogates included: the `u` flag sees them as code points).
+// Matching control characters is this regex's purpose, which the lint rule cannot know.
+// eslint-disable-next-line no-control-regex
 const ILLEGAL = /[\0-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF\uD800-\uDFFF]/u;
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
@@ -169,44 +171,43 @@ export class FastXmlScanner {
   /** The XML declaration's `encoding`, when it has one (read once the declaration is complete). */
   xmlDeclEncoding: string | undefined = undefined;
 
-  private buf = '';
-  private pos = 0;
+  #buf = '';
+  #pos = 0;
   // Characters dropped from the front of buf (compacted away), and buf's offset of the construct being reported or
   // refused: `offset` is their sum.
-  private base = 0;
-  private start = 0;
+  #base = 0;
+  #start = 0;
   // The namespace declarations of the element being opened ([prefix, uri, …], '' the default), during `open`.
-  private declared: string[] | undefined = undefined;
+  #declared: string[] | undefined = undefined;
   // Position bookkeeping, computed lazily: lines and the start of the current line before `buf[0]`.
-  private lineBase = 1;
-  private lineStartBase = 0; // offset of the current line's start relative to buf[0] (≤ 0)
-  private mark = 0; // offset in buf of the construct being reported (for positions)
-  private started = false; // anything but a BOM seen
-  private rootSeen = false;
-  private rootClosed = false;
+  #lineBase = 1;
+  #lineStartBase = 0; // offset of the current line's start relative to buf[0] (≤ 0)
+  #mark = 0; // offset in buf of the construct being reported (for positions)
+  #started = false; // anything but a BOM seen
+  #rootSeen = false;
+  #rootClosed = false;
   // Open elements: qualified names; namespace scope as a flat [prefix, uri, …] list with per-element marks.
-  private readonly names: string[] = [];
-  private readonly scope: string[] = ['xml', XML_NS, 'xmlns', XMLNS_NS];
-  private defaultNs = '';
+  readonly #names: string[] = [];
+  readonly #scope: string[] = ['xml', XML_NS, 'xmlns', XMLNS_NS];
+  #defaultNs = '';
   // Only elements that declare namespaces push a frame: [depth, scope length, previous default namespace].
-  private readonly frames: (number | string)[] = [];
+  readonly #frames: (number | string)[] = [];
   // Retry only when new input holds this character (0: always): a tag or comment arriving in tiny chunks is
   // not re-scanned from its start on every chunk.
-  private waitFor = 0;
-  private resumeAt = 0;
+  #waitFor = 0;
+  #resumeAt = 0;
   // A big unfinished construct is re-scanned only once the input from its start has doubled: a huge tag or
   // DOCTYPE sent in tiny chunks then costs linear, not quadratic, time (bounded further by the size limit).
-  private retrySize = 0;
+  #retrySize = 0;
 
-  private readonly maxDepth: number;
-  private readonly maxMarkup: number;
+  readonly #maxDepth: number;
+  readonly #maxMarkup: number;
+  readonly #h: XmlScanHandlers;
 
-  constructor(
-    private readonly h: XmlScanHandlers,
-    limits: XmlScanLimits = SCANNER_LIMITS,
-  ) {
-    this.maxDepth = limits.maxDepth;
-    this.maxMarkup = limits.maxMarkupChars;
+  constructor(h: XmlScanHandlers, limits: XmlScanLimits = SCANNER_LIMITS) {
+    this.#h = h;
+    this.#maxDepth = limits.maxDepth;
+    this.#maxMarkup = limits.maxMarkupChars;
   }
 
   /**
@@ -214,7 +215,7 @@ export class FastXmlScanner {
    * its `open` / `close` (where saxes places it), else the construct's start.
    */
   position(): { line: number; column: number } {
-    return this.positionAt(this.mark);
+    return this.#positionAt(this.#mark);
   }
 
   /**
@@ -222,73 +223,73 @@ export class FastXmlScanner {
    * during its `open` and `close`, the start of text during `text` — or before the construct refused.
    */
   get offset(): number {
-    return this.base + this.start;
+    return this.#base + this.#start;
   }
 
   /** The qualified name of the element being opened (during `open`), or of the innermost open element. */
   get elementName(): string {
-    return this.names[this.names.length - 1]!;
+    return this.#names[this.#names.length - 1]!;
   }
 
   /** The namespace declarations on the element being opened (during `open`): [prefix, uri, …], prefix '' the default; undefined when it has none. */
   get elementDeclarations(): readonly string[] | undefined {
-    return this.declared;
+    return this.#declared;
   }
 
   /** The namespace URI bound to a (non-empty) prefix where the scanner is, or undefined when it is unbound. */
   namespaceOf(prefix: string): string | undefined {
-    return this.resolve(prefix);
+    return this.#resolve(prefix);
   }
 
   /** Scans the next piece of text. Throws `XmlSyntaxError` (or what a handler throws). */
   write(chunk: string): void {
     if (chunk.length === 0) return;
-    if (this.pos > 0) this.compact();
-    this.buf = this.buf.length === 0 ? chunk : this.buf + chunk;
-    if (this.retrySize !== 0) {
-      if (this.buf.length - this.pos < this.retrySize) return this.checkWaiting();
-      this.retrySize = 0;
-      this.waitFor = 0;
+    if (this.#pos > 0) this.#compact();
+    this.#buf = this.#buf.length === 0 ? chunk : this.#buf + chunk;
+    if (this.#retrySize !== 0) {
+      if (this.#buf.length - this.#pos < this.#retrySize) return this.#checkWaiting();
+      this.#retrySize = 0;
+      this.#waitFor = 0;
     }
-    if (this.waitFor !== 0) {
-      if (chunk.indexOf(String.fromCharCode(this.waitFor)) === -1) return this.checkWaiting();
-      this.waitFor = 0;
+    if (this.#waitFor !== 0) {
+      if (chunk.indexOf(String.fromCharCode(this.#waitFor)) === -1) return this.#checkWaiting();
+      this.#waitFor = 0;
     }
     // Scan a flat copy: a concatenated string is read through an indirection at every charCodeAt and indexOf, which
     // cost ~10 % of a batch's scan (instruction counts, docs/benchmarks.md). Copied only when scanning, so input that
     // waits (a huge tag in tiny chunks) is not copied per chunk; and not when the buffer is the chunk itself (a whole
     // message or envelope in one write, decoded flat): copying 6 KB per signed envelope cost more than it saved.
-    if (this.buf !== chunk) this.buf = flatCopy(this.buf);
-    this.run();
+    if (this.#buf !== chunk) this.#buf = flatCopy(this.#buf);
+    this.#run();
   }
 
   /** Ends the input: refuses an unfinished construct, unclosed elements and a missing root. */
   end(): void {
-    this.waitFor = 0;
-    this.retrySize = 0;
-    this.run();
-    if (this.pos < this.buf.length) {
-      this.mark = this.start = this.pos;
-      if (this.buf.indexOf('<', this.pos) !== -1) this.fail('unexpected end of input');
-      this.textRun(this.pos, this.buf.length); // trailing text: white space after the root is fine
-      this.pos = this.buf.length;
+    this.#waitFor = 0;
+    this.#retrySize = 0;
+    this.#run();
+    if (this.#pos < this.#buf.length) {
+      this.#mark = this.#start = this.#pos;
+      if (this.#buf.indexOf('<', this.#pos) !== -1) this.#fail('unexpected end of input');
+      this.#textRun(this.#pos, this.#buf.length); // trailing text: white space after the root is fine
+      this.#pos = this.#buf.length;
     }
-    this.mark = this.start = this.buf.length;
-    if (this.names.length > 0) this.fail(`unclosed tag: ${this.names[this.names.length - 1]}`);
-    if (!this.rootSeen) this.fail('document must contain a root element');
+    this.#mark = this.#start = this.#buf.length;
+    if (this.#names.length > 0) this.#fail(`unclosed tag: ${this.#names[this.#names.length - 1]}`);
+    if (!this.#rootSeen) this.#fail('document must contain a root element');
   }
 
   /** Input waits for the end of a construct (from `pos`): refused once it is longer than the scanner holds. */
-  private checkWaiting(): void {
-    if (this.buf.length - this.pos <= this.maxMarkup) return;
-    this.mark = this.start = this.pos;
-    this.fail(`an unfinished construct (markup, or a reference in text) longer than ${this.maxMarkup} characters`);
+  #checkWaiting(): void {
+    if (this.#buf.length - this.#pos <= this.#maxMarkup) return;
+    this.#mark = this.#start = this.#pos;
+    this.#fail(`an unfinished construct (markup, or a reference in text) longer than ${this.#maxMarkup} characters`);
   }
 
-  private compact(): void {
-    const buf = this.buf;
-    const pos = this.pos;
-    this.base += pos;
+  #compact(): void {
+    const buf = this.#buf;
+    const pos = this.#pos;
+    this.#base += pos;
     // Count the lines being dropped (LF, CRLF and lone CR each end one).
     let lines = 0;
     let lastStart = -1;
@@ -303,17 +304,17 @@ export class FastXmlScanner {
       lines++;
       if (i + 1 > lastStart) lastStart = i + 1;
     }
-    this.lineBase += lines;
-    this.lineStartBase = lastStart >= 0 ? lastStart - pos : this.lineStartBase - pos;
-    this.buf = buf.slice(pos);
-    this.resumeAt = Math.max(0, this.resumeAt - pos);
-    this.pos = 0;
+    this.#lineBase += lines;
+    this.#lineStartBase = lastStart >= 0 ? lastStart - pos : this.#lineStartBase - pos;
+    this.#buf = buf.slice(pos);
+    this.#resumeAt = Math.max(0, this.#resumeAt - pos);
+    this.#pos = 0;
   }
 
-  private positionAt(offset: number): { line: number; column: number } {
-    const buf = this.buf;
-    let line = this.lineBase;
-    let lineStart = this.lineStartBase;
+  #positionAt(offset: number): { line: number; column: number } {
+    const buf = this.#buf;
+    let line = this.#lineBase;
+    let lineStart = this.#lineStartBase;
     for (let i = 0; i < offset && i < buf.length; i++) {
       const c = buf.charCodeAt(i);
       if (c === 10 || (c === 13 && buf.charCodeAt(i + 1) !== 10)) {
@@ -324,87 +325,87 @@ export class FastXmlScanner {
     return { line, column: Math.max(1, offset - lineStart + 1) };
   }
 
-  private fail(detail: string, at: number = this.mark, kind?: XmlSyntaxErrorKind): never {
-    const { line, column } = this.positionAt(at);
+  #fail(detail: string, at: number = this.#mark, kind?: XmlSyntaxErrorKind): never {
+    const { line, column } = this.#positionAt(at);
     throw new XmlSyntaxError(detail, line, column, kind);
   }
 
-  private run(): void {
-    const buf = this.buf;
+  #run(): void {
+    const buf = this.#buf;
     const n = buf.length;
-    let pos = this.pos;
-    if (!this.started && pos === 0 && buf.charCodeAt(0) === 0xfeff) pos = 1;
+    let pos = this.#pos;
+    if (!this.#started && pos === 0 && buf.charCodeAt(0) === 0xfeff) pos = 1;
     while (pos < n) {
       const lt = buf.indexOf('<', pos);
       if (lt === -1) {
         // Text without its end yet: report what the next chunk cannot change, so a long text is never held whole.
         const cut = textCut(buf, pos, n);
         const to = cut < 0 ? -1 - cut : cut;
-        if (cut < 0) this.waitFor = 0x3b; // an `&` waits for its `;`
+        if (cut < 0) this.#waitFor = 0x3b; // an `&` waits for its `;`
         if (to > pos) {
-          this.mark = this.start = pos;
-          this.textRun(pos, to);
-          this.started = true;
+          this.#mark = this.#start = pos;
+          this.#textRun(pos, to);
+          this.#started = true;
           pos = to;
         }
         break;
       }
       if (lt > pos) {
-        this.mark = this.start = pos;
-        this.textRun(pos, lt);
-        this.started = true;
+        this.#mark = this.#start = pos;
+        this.#textRun(pos, lt);
+        this.#started = true;
       }
-      this.mark = this.start = lt;
+      this.#mark = this.#start = lt;
       const c = codeAt(buf, lt + 1, n);
       let end: number;
       if (lt + 1 >= n) end = -1;
-      else if (c === 0x2f) end = this.endTag(lt);
-      else if (c === 0x21) end = this.bang(lt);
-      else if (c === 0x3f) end = this.pi(lt);
-      else end = this.startTag(lt);
+      else if (c === 0x2f) end = this.#endTag(lt);
+      else if (c === 0x21) end = this.#bang(lt);
+      else if (c === 0x3f) end = this.#pi(lt);
+      else end = this.#startTag(lt);
       if (end === -1) {
         pos = lt;
-        if (n - lt > this.maxMarkup) this.fail(`an unfinished construct (markup, or a reference in text) longer than ${this.maxMarkup} characters`, lt);
-        if (this.waitFor === 0) this.waitFor = 0x3e;
-        if (n - lt > 4096) this.retrySize = 2 * (n - lt);
+        if (n - lt > this.#maxMarkup) this.#fail(`an unfinished construct (markup, or a reference in text) longer than ${this.#maxMarkup} characters`, lt);
+        if (this.#waitFor === 0) this.#waitFor = 0x3e;
+        if (n - lt > 4096) this.#retrySize = 2 * (n - lt);
         break;
       }
-      this.started = true;
-      this.resumeAt = 0;
+      this.#started = true;
+      this.#resumeAt = 0;
       pos = end;
     }
-    this.pos = pos;
+    this.#pos = pos;
   }
 
   /** Character data in [from, to): checked, decoded and (inside the root) reported. */
-  private textRun(from: number, to: number): void {
-    const buf = this.buf;
-    if (this.names.length !== 0 && plainText(buf, from, to) !== 0) {
-      this.h.text(buf, from, to);
+  #textRun(from: number, to: number): void {
+    const buf = this.#buf;
+    if (this.#names.length !== 0 && plainText(buf, from, to) !== 0) {
+      this.#h.text(buf, from, to);
       return;
     }
     let raw = buf.slice(from, to);
-    if (ILLEGAL.test(raw)) this.fail('disallowed character', from + raw.search(ILLEGAL));
-    if (this.names.length === 0) {
+    if (ILLEGAL.test(raw)) this.#fail('disallowed character', from + raw.search(ILLEGAL));
+    if (this.#names.length === 0) {
       for (let i = 0; i < raw.length; i++) {
-        if (!isSpace(raw.charCodeAt(i))) this.fail(this.rootClosed ? 'text data outside of root node' : 'text data outside of root node', from + i);
+        if (!isSpace(raw.charCodeAt(i))) this.#fail(this.#rootClosed ? 'text data outside of root node' : 'text data outside of root node', from + i);
       }
       return;
     }
     const cdEnd = raw.indexOf(']]>');
-    if (cdEnd !== -1) this.fail('the string "]]>" is disallowed in char data', from + cdEnd);
+    if (cdEnd !== -1) this.#fail('the string "]]>" is disallowed in char data', from + cdEnd);
     if (raw.indexOf('\r') !== -1) raw = raw.replace(/\r\n?/g, '\n');
-    if (raw.indexOf('&') !== -1) raw = this.decode(raw, from, false);
-    this.h.text(raw, 0, raw.length);
+    if (raw.indexOf('&') !== -1) raw = this.#decode(raw, from, false);
+    this.#h.text(raw, 0, raw.length);
   }
 
   /** Replaces entity and character references; `attribute` also normalises white space. */
-  private decode(s: string, at: number, attribute: boolean): string {
+  #decode(s: string, at: number, attribute: boolean): string {
     let out = '';
     let last = 0;
     for (let amp = s.indexOf('&'); amp !== -1; amp = s.indexOf('&', last)) {
       const semi = s.indexOf(';', amp + 1);
-      if (semi === -1) this.fail('unterminated entity reference', at);
+      if (semi === -1) this.#fail('unterminated entity reference', at);
       const name = s.slice(amp + 1, semi);
       let value: string;
       switch (name) {
@@ -425,13 +426,13 @@ export class FastXmlScanner {
           break;
         default: {
           if (name.charCodeAt(0) !== 0x23) {
-            this.fail(name === '' || !isXmlName(name) ? 'malformed entity reference' : `undefined entity: ${name}`, at);
+            this.#fail(name === '' || !isXmlName(name) ? 'malformed entity reference' : `undefined entity: ${name}`, at);
           }
           const hex = name.charCodeAt(1) === 0x78;
           const digits = name.slice(hex ? 2 : 1);
-          if (digits === '' || !(hex ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits)) this.fail('malformed character entity', at);
+          if (digits === '' || !(hex ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits)) this.#fail('malformed character entity', at);
           const cp = parseInt(digits, hex ? 16 : 10);
-          if (!isXmlChar(cp)) this.fail('malformed character entity', at);
+          if (!isXmlChar(cp)) this.#fail('malformed character entity', at);
           value = String.fromCodePoint(cp);
         }
       }
@@ -445,16 +446,16 @@ export class FastXmlScanner {
   }
 
   /** `</name S?>`; returns the offset after `>` or -1 when incomplete. */
-  private endTag(lt: number): number {
-    const buf = this.buf;
-    const names = this.names;
+  #endTag(lt: number): number {
+    const buf = this.#buf;
+    const names = this.#names;
     if (names.length !== 0) {
       // The usual case, `</name>` of the open element: compared in place, no copy of the name.
       const open = names[names.length - 1]!;
       const gt = lt + 2 + open.length;
       if (gt < buf.length && buf.charCodeAt(gt) === 0x3e && buf.startsWith(open, lt + 2)) {
-        this.mark = gt + 1;
-        this.closeElement();
+        this.#mark = gt + 1;
+        this.#closeElement();
         return gt + 1;
       }
     }
@@ -463,68 +464,68 @@ export class FastXmlScanner {
     let e = gt;
     while (isSpace(buf.charCodeAt(e - 1))) e--;
     const name = buf.slice(lt + 2, e);
-    if (names.length === 0) this.fail(this.rootClosed ? `unmatched closing tag: ${name}` : `unmatched closing tag: ${name}`);
+    if (names.length === 0) this.#fail(this.#rootClosed ? `unmatched closing tag: ${name}` : `unmatched closing tag: ${name}`);
     const open = names[names.length - 1]!;
     if (name !== open) {
-      if (name === '' || !this.validName(name)) this.fail('disallowed character in closing tag name');
-      this.fail(`unexpected close tag: ${name}`);
+      if (name === '' || !this.#validName(name)) this.#fail('disallowed character in closing tag name');
+      this.#fail(`unexpected close tag: ${name}`);
     }
-    this.mark = gt + 1;
-    this.closeElement();
+    this.#mark = gt + 1;
+    this.#closeElement();
     return gt + 1;
   }
 
-  private closeElement(): void {
-    const frames = this.frames;
-    if (frames.length !== 0 && frames[frames.length - 3] === this.names.length) {
-      this.defaultNs = frames.pop() as string;
-      this.scope.length = frames.pop() as number;
+  #closeElement(): void {
+    const frames = this.#frames;
+    if (frames.length !== 0 && frames[frames.length - 3] === this.#names.length) {
+      this.#defaultNs = frames.pop() as string;
+      this.#scope.length = frames.pop() as number;
       frames.pop();
     }
-    this.names.pop();
-    if (this.names.length === 0) this.rootClosed = true;
-    this.h.close();
+    this.#names.pop();
+    if (this.#names.length === 0) this.#rootClosed = true;
+    this.#h.close();
   }
 
-  private validName(name: string): boolean {
+  #validName(name: string): boolean {
     return isXmlName(name);
   }
 
   /** A qualified name's parts, or undefined when it is not a QName (empty prefix/local, two colons). */
-  private static splitQName(name: string): [string, string] | undefined {
+  static #splitQName(name: string): [string, string] | undefined {
     const colon = name.indexOf(':');
     if (colon === -1) return ['', name];
     if (colon === 0 || colon === name.length - 1 || name.indexOf(':', colon + 1) !== -1) return undefined;
     const prefix = name.slice(0, colon);
     const local = name.slice(colon + 1);
-    if (!FastXmlScanner.ncname(prefix) || !FastXmlScanner.ncname(local)) return undefined;
+    if (!FastXmlScanner.#ncname(prefix) || !FastXmlScanner.#ncname(local)) return undefined;
     return [prefix, local];
   }
 
-  private static ncname(s: string): boolean {
+  static #ncname(s: string): boolean {
     return isNcName(s);
   }
 
-  private resolve(prefix: string): string | undefined {
-    const scope = this.scope;
+  #resolve(prefix: string): string | undefined {
+    const scope = this.#scope;
     for (let i = scope.length - 2; i >= 0; i -= 2) if (scope[i] === prefix) return scope[i + 1];
     return undefined;
   }
 
   /** A start or empty-element tag; returns the offset after `>` or -1 when incomplete. */
-  private startTag(lt: number): number {
-    const buf = this.buf;
+  #startTag(lt: number): number {
+    const buf = this.#buf;
     const n = buf.length;
-    if (this.rootClosed) this.fail('text data outside of root node');
+    if (this.#rootClosed) this.#fail('text data outside of root node');
     let i = lt + 1;
     const nameStart = i;
     let wide = 0; // any non-ASCII character: checked by the full Unicode rule
     for (let c = codeAt(buf, i, n); i < n && (c >= 128 ? (wide = 1) : ASCII_NAME[c] !== 0); c = codeAt(buf, ++i, n));
     let prefixed = 0; // any attribute name with a colon: only then are attribute namespaces checked
     if (i >= n) return -1;
-    if (i === nameStart) this.fail('disallowed character in tag name');
+    if (i === nameStart) this.#fail('disallowed character in tag name');
     const qname = buf.slice(nameStart, i);
-    if (wide !== 0 ? !isXmlName(qname) : ASCII_NAME[qname.charCodeAt(0)] !== 2) this.fail('disallowed character in tag name');
+    if (wide !== 0 ? !isXmlName(qname) : ASCII_NAME[qname.charCodeAt(0)] !== 2) this.#fail('disallowed character in tag name');
     let attributes: string[] | undefined;
     let declarations: string[] | undefined; // [prefix, uri, …]; '' prefix: default namespace
     let selfClosing = false;
@@ -539,200 +540,200 @@ export class FastXmlScanner {
       }
       if (c === 0x2f) {
         if (i + 1 >= n) return -1;
-        if (buf.charCodeAt(i + 1) !== 0x3e) this.fail('forward-slash in opening tag not followed by >', i);
+        if (buf.charCodeAt(i + 1) !== 0x3e) this.#fail('forward-slash in opening tag not followed by >', i);
         selfClosing = true;
         i += 2;
         break;
       }
-      if (!spaced) this.fail('no whitespace between attributes', i);
+      if (!spaced) this.#fail('no whitespace between attributes', i);
       const an0 = i;
       wide = 0;
       for (c = codeAt(buf, i, n); i < n && (c >= 128 ? (wide = 1) : ASCII_NAME[c] !== 0); c = codeAt(buf, ++i, n));
       if (i >= n) return -1;
-      if (i === an0) this.fail('disallowed character in attribute name', i);
+      if (i === an0) this.#fail('disallowed character in attribute name', i);
       const an = buf.slice(an0, i);
-      if (wide !== 0 ? !isXmlName(an) : ASCII_NAME[an.charCodeAt(0)] !== 2) this.fail('disallowed character in attribute name', an0);
+      if (wide !== 0 ? !isXmlName(an) : ASCII_NAME[an.charCodeAt(0)] !== 2) this.#fail('disallowed character in attribute name', an0);
       c = codeAt(buf, i, n);
       while (isSpace(c)) c = codeAt(buf, ++i, n);
       if (i >= n) return -1;
-      if (c !== 0x3d) this.fail('attribute without value', i);
+      if (c !== 0x3d) this.#fail('attribute without value', i);
       c = codeAt(buf, ++i, n);
       while (isSpace(c)) c = codeAt(buf, ++i, n);
       if (i >= n) return -1;
-      if (c !== 0x22 && c !== 0x27) this.fail('unquoted attribute value', i);
+      if (c !== 0x22 && c !== 0x27) this.#fail('unquoted attribute value', i);
       const q = buf.indexOf(c === 0x22 ? '"' : "'", i + 1);
       if (q === -1) {
-        this.waitFor = c;
+        this.#waitFor = c;
         return -1;
       }
       let v = buf.slice(i + 1, q);
       if (plain(v) === 0) {
-        if (v.indexOf('<') !== -1) this.fail('disallowed character in attribute value', i + 1 + v.indexOf('<'));
-        if (ILLEGAL.test(v)) this.fail('disallowed character', i + 1 + v.search(ILLEGAL));
+        if (v.indexOf('<') !== -1) this.#fail('disallowed character in attribute value', i + 1 + v.indexOf('<'));
+        if (ILLEGAL.test(v)) this.#fail('disallowed character', i + 1 + v.search(ILLEGAL));
         if (v.indexOf('\r') !== -1) v = v.replace(/\r\n?/g, '\n');
-        v = v.indexOf('&') !== -1 ? this.decode(v, i + 1, true) : v.replace(/[\t\n]/g, ' ');
+        v = v.indexOf('&') !== -1 ? this.#decode(v, i + 1, true) : v.replace(/[\t\n]/g, ' ');
       }
       i = q + 1;
       if (an.charCodeAt(0) === 0x78 && (an === 'xmlns' || an.startsWith('xmlns:'))) {
         declarations ??= [];
         const prefix = an.length === 5 ? '' : an.slice(6);
-        if (an.length > 5 && prefix === '') this.fail(`malformed qualified name: ${an}`, an0);
-        for (let k = 0; k < declarations.length; k += 2) if (declarations[k] === prefix) this.fail(`duplicate attribute: ${an}`, an0);
-        this.checkDeclaration(prefix, v, an0);
+        if (an.length > 5 && prefix === '') this.#fail(`malformed qualified name: ${an}`, an0);
+        for (let k = 0; k < declarations.length; k += 2) if (declarations[k] === prefix) this.#fail(`duplicate attribute: ${an}`, an0);
+        this.#checkDeclaration(prefix, v, an0);
         declarations.push(prefix, v);
         continue;
       }
       attributes ??= [];
-      for (let k = 0; k < attributes.length; k += 2) if (attributes[k] === an) this.fail(`duplicate attribute: ${an}`, an0);
+      for (let k = 0; k < attributes.length; k += 2) if (attributes[k] === an) this.#fail(`duplicate attribute: ${an}`, an0);
       attributes.push(an, v);
       if (wide !== 0 || an.indexOf(':') !== -1) prefixed = 1;
     }
-    if (this.names.length >= this.maxDepth) this.fail(`elements nested deeper than ${this.maxDepth}`, lt, 'too-deep');
+    if (this.#names.length >= this.#maxDepth) this.#fail(`elements nested deeper than ${this.#maxDepth}`, lt, 'too-deep');
     // Namespaces: this element's declarations apply to its own name and attributes.
     if (declarations !== undefined) {
-      this.frames.push(this.names.length + 1, this.scope.length, this.defaultNs);
+      this.#frames.push(this.#names.length + 1, this.#scope.length, this.#defaultNs);
       for (let k = 0; k < declarations.length; k += 2) {
-        if (declarations[k] === '') this.defaultNs = declarations[k + 1]!;
-        else this.scope.push(declarations[k]!, declarations[k + 1]!);
+        if (declarations[k] === '') this.#defaultNs = declarations[k + 1]!;
+        else this.#scope.push(declarations[k]!, declarations[k + 1]!);
       }
     }
-    this.names.push(qname);
+    this.#names.push(qname);
     let uri: string;
     let local: string;
     const colon = qname.indexOf(':');
     if (colon === -1) {
-      uri = this.defaultNs;
+      uri = this.#defaultNs;
       local = qname;
     } else {
-      const parts = FastXmlScanner.splitQName(qname);
-      if (parts === undefined) this.fail(`malformed qualified name: ${qname}`);
-      if (parts[0] === 'xmlns') this.fail('the xmlns prefix cannot be used on an element');
-      const resolved = this.resolve(parts[0]);
-      if (resolved === undefined) this.fail(`unbound namespace prefix: "${parts[0]}"`);
+      const parts = FastXmlScanner.#splitQName(qname);
+      if (parts === undefined) this.#fail(`malformed qualified name: ${qname}`);
+      if (parts[0] === 'xmlns') this.#fail('the xmlns prefix cannot be used on an element');
+      const resolved = this.#resolve(parts[0]);
+      if (resolved === undefined) this.#fail(`unbound namespace prefix: "${parts[0]}"`);
       uri = resolved;
       local = parts[1];
     }
-    if (prefixed !== 0) this.checkAttributeNames(attributes!);
-    if (!this.rootSeen) this.rootSeen = true;
-    this.mark = i;
-    this.declared = declarations;
-    this.h.open(uri, local, attributes ?? EMPTY);
-    if (selfClosing) this.closeElement();
+    if (prefixed !== 0) this.#checkAttributeNames(attributes!);
+    if (!this.#rootSeen) this.#rootSeen = true;
+    this.#mark = i;
+    this.#declared = declarations;
+    this.#h.open(uri, local, attributes ?? EMPTY);
+    if (selfClosing) this.#closeElement();
     return i;
   }
 
-  private checkDeclaration(prefix: string, uri: string, at: number): void {
+  #checkDeclaration(prefix: string, uri: string, at: number): void {
     if (prefix === '') {
-      if (uri === XML_NS || uri === XMLNS_NS) this.fail(`the default namespace cannot be bound to ${uri}`, at);
+      if (uri === XML_NS || uri === XMLNS_NS) this.#fail(`the default namespace cannot be bound to ${uri}`, at);
       return;
     }
-    if (!FastXmlScanner.ncname(prefix)) this.fail(`malformed qualified name: xmlns:${prefix}`, at);
-    if (uri === '') this.fail(`invalid empty namespace for prefix ${prefix}`, at);
-    if (prefix === 'xmlns') this.fail('the xmlns prefix cannot be declared', at);
-    if (prefix === 'xml' ? uri !== XML_NS : uri === XML_NS) this.fail(`xml prefix must be bound to ${XML_NS}`, at);
-    if (uri === XMLNS_NS) this.fail(`the prefix ${prefix} cannot be bound to ${XMLNS_NS}`, at);
+    if (!FastXmlScanner.#ncname(prefix)) this.#fail(`malformed qualified name: xmlns:${prefix}`, at);
+    if (uri === '') this.#fail(`invalid empty namespace for prefix ${prefix}`, at);
+    if (prefix === 'xmlns') this.#fail('the xmlns prefix cannot be declared', at);
+    if (prefix === 'xml' ? uri !== XML_NS : uri === XML_NS) this.#fail(`xml prefix must be bound to ${XML_NS}`, at);
+    if (uri === XMLNS_NS) this.#fail(`the prefix ${prefix} cannot be bound to ${XMLNS_NS}`, at);
   }
 
   /** Prefixed attributes: bound prefixes and no two with the same expanded name. */
-  private checkAttributeNames(attributes: readonly string[]): void {
+  #checkAttributeNames(attributes: readonly string[]): void {
     let expanded: string[] | undefined;
     for (let k = 0; k < attributes.length; k += 2) {
       const an = attributes[k]!;
       if (an.indexOf(':') === -1) continue;
-      const parts = FastXmlScanner.splitQName(an);
-      if (parts === undefined) this.fail(`malformed qualified name: ${an}`);
-      const uri = this.resolve(parts[0]);
-      if (uri === undefined) this.fail(`unbound namespace prefix: "${parts[0]}"`);
+      const parts = FastXmlScanner.#splitQName(an);
+      if (parts === undefined) this.#fail(`malformed qualified name: ${an}`);
+      const uri = this.#resolve(parts[0]);
+      if (uri === undefined) this.#fail(`unbound namespace prefix: "${parts[0]}"`);
       const key = `{${uri}}${parts[1]}`;
       expanded ??= [];
-      if (expanded.includes(key)) this.fail(`duplicate attribute: ${key}`);
+      if (expanded.includes(key)) this.#fail(`duplicate attribute: ${key}`);
       expanded.push(key);
     }
   }
 
   /** `<?target body?>`, the XML declaration included; returns the offset after `?>` or -1. */
-  private pi(lt: number): number {
-    const buf = this.buf;
-    const end = buf.indexOf('?>', Math.max(lt + 2, this.resumeAt));
+  #pi(lt: number): number {
+    const buf = this.#buf;
+    const end = buf.indexOf('?>', Math.max(lt + 2, this.#resumeAt));
     if (end === -1) {
-      this.resumeAt = Math.max(lt + 2, buf.length - 1);
+      this.#resumeAt = Math.max(lt + 2, buf.length - 1);
       return -1;
     }
     const body = buf.slice(lt + 2, end);
     let t = 0;
     while (t < body.length && !isSpace(body.charCodeAt(t))) t++;
     const target = body.slice(0, t);
-    if (target === '' || !this.validName(target)) this.fail('disallowed character in processing instruction target');
-    if (ILLEGAL.test(body)) this.fail('disallowed character');
+    if (target === '' || !this.#validName(target)) this.#fail('disallowed character in processing instruction target');
+    if (ILLEGAL.test(body)) this.#fail('disallowed character');
     if (target.toLowerCase() === 'xml') {
-      if (target !== 'xml' || this.started || lt > (buf.charCodeAt(0) === 0xfeff ? 1 : 0)) {
-        this.fail('an XML declaration must be at the start of the document');
+      if (target !== 'xml' || this.#started || lt > (buf.charCodeAt(0) === 0xfeff ? 1 : 0)) {
+        this.#fail('an XML declaration must be at the start of the document');
       }
-      this.xmlDeclaration(body.slice(3));
+      this.#xmlDeclaration(body.slice(3));
     } else if (target.indexOf(':') !== -1) {
-      this.fail('colons are forbidden in processing instruction targets');
-    } else if (this.h.processingInstruction !== undefined) {
+      this.#fail('colons are forbidden in processing instruction targets');
+    } else if (this.#h.processingInstruction !== undefined) {
       while (t < body.length && isSpace(body.charCodeAt(t))) t++;
-      this.h.processingInstruction(target, body.slice(t));
+      this.#h.processingInstruction(target, body.slice(t));
     }
     return end + 2;
   }
 
-  private xmlDeclaration(rest: string): void {
+  #xmlDeclaration(rest: string): void {
     // version, then optional encoding, then optional standalone, each preceded by white space.
     const m = /^(\s+version\s*=\s*(?:"([^"]*)"|'([^']*)'))(\s+encoding\s*=\s*(?:"([^"]*)"|'([^']*)'))?(\s+standalone\s*=\s*(?:"([^"]*)"|'([^']*)'))?\s*$/.exec(
       rest,
     );
-    if (m === null) this.fail('malformed XML declaration');
+    if (m === null) this.#fail('malformed XML declaration');
     const version = m[2] ?? m[3]!;
-    if (!/^1\.[0-9]+$/.test(version)) this.fail(`version number ${version} is not supported`);
+    if (!/^1\.[0-9]+$/.test(version)) this.#fail(`version number ${version} is not supported`);
     const encoding = m[5] ?? m[6];
-    if (encoding !== undefined && !/^[A-Za-z][A-Za-z0-9._-]*$/.test(encoding)) this.fail('encoding value must match [A-Za-z][A-Za-z0-9._-]*');
+    if (encoding !== undefined && !/^[A-Za-z][A-Za-z0-9._-]*$/.test(encoding)) this.#fail('encoding value must match [A-Za-z][A-Za-z0-9._-]*');
     const standalone = m[8] ?? m[9];
-    if (standalone !== undefined && standalone !== 'yes' && standalone !== 'no') this.fail('standalone value must be "yes" or "no"');
+    if (standalone !== undefined && standalone !== 'yes' && standalone !== 'no') this.#fail('standalone value must be "yes" or "no"');
     this.xmlDeclEncoding = encoding;
   }
 
   /** `<!--…-->`, `<![CDATA[…]]>` or `<!DOCTYPE…>`; returns the offset after it or -1. */
-  private bang(lt: number): number {
-    const buf = this.buf;
+  #bang(lt: number): number {
+    const buf = this.#buf;
     const n = buf.length;
     if (n - lt < 9) {
       const head = buf.slice(lt, n);
       if ('<!--'.startsWith(head) || '<![CDATA['.startsWith(head) || '<!DOCTYPE'.startsWith(head)) return -1;
     }
     if (buf.startsWith('<!--', lt)) {
-      const end = buf.indexOf('--', Math.max(lt + 4, this.resumeAt));
+      const end = buf.indexOf('--', Math.max(lt + 4, this.#resumeAt));
       if (end === -1 || end + 2 >= n) {
-        this.resumeAt = end === -1 ? Math.max(lt + 4, n - 1) : end;
+        this.#resumeAt = end === -1 ? Math.max(lt + 4, n - 1) : end;
         return -1;
       }
-      if (buf.charCodeAt(end + 2) !== 0x3e) this.fail('double-hyphen in comment', end);
+      if (buf.charCodeAt(end + 2) !== 0x3e) this.#fail('double-hyphen in comment', end);
       const body = buf.slice(lt + 4, end);
-      if (ILLEGAL.test(body)) this.fail('disallowed character');
+      if (ILLEGAL.test(body)) this.#fail('disallowed character');
       return end + 3;
     }
     if (buf.startsWith('<![CDATA[', lt)) {
-      if (this.names.length === 0) this.fail('CDATA section outside of the root element');
-      const end = buf.indexOf(']]>', Math.max(lt + 9, this.resumeAt));
+      if (this.#names.length === 0) this.#fail('CDATA section outside of the root element');
+      const end = buf.indexOf(']]>', Math.max(lt + 9, this.#resumeAt));
       if (end === -1) {
-        this.resumeAt = Math.max(lt + 9, n - 2);
+        this.#resumeAt = Math.max(lt + 9, n - 2);
         return -1;
       }
       let body = buf.slice(lt + 9, end);
-      if (ILLEGAL.test(body)) this.fail('disallowed character');
+      if (ILLEGAL.test(body)) this.#fail('disallowed character');
       if (body.indexOf('\r') !== -1) body = body.replace(/\r\n?/g, '\n');
-      this.h.text(body, 0, body.length);
+      this.#h.text(body, 0, body.length);
       return end + 3;
     }
     if (buf.startsWith('<!DOCTYPE', lt)) {
-      if (this.rootSeen) this.fail('doctype can only appear before the root element');
+      if (this.#rootSeen) this.#fail('doctype can only appear before the root element');
       const end = doctypeEnd(buf, lt + 9);
       if (end === -1) return -1;
-      this.h.doctype(buf.slice(lt, end));
-      this.fail('a DOCTYPE is not allowed', lt, 'doctype');
+      this.#h.doctype(buf.slice(lt, end));
+      this.#fail('a DOCTYPE is not allowed', lt, 'doctype');
     }
-    this.fail('disallowed markup declaration');
+    this.#fail('disallowed markup declaration');
   }
 }
 
