@@ -31,6 +31,7 @@ import { IDENTITIES, ORGANISATIONS, SOFTWARE_IDS, seedPersonas } from '../src/re
 import { DeliveryRepository } from '../src/store/delivery-repository.js';
 import { openStore } from '../src/store/open-store.js';
 import { registryPortsOf } from '../src/store/registry-ports-of.js';
+import { BENCH_CHILD_FLAGS } from './support/bench-child-flags.js';
 
 const N = Number(process.env.BATCH_BENCH_N ?? 100_000);
 const ENGINES = (process.env.BATCH_BENCH_ENGINES ?? 'sqlite,postgres').split(',');
@@ -282,7 +283,7 @@ async function rawPhase(engine: string, url: string): Promise<Json> {
 }
 
 function child(mode: string, engine: string, url: string): Json {
-  const out = execFileSync(process.execPath, ['--import', 'libxml2-wasm', '--import', 'tsx', SELF, '--child', mode, engine, url], {
+  const out = execFileSync(process.execPath, [...BENCH_CHILD_FLAGS, SELF, '--child', mode, engine, url], {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -19,6 +19,7 @@ import type { Header, KmehrMessage } from '../src/kmehr/model.js';
 import { checkTransaction } from '../src/kmehr/rules/check-message.js';
 import { streamKmehr } from '../src/kmehr/stream-kmehr.js';
 import { stopXsdWorker, validateFileInWorker, xsdWorkerPid } from '../src/kmehr/xsd/validate-file-in-worker.js';
+import { BENCH_CHILD_FLAGS } from './support/bench-child-flags.js';
 
 const thisFile = fileURLToPath(import.meta.url);
 const repoRoot = path.resolve(path.dirname(thisFile), '..');
@@ -151,7 +152,7 @@ async function runPhaseHere(name: string, file: string): Promise<void> {
 }
 
 function runPhaseChild(name: string, file: string): PhaseReport {
-  const child = spawnSync(process.execPath, ['--import', 'libxml2-wasm', '--import', 'tsx', thisFile, '--phase', name, file], {
+  const child = spawnSync(process.execPath, [...BENCH_CHILD_FLAGS, thisFile, '--phase', name, file], {
     cwd: repoRoot,
     encoding: 'utf8',
   });

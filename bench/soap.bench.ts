@@ -31,6 +31,7 @@ import { closedLoop, fixedRate, type PhaseResult, type Target } from './support/
 import { registrationBodies } from './support/registration-bodies.js';
 import { measureSoapPathSteps } from './support/soap-path-steps.js';
 import type { ServerCommand, ServerMessage } from './support/soap-bench-server.js';
+import { BENCH_CHILD_FLAGS } from './support/bench-child-flags.js';
 
 const SECONDS = Number(process.env.SOAP_BENCH_SECONDS ?? 10);
 // Warm-up by count, not time: on a busy machine 2 s is a few hundred requests and the JIT is still compiling the
@@ -59,7 +60,7 @@ interface ServerChild {
 /** Forks the bench server (its file through tsx, the registry it starts compiled: dist/) and waits until it listens. */
 async function startServer(mode: 'registry' | 'bare', dataDir: string, persons = 0): Promise<ServerChild> {
   const child: ChildProcess = fork(serverScript, [mode, dataDir, String(persons)], {
-    execArgv: ['--import', 'libxml2-wasm', '--import', 'tsx'], // libxml2-wasm first, as bin/vaccinnet.mjs does (RSS)
+    execArgv: [...BENCH_CHILD_FLAGS],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const waiters: { type: string; resolve: (m: ServerMessage) => void; reject: (e: Error) => void }[] = [];

@@ -18,6 +18,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { batchFolder, batchMessage } from '../src/kmehr/generate-batch.js';
+import { BENCH_CHILD_FLAGS } from './support/bench-child-flags.js';
 
 const thisFile = fileURLToPath(import.meta.url);
 const repoRoot = path.resolve(path.dirname(thisFile), '..');
@@ -234,16 +235,12 @@ async function phase(candidateName: string, task: string, arg: string): Promise<
 
 /** Runs a phase in a child under /usr/bin/time (peak RSS of the whole process tree's largest process, incl. xmllint). */
 function runChild(candidate: string, task: string, arg = ''): Json {
-  const r = spawnSync(
-    '/usr/bin/time',
-    ['-f', 'TIME %e %U %S %M', process.execPath, '--import', 'libxml2-wasm', '--import', 'tsx', thisFile, '--phase', candidate, task, arg],
-    {
-      encoding: 'utf8',
-      maxBuffer: 16 * MB,
-      timeout: 120_000,
-      cwd: repoRoot,
-    },
-  );
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, ...BENCH_CHILD_FLAGS, thisFile, '--phase', candidate, task, arg], {
+    encoding: 'utf8',
+    maxBuffer: 16 * MB,
+    timeout: 120_000,
+    cwd: repoRoot,
+  });
   const lines = r.stdout.trim().split('\n');
   const time = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr);
   const child =

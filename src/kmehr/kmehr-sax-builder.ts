@@ -369,8 +369,7 @@ export class KmehrSaxBuilder implements XmlScanHandlers {
   constructor(limits: XmlLimits, sink: KmehrSink) {
     this.#limits = limits;
     this.#sink = sink;
-    // The builder is the scanner's handler itself: four arrow functions per message would each cost an
-    // Object.defineProperty under tsx (esbuild keepNames wraps every named closure in `__name`).
+    // The builder is the scanner's handler itself: its methods are the handlers, no closures made per message.
     // The scanner's own depth bound must not cut in before the configured one (which says XML_TOO_DEEP itself).
     const scanLimits = limits.maxDepth <= SCANNER_LIMITS.maxDepth ? SCANNER_LIMITS : { ...SCANNER_LIMITS, maxDepth: limits.maxDepth };
     this.#parser = new FastXmlScanner(this, scanLimits);

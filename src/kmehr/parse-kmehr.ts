@@ -27,7 +27,7 @@ export function parseKmehr(input: Buffer | string, limits: XmlLimits = DEFAULT_X
   return Object.freeze({ ok: true, message: Object.freeze({ header: collected.first!, folders: Object.freeze(collected.folders) }) });
 }
 
-/** The builder's sink for a whole message (a class: named closures cost an `__name` call each under tsx). */
+/** The builder's sink for a whole message. */
 class CollectedMessage implements KmehrSink {
   first: Header | undefined;
   readonly folders: Folder[] = [];

@@ -24,9 +24,8 @@ const BANG = 0x21;
 const QUESTION = 0x3f;
 
 /**
- * The prolog's characters from a string or the bytes of a Buffer (the prolog markup is ASCII either way). A class,
- * not three arrow functions per call: under tsx every named closure costs an `Object.defineProperty` (`__name`) each
- * time it is created, and this runs for every submitted message.
+ * The prolog's characters from a string or the bytes of a Buffer (the prolog markup is ASCII either way): one small
+ * object per submitted message, whatever the input's type.
  */
 class PrologText {
   readonly #text: string | undefined;

@@ -232,7 +232,7 @@ async function storePlanned(planned: Planned[], cmd: RegisterVaccinationsCommand
   }
 }
 
-/** The audit row of a dose the store inserted or found stored (a function returned, not a named closure: see docs/benchmarks.md on tsx's `__name`). */
+/** The audit row of a dose the store inserted or found stored. */
 function storedAudit(cmd: RegisterVaccinationsCommand, ports: RegistryPorts, profile: Profile, now: Date): AuditFor {
   return (stored, inserted, sameDose, offered) =>
     !inserted && offered !== undefined && !sameContent(offered, stored)

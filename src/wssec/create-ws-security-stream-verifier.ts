@@ -104,9 +104,7 @@ function inScopeOf(ancestors: readonly C14nElement[]): Record<string, string> {
 }
 
 /*
- * A class, not closures over the verifier's state: the project runs through tsx, whose esbuild `keepNames` wraps
- * every named closure in `__name` (an Object.defineProperty) each time it is created — ~25 of them per request here.
- * The scanner's handlers are this object's open/close/text/processingInstruction.
+ * The verifier's state in one object; the scanner's handlers are this object's open/close/text/processingInstruction.
  */
 class StreamVerifier implements WsSecurityStreamVerifier, XmlEventHandlers {
   readonly #now: Date;

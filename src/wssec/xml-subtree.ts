@@ -37,8 +37,7 @@ export function canonicalizeSubtree(node: XmlSubtree, inclusivePrefixes: readonl
   return parts.join('');
 }
 
-// A module function rather than a closure inside canonicalizeSubtree: tsx's keepNames would wrap that in __name
-// (an Object.defineProperty) on every call.
+// Recursive over the subtree; needs nothing from canonicalizeSubtree but the writer.
 function writeSubtree(writer: ExcC14nWriter, n: XmlSubtree): void {
   writer.startElement(n.el);
   for (const c of n.children) {

@@ -45,7 +45,7 @@ export function administrationDateRule(s: TransactionScope): Finding[] {
   return out;
 }
 
-/** Only for a finding (a closure per item would cost more than the rule: tsx names every closure it creates). */
+/** The XPath of an item's begin date, built only when a finding needs it. */
 function beginDateAt(s: TransactionScope, i: number): string {
   return `${locate.item(s.f, s.t, i)}/beginmoment/date`;
 }

@@ -4,9 +4,8 @@ import type { HcParty } from '../model.js';
 import { finding, type Finding } from '../../status/finding.js';
 
 /**
- * The XPath of a sender, recipient or author element from the folder, transaction and item indexes it needs. A
- * module-level function called only for a finding: a closure per call would cost more than the rule (tsx names
- * every closure it creates with `Object.defineProperty`).
+ * The XPath of a sender, recipient or author element from the folder, transaction and item indexes it needs: a
+ * module-level function, called only when a finding needs the path.
  */
 export type PartyPlace = (f: number, t: number, i: number) => string;
 
