@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { indicationsOfGroup } from './group-indications.js';
 import { HCPARTY_TYPES, HCPARTY_TYPES_USED, isHcpartyType } from './hcparty-types.js';
 import { isItemType } from './item-types.js';
-import { parseCsv } from './parse-csv.js';
 import { isVaccineIndication, VACCINE_INDICATIONS } from './vaccine-indications.js';
 
 describe('code lists', () => {
@@ -33,8 +32,5 @@ describe('code lists', () => {
     expect(indicationsOfGroup('VZV-Z')).toEqual(['herpeszoster']);
     expect(indicationsOfGroup('PNC13')).toEqual([]);
     expect(indicationsOfGroup('XYZ')).toBeUndefined();
-  });
-  it('parses CSV with quotes, doubled quotes, empty fields and CRLF', () => {
-    expect(parseCsv('a,"b,c","d ""e"""\r\n\r\n,,\nx', ',')).toEqual([['a', 'b,c', 'd "e"'], ['', '', ''], ['x']]);
   });
 });

@@ -57,5 +57,6 @@ describe('loadVaccineReferenceCsv', () => {
     expect(() => loadVaccineReferenceCsv('foo;bar\n1;2\n')).toThrow('names none of the columns');
     expect(() => loadVaccineReferenceCsv('cnk;indications\n5000001;covid-19\n')).toThrow('line 2: "covid-19" is not a CD-VACCINEINDICATION code');
     expect(() => loadVaccineReferenceCsv('cnk,vaccinnet_code\n5000001,XYZ/AC001\n')).toThrow('line 2: give the indications of the unknown Vaccinnet group XYZ');
+    expect(() => loadVaccineReferenceCsv('cnk;name\n5000001;"unclosed\n')).toThrow('vaccine reference CSV line 2');
   });
 });

@@ -1,5 +1,5 @@
+import { readCsv } from '../../csv/read-csv.js';
 import { indicationsOfGroup } from './group-indications.js';
-import { detectDelimiter, parseCsv } from './parse-csv.js';
 import { isVaccineIndication, type VaccineIndication } from './vaccine-indications.js';
 import { normaliseCnk, vaccinnetGroup, type VaccineProduct } from './vaccine-product.js';
 import { TableVaccineReference, type VaccineReference } from './vaccine-reference.js';
@@ -49,9 +49,11 @@ export interface LoadVaccineReferenceOptions {
  *   indications cannot be derived and none are given (a configuration error should stop the start-up)
  */
 export function loadVaccineReferenceCsv(text: string, options: LoadVaccineReferenceOptions = {}): VaccineReference {
-  const [header, ...rows] = parseCsv(text, detectDelimiter(text));
+  const reading = readCsv(text);
+  if (!reading.ok) throw new Error(`vaccine reference CSV line ${reading.line}, field ${reading.field}: ${reading.message}`);
+  const [header, ...rows] = reading.records;
   if (!header) throw new Error('vaccine reference CSV: empty file');
-  const names = header.map((h) => h.trim().toLowerCase());
+  const names = header.fields.map((h) => h.trim().toLowerCase());
   const col = (key: keyof typeof VACCINE_CSV_COLUMNS): number => names.findIndex((n) => (VACCINE_CSV_COLUMNS[key] as readonly string[]).includes(n));
   const idx = Object.fromEntries(Object.keys(VACCINE_CSV_COLUMNS).map((k) => [k, col(k as keyof typeof VACCINE_CSV_COLUMNS)]));
   if (idx.cnk! < 0 && idx.vaccinnetCode! < 0 && idx.atc! < 0) {
@@ -59,8 +61,7 @@ export function loadVaccineReferenceCsv(text: string, options: LoadVaccineRefere
   }
   const products: VaccineProduct[] = [];
   const covidAtc: string[] = [...(options.base?.covidAtcCodes ?? []), ...(options.covidAtcCodes ?? [])];
-  rows.forEach((fields, r) => {
-    const line = r + 2;
+  rows.forEach(({ fields, line }) => {
     const get = (key: string): string | undefined => {
       const i = idx[key]!;
       const v = i < 0 ? undefined : fields[i]?.trim();
