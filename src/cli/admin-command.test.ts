@@ -86,11 +86,11 @@ describe.each(testEngines())('vaccinnet admin on $name', (engine) => {
     expect(refused.stdout).toBe('');
     expect(refused.stderr.split('\n').filter(Boolean)).toEqual([
       'refused: line 3: INSZ_CHECKSUM: The INSZ/SSIN 850714***** at column insz has wrong check digits.',
-      'refused: line 4: firstname is empty',
-      'refused: line 5: birthdate 2006-07-06 does not match the birth date the INSZ encodes (2006-07-05)',
-      'refused: line 6: INSZ 850714***** already on line 2',
-      'refused: line 7: birthdate "31/02/1995" is not a date (YYYY-MM-DD or DD/MM/YYYY)',
-      'refused: line 7: sex "Q" is not one of M, F, X (or male, female, unknown)',
+      'refused: line 4: PERSON_CSV_INVALID: firstname is empty',
+      'refused: line 5: PERSON_CSV_INVALID: birthdate 2006-07-06 does not match the birth date the INSZ encodes (2006-07-05)',
+      'refused: line 6: PERSON_CSV_INVALID: INSZ 850714***** already on line 2',
+      'refused: line 7: PERSON_CSV_INVALID: birthdate "31/02/1995" is not a date (YYYY-MM-DD or DD/MM/YYYY)',
+      'refused: line 7: PERSON_CSV_INVALID: sex "Q" is not one of M, F, X (or male, female, unknown)',
       'refused: nothing imported: 5 of 6 row(s) are invalid; fix them or pass --skip-invalid',
     ]);
     expect(refused.stderr).not.toContain(jan.insz);
@@ -107,7 +107,7 @@ describe.each(testEngines())('vaccinnet admin on $name', (engine) => {
     const { admin } = await fresh();
     const r = await admin('persons', 'import', csvFile('ssin;name\n85071412330;Jan\n'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('line 1: header: unknown column "ssin", unknown column "name", missing column "insz"');
+    expect(r.stderr).toContain('line 1: PERSON_CSV_INVALID: header: unknown column "ssin", unknown column "name", missing column "insz"');
     expect(await admin('persons', 'import', path.join(dir, 'nope.csv'))).toMatchObject({
       code: 2,
       stderr: `vaccinnet: no such file: ${path.join(dir, 'nope.csv')}\n`,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseCsvDate } from '../client/csv-to-kmehr.js';
+import { parseCsvDate } from '../csv/csv-date.js';
 import { maskInsz } from '../kmehr/identifiers/index.js';
 import type { AuditEntry } from '../registry/audit-entry.js';
 import { getHistory } from '../registry/get-history.js';

@@ -9,7 +9,8 @@ import { checkMessage } from '../kmehr/rules/check-message.js';
 import { KMEHR_XSD } from '../kmehr/test-paths.js';
 import { writeKmehr } from '../kmehr/write-kmehr.js';
 import type { BatchSender } from './batch-parties.js';
-import { csvToKmehr, formatCsvErrors, parseCsvDate } from './csv-to-kmehr.js';
+import { parseCsvDate } from '../csv/csv-date.js';
+import { csvToKmehr, formatCsvErrors } from './csv-to-kmehr.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vaccinnet-csv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import type { Store } from '../../store/store.js';
 import { UsageError } from '../client-options.js';
 import type { SetExitCode } from '../commands.js';
 import { RefusedError } from './admin-errors.js';
-import { formatPersonRowError, readPersonsCsv } from './read-persons-csv.js';
+import { formatPersonRowError, readPersonsCsv } from '../../registry/persons-csv.js';
 import { print, storeAction } from './store-action.js';
 
 /** Refused rows listed in full up to this many; a file that is wrong throughout should not flood the terminal. */
