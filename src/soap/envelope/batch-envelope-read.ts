@@ -41,6 +41,11 @@ export function openBatchEnvelopeRead(
     : new SaxesBatchRead(soapAction, maxDepth, emit, sniffEncoding(head), verifier);
 }
 
+/** saxes's read whatever the bytes: the reference the tokenizer's read is differentially tested against. */
+export function openSaxesBatchEnvelopeRead(head: Buffer, soapAction: string | undefined, maxDepth: number, emit: (piece: string) => void): BatchEnvelopeRead {
+  return new SaxesBatchRead(soapAction, maxDepth, emit, sniffEncoding(head), undefined);
+}
+
 /* The tokenizer's read: its events feed the listener, through the verifier when the body is to be verified. */
 class ScannerBatchRead implements BatchEnvelopeRead {
   readonly #listener: BatchEnvelopeListener;
