@@ -7,7 +7,7 @@ import { idValues } from './id-attributes.js';
 import { sameDigest } from './signed-reference.js';
 import { NS } from './ws-security-profile.js';
 import { refuse, refuseSignature, WsSecurityRefusal } from './ws-security-refusal.js';
-import { createXmlEventReader, XmlReadError, type XmlEventHandlers, type XmlEventReader } from './xml-event-reader.js';
+import { createXmlEventReader, XmlReadError, type XmlEventHandlers, type XmlEventReader, type XmlSourceWindow } from './xml-event-reader.js';
 import { xmlReadFinding } from './xml-read-finding.js';
 import type { XmlSubtree } from './xml-subtree.js';
 
@@ -64,6 +64,8 @@ export interface WsSecurityStreamVerifier {
   readonly scanFailure: Finding | undefined;
   /** The scanner's offset in the text written (see XmlEventReader.offset): where an event or a scan failure is. */
   readonly offset: number;
+  /** The scan's text around the event being reported: an observer that passes a subtree on as submitted reads it here. */
+  readonly source: XmlSourceWindow;
 }
 
 /**
@@ -113,7 +115,8 @@ class StreamVerifier implements WsSecurityStreamVerifier, XmlEventHandlers {
   readonly #maxHeaderChars: number;
   readonly #observer: XmlEventHandlers | undefined;
   readonly #decoder = new StringDecoder('utf8');
-  readonly #reader: XmlEventReader;
+  readonly #reader: XmlEventReader & XmlSourceWindow;
+  #result: WsSecurityResult | undefined;
 
   #failure: Finding | undefined;
   #scanFailure: Finding | undefined;
@@ -157,6 +160,10 @@ class StreamVerifier implements WsSecurityStreamVerifier, XmlEventHandlers {
     return this.#reader.offset;
   }
 
+  get source(): XmlSourceWindow {
+    return this.#reader;
+  }
+
   /** Whether the scan goes on: until the first failure, or to the document's end (or a scan failure) for an observer. */
   #scanning(): boolean {
     return this.#scanFailure === undefined && (this.#failure === undefined || this.#observer !== undefined);
@@ -171,7 +178,13 @@ class StreamVerifier implements WsSecurityStreamVerifier, XmlEventHandlers {
     }
   }
 
+  // Idempotent: the reader that ended the scan and the caller that authenticates may both ask.
   end(): WsSecurityResult {
+    this.#result ??= this.#end();
+    return this.#result;
+  }
+
+  #end(): WsSecurityResult {
     if (this.#scanning()) {
       try {
         this.#reader.write(this.#decoder.end());

@@ -1,6 +1,6 @@
 import { FastXmlScanner, XmlSyntaxError, type XmlScanHandlers } from '../kmehr/xml/fast-xml-scanner.js';
 import type { C14nAttribute, C14nElement } from './exc-c14n.js';
-import { XmlReadError, type XmlEventHandlers, type XmlEventReader } from './xml-events.js';
+import { XmlReadError, type XmlEventHandlers, type XmlEventReader, type XmlSourceWindow } from './xml-events.js';
 
 /*
  * The signature path's events from the project's one XML tokenizer (src/kmehr/xml/fast-xml-scanner.ts, which says
@@ -15,20 +15,16 @@ const UTF8 = /^utf-?8$/i;
 const NO_DECLARATIONS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Creates the reader: strict, namespace-aware, streaming; handlers may throw to abort (the error propagates). */
-export function createScannerEventReader(handlers: XmlEventHandlers): XmlEventReader {
+export function createScannerEventReader(handlers: XmlEventHandlers): XmlEventReader & XmlSourceWindow {
   return new ScannerEventReader(handlers);
 }
 
-/** The tokenizer's refusal as the signature path's error; anything else (a handler's own error) passes unchanged. */
-function readError(err: unknown): unknown {
-  return err instanceof XmlSyntaxError ? new XmlReadError(err.detail, err.kind) : err;
-}
-
 /* The tokenizer's handler itself: one object per read, whose methods are the handlers. */
-class ScannerEventReader implements XmlEventReader, XmlScanHandlers {
+class ScannerEventReader implements XmlEventReader, XmlSourceWindow, XmlScanHandlers {
   readonly #handlers: XmlEventHandlers;
   readonly #scanner: FastXmlScanner;
   #rootSeen = false;
+  #doctype: string | undefined;
 
   constructor(handlers: XmlEventHandlers) {
     this.#handlers = handlers;
@@ -39,11 +35,34 @@ class ScannerEventReader implements XmlEventReader, XmlScanHandlers {
     return this.#scanner.offset;
   }
 
+  get tagEnd(): number {
+    return this.#scanner.tagEnd;
+  }
+
+  get scanned(): number {
+    return this.#scanner.scanned;
+  }
+
+  source(from: number, to: number): string {
+    return this.#scanner.source(from, to);
+  }
+
+  position(): { line: number; column: number } {
+    return this.#scanner.position();
+  }
+
+  /** The tokenizer's refusal as the signature path's error; anything else (a handler's own error) passes unchanged. */
+  #readError(err: unknown): unknown {
+    if (!(err instanceof XmlSyntaxError)) return err;
+    const declaration = err.kind === 'doctype' ? this.#doctype : undefined;
+    return new XmlReadError(err.detail, err.kind, { line: err.line, column: err.column, ...(declaration !== undefined && { declaration }) });
+  }
+
   write(text: string): void {
     try {
       this.#scanner.write(text);
     } catch (err) {
-      throw readError(err);
+      throw this.#readError(err);
     }
   }
 
@@ -51,7 +70,7 @@ class ScannerEventReader implements XmlEventReader, XmlScanHandlers {
     try {
       this.#scanner.end();
     } catch (err) {
-      throw readError(err);
+      throw this.#readError(err);
     }
   }
 
@@ -100,7 +119,8 @@ class ScannerEventReader implements XmlEventReader, XmlScanHandlers {
     this.#handlers.processingInstruction(target, data);
   }
 
-  doctype(): void {
-    // Refused by the tokenizer right after this (kind 'doctype' → XML_DOCTYPE_FORBIDDEN).
+  doctype(declaration: string): void {
+    // Refused by the tokenizer right after this (kind 'doctype'); kept so the refusal can say what it declared.
+    this.#doctype = declaration;
   }
 }

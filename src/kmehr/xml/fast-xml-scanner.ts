@@ -226,6 +226,28 @@ export class FastXmlScanner {
     return this.#base + this.#start;
   }
 
+  /** Characters of the input before the end of the tag being reported: just after its `>` during `open` and `close`. */
+  get tagEnd(): number {
+    return this.#base + this.#mark;
+  }
+
+  /**
+   * Characters of the input scanned when the last `write` returned: everything before it has been reported, what
+   * follows waits for more input. (During a write it is where that write began.)
+   */
+  get scanned(): number {
+    return this.#base + this.#pos;
+  }
+
+  /**
+   * The input as written between two offsets (in `offset` units), without a copy of what lies outside: lets a reader
+   * pass a subtree on as submitted. Both must lie at or after `scanned` as it was when the current write began —
+   * the scanner drops what is before that at the next write — and at most at the end of what was written.
+   */
+  source(from: number, to: number): string {
+    return this.#buf.slice(from - this.#base, to - this.#base);
+  }
+
   /** The qualified name of the element being opened (during `open`), or of the innermost open element. */
   get elementName(): string {
     return this.#names[this.#names.length - 1]!;

@@ -26,7 +26,13 @@ import { joinFindings } from '../../status/message-status.js';
 import { batchFout, writeDeliveryResponse, writeResultResponse } from '../../contracts/write-batch-response.js';
 import { writeFault } from '../envelope/write-fault.js';
 import { faultHttpStatus } from '../../status/fault-http-status.js';
-import { createWsSecurityStreamVerifier, type WsSecurityStreamVerifier } from '../../wssec/create-ws-security-stream-verifier.js';
+import {
+  createWsSecurityStreamVerifier,
+  type WsSecurityHeaderInfo,
+  type WsSecurityResult,
+  type WsSecurityStreamVerifier,
+} from '../../wssec/create-ws-security-stream-verifier.js';
+import type { XmlEventHandlers } from '../../wssec/xml-events.js';
 import type { BatchAnswer } from './batch-answer.js';
 import { resultAnswerChunks } from './result-answer.js';
 import { claimSpoolFile, releaseSpoolFile } from './spool-files.js';
@@ -61,8 +67,8 @@ export interface BatchHandlerDeps {
 const HEADER_READ = Symbol('header read');
 
 /**
- * BatchUpload (UPLVaccinatieGegevens, wire-contracts.md §2), intake side. The body streams through the WS-Security
- * verifier and the envelope extraction into a spool file — never held whole, so a 120 MB delivery costs tens of MB —
+ * BatchUpload (UPLVaccinatieGegevens, wire-contracts.md §2), intake side. The body streams through one read — the
+ * XML tokenizer's scan feeds both the WS-Security verifier and the envelope extraction — into a spool file — never held whole, so a 120 MB delivery costs tens of MB —
  * then: caller (signature, else TLS certificate) → service access (no personal certificates) → profile and softwareID
  * → the KMEHR sender's LOCAL id is the organisation's user code → XSD (streamed from the spool) → stored durably →
  * answer `certificaatStatus` + `transactionId`. Whole-message refusals answer `foutCode` + `foutOmschrijving`; a
@@ -78,11 +84,17 @@ export async function handleBatchCall(call: BatchCall, deps: BatchHandlerDeps): 
   sink.on('error', (error) => {
     sinkError ??= error;
   });
-  const verifier = createWsSecurityStreamVerifier({
-    now,
-    maxAgeSeconds: deps.authentication.maxAgeSeconds,
-    maxClockSkewSeconds: deps.authentication.clockSkewSeconds,
-  });
+  // The signature is verified in the same read as the request (issue 12 §2): the verifier's scan is the one scan.
+  let verifier: WsSecurityStreamVerifier | undefined;
+  const createVerifier = (observer: XmlEventHandlers | undefined): WsSecurityStreamVerifier => {
+    verifier = createWsSecurityStreamVerifier({
+      now,
+      maxAgeSeconds: deps.authentication.maxAgeSeconds,
+      maxClockSkewSeconds: deps.authentication.clockSkewSeconds,
+      ...(observer !== undefined && { observer }),
+    });
+    return verifier;
+  };
   const verifying = { on: true };
   const actionOp = operationOfAction(call.soapAction);
   try {
@@ -96,9 +108,11 @@ export async function handleBatchCall(call: BatchCall, deps: BatchHandlerDeps): 
           ? checkOneCallerIdentity(cert.identity, call.peerCertificate, now, deps.authentication.certificates, deps.authentication.identityRule)
           : undefined;
       };
-      extracted = await extractBatchRequestStream(verified(call.body, verifier, call.peerCertificate, verifying, trust), sink, {
+      extracted = await extractBatchRequestStream(call.body, sink, {
         ...(call.soapAction !== undefined && { soapAction: call.soapAction }),
         maxBytes: deps.maxBytes,
+        verifier: createVerifier,
+        checkpoint: signatureCheckpoint(() => verifier, call.peerCertificate, verifying, trust),
       });
     } catch (error) {
       if (error instanceof FindingError) return refusal(actionOp, error.finding, language);
@@ -115,7 +129,7 @@ export async function handleBatchCall(call: BatchCall, deps: BatchHandlerDeps): 
       return refusal(op, extracted.finding, language);
     }
     const request = extracted.request;
-    const identity = authenticate(verifier, verifying.on, call.peerCertificate, now, deps.authentication);
+    const identity = authenticate(verifying.on ? verifier?.end() : undefined, call.peerCertificate, now, deps.authentication);
     if (!identity.ok) return refusal(request.operation, identity.finding, language, identity.identity);
     const access = checkServiceAccess(identity.identity, 'batch');
     if (access) return refusal(request.operation, access, language, identity.identity);
@@ -126,7 +140,14 @@ export async function handleBatchCall(call: BatchCall, deps: BatchHandlerDeps): 
       if (replayed) return refusal(request.operation, replayed, language, identity.identity);
       return await result(request, identity.identity, deps, language);
     }
-    return await deliver(request as StreamedBatchDelivery, spool, identity.identity, deps, language, replayEntry(verifying.on, verifier, deps));
+    return await deliver(
+      request as StreamedBatchDelivery,
+      spool,
+      identity.identity,
+      deps,
+      language,
+      replayEntry(verifying.on ? verifier?.header : undefined, deps),
+    );
   } catch (error) {
     const reference = randomUUID();
     // The client went away mid-body: nothing failed here; the plugin logs it once at info (no stack, no error line).
@@ -138,49 +159,47 @@ export async function handleBatchCall(call: BatchCall, deps: BatchHandlerDeps): 
 }
 
 /**
- * Feeds every chunk to the signature verifier on its way to the extraction; a bad signature stops the upload at
- * once. A request without WS-Security on a mutual-TLS connection stops the verifier instead (the TLS certificate
+ * Run after every chunk the read took in (the verifier saw it first): a bad signature stops the upload at once. A
+ * request without WS-Security on a mutual-TLS connection switches the signature off instead (the TLS certificate
  * will be the caller's credential). Whichever certificate is the credential is checked for trust as soon as it is
  * known (before the Body), so an untrusted caller cannot make the server spool a whole delivery.
  */
-async function* verified(
-  source: AsyncIterable<Buffer>,
-  verifier: WsSecurityStreamVerifier,
+function signatureCheckpoint(
+  verifierOf: () => WsSecurityStreamVerifier | undefined,
   peer: X509Certificate | undefined,
   state: { on: boolean },
   trust: (certificate: Buffer | X509Certificate, signer: boolean) => Finding | undefined,
-): AsyncGenerator<Buffer> {
+): () => void {
   let trusted = false;
-  for await (const chunk of source) {
-    if (state.on) {
-      verifier.write(chunk);
-      const failure = verifier.failure;
-      if (failure !== undefined) {
-        if (peer === undefined || failure.code !== 'AUTH_NOT_AUTHENTICATED') throw new FindingError(failure);
-        state.on = false;
-        // Unsigned on mutual TLS: the TLS certificate is the credential, and TLS itself accepts any (rejectUnauthorized false).
-        const refused = trust(peer, false);
-        if (refused !== undefined) throw new FindingError(refused);
-      }
-      // The caller's certificate is checked as soon as it is known: a self-signed stranger must not get to stream
-      // (and spool) a whole delivery before being refused.
-      if (!trusted && state.on && verifier.header !== undefined) {
-        const refused = trust(verifier.header.certificateDer, true);
-        if (refused !== undefined) throw new FindingError(refused);
-        trusted = true;
-      }
+  return () => {
+    const verifier = verifierOf();
+    if (!state.on || verifier === undefined) return;
+    const failure = verifier.failure;
+    if (failure !== undefined) {
+      if (peer === undefined || failure.code !== 'AUTH_NOT_AUTHENTICATED') throw new FindingError(failure);
+      state.on = false;
+      // Unsigned on mutual TLS: the TLS certificate is the credential, and TLS itself accepts any (rejectUnauthorized false).
+      const refused = trust(peer, false);
+      if (refused !== undefined) throw new FindingError(refused);
     }
-    yield chunk;
-  }
+    // The caller's certificate is checked as soon as it is known: a self-signed stranger must not get to stream
+    // (and spool) a whole delivery before being refused.
+    if (!trusted && state.on && verifier.header !== undefined) {
+      const refused = trust(verifier.header.certificateDer, true);
+      if (refused !== undefined) throw new FindingError(refused);
+      trusted = true;
+    }
+  };
 }
 
 type Identity =
   | { readonly ok: true; readonly identity: CallerIdentity; readonly signed?: SignedRequest }
   | { readonly ok: false; readonly finding: Finding; readonly identity?: CallerIdentity };
 
-function authenticate(verifier: WsSecurityStreamVerifier, signed: boolean, peer: X509Certificate | undefined, now: Date, deps: AuthenticationDeps): Identity {
-  if (signed) {
-    const r = verifier.end();
+/** `signature`: the verifier's outcome, when the request is to be authenticated by its signature. */
+function authenticate(signature: WsSecurityResult | undefined, peer: X509Certificate | undefined, now: Date, deps: AuthenticationDeps): Identity {
+  if (signature !== undefined) {
+    const r = signature;
     if (!r.ok) {
       if (!(peer && r.finding.code === 'AUTH_NOT_AUTHENTICATED')) return r;
     } else {
@@ -201,9 +220,8 @@ function authenticate(verifier: WsSecurityStreamVerifier, signed: boolean, peer:
  * could be sent again, unchanged, until `Created + maxAge + skew`. Undefined for a request authenticated by TLS
  * alone (TLS itself prevents replays).
  */
-function replayEntry(signed: boolean, verifier: WsSecurityStreamVerifier, deps: BatchHandlerDeps): ReplayEntry | undefined {
-  const header = verifier.header;
-  if (!signed || header === undefined) return undefined;
+function replayEntry(header: WsSecurityHeaderInfo | undefined, deps: BatchHandlerDeps): ReplayEntry | undefined {
+  if (header === undefined) return undefined;
   // The SignatureValue signs SignedInfo, which holds the digests of the Timestamp and the Body: it names the request.
   const signatureHash = createHash('sha256').update(Buffer.from(header.signatureValue, 'base64')).digest('hex');
   const freshFor = (deps.authentication.maxAgeSeconds + deps.authentication.clockSkewSeconds) * 1000;

@@ -5,7 +5,7 @@ import { KMEHR_NS, UPL_NS } from '../../contracts/namespaces.js';
 import { BATCH_OPERATIONS, batchAction, batchElement, type BatchOperation } from '../../contracts/operations.js';
 import type { ElementRule } from '../../contracts/element-rule.js';
 import { SequenceChecker } from './sequence-checker.js';
-import { RawSubtreeCopier } from './raw-subtree-copier.js';
+import type { SubtreeCopier } from './subtree-copier.js';
 
 const DELIVERY: readonly ElementRule[] = [
   { name: 'extraInfo', min: 1, max: 1 },
@@ -21,8 +21,9 @@ const RESULT: readonly ElementRule[] = [
 ];
 
 /**
- * Reads a BatchUpload body (wire-contracts.md §2) from SAX events. The small fields are collected; the inline
- * `kmehr:kmehrmessage` is copied to `emit` as it streams past (see RawSubtreeCopier), so memory does not depend on its size.
+ * Reads a BatchUpload body (wire-contracts.md §2) from SAX events — the tokenizer's (batch-envelope-listener.ts) or
+ * saxes's. The small fields are collected; the inline `kmehr:kmehrmessage` is passed on by the copier as it streams
+ * past (see subtree-copier.ts), so memory does not depend on its size.
  */
 export class BatchBodyHandler implements BodyHandler {
   readonly #soapAction: string | undefined;
@@ -31,14 +32,19 @@ export class BatchBodyHandler implements BodyHandler {
   #sequence: SequenceChecker | undefined;
   #extraInfo: SequenceChecker | undefined;
   #inExtraInfo = false;
-  readonly copier: RawSubtreeCopier;
+  readonly copier: SubtreeCopier;
   #inKmehr = false;
   #leaf: { name: string; parts: string[] } | undefined;
   sawKmehr = false;
 
-  constructor(soapAction: string | undefined, emit: (piece: string) => void) {
+  constructor(soapAction: string | undefined, copier: SubtreeCopier) {
     this.#soapAction = soapAction;
-    this.copier = new RawSubtreeCopier(emit);
+    this.copier = copier;
+  }
+
+  /** Inside the KMEHR subtree: its elements and text are the copier's, the handler needs none of them. */
+  get copying(): boolean {
+    return this.#inKmehr;
   }
 
   open(tag: SaxesTagNS, depth: number, w: EnvelopeWalker): void {

@@ -194,6 +194,20 @@ export class EnvelopeWalker {
     }
   }
 
+  /**
+   * An element inside a subtree the body handler copies as text (`BatchBodyHandler.copying`): only its depth counts,
+   * so the tokenizer's reader builds no tag for the millions of elements of a delivery. Pair with {@link closeCopied}.
+   */
+  openCopied(): void {
+    if (++this.#depth > this.#maxDepth) {
+      this.abort(finding('XML_TOO_DEEP', { ...this.#pos(), params: { limit: this.#maxDepth } }));
+    }
+  }
+
+  closeCopied(): void {
+    this.#depth--;
+  }
+
   closeElement(tag: SaxesTagNS): void {
     const depth = this.#depth--;
     this.#nsStack.pop();

@@ -1,19 +1,18 @@
 import type { SaxesTagNS } from 'saxes';
 import type { EnvelopeWalker } from './envelope-walker.js';
-import { escapeAttribute } from '../../kmehr/xml-escape.js';
+import { standaloneStartTag, type SubtreeCopier } from './subtree-copier.js';
 
 /** Longest end tag of the subtree root we can cut out of held text (whitespace before `>` included). */
 const HOLD = 4096;
 
 /**
- * Passes an element subtree on as a standalone document without re-serialising it: an XML declaration, the root's
- * start tag rebuilt with the namespace declarations inherited from the SOAP envelope added (so the subtree means the
- * same on its own), then the submitted text between the root's start and end tags copied as it is — entities, CDATA,
- * comments and all. saxes still parses every character (well-formedness, depth), but nothing is rebuilt per event,
- * which doubled the throughput of re-serialisation here. Output goes to `emit` piece by piece; at most one chunk
- * plus {@link HOLD} characters are held, so a 120 MB message never sits in memory.
+ * The copier for bodies saxes reads (a BOM, UTF-16, another declared encoding; see scanner-readable.ts), and the
+ * reference of the differential tests: passes an element subtree on as a standalone document without re-serialising
+ * it — {@link standaloneStartTag}, then the submitted text between the root's start and end tags copied as it is
+ * (entities, CDATA, comments and all). saxes gives no source ranges, so the text is held from the chunks it is fed:
+ * at most one chunk plus {@link HOLD} characters, so a 120 MB message never sits in memory.
  */
-export class RawSubtreeCopier {
+export class RawSubtreeCopier implements SubtreeCopier {
   readonly #emit: (piece: string) => void;
   #active = false;
   #held = '';
@@ -25,14 +24,9 @@ export class RawSubtreeCopier {
 
   /** At the subtree root's `opentag` event. */
   start(tag: SaxesTagNS, inherited: ReadonlyMap<string, string>, w: EnvelopeWalker): void {
-    let s = `<?xml version="1.0" encoding="UTF-8"?>\n<${tag.name}`;
-    const own = tag.ns ?? {};
-    for (const [prefix, uri] of inherited) {
-      if (Object.hasOwn(own, prefix) || (prefix === '' && uri === '')) continue;
-      s += prefix === '' ? ` xmlns="${escapeAttribute(uri)}"` : ` xmlns:${prefix}="${escapeAttribute(uri)}"`;
-    }
-    for (const attr of Object.values(tag.attributes)) s += ` ${attr.name}="${escapeAttribute(attr.value)}"`;
-    this.#emit(tag.isSelfClosing ? `${s}/>` : `${s}>`);
+    // saxes lists the root's own namespace declarations among its attributes, in source order.
+    const attributes = Object.values(tag.attributes).map((a) => [a.name, a.value] as const);
+    this.#emit(standaloneStartTag(tag.name, inherited, tag.ns ?? {}, attributes, tag.isSelfClosing));
     if (tag.isSelfClosing) return;
     this.#active = true;
     this.#heldStart = w.position;

@@ -1,14 +1,12 @@
-import { decodeXml } from '../../kmehr/xml-decode.js';
 import { DEFAULT_XML_LIMITS, screenXml, type XmlLimits } from '../../kmehr/xml-limits.js';
-import { BatchBodyHandler } from './batch-body-handler.js';
 import type { BatchReadResult, BatchRequest } from '../../contracts/batch-request.js';
-import { EnvelopeAbort, EnvelopeWalker } from './envelope-walker.js';
-import { normaliseSoapAction } from '../../contracts/operations.js';
+import { openBatchEnvelopeRead } from './batch-envelope-read.js';
 
 /**
  * Reads a BatchUpload (UPLVaccinatieGegevens) SOAP request held in memory. For deliveries the inline
  * `kmehr:kmehrmessage` comes back as a standalone UTF-8 document: the submitted text as it is, its root carrying the
- * namespace declarations it inherited from the envelope. Large deliveries should use {@link extractBatchRequestStream} instead. Never throws on bad input.
+ * namespace declarations it inherited from the envelope. The same read as {@link extractBatchRequestStream}, after
+ * the screen (size, DOCTYPE); large deliveries should use that instead. Never throws on bad input.
  *
  * @param body - the HTTP request body
  * @param soapAction - the `SOAPAction` header as received; absent or empty means "not sent"
@@ -18,23 +16,18 @@ export function readBatchRequest(body: Buffer, soapAction?: string, limits: XmlL
   const screened = screenXml(body, limits);
   if (screened !== undefined) return { ok: false, finding: screened };
   const parts: string[] = [];
-  const handler = new BatchBodyHandler(normaliseSoapAction(soapAction), (p) => parts.push(p));
-  const walker = new EnvelopeWalker(handler, limits.maxDepth);
-  walker.onChunk = (c): void => handler.copier.chunk(c);
-  try {
-    walker.write(decodeXml(body));
-    walker.close();
-  } catch (e) {
-    if (!(e instanceof EnvelopeAbort)) throw e;
-    return { ok: false, finding: e.finding, ...(handler.operation !== undefined && { operation: handler.operation }) };
-  }
+  const read = openBatchEnvelopeRead(body, soapAction, limits.maxDepth, (p) => parts.push(p));
+  read.write(body);
+  read.end();
+  const handler = read.handler;
+  const op = handler.operation;
+  if (read.failure !== undefined) return { ok: false, finding: read.failure, ...(op !== undefined && { operation: op }) };
   const v = handler.values;
-  const op = handler.operation!;
   const request: BatchRequest =
     op === 'ResultaatVerwerking'
       ? { operation: op, requestId: v.get('requestId')!, gebruikersId: v.get('gebruikersId')! }
       : {
-          operation: op,
+          operation: op!,
           extraInfo: Object.freeze({ type: v.get('type')!, pakket: v.get('pakket')! }),
           kmehr: Buffer.from(parts.join(''), 'utf8'),
         };

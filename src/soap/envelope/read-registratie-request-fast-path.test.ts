@@ -3,7 +3,8 @@ import { DEFAULT_XML_LIMITS } from '../../kmehr/xml-limits.js';
 import { createXmlEventReader } from '../../wssec/xml-event-reader.js';
 import { finding } from '../../status/finding.js';
 import type { RegistratieReadResult } from '../../contracts/registratie-request.js';
-import { listenForRegistratieRequest, plainUtf8Text, readRegistratieRequest, readRegistratieRequestWithSaxes } from './read-registratie-request.js';
+import { listenForRegistratieRequest, readRegistratieRequest, readRegistratieRequestWithSaxes } from './read-registratie-request.js';
+import { plainUtf8Text } from './scanner-readable.js';
 
 const V21 = 'http://www.vaccinnet.be/VaccinnetUPL/wupl/VaccinationService/V21';
 const MSG = `${V21}/message`;

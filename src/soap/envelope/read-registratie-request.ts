@@ -1,5 +1,7 @@
-import type { SaxesAttributeNS, SaxesTagNS } from 'saxes';
-import { decodeXml, sniffEncoding } from '../../kmehr/xml-decode.js';
+import type { SaxesTagNS } from 'saxes';
+import { saxesTagOf } from './scanner-tag.js';
+import { decodeXml } from '../../kmehr/xml-decode.js';
+import { plainUtf8Text } from './scanner-readable.js';
 import { DEFAULT_XML_LIMITS, screenXml, type XmlLimits } from '../../kmehr/xml-limits.js';
 import { finding, type Finding } from '../../status/finding.js';
 import type { C14nElement } from '../../wssec/exc-c14n.js';
@@ -153,22 +155,6 @@ export function readRegistratieRequest(body: Buffer, soapAction?: string, limits
   return listener.result(scanFailure);
 }
 
-/** The encoding an XML declaration names, when it names one. */
-const DECLARED_ENCODING = /^<\?xml\s[^>]*?encoding\s*=\s*["']([^"']*)["']/;
-
-/**
- * The body as text when it is UTF-8 without a BOM and without invalid sequences, and declares no other encoding —
- * the only text the WS-Security scanner (which reads UTF-8 only) reads; undefined otherwise: saxes reads those
- * bodies (and answers another declared encoding with the contract finding clients have always had).
- */
-export function plainUtf8Text(body: Buffer): string | undefined {
-  if (body[0] !== 0x3c || sniffEncoding(body) !== 'utf-8') return undefined;
-  const text = body.toString('utf8');
-  const declared = DECLARED_ENCODING.exec(text.slice(0, 256))?.[1];
-  if (declared !== undefined && !/^utf-?8$/i.test(declared)) return undefined;
-  return text.includes('\uFFFD') ? undefined : text;
-}
-
 /** Feeds the envelope walker from another reader's events; see {@link listenForRegistratieRequest}. */
 export interface RegistratieRequestListener {
   readonly handlers: XmlEventHandlers;
@@ -287,13 +273,6 @@ class ScannerListener implements RegistratieRequestListener, XmlEventHandlers {
     }
     return buildRequest(this.#handler, this.#walker);
   }
-}
-
-/** The scanner's element as saxes would report it (namespace declarations are not attributes here; the handler skips them anyway). */
-function saxesTagOf(el: C14nElement): SaxesTagNS {
-  const attributes: Record<string, SaxesAttributeNS> = {};
-  for (const a of el.attributes) attributes[a.name] = { name: a.name, prefix: a.prefix, local: a.local, uri: a.uri, value: a.value };
-  return { name: el.name, prefix: el.prefix, local: el.local, uri: el.uri, attributes, ns: { ...el.ns }, isSelfClosing: false };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { XmlLimits } from '../../kmehr/xml-limits.js';
 import { screenXml } from '../../kmehr/xml-limits.js';
-import { listenForRegistratieRequest, plainUtf8Text, readScreenedWithSaxes } from '../envelope/read-registratie-request.js';
+import { listenForRegistratieRequest, readScreenedWithSaxes } from '../envelope/read-registratie-request.js';
+import { plainUtf8Text } from '../envelope/scanner-readable.js';
 import type { RegistratieReadResult } from '../../contracts/registratie-request.js';
 import { createWsSecurityStreamVerifier, verifyWsSecurity, type WsSecurityResult, type WsSecurityVerifyOptions } from '../../wssec/verify-ws-security.js';
 
