@@ -111,7 +111,7 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
       settings: registrySettingsOf(config),
       ...(options.clock && { clock: options.clock }),
     });
-    const demo = options.demo ? await seedDemo(store, pki.ca, config.dataDir) : undefined;
+    const demo = options.demo ? await seedDemo(store, ports, pki.ca, config.dataDir) : undefined;
 
     const deliveries = DeliveryRepository.of(store);
     const spoolDir = path.join(config.dataDir, 'batch-spool');
