@@ -93,16 +93,19 @@ export async function getHistory(cmd: GetHistoryCommand, ports: RegistryPorts): 
     if (decision.scope === 'none') {
       refusal = finding(decision.refusal, { location: accessLocation });
     } else {
-      const stored = await ports.vaccinations.history(cmd.insz, cmd.since);
       const profile = auth.profile;
       if (decision.scope === 'all') {
         basis = decision.basis;
-        vaccinations = stored;
+        vaccinations = await ports.vaccinations.history(cmd.insz, cmd.since);
       } else {
-        // Rule 1 without rules 2–3: only the caller's own doses; none at all is the same refusal as for a person without any.
-        vaccinations = profile ? stored.filter((v) => registeredBy(profile, v)) : [];
-        if (vaccinations.length === 0) refusal = finding(decision.refusal, { location: accessLocation });
-        else basis = 'own-registrations';
+        // Rule 1 without rules 2–3: only the caller's own doses. A caller that registered none for this person gets the
+        // same refusal as for a person without any; one that did reads them, `since` applying as always (maybe none).
+        const own = profile ? (await ports.vaccinations.history(cmd.insz)).filter((v) => registeredBy(profile, v)) : [];
+        if (own.length === 0) refusal = finding(decision.refusal, { location: accessLocation });
+        else {
+          basis = 'own-registrations';
+          vaccinations = cmd.since === undefined ? own : own.filter((v) => v.administeredOn >= cmd.since!);
+        }
       }
     }
   }

@@ -108,6 +108,16 @@ describe.each(testEngines())('getHistory applies the read rule on $name', (engin
     expect(ids(await read(ports, 'goossens'))).toEqual(['ACCESS_EXCLUDED']);
   });
 
+  it('a caller with own registrations reads them with `since` as always, also when none is that recent: OK, not a refusal', async () => {
+    const { ports } = await setup();
+    const byPeeters = await registers(ports, 'peeters', '2024-02-01');
+    await registers(ports, 'claes', '2024-03-01');
+    expect(ids(await read(ports, 'peeters', { since: '2024-01-01' }))).toEqual([byPeeters]);
+    expect(await read(ports, 'peeters', { since: '2024-02-15' })).toMatchObject({ ok: true, vaccinations: [], basis: 'own-registrations' });
+    // Goossens registered nothing: refused, with or without `since`.
+    expect(ids(await read(ports, 'goossens', { since: '2024-02-15' }))).toEqual(['ACCESS_NO_CONSENT']);
+  });
+
   it("a HAIO reads through its stagemeester's link", async () => {
     const { ports } = await setup();
     await registers(ports, 'claes', '2024-02-01');
