@@ -1,10 +1,11 @@
 import { maskInsz } from '../status/mask-insz.js';
 import { finding, type Finding } from '../status/finding.js';
 import { authoriseRead } from './access/authorise-read.js';
-import { registeredBy, type AccessBasis, type AccessDecision } from './access/read-access.js';
+import { registeredBy, type AccessBasis, type AccessDecision, type AccessRefusalCode } from './access/read-access.js';
 import type { Actor } from './actor.js';
 import { authoriseActor } from './actor-profile.js';
 import { auditPatientKey, checkPatientId } from './patient-id.js';
+import type { Profile } from './profile.js';
 import type { RegistryPorts } from './registry-ports.js';
 import type { Channel, Vaccination } from './vaccination.js';
 
@@ -58,6 +59,21 @@ function decidingCondition(d: AccessDecision | undefined, basis: AccessBasis | u
   return basis === 'own-registrations' ? `access own registrations only (${d.refusal}); ` : `access refused (${d.refusal}); `;
 }
 
+type Read = { readonly basis: AccessBasis; readonly vaccinations: readonly Vaccination[] } | { readonly refusal: AccessRefusalCode };
+
+/**
+ * The doses a decision lets the caller see. Scope `own` (rule 1 without rules 2–3): a caller that registered none of
+ * the person's doses gets the same refusal as for a person without any; one that did reads them, `since` applying as
+ * always (maybe none).
+ */
+async function readAsDecided(decision: AccessDecision, profile: Profile | undefined, cmd: GetHistoryCommand, ports: RegistryPorts): Promise<Read> {
+  if (decision.scope === 'none') return { refusal: decision.refusal };
+  if (decision.scope === 'all') return { basis: decision.basis, vaccinations: await ports.vaccinations.history(cmd.insz, cmd.since) };
+  const own = profile ? (await ports.vaccinations.history(cmd.insz)).filter((v) => registeredBy(profile, v)) : [];
+  if (own.length === 0) return { refusal: decision.refusal };
+  return { basis: 'own-registrations', vaccinations: cmd.since === undefined ? own : own.filter((v) => v.administeredOn >= cmd.since!) };
+}
+
 /**
  * A person's active vaccinations, ordered by administration date (GetVaccinations, `vaccinnet history`, FHIR), as the
  * read rule allows (access/read-access.ts, docs/access.md): everything with consent and a link (or for an operator
@@ -89,25 +105,9 @@ export async function getHistory(cmd: GetHistoryCommand, ports: RegistryPorts): 
       },
       ports,
     );
-    const accessLocation = cmd.inszLocation ?? 'PatientId';
-    if (decision.scope === 'none') {
-      refusal = finding(decision.refusal, { location: accessLocation });
-    } else {
-      const profile = auth.profile;
-      if (decision.scope === 'all') {
-        basis = decision.basis;
-        vaccinations = await ports.vaccinations.history(cmd.insz, cmd.since);
-      } else {
-        // Rule 1 without rules 2–3: only the caller's own doses. A caller that registered none for this person gets the
-        // same refusal as for a person without any; one that did reads them, `since` applying as always (maybe none).
-        const own = profile ? (await ports.vaccinations.history(cmd.insz)).filter((v) => registeredBy(profile, v)) : [];
-        if (own.length === 0) refusal = finding(decision.refusal, { location: accessLocation });
-        else {
-          basis = 'own-registrations';
-          vaccinations = cmd.since === undefined ? own : own.filter((v) => v.administeredOn >= cmd.since!);
-        }
-      }
-    }
+    const read = await readAsDecided(decision, auth.profile, cmd, ports);
+    if ('refusal' in read) refusal = finding(read.refusal, { location: cmd.inszLocation ?? 'PatientId' });
+    else ({ basis, vaccinations } = read);
   }
   const notice =
     basis === undefined || basis === 'consent-and-link'
