@@ -100,6 +100,36 @@ function quickStartSuite(title: string, outsideDataDir: boolean): void {
       expect(runPrinted(get!).stdout).not.toContain(id);
     }, 180_000);
 
+    it('the printed read-rule commands show both outcomes, then consent + link open the refused person, all audited', () => {
+      const section = stderr.slice(stderr.indexOf('may read all of'), stderr.indexOf('As the hospital'));
+      const lines = section
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l.startsWith('npx vaccinnet'));
+      // Jan's get, Lotte's get, her consent, her link, her audit log ("the same get then shows her vaccination").
+      expect(lines, stderr).toHaveLength(5);
+      const [readable, refused, consent, link, history] = lines as [string, string, string, string, string];
+
+      const jan = runPrinted(readable);
+      expect(jan.status, jan.stderr).toBe(0);
+      expect(jan.stdout).toContain('lot DEMO1');
+      const lotte = runPrinted(refused);
+      expect(lotte.status).toBe(1);
+      expect(lotte.stdout).toMatch(/^refused: ACCESS_NO_CONSENT/);
+      expect(`${lotte.stdout}${lotte.stderr}`).not.toContain('DEMO2');
+
+      expect(runPrinted(consent)).toMatchObject({ status: 0, stdout: expect.stringMatching(/^consent of 210630\*{5} is active/) });
+      expect(runPrinted(link)).toMatchObject({ status: 0, stdout: expect.stringMatching(/^link [0-9a-f]{16}: doctor:14700250004/) });
+      const opened = runPrinted(refused);
+      expect(opened.status, opened.stderr).toBe(0);
+      expect(opened.stdout).toContain('lot DEMO2');
+
+      const audit = runPrinted(history);
+      expect(audit.status, audit.stderr).toBe(0);
+      const reads = audit.stdout.split('\n').filter((l) => /^\S+\s+read\s/.test(l));
+      expect(reads.map((l) => l.split(/\s{2,}/)[2])).toEqual(['ACCESS_NO_CONSENT', 'OK', 'ACCESS_OPERATOR_READ']);
+    }, 180_000);
+
     it('the printed hospital commands deliver the demo batch and show every vaccination accepted', () => {
       const submit = printedLine('npx vaccinnet batch submit');
       const result = printedLine('npx vaccinnet batch result');

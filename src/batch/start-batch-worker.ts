@@ -8,6 +8,7 @@ import { openStore } from '../store/open-store.js';
 import { registryPortsOf } from '../store/registry-ports-of.js';
 import type { Store } from '../store/store.js';
 import { createBatchWorker, type BatchWorker, type BatchWorkerOptions } from './batch-worker.js';
+import { registrySettingsOf } from '../config/registry-settings-of.js';
 
 export interface StandaloneWorker {
   readonly worker: BatchWorker;
@@ -30,7 +31,7 @@ export async function startBatchWorker(
     await store.migrate();
     const ports = registryPortsOf(store, {
       reference: defaultVaccineReference(),
-      settings: { personCheck: config.registry.personCheck, timeZone: config.registry.timeZone },
+      settings: registrySettingsOf(config),
     });
     const worker = createBatchWorker({
       repo: DeliveryRepository.of(store),

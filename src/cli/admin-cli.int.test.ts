@@ -34,9 +34,9 @@ describe('node bin/vaccinnet.mjs admin … / history (real processes, through ma
       stderr: "error: required option '--ssin <ssin>' not specified\n",
     });
 
-    const history = vaccinnet('history', '85071412330', '--audit');
+    const history = vaccinnet('history', '85071412330', '--audit', '--reason', 'first check');
     expect(history.status).toBe(0);
     expect(history.stdout).toMatch(/^850714\*{5} \(Jan Vermeulen, born 1985-07-14\): 0 active vaccination\(s\)\naudit log \(1 entries\):\n/);
-    expect(history.stdout).toMatch(/read\s+OK\s+operator:operator-anna\s+cli/);
+    expect(history.stdout).toMatch(/read\s+ACCESS_OPERATOR_READ\s+operator:operator-anna\s+cli/);
   }, 120_000); // each process starts tsx: seconds on a loaded machine
 });

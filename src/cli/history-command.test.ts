@@ -32,7 +32,7 @@ describe.each(testEngines())('vaccinnet history on $name', (engine) => {
    * The persona cast, and Dr. Peeters registering three doses for Jan through the use case (as RegistratieService
    * does), then removing the second one. Returns the ids in registration order and a `history` runner on that database.
    */
-  async function registered(): Promise<{ ids: string[]; history: (...args: string[]) => Promise<CliRun> }> {
+  async function registered(): Promise<{ ids: string[]; history: (...args: string[]) => Promise<CliRun>; bare: (...args: string[]) => Promise<CliRun> }> {
     store = await engine.open();
     await seedPersonas(store);
     const ports = registryPortsOf(store, { clock: fixedClock('2024-03-10T09:00:00Z'), ids: sequentialIds() });
@@ -59,7 +59,12 @@ describe.each(testEngines())('vaccinnet history on $name', (engine) => {
     );
     expect(removed).toMatchObject({ ok: true });
     const url = engine.lastUrl();
-    return { ids, history: (...args: string[]) => runCli(registerHistoryCommand, ['history', ...args, '--database', url]) };
+    // An operator reads with a stated reason (docs/access.md); `bare` leaves it out.
+    return {
+      ids,
+      history: (...args: string[]) => runCli(registerHistoryCommand, ['history', ...args, '--reason', 'ticket 7', '--database', url]),
+      bare: (...args: string[]) => runCli(registerHistoryCommand, ['history', ...args, '--database', url]),
+    };
   }
 
   it('shows the active vaccinations as a table and leaves the removed one out', async () => {
@@ -94,11 +99,11 @@ describe.each(testEngines())('vaccinnet history on $name', (engine) => {
       ['register', 'OK', `doctor:${DOCTORS.peeters.nihii}`, 'registratie'],
       ['register', 'OK', `doctor:${DOCTORS.peeters.nihii}`, 'registratie'],
       ['remove', 'OK', `doctor:${DOCTORS.peeters.nihii}`, 'registratie'],
-      ['read', 'OK', 'operator:bob', 'cli'],
-      ['read', 'OK', 'operator:alice', 'cli'],
+      ['read', 'ACCESS_OPERATOR_READ', 'operator:bob', 'cli'],
+      ['read', 'ACCESS_OPERATOR_READ', 'operator:alice', 'cli'],
     ]);
     expect(rows[3]).toContain(ids[1]);
-    expect(rows[4]).toMatch(/1 vaccination\(s\) since 2024-02-01$/);
+    expect(rows[4]).toMatch(/access operator, reason "ticket 7"; 1 vaccination\(s\) since 2024-02-01$/);
     expect(rows[5]).toMatch(/2 vaccination\(s\)$/);
 
     const json = await history(jan.insz, '--audit', '--json', '--operator', 'carol');
@@ -117,6 +122,17 @@ describe.each(testEngines())('vaccinnet history on $name', (engine) => {
     expect(parsed.audit[0]!.subject).toContain('SSIN=700315*****');
     expect(json.stdout).not.toContain(jan.insz);
     expect(json.stdout).not.toContain(DOCTORS.peeters.ssin);
+  });
+
+  it('without --reason the read is refused with ACCESS_REASON_REQUIRED, and that refusal is audited', async () => {
+    const { bare } = await registered();
+    expect(await bare(jan.insz, '--operator', 'alice')).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: expect.stringMatching(/^refused: ACCESS_REASON_REQUIRED: /),
+    });
+    const reads = (await store!.audit.forPerson(jan.insz)).filter((a) => a.action === 'read');
+    expect(reads.map((a) => [a.actor, a.outcome])).toEqual([['operator:alice', 'ACCESS_REASON_REQUIRED']]);
   });
 
   it('a valid INSZ unknown to the register is refused as on writes (INSZ_UNKNOWN); bad input with its code or as usage', async () => {

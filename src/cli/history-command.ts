@@ -14,6 +14,7 @@ import { addStoreOptions, operatorName } from './admin/store-options.js';
 import { UsageError } from './client-options.js';
 import { COMMAND_SUMMARIES } from './command-summaries.js';
 import type { SetExitCode } from './commands.js';
+import { registrySettingsOf } from '../config/registry-settings-of.js';
 
 /**
  * The channel recorded for an operator's read. `Channel` has no CLI member yet; the audit column is text, so the
@@ -24,6 +25,7 @@ const CLI_CHANNEL = 'cli';
 interface HistoryOptions {
   readonly since?: string;
   readonly audit?: boolean;
+  readonly reason?: string;
 }
 
 function vaccinationRow(v: Vaccination): string[] {
@@ -44,8 +46,9 @@ function auditRow(a: AuditEntry): string[] {
 }
 
 /**
- * `vaccinnet history INSZ [--since DATE] [--audit]`: the operator's view of a person's active vaccinations, read
- * through the same use case as GetVaccinations (so the read itself is audited under the operator's name), and with
+ * `vaccinnet history INSZ --reason TEXT [--since DATE] [--audit]`: the operator's view of a person's active
+ * vaccinations, read through the same use case and read rule as GetVaccinations (an operator reads with a stated
+ * reason; the read itself is audited under the operator's name, flagged ACCESS_OPERATOR_READ), and with
  * `--audit` everything the audit log holds about the person. Options as for `admin` (`--database`, `--json`, …).
  */
 export function registerHistoryCommand(program: Command, setExitCode: SetExitCode): void {
@@ -55,7 +58,8 @@ export function registerHistoryCommand(program: Command, setExitCode: SetExitCod
       .description(COMMAND_SUMMARIES.history.summary)
       .argument('<insz>', "the person's INSZ/SSIN")
       .option('--since <yyyy-mm-dd>', 'only vaccinations administered on or after this date')
-      .option('--audit', "also list the person's audit log: registrations, refusals, removals and reads"),
+      .option('--audit', "also list the person's audit log: registrations, refusals, removals, reads and access changes")
+      .option('--reason <text>', "why you read this person's data (required: recorded in the person's audit log, docs/access.md)"),
   ).action(
     storeAction<HistoryOptions>(setExitCode, async ({ options: o, args, store, config }) => {
       const insz = args[0]!;
@@ -66,9 +70,16 @@ export function registerHistoryCommand(program: Command, setExitCode: SetExitCod
       const findings = inszFindings(insz, 'the argument', localDate(new Date(), config.registry.timeZone));
       if (findings.length > 0) throw RefusedError.of(...findings);
 
-      const ports = registryPortsOf(store, { settings: { timeZone: config.registry.timeZone, personCheck: config.registry.personCheck } });
+      const ports = registryPortsOf(store, { settings: registrySettingsOf(config) });
       const outcome = await getHistory(
-        { actor: { kind: 'operator', name: operator }, channel: CLI_CHANNEL, insz, inszLocation: 'the argument', ...(o.since && { since: o.since }) },
+        {
+          actor: { kind: 'operator', name: operator },
+          channel: CLI_CHANNEL,
+          insz,
+          inszLocation: 'the argument',
+          ...(o.since && { since: o.since }),
+          ...(o.reason !== undefined && { reason: o.reason }),
+        },
         ports,
       );
       if (!outcome.ok) throw RefusedError.of(...outcome.findings);

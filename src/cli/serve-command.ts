@@ -6,6 +6,7 @@ import type { RunningRegistry } from '../server/start-registry.js';
 import { COMMAND_SUMMARIES } from './command-summaries.js';
 import type { SetExitCode } from './commands.js';
 import { configFromFlags, untilStopSignal } from './config-flags.js';
+import { DEMO_NOT_READABLE, DEMO_READABLE } from '../server/demo/demo-access.js';
 
 interface ServeOptions {
   readonly config?: string;
@@ -58,10 +59,41 @@ export function quickStart(registry: RunningRegistry): string {
     '',
     `  npx vaccinnet get ${common} --patient ${patient.insz}`,
     '',
+    ...accessLines(registry, common),
     ...hospitalLines(registry),
     `WSDL: ${registry.url}/VaccinnetUPL/wupl/VaccinationService-2_1?wsdl    health: ${registry.url}/health    metrics: ${registry.metricsUrl ?? 'off (metrics.enabled)'}`,
     '',
   ].join('\n');
+}
+
+/** `--data-dir DIR` for the printed admin commands when the server's data is not in ./.vaccinnet (SQLite there). */
+function dataDirFlag(registry: RunningRegistry): string {
+  const dataDir = path.resolve(registry.config.dataDir);
+  return dataDir === path.resolve('.vaccinnet') ? '' : ` --data-dir ${shown(dataDir)}`;
+}
+
+/** The read rule (issue 13, docs/access.md): one person the demo doctor may read, one it may not, and how to change that. */
+function accessLines(registry: RunningRegistry, common: string): string[] {
+  const doctor = registry.demo?.certificates.find((c) => c.role === 'doctor');
+  if (!doctor?.nihii) return [];
+  const admin = `npx vaccinnet admin${dataDirFlag(registry)}`;
+  const name = (p: { firstname: string; familyname: string }): string => `${p.firstname} ${p.familyname}`;
+  return [
+    `Dr. ${doctor.persona} may read all of ${name(DEMO_READABLE)}'s vaccinations (consent + therapeutic link), also the one Dr. maes registered:`,
+    '',
+    `  npx vaccinnet get ${common} --patient ${DEMO_READABLE.insz}`,
+    '',
+    `but not ${name(DEMO_NOT_READABLE)}'s (no consent: refused with ACCESS_NO_CONSENT, although she has one):`,
+    '',
+    `  npx vaccinnet get ${common} --patient ${DEMO_NOT_READABLE.insz}`,
+    '',
+    'As the operator, record her consent and a link; the same get then shows her vaccination, and her audit log every read:',
+    '',
+    `  ${admin} consent give ${DEMO_NOT_READABLE.insz}`,
+    `  ${admin} links add ${DEMO_NOT_READABLE.insz} --doctor ${doctor.nihii} --proof eid-chip`,
+    `  npx vaccinnet history ${DEMO_NOT_READABLE.insz} --audit --reason "demo"${dataDirFlag(registry)}`,
+    '',
+  ];
 }
 
 /** The organisation's path: deliver the demo CSV through BatchUpload and follow its per-vaccination result. */

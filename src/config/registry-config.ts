@@ -131,6 +131,17 @@ export const RegistryConfigSchema = Type.Object(
         description: 'The registry clock\'s time zone for "not in the future" and registration dates.',
       }),
     }),
+    access: group(
+      {
+        eidLinkMonths: atLeastOne(15, 'Validity in months of a therapeutic link declared without an end after an eID reading or card number.'),
+        otherLinkMonths: atLeastOne(3, 'Validity in months of a therapeutic link declared without an end on any other proof.'),
+        breakTheGlass: Type.Boolean({
+          default: false,
+          description: 'Allow break-the-glass reads (reason required, audited and flagged) by care providers without consent or link.',
+        }),
+      },
+      "Who may read a person's vaccinations (docs/access.md).",
+    ),
     security: group({
       timestampMaxAgeSeconds: Type.Number({ minimum: 0, default: 300, description: 'Largest accepted age of a WS-Security Timestamp Created, seconds.' }),
       clockSkewSeconds: Type.Number({ minimum: 0, default: 300, description: 'Allowed clock difference with the caller, seconds.' }),

@@ -1,7 +1,10 @@
 import type { Channel } from './vaccination.js';
 
-/** What an audit row records (issue 3 §1): every registration, refusal, removal and read. */
-export const AUDIT_ACTIONS = ['register', 'replay', 'refuse', 'remove', 'read'] as const;
+/**
+ * What an audit row records (issue 3 §1): every registration, refusal, removal and read; `access`: a change to the
+ * person's consent, therapeutic links or exclusions (issue 13).
+ */
+export const AUDIT_ACTIONS = ['register', 'replay', 'refuse', 'remove', 'read', 'access'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface NewAuditEntry {

@@ -1,3 +1,4 @@
+import type { AccessFacts, ConsentEvent, Exclusion, TherapeuticLink } from './access/access-model.js';
 import type { AuditEntry, NewAuditEntry } from './audit-entry.js';
 import type { CallerIdentity } from './caller-identity.js';
 import type { BindingState } from './certificate-binding.js';
@@ -102,6 +103,32 @@ export interface BulkRegistrationStore {
   appendAudit(entries: readonly NewAuditEntry[]): Promise<void>;
 }
 
+/** What ending a link or lifting an exclusion did: `changed: false` when it was unknown (`row` absent) or already ended. */
+export type AccessChange<T> = { readonly changed: true; readonly row: T } | { readonly changed: false; readonly row?: T };
+
+/**
+ * Consent, therapeutic links and exclusions (issue 13, access/access-model.ts). Every call names the person: the key
+ * the tables are distributed by. Consent events are only ever appended; links and exclusions are ended, not edited.
+ */
+export interface AccessStore {
+  /**
+   * What the read rule needs about one person, in one call: the latest consent event at or before `at`, and the links
+   * and exclusions naming one of `parties` (all of them: the rule judges validity).
+   */
+  accessFacts(patientInsz: string, parties: readonly string[], at: string): Promise<AccessFacts>;
+  appendConsent(event: ConsentEvent): Promise<void>;
+  /** Oldest first. */
+  consentHistory(patientInsz: string): Promise<readonly ConsentEvent[]>;
+  addLink(link: TherapeuticLink): Promise<void>;
+  /** Sets `revokedAt`/`revokedBy` of a link not yet revoked. */
+  endLink(patientInsz: string, id: string, at: string, by: string): Promise<AccessChange<TherapeuticLink>>;
+  /** Every link of the person, ended ones included, by start. */
+  links(patientInsz: string): Promise<readonly TherapeuticLink[]>;
+  addExclusion(exclusion: Exclusion): Promise<void>;
+  liftExclusion(patientInsz: string, id: string, at: string, by: string): Promise<AccessChange<Exclusion>>;
+  exclusions(patientInsz: string): Promise<readonly Exclusion[]>;
+}
+
 /** Append-only audit log, queryable per person. */
 export interface AuditLog {
   append(entry: NewAuditEntry): Promise<void>;
@@ -117,4 +144,6 @@ export interface IdGenerator {
   vaccinationId(): string;
   /** A new unique id for an audit row. */
   auditId(): string;
+  /** A new id for a consent event, therapeutic link or exclusion: short enough to type, unique per person. */
+  accessId(): string;
 }

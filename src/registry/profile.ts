@@ -25,6 +25,8 @@ export interface DoctorProfile extends Doctor {
   readonly key: string;
   /** For a HAIO: the NIHII numbers of the stagemeesters linked to it. Empty for everybody else. */
   readonly stagemeesters: readonly string[];
+  /** Profile keys of the group practices the doctor is a member of (they share its therapeutic links: docs/access.md). */
+  readonly groupPractices: readonly string[];
 }
 
 export interface Organisation {

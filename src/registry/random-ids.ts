@@ -15,9 +15,11 @@ function random128(): string {
   return pool.toString('hex', offset - 16, offset).toUpperCase();
 }
 
-/** Production ids: random 128-bit VaccinationIds (a GUID without dashes, as real ids look) and UUIDs for audit rows. */
+/** Production ids: random 128-bit VaccinationIds (a GUID without dashes, as real ids look) UUIDs for audit rows, 16-hex ids for consent, link and exclusion rows. */
 export const randomIds: IdGenerator = Object.freeze({
   vaccinationId: random128,
   // randomUUID keeps its own pool of random bytes already.
   auditId: (): string => randomUUID(),
+  // Typed by operators (`admin links end INSZ ID`): 64 bits in hex, unique per person (the key is (INSZ, id)).
+  accessId: (): string => randomBytes(8).toString('hex'),
 });

@@ -124,15 +124,16 @@ describe.each(testEngines())('removing and reading vaccinations on $name', (engi
     expect(since.ok && since.vaccinations.map((v) => v.id)).toEqual([newer]);
     const refused = await getHistory({ actor: IDENTITIES.stranger, softwareId: SOFTWARE_IDS.peeters, channel: 'registratie', insz: PATIENTS.jan.insz }, ports);
     expect(refused).toMatchObject({ ok: false, findings: [{ code: 'PROFILE_NONE' }] });
-    const operator = await getHistory({ actor: { kind: 'operator', name: 'cli' }, channel: 'web', insz: PATIENTS.jan.insz }, ports);
+    const operator = await getHistory({ actor: { kind: 'operator', name: 'cli' }, channel: 'web', insz: PATIENTS.jan.insz, reason: 'test' }, ports);
     expect(operator.ok && operator.vaccinations).toHaveLength(2);
 
     const reads = (await store.audit.forPerson(PATIENTS.jan.insz)).filter((a) => a.action === 'read');
     expect(reads.map((a) => [a.outcome, a.actor, a.detail])).toEqual([
-      ['OK', 'doctor:14700250004', '2 vaccination(s)'],
-      ['OK', 'doctor:14700250004', '1 vaccination(s) since 2024-01-01'],
+      // Peeters registered both: his own registrations, without consent or link (access/read-access.ts rule 1).
+      ['ACCESS_OWN_ONLY', 'doctor:14700250004', 'access own registrations only (ACCESS_NO_CONSENT); 2 vaccination(s)'],
+      ['ACCESS_OWN_ONLY', 'doctor:14700250004', 'access own registrations only (ACCESS_NO_CONSENT); 1 vaccination(s) since 2024-01-01'],
       ['PROFILE_NONE', '', '0 vaccination(s)'],
-      ['OK', 'operator:cli', '2 vaccination(s)'],
+      ['ACCESS_OPERATOR_READ', 'operator:cli', 'access operator, reason "test"; 2 vaccination(s)'],
     ]);
   });
 });

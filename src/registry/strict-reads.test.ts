@@ -54,12 +54,16 @@ describe.each(testEngines())('strict PatientId on reads on $name', (engine) => {
     const { store, ports } = await setup();
     const outcome = await read(ports, PATIENTS.jan.insz);
     expect(outcome.ok && outcome.vaccinations.map((v) => v.patientInsz)).toEqual([PATIENTS.jan.insz]);
-    expect((await store.audit.forPerson(PATIENTS.jan.insz)).filter((a) => a.action === 'read')).toMatchObject([{ outcome: 'OK', detail: '1 vaccination(s)' }]);
+    expect((await store.audit.forPerson(PATIENTS.jan.insz)).filter((a) => a.action === 'read')).toMatchObject([
+      // Peeters registered it: his own registration, read without consent or link (access/read-access.ts rule 1).
+      { outcome: 'ACCESS_OWN_ONLY', detail: 'access own registrations only (ACCESS_NO_CONSENT); 1 vaccination(s)' },
+    ]);
   });
 
-  it('in checksum mode a valid INSZ unknown to the register is read (nothing), a wrong one still refused', async () => {
+  it('in checksum mode a valid INSZ unknown to the register passes the PatientId check (then the read rule decides), a wrong one is still refused', async () => {
     const { ports } = await setup('checksum');
-    expect(await read(ports, UNREGISTERED_INSZ)).toEqual({ ok: true, vaccinations: [] });
+    // Nobody recorded a consent for a person the register does not know: refused by the read rule, not by the INSZ check.
+    expect(await read(ports, UNREGISTERED_INSZ)).toMatchObject({ ok: false, findings: [{ code: 'ACCESS_NO_CONSENT' }] });
     expect(await read(ports, '85071412331')).toMatchObject({ ok: false, findings: [{ code: 'INSZ_CHECKSUM' }] });
   });
 

@@ -4,6 +4,7 @@ import { getVaccinationsEnvelope } from '../client/registratie-requests.js';
 import { loadP12 } from '../pki/pkcs12.js';
 import { DEMO_PASSWORD } from './demo/demo-seed.js';
 import { startRegistryWithLog, type RegistryWithLog } from './testing/registry-with-log.js';
+import { DEMO_READABLE } from './demo/demo-access.js';
 
 let t: RegistryWithLog;
 const REGISTRATIE = '/VaccinnetUPL/wupl/VaccinationService-2_1';
@@ -73,7 +74,8 @@ describe('early refusals of a large body on a pooled keep-alive connection (one 
           agent,
           'POST',
           REGISTRATIE,
-          Buffer.from(getVaccinationsEnvelope({ softwareId: doctor.softwareId, patientId: '06070500252' })),
+          // Jan Vermeulen: the demo gave his consent and a link with Dr. Peeters, so the read is allowed (docs/access.md).
+          Buffer.from(getVaccinationsEnvelope({ softwareId: doctor.softwareId, patientId: DEMO_READABLE.insz })),
           {
             'content-type': 'text/xml',
             soapaction: '"urn:be:fgov:ehealth:safe:vaccination:GetVaccinations"',

@@ -32,6 +32,7 @@ import { batchPlugin } from './batch-plugin.js';
 import { createBatchWorker, type BatchWorker } from '../batch/batch-worker.js';
 import { handleBatchCall } from '../soap/batch/batch-handler.js';
 import { DeliveryRepository } from '../store/delivery-repository.js';
+import { registrySettingsOf } from '../config/registry-settings-of.js';
 
 export interface StartOptions {
   readonly config: RegistryConfig;
@@ -107,10 +108,10 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
     const limits: XmlLimits = { ...DEFAULT_XML_LIMITS, maxBytes: config.kmehr.maxMessageBytes, maxDepth: config.kmehr.maxDepth };
     const ports = registryPortsOf(store, {
       reference: defaultVaccineReference(),
-      settings: { personCheck: config.registry.personCheck, timeZone: config.registry.timeZone },
+      settings: registrySettingsOf(config),
       ...(options.clock && { clock: options.clock }),
     });
-    const demo = options.demo ? await seedDemo(store, pki.ca, config.dataDir) : undefined;
+    const demo = options.demo ? await seedDemo(store, ports, pki.ca, config.dataDir) : undefined;
 
     const deliveries = DeliveryRepository.of(store);
     const spoolDir = path.join(config.dataDir, 'batch-spool');

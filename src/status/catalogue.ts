@@ -1,3 +1,4 @@
+import { ACCESS_CODES } from './codes-access.js';
 import { AUTH_CODES } from './codes-auth.js';
 import { echoParam } from './echo.js';
 import { BATCH_CODES } from './codes-batch.js';
@@ -24,6 +25,7 @@ export const CATALOGUE = Object.freeze({
   ...IDENTIFIER_CODES,
   ...REGISTRY_CODES,
   ...BATCH_CODES,
+  ...ACCESS_CODES,
 });
 
 export type StatusCode = keyof typeof CATALOGUE;

@@ -102,6 +102,40 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+/** Consent events (migration 0013): appended, never updated. */
+export interface ConsentsTable {
+  patient_insz: string;
+  id: string;
+  state: string;
+  since: string;
+  recorded_by: string;
+  channel: string;
+}
+
+export interface TherapeuticLinksTable {
+  patient_insz: string;
+  id: string;
+  /** Profile key: `doctor:<NIHII>` or `org:<TYPE>:<id>`. */
+  party: string;
+  type: string;
+  proof: string;
+  start_at: string;
+  end_at: string;
+  declared_by: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
+}
+
+export interface ExclusionsTable {
+  patient_insz: string;
+  id: string;
+  party: string;
+  since: string;
+  recorded_by: string;
+  lifted_at: string | null;
+  lifted_by: string | null;
+}
+
 export interface JobsTable {
   id: string;
   kind: string;
@@ -126,4 +160,7 @@ export interface Database {
   vaccinations: VaccinationsTable;
   audit_log: AuditLogTable;
   jobs: JobsTable;
+  consents: ConsentsTable;
+  therapeutic_links: TherapeuticLinksTable;
+  exclusions: ExclusionsTable;
 }

@@ -159,6 +159,15 @@ export class SqlProfileDirectory implements ProfileDirectory {
       .where('haio_nihii', '=', row.nihii)
       .orderBy('stagemeester_nihii')
       .execute();
+    const practices = await this.#db
+      .selectFrom('organisation_doctors')
+      .innerJoin('organisations', 'organisations.key', 'organisation_doctors.organisation_key')
+      .select('organisation_doctors.organisation_key')
+      .where('organisation_doctors.doctor_nihii', '=', row.nihii)
+      .where('organisation_doctors.relation', '=', 'member')
+      .where('organisations.type', '=', 'group-practice')
+      .orderBy('organisation_doctors.organisation_key')
+      .execute();
     return Object.freeze({
       kind: 'doctor',
       key: doctorKey(row.nihii),
@@ -169,6 +178,7 @@ export class SqlProfileDirectory implements ProfileDirectory {
       roles: Object.freeze(row.roles.split(',').filter(Boolean) as DoctorRole[]),
       active: row.active === 1,
       stagemeesters: Object.freeze(links.map((l) => l.stagemeester_nihii)),
+      groupPractices: Object.freeze(practices.map((p) => p.organisation_key)),
     });
   }
 

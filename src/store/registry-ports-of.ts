@@ -25,6 +25,7 @@ export function registryPortsOf(store: Store, opts: RegistryPortsOptions = {}): 
     persons: store.persons,
     vaccinations: store.vaccinations,
     audit: store.audit,
+    access: store.access,
     clock: opts.clock ?? systemClock,
     ids: opts.ids ?? randomIds,
     reference: opts.reference ?? defaultVaccineReference(),

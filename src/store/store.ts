@@ -1,4 +1,5 @@
 import { Migrator, sql, type Kysely } from 'kysely';
+import { SqlAccessStore } from './access-repository.js';
 import { SqlAuditLog } from './audit-repository.js';
 import type { StoreCapabilities } from './capabilities.js';
 import type { Database } from './database.js';
@@ -22,6 +23,8 @@ export class Store {
   readonly profileLookups: CachedProfileDirectory;
   readonly vaccinations: SqlVaccinationStore;
   readonly audit: SqlAuditLog;
+  /** Consent, therapeutic links and exclusions (issue 13). */
+  readonly access: SqlAccessStore;
   readonly jobs: SqlJobQueue;
   /** Signed requests accepted once within their Timestamp window (issue 11.4). */
   readonly signatureReplays: SignatureReplays;
@@ -50,6 +53,7 @@ export class Store {
     this.profileLookups = new CachedProfileDirectory(this.profiles);
     this.vaccinations = new SqlVaccinationStore(db, caps, hot);
     this.audit = new SqlAuditLog(db);
+    this.access = new SqlAccessStore(db);
     this.jobs = new SqlJobQueue(db, caps);
     this.signatureReplays = new SignatureReplays(hot);
   }

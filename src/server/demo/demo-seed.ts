@@ -3,7 +3,9 @@ import path from 'node:path';
 import type { TestCa } from '../../pki/test-ca.js';
 import { DOCTORS, ORGANISATIONS, PATIENTS, SOFTWARE_IDS, seedPersonas } from '../../registry/demo-personas.js';
 import type { Person } from '../../registry/person.js';
+import type { RegistryPorts } from '../../registry/registry-ports.js';
 import type { Store } from '../../store/store.js';
+import { seedDemoAccess } from './demo-access.js';
 
 /** Password of every demo .p12 (development only). */
 export const DEMO_PASSWORD = 'demo';
@@ -31,10 +33,10 @@ const MANIFEST = 'demo.json';
 
 /**
  * Demo profiles for a newcomer (issue 3 §3, issue 4 §4): the persona cast (persons, a doctor, a stagemeester and his
- * HAIO, a group practice, a hospital with a responsible doctor, their softwareIDs) and .p12 certificates issued by the
- * development CA to them. Idempotent: a second start reuses what the first created.
+ * HAIO, a group practice, a hospital with a responsible doctor, their softwareIDs), .p12 certificates issued by the
+ * development CA to them, and one person Dr. Peeters may read and one he may not (demo-access.ts). Idempotent: a second start reuses what the first created.
  */
-export async function seedDemo(store: Store, ca: TestCa, dataDir: string): Promise<DemoInfo> {
+export async function seedDemo(store: Store, ports: RegistryPorts, ca: TestCa, dataDir: string): Promise<DemoInfo> {
   const dir = path.join(dataDir, 'demo');
   const manifest = path.join(dir, MANIFEST);
   const patients = Object.values(PATIENTS).map((p) => ({ insz: p.insz, name: `${p.firstname} ${p.familyname}` }));
@@ -45,6 +47,7 @@ export async function seedDemo(store: Store, ca: TestCa, dataDir: string): Promi
   mkdirSync(dir, { recursive: true });
   writeFileSync(batchCsv, demoBatchCsv(new Date()));
   await seedPersonas(store);
+  await seedDemoAccess(ports);
   const people = [
     { persona: 'peeters', role: 'doctor' },
     { persona: 'maes', role: 'stagemeester' },

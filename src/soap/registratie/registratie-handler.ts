@@ -172,8 +172,10 @@ async function history(request: GetVaccinationsRequest, caller: CallerIdentity, 
     },
     deps.ports,
   );
+  // A refusal by the read rule (ACCESS_*) is a normal answer with its Status, like every call-level refusal.
   if (!outcome.ok) return refusal('GetVaccinations', outcome.findings[0] ?? finding('INTERNAL_ERROR'), language, caller);
-  const status = callStatus([], [], language);
+  // Informational findings (ACCESS_OWN_ONLY: only the caller's own doses) keep the code OK and are listed in the Message.
+  const status = callStatus(outcome.findings ?? [], [], language);
   let kmehr: string | undefined;
   // KMEHR needs ≥ 1 transaction per folder: a person without vaccinations gets an OK status and no message.
   if (outcome.vaccinations.length > 0) {
