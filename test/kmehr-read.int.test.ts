@@ -4,7 +4,9 @@
  * KMEHR messages: XSD-valid, read back by our reader to the stored fields; refusals carry catalogued codes and
  * HTTP statuses; every read, allowed or refused, is in the person's audit.
  */
+import { execFile } from 'node:child_process';
 import https from 'node:https';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistratieClient } from '../src/client/registratie-client.js';
 import { buildRegistrationMessage } from '../src/client/registration-message.js';
@@ -16,7 +18,8 @@ import { createXsdValidator } from '../src/kmehr/xsd/xsd-validator.js';
 import { DOCTORS, PATIENTS } from '../src/registry/demo-personas.js';
 import { CATALOGUE } from '../src/status/catalogue.js';
 import { testEngines } from '../src/store/testing/test-engines.js';
-import { SCHEMA_DIR, startRegistryUnderTest, type RegistryUnderTest } from './support/registry-under-test.js';
+import { DEMO_PASSWORD } from '../src/server/demo/demo-seed.js';
+import { REPO_ROOT, SCHEMA_DIR, startRegistryUnderTest, type RegistryUnderTest } from './support/registry-under-test.js';
 
 const reference = defaultVaccineReference();
 const xsd = createXsdValidator(SCHEMA_DIR);
@@ -155,6 +158,27 @@ describe.each(testEngines())('KMEHR read over mutual TLS on $name', (engine) => 
       const gone = await get(`/kmehr/subject/${patient.insz}/vaccination/${uri}?softwareId=${softwareId}`, 'peeters');
       expect([gone.status, statusOf(gone).code]).toEqual([404, 'VACCINATION_NOT_FOUND']);
     }
+  });
+
+  it('`vaccinnet get --vitalink` reads the same entries with the demo keystore, the INSZ masked', async () => {
+    const key = t.credentials('peeters');
+    const args = ['get', '--vitalink', '--p12', key.p12Path, '--password', DEMO_PASSWORD, '--software-id', key.softwareId, '--url', t.url];
+    // Asynchronously: the server under test answers on this process's event loop.
+    const run = (...more: string[]) =>
+      new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+        const cli = [path.join(REPO_ROOT, 'bin/vaccinnet.mjs'), ...args, '--ca', path.join(t.registry.config.pki.dir, 'ca.cert.pem'), ...more];
+        execFile(process.execPath, cli, { encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) =>
+          resolve({ status: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
+        );
+      });
+    const shown = await run('--patient', patient.insz);
+    expect(shown.stderr).toBe('');
+    expect(shown.status).toBe(0);
+    expect(shown.stdout).toContain(`2 vaccination(s) of ${patient.insz.slice(0, 6)}*****:`);
+    expect(shown.stdout).toContain(`lot BX99  /subject/${patient.insz.slice(0, 6)}*****/vaccination/${ids[1]}/1`);
+    expect(shown.stdout).not.toContain(patient.insz);
+    const refused = await run('--patient', '85071412331');
+    expect([refused.status, refused.stdout]).toEqual([1, expect.stringContaining('refused: INSZ_CHECKSUM')]);
   });
 
   it.each([

@@ -5,7 +5,8 @@ import { describeCaller, type CallerIdentity } from '../registry/caller-identity
 import { getHistory } from '../registry/get-history.js';
 import type { RegistryPorts } from '../registry/registry-ports.js';
 import { checkServiceAccess } from '../registry/service-access.js';
-import { vitalinkEntries, type VitalinkEntry } from '../registry/vitalink-entries.js';
+import { vitalinkEntries } from '../registry/vitalink-entries.js';
+import type { KmehrReadList, KmehrReadRefusal } from '../contracts/kmehr-read.js';
 import { auditSecurityRefusal } from '../soap/audit-security-refusal.js';
 import { authenticateTlsCaller, type AuthenticationDeps } from '../soap/caller-authentication.js';
 import type { SecurityRefusal } from '../soap/security-refusal.js';
@@ -38,13 +39,6 @@ export interface KmehrReadDeps {
   readonly ports: RegistryPorts;
   readonly authentication: AuthenticationDeps;
   readonly log: Logger;
-}
-
-/** The list answer (docs/kmehr-read.md): the status, then one entry per active vaccination, each a whole KMEHR message. */
-export interface KmehrReadList {
-  readonly status: { readonly code: StatusCode; readonly message: string };
-  readonly subject: string;
-  readonly entries: readonly VitalinkEntry[];
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -135,7 +129,7 @@ function refusal(f: Finding, language: Language, caller?: CallerIdentity): Kmehr
   return {
     httpStatus: CATALOGUE[f.code].http,
     contentType: JSON_TYPE,
-    body: JSON.stringify({ status: { code: f.code, message: localise(f, language) } }),
+    body: JSON.stringify({ status: { code: f.code, message: localise(f, language) } } satisfies KmehrReadRefusal),
     code: f.code,
     ...(caller && { caller: describeCaller(caller) }),
   };

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { KmehrReadAnswer, KmehrReadCall } from '../kmehr-read/kmehr-read-handler.js';
+import { KMEHR_READ_ROOT } from '../contracts/kmehr-read.js';
 import { language, peerCertificate } from './request-caller.js';
 import type { SecurityLog } from './security-log.js';
 
@@ -7,9 +8,6 @@ export interface KmehrReadPluginOptions {
   readonly security: SecurityLog;
   readonly handle: (call: KmehrReadCall) => Promise<KmehrReadAnswer>;
 }
-
-/** Where care software reads a person's vaccinations as Vitalink-shaped KMEHR (docs/kmehr-read.md). */
-export const KMEHR_READ_PREFIX = '/kmehr/subject';
 
 interface Params {
   readonly ssin: string;
@@ -44,6 +42,6 @@ export const kmehrReadPlugin: FastifyPluginAsync<KmehrReadPluginOptions> = async
     req.log.info({ kmehrRead: true, code: result.code, caller: result.caller, ms: Math.round(Number(process.hrtime.bigint() - started) / 1e6) }, 'kmehr read');
     return reply.code(result.httpStatus).header('content-type', result.contentType).header('cache-control', 'no-store').send(result.body);
   };
-  app.get<{ Params: Params }>(`${KMEHR_READ_PREFIX}/:ssin/vaccination`, answer);
-  app.get<{ Params: Params }>(`${KMEHR_READ_PREFIX}/:ssin/vaccination/:id/:version`, answer);
+  app.get<{ Params: Params }>(`${KMEHR_READ_ROOT}/subject/:ssin/vaccination`, answer);
+  app.get<{ Params: Params }>(`${KMEHR_READ_ROOT}/subject/:ssin/vaccination/:id/:version`, answer);
 };
