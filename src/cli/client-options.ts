@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { RegistratieClient } from '../client/registratie-client.js';
-import { loadP12 } from '../pki/pkcs12.js';
+import { loadP12, type P12Contents } from '../pki/pkcs12.js';
 
 /** Options every command that calls the registry shares. */
 export interface CallOptions {
@@ -38,17 +38,18 @@ export interface ClientContext {
   readonly name?: string;
 }
 
-export function openClient(options: CallOptions): ClientContext {
+/** The keystore's key pair, the registry's URL and the CA to trust, from the call options. */
+export function callEndpoint(options: CallOptions): { readonly key: P12Contents; readonly baseUrl: string; readonly ca?: Buffer } {
   if (options.password === undefined) throw new UsageError('the keystore password is missing: --password or VACCINNET_P12_PASSWORD');
   if (!existsSync(options.p12)) throw new UsageError(`no such keystore: ${options.p12}`);
   const key = loadP12(readFileSync(options.p12), options.password);
   const caFile = options.ca ?? defaultCaFile();
-  const client = new RegistratieClient({
-    baseUrl: options.url ?? 'https://127.0.0.1:8443',
-    key,
-    authentication: options.mtls ? 'mutual-tls' : 'signature',
-    ...(caFile && { ca: readFileSync(caFile) }),
-  });
+  return { key, baseUrl: options.url ?? 'https://127.0.0.1:8443', ...(caFile && { ca: readFileSync(caFile) }) };
+}
+
+export function openClient(options: CallOptions): ClientContext {
+  const { key, baseUrl, ca } = callEndpoint(options);
+  const client = new RegistratieClient({ baseUrl, key, authentication: options.mtls ? 'mutual-tls' : 'signature', ...(ca && { ca }) });
   const subject = new X509Certificate(key.certificateDer).subject;
   const ssin = /SSIN=(\d{11})/.exec(subject)?.[1];
   const name = subject

@@ -9,6 +9,7 @@ import { localDate } from '../registry/system-clock.js';
 import { COMMAND_SUMMARIES } from './command-summaries.js';
 import type { SetExitCode } from './commands.js';
 import { addCallOptions, openClient, UsageError, type CallOptions } from './client-options.js';
+import { vitalinkGet } from './vitalink-get.js';
 
 const ACCEPTED = new Set(['OK', 'OK_WITH_WARNINGS']);
 const ZONE = 'Europe/Brussels';
@@ -112,9 +113,11 @@ export function registerRegistratieCommands(program: Command, setExitCode: SetEx
       .requiredOption('--patient <insz>', "the patient's INSZ/SSIN")
       .option('--since <yyyy-mm-dd>', 'only vaccinations administered on or after this date')
       .option('--kmehr', 'print the KMEHR message as returned')
-      .option('--json', 'print the vaccinations as JSON'),
-  ).action((o: CallOptions & { patient: string; since?: string; kmehr?: boolean; json?: boolean }) =>
+      .option('--json', 'print the vaccinations as JSON')
+      .option('--vitalink', 'read through the KMEHR read over mutual TLS instead: one Vitalink-shaped message per vaccination'),
+  ).action((o: CallOptions & { patient: string; since?: string; kmehr?: boolean; json?: boolean; vitalink?: boolean }) =>
     run(setExitCode, async () => {
+      if (o.vitalink) return await vitalinkGet(o, maskShown(o.patient));
       const { client } = openClient(o);
       try {
         const result = await client.getVaccinations({

@@ -3,6 +3,7 @@
 // It depends only on src/contracts, src/wssec, src/kmehr and src/status, so it can ship without the server.
 export { RegistratieClient, REGISTRATIE_PATH, type ClientKey, type RegistratieClientOptions } from './registratie-client.js';
 export { BatchClient, BATCH_UPLOAD_PATH, type BatchClientOptions } from './batch-client.js';
+export { KmehrReadClient, type KmehrReadClientOptions, type KmehrReadInput, type KmehrReadResult } from './kmehr-read-client.js';
 export {
   addVaccinationsEnvelope,
   getVaccinationsEnvelope,

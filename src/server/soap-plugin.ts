@@ -1,6 +1,3 @@
-import type { X509Certificate } from 'node:crypto';
-import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { renderWsdl, renderXsd } from '../contracts/render-contract.js';
 import { SOAP_SERVICES, type SoapServiceName } from '../contracts/soap-services.js';
@@ -12,6 +9,7 @@ import { isClientAbort } from '../soap/client-abort.js';
 import { abortedRequest, clientGone } from './aborted-request.js';
 import type { Metrics } from './metrics.js';
 import type { SecurityLog } from './security-log.js';
+import { language, peerCertificate } from './request-caller.js';
 
 export interface SoapPluginOptions {
   readonly service: SoapServiceName;
@@ -22,26 +20,6 @@ export interface SoapPluginOptions {
 }
 
 const XML_TYPES = ['text/xml', 'application/soap+xml', 'application/xml'];
-const peerCertificates = new WeakMap<Socket, X509Certificate | null>();
-
-/** The TLS client certificate of the connection, read once per socket (keep-alive connections carry many calls). */
-function peerCertificate(req: FastifyRequest): X509Certificate | undefined {
-  const socket = req.raw.socket;
-  let cert = peerCertificates.get(socket);
-  if (cert === undefined) {
-    const tls = socket as TLSSocket;
-    cert = typeof tls.getPeerX509Certificate === 'function' ? (tls.getPeerX509Certificate() ?? null) : null;
-    peerCertificates.set(socket, cert);
-  }
-  return cert ?? undefined;
-}
-
-function language(req: FastifyRequest): 'en' | 'nl' | 'fr' {
-  const accept = String(req.headers['accept-language'] ?? '')
-    .slice(0, 2)
-    .toLowerCase();
-  return accept === 'nl' || accept === 'fr' ? accept : 'en';
-}
 
 function baseUrl(req: FastifyRequest): string {
   return `${req.protocol}://${req.headers.host ?? `${req.hostname}`}`;

@@ -26,6 +26,8 @@ import { startMetricsListener } from './metrics-listener.js';
 import type { TrustEvent } from '../pki/trust-store.js';
 import { createSecurityLog } from './security-log.js';
 import { soapPlugin } from './soap-plugin.js';
+import { kmehrReadPlugin } from './kmehr-read-plugin.js';
+import { handleKmehrRead } from '../kmehr-read/kmehr-read-handler.js';
 import { startSpoolSweeper } from './spool-sweeper.js';
 import { validateSpoolInWorker } from './spool-xsd.js';
 import { batchPlugin } from './batch-plugin.js';
@@ -161,6 +163,7 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
             security,
             handle: (call) => handleRegistratieCall(call, { ports, authentication, ...(xsd && { xsd }), limits, log }),
           }),
+        (instance) => kmehrReadPlugin(instance, { security, handle: (call) => handleKmehrRead(call, { ports, authentication, log }) }),
         (instance) =>
           batchPlugin(instance, {
             metrics,

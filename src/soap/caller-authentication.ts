@@ -2,7 +2,7 @@ import type { X509Certificate } from 'node:crypto';
 import type { IdentityRule } from '../config/registry-config.js';
 import type { CertificateVerifier } from '../pki/certificate-verifier.js';
 import type { CallerIdentity } from '../registry/caller-identity.js';
-import type { Finding } from '../status/finding.js';
+import { finding, type Finding } from '../status/finding.js';
 import { checkOneCallerIdentity } from './one-caller-identity.js';
 import { signedRequestOf, type SignatureClaims, type SignedRequest } from './signed-request-replay.js';
 import { verifyWsSecurity, type WsSecurityResult, type WsSecurityVerifyOptions } from '../wssec/verify-ws-security.js';
@@ -65,6 +65,14 @@ export function needsSignatureCheck(envelope: Buffer, peerCertificate: X509Certi
 /** The options the signature of a request is checked with at `now`. */
 export function signatureCheckOptions(now: Date, deps: AuthenticationDeps): WsSecurityVerifyOptions {
   return { now, maxAgeSeconds: deps.maxAgeSeconds, maxClockSkewSeconds: deps.clockSkewSeconds };
+}
+
+/**
+ * A request without a SOAP envelope (the KMEHR read over HTTPS, docs/kmehr-read.md): the TLS client certificate is
+ * the only credential, checked exactly as a SOAP call's (trust, dates, revocation, eHealth subject).
+ */
+export function authenticateTlsCaller(peerCertificate: X509Certificate | undefined, now: Date, deps: AuthenticationDeps): Authentication {
+  return peerCertificate ? fromTls(peerCertificate, now, deps) : { ok: false, finding: finding('AUTH_NOT_AUTHENTICATED') };
 }
 
 function fromTls(peerCertificate: X509Certificate, now: Date, deps: AuthenticationDeps): Authentication {

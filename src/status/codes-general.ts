@@ -32,6 +32,19 @@ export const GENERAL_CODES = {
       fr: "Erreur interne ; rien n'a été enregistré. Réessayez plus tard (référence {reference}).",
     },
   },
+  REQUEST_PARAMETER_INVALID: {
+    area: 'general',
+    severity: 'error',
+    soap: 'fault',
+    http: 400,
+    retry: false,
+    rule: 'our choice: the KMEHR read over HTTPS (docs/kmehr-read.md)',
+    text: {
+      en: 'The request parameter {location} is not valid: {detail}.',
+      nl: 'De parameter {location} van de aanvraag is ongeldig: {detail}.',
+      fr: "Le paramètre {location} de la requête n'est pas valide : {detail}.",
+    },
+  },
   CONFIG_INVALID: {
     area: 'general',
     severity: 'error',
