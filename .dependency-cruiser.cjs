@@ -14,7 +14,7 @@
 // runtime: how a thread or child finds its compiled entry (node built-ins only); csv: the one CSV reader (csv-parse
 // only). Both are leaves every layer may use.
 const CORE = ['runtime', 'csv', 'status', 'kmehr', 'contracts', 'registry'];
-const ADAPTERS = ['soap', 'batch', 'store', 'pki', 'client', 'wssec'];
+const ADAPTERS = ['soap', 'batch', 'store', 'pki', 'client', 'wssec', 'fhir'];
 const ROOTS = ['server', 'cli'];
 
 /** What each core folder may import besides itself. */
@@ -48,6 +48,9 @@ const ADAPTER_ARROWS = {
   },
   client: {
     wssec: 'the client signs its requests with the same WS-Security code the server verifies with',
+  },
+  fhir: {
+    pki: "a FHIR caller is identified from its TLS client certificate, checked by the PKI's certificate verifier (as on SOAP)",
   },
   store: {},
   pki: {},

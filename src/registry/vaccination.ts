@@ -1,6 +1,6 @@
 /** Channels a vaccination can arrive through (issue 3 §1). */
-/** `cli`: operator reads and removals through the `vaccinnet` command. */
-export const CHANNELS = ['registratie', 'batch', 'web', 'csv', 'cli'] as const;
+/** `cli`: operator reads and removals through the `vaccinnet` command; `fhir`: the FHIR R4 API under /fhir. */
+export const CHANNELS = ['registratie', 'batch', 'web', 'csv', 'cli', 'fhir'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const VACCINATION_STATUSES = ['active', 'removed'] as const;

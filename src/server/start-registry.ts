@@ -26,6 +26,7 @@ import { startMetricsListener } from './metrics-listener.js';
 import type { TrustEvent } from '../pki/trust-store.js';
 import { createSecurityLog } from './security-log.js';
 import { soapPlugin } from './soap-plugin.js';
+import { FHIR_BODY_LIMIT, fhirPlugin } from './fhir-plugin.js';
 import { startSpoolSweeper } from './spool-sweeper.js';
 import { validateSpoolInWorker } from './spool-xsd.js';
 import { batchPlugin } from './batch-plugin.js';
@@ -152,6 +153,7 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
         maxConnections: config.server.maxConnections,
       },
       plugins: [
+        (instance) => fhirPlugin(instance, { ports, certificates, log, metrics, bodyLimit: FHIR_BODY_LIMIT }),
         (instance) =>
           soapPlugin(instance, {
             service: 'VaccinationService-2_1',

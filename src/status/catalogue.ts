@@ -1,6 +1,7 @@
 import { AUTH_CODES } from './codes-auth.js';
 import { echoParam } from './echo.js';
 import { BATCH_CODES } from './codes-batch.js';
+import { FHIR_CODES } from './codes-fhir.js';
 import { GENERAL_CODES } from './codes-general.js';
 import { IDENTIFIER_CODES } from './codes-identifier.js';
 import { KMEHR_CODES } from './codes-kmehr.js';
@@ -24,6 +25,7 @@ export const CATALOGUE = Object.freeze({
   ...IDENTIFIER_CODES,
   ...REGISTRY_CODES,
   ...BATCH_CODES,
+  ...FHIR_CODES,
 });
 
 export type StatusCode = keyof typeof CATALOGUE;

@@ -12,6 +12,7 @@ const AREA_TITLES: Record<(typeof AREAS)[number], string> = {
   identifier: 'Identifiers (INSZ/SSIN, NIHII, KBO/CBE)',
   registry: 'Stored state: duplicates, removal',
   batch: 'BatchUpload deliveries and results',
+  fhir: 'FHIR API input (docs/fhir.md)',
 };
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|');

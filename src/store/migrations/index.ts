@@ -12,6 +12,7 @@ import { leanIndexes } from './0009-lean-indexes.js';
 import { resultSlices } from './0010-result-slices.js';
 import { replayContentDigest } from './0011-replay-content-digest.js';
 import { signatureReplays } from './0012-signature-replays.js';
+import { vaccinationIdIndex } from './0014-vaccination-id-index.js';
 
 /**
  * The versioned migrations, applied in name order on start by Kysely's Migrator (under `pg_advisory_lock` on
@@ -33,6 +34,7 @@ export function migrationProvider(caps: StoreCapabilities): MigrationProvider {
     '0010-result-slices': resultSlices(),
     '0011-replay-content-digest': replayContentDigest(caps),
     '0012-signature-replays': signatureReplays(caps),
+    '0014-vaccination-id-index': vaccinationIdIndex(),
   };
   return { getMigrations: async (): Promise<Record<string, Migration>> => steps };
 }

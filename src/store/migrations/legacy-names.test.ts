@@ -41,7 +41,10 @@ const NEW_NAMES = [
   '0010-result-slices',
   '0011-replay-content-digest',
   '0012-signature-replays',
+  '0014-vaccination-id-index',
 ];
+/** Steps added after the renaming release: a database of that release applies them on its first start. */
+const ADDED_SINCE = NEW_NAMES.slice(OLD_NAMES.length);
 
 /** The current steps under the names an older release gave them: what its Migrator wrote into `kysely_migration`. */
 async function oldRelease(caps: StoreCapabilities): Promise<MigrationProvider> {
@@ -92,7 +95,7 @@ describe('migration names', () => {
     const names = Object.keys(await migrationProvider({ engine: 'sqlite' } as StoreCapabilities).getMigrations()).sort();
     expect(names).toEqual(NEW_NAMES);
     expect(new Set(names.map((n) => n.slice(0, 4))).size).toBe(names.length);
-    expect(OLD_NAMES.map((n) => LEGACY_MIGRATION_NAMES[n] ?? n)).toEqual(NEW_NAMES);
+    expect(OLD_NAMES.map((n) => LEGACY_MIGRATION_NAMES[n] ?? n)).toEqual(NEW_NAMES.slice(0, OLD_NAMES.length));
   });
 });
 
@@ -114,7 +117,7 @@ for (const engine of testEngines()) {
 
       const store = await openStore(url);
       try {
-        expect(await store.migrate()).toEqual([]);
+        expect(await store.migrate()).toEqual(ADDED_SINCE);
         expect(await storedNames(store)).toEqual(NEW_NAMES);
         expect((await store.vaccinations.history(PATIENTS.jan.insz)).map((v) => [v.id, v.lot])).toEqual([[id, 'FK1234']]);
         // The stored row still answers as the registry's own: the same registration again is its replay.
@@ -138,7 +141,7 @@ for (const engine of testEngines()) {
       try {
         const persons = await store.db.selectFrom('persons').select('insz').orderBy('insz').execute();
         expect(persons.length).toBeGreaterThan(0);
-        expect(await store.migrate()).toEqual(['0011-replay-content-digest', '0012-signature-replays']);
+        expect(await store.migrate()).toEqual(['0011-replay-content-digest', '0012-signature-replays', ...ADDED_SINCE]);
         expect(await storedNames(store)).toEqual(NEW_NAMES);
         expect(await store.db.selectFrom('persons').select('insz').orderBy('insz').execute()).toEqual(persons);
         expect(codesOf(await register(store, 'FK1234'))).toEqual([]);
