@@ -161,8 +161,3 @@ export function vaccineCodeOf(product: VaccineProduct): VaccineCode {
 export function indicationsOfSnomed(code: string): readonly string[] {
   return BY_SNOMED.get(code)?.indications ?? [];
 }
-
-/** Whether the code is one of the table's (or "unspecified vaccine"): the `be-vs-vaccine-code` subset we know. */
-export function isKnownVaccineCode(code: string): boolean {
-  return code === UNSPECIFIED_VACCINE || BY_SNOMED.has(code);
-}
