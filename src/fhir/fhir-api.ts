@@ -185,7 +185,9 @@ async function create(req: FhirRequest, identity: CallerIdentity, deps: FhirDeps
     const first = error ?? finding('INTERNAL_ERROR', { params: { reference: 'no vaccination stored' } });
     return answer(CATALOGUE[first.code].http, error ? findings : [first], req.language, where);
   }
-  const shown = findings.length > 0 ? findings : [finding('OK')];
+  // Stored: the core's warnings (e.g. PROBABLE_DUPLICATE), then what of the resource the registry does not keep.
+  const kept = [...findings, ...read.notKept];
+  const shown = kept.length > 0 ? kept : [finding('OK')];
   // 201 for a new vaccination; 200 for a replay of the same sender id with the same content (DUPLICATE_REPLAY).
   return { ...answer(transaction?.replay ? 200 : 201, shown, req.language, where), location: `${req.baseUrl}/Immunization/${id}` };
 }

@@ -12,7 +12,14 @@ export interface ImmunizationPaths {
 }
 
 export type ImmunizationRead =
-  | { readonly ok: true; readonly message: KmehrMessage; readonly paths: ImmunizationPaths; readonly senderId: SenderId }
+  | {
+      readonly ok: true;
+      readonly message: KmehrMessage;
+      readonly paths: ImmunizationPaths;
+      readonly senderId: SenderId;
+      /** FHIR_ELEMENT_NOT_KEPT warnings: what was sent but has no place in what the registry stores (shown once stored). */
+      readonly notKept: readonly Finding[];
+    }
   | { readonly ok: false; readonly findings: readonly Finding[] };
 
 /** The sender's own id of the record: the idempotency key (KMEHR `transaction/id[@S='LOCAL'][@SL]`). */
@@ -150,7 +157,60 @@ export function fromImmunization(input: unknown): ImmunizationRead {
       },
     ],
   };
-  return { ok: true, message, paths: { authorFromPerformer: performer !== undefined, codes }, senderId };
+  return { ok: true, message, paths: { authorFromPerformer: performer !== undefined, codes }, senderId, notKept: notKept(input) };
+}
+
+/** Top-level elements the mapping reads (or, for id/meta/text/language, that are the resource's envelope, not data). */
+const READ_ELEMENTS = new Set([
+  'resourceType',
+  'id',
+  'meta',
+  'text',
+  'language',
+  'extension',
+  'identifier',
+  'status',
+  'vaccineCode',
+  'patient',
+  'occurrenceDateTime',
+  'recorded',
+  'performer',
+  'doseQuantity',
+  ...Object.keys(REFUSED_ELEMENTS),
+]);
+
+/** At most this many warnings: a body of 64 KiB could name thousands of elements. */
+const MAX_NOT_KEPT = 20;
+
+/** A FHIRPath string literal (an extension URL is the sender's text). */
+const literal = (s: string): string => `'${s.slice(0, 200).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** A FHIRPath name: plain when it is an identifier, else delimited (a JSON key is the sender's text). */
+const name = (s: string): string => (/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(s) ? s : `\`${s.slice(0, 64).replace(/[`\\]/g, '')}\``);
+
+/**
+ * What a sender said that the registry will not give back (site, route, encounter, notes, reactions, other
+ * extensions, a second performer, dose units…): stored without it, and told so, rather than dropped silently (our
+ * choice). The reactions are still judged (rule 3 refuses one on a COVID-19 dose); they are not stored.
+ */
+function notKept(input: Json): Finding[] {
+  const paths: string[] = [];
+  for (const key of Object.keys(input)) if (!READ_ELEMENTS.has(key)) paths.push(`Immunization.${name(key)}`);
+  for (const e of arr(input.extension)) {
+    const url = isObject(e) ? str(e.url) : undefined;
+    if (url === EXT.recorder) continue;
+    if (url !== EXT.administeredProduct) {
+      paths.push(url === undefined ? 'Immunization.extension' : `Immunization.extension(${literal(url)})`);
+      continue;
+    }
+    for (const part of arr((e as Json).extension)) {
+      const url = isObject(part) ? str(part.url) : undefined;
+      if (url !== 'coded' && url !== 'lotNumber') paths.push(`${PRODUCT}.extension(${literal(url ?? '')})`);
+    }
+  }
+  if (arr(input.performer).length > 1) paths.push('Immunization.performer[1]');
+  if (isObject(input.doseQuantity)) for (const k of Object.keys(input.doseQuantity)) if (k !== 'value') paths.push(`Immunization.doseQuantity.${name(k)}`);
+  return [...new Set(paths)].slice(0, MAX_NOT_KEPT).map((location) => finding('FHIR_ELEMENT_NOT_KEPT', { location }));
 }
 
 /** Immunization.status → CD-LIFECYCLE: the lifecycle rule then refuses what is not an administered dose. */

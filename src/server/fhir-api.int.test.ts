@@ -174,6 +174,33 @@ describe.each(testEngines())('FHIR API over mutual TLS on $name', (engine) => {
     expect(await stored()).toBe(before);
   });
 
+  it('stores a dose with elements the registry does not keep, and names each of them (FHIR_ELEMENT_NOT_KEPT)', async () => {
+    const extras = {
+      site: { coding: [{ system: SYSTEM.snomed, code: '35259002' }] },
+      note: [{ text: 'left arm' }],
+      doseQuantity: { value: 1, unit: 'mL' },
+    };
+    const base = immunization('gp-extras', { ...extras, occurrenceDateTime: '2021-04-04' });
+    const confirmation = {
+      url: 'https://www.ehealth.fgov.be/standards/fhir/vaccination/StructureDefinition/be-ext-vaccination-confirmationStatus',
+      valueCode: 'confirmed',
+    };
+    const r = await call('POST', '/Immunization', JSON.stringify({ ...base, extension: [...(base.extension as unknown[]), confirmation] }));
+    expect(r.status).toBe(201);
+    const issues = (r.body as OperationOutcome).issue ?? [];
+    expect(issues.map((i) => [i.severity, i.details?.coding?.[0]?.code, i.expression?.[0]])).toEqual([
+      ['warning', 'FHIR_ELEMENT_NOT_KEPT', 'Immunization.site'],
+      ['warning', 'FHIR_ELEMENT_NOT_KEPT', 'Immunization.note'],
+      ['warning', 'FHIR_ELEMENT_NOT_KEPT', `Immunization.extension('${confirmation.url}')`],
+      ['warning', 'FHIR_ELEMENT_NOT_KEPT', 'Immunization.doseQuantity.unit'],
+    ]);
+    const id = String(r.headers.location).split('/').pop()!;
+    const read = (await call('GET', `/Immunization/${id}`)).body as Immunization;
+    expect([read.site, read.note, read.doseQuantity]).toEqual([undefined, undefined, { value: 1 }]);
+    // Out of the way of the search test below, which counts Jan's doses.
+    expect((await call('DELETE', `/Immunization/${id}`)).status).toBe(200);
+  });
+
   it('refuses bad input with a clear OperationOutcome and stores nothing', async () => {
     const before = await stored();
     const notJson = await call('POST', '/Immunization', '{"resourceType": "Immunization",');

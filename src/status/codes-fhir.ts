@@ -84,6 +84,19 @@ export const FHIR_CODES = {
       fr: "L'élément {location} ne peut pas être accepté : {detail}.",
     },
   },
+  FHIR_ELEMENT_NOT_KEPT: {
+    area: 'fhir',
+    severity: 'warning',
+    soap: 'message',
+    http: 200,
+    retry: false,
+    rule: 'our choice (fhir-bevaccination §10: what the registry stores)',
+    text: {
+      en: 'Stored, but the registry does not keep {location}: it will not be in what is read back.',
+      nl: 'Opgeslagen, maar het register bewaart {location} niet: het zit niet in wat teruggelezen wordt.',
+      fr: 'Enregistré, mais le registre ne conserve pas {location} : il ne figurera pas dans ce qui est relu.',
+    },
+  },
   FHIR_SEARCH_PARAMETER: {
     area: 'fhir',
     severity: 'error',
