@@ -3,7 +3,7 @@
 //   runtime, csv → status → kmehr → contracts                 core: no adapter imports; registry never sees the wire contracts
 //   status  →  kmehr  →  registry
 //   config                                          the typed settings: imports only the core, read by any adapter
-//   adapters: soap, batch, store, pki, client, wssec, kmehr-read   the core, config, and only the adapter arrows named below
+//   adapters: soap, batch, store, pki, client, wssec, kmehr-read, fhir   the core, config, and only the adapter arrows named below
 //   composition roots: server, cli                  anything (the CLI starts the server, never the reverse)
 //
 // The allowed adapter arrows form no loop, so while these rules pass the folder graph has no cycle either.
@@ -14,7 +14,7 @@
 // runtime: how a thread or child finds its compiled entry (node built-ins only); csv: the one CSV reader (csv-parse
 // only). Both are leaves every layer may use.
 const CORE = ['runtime', 'csv', 'status', 'kmehr', 'contracts', 'registry'];
-const ADAPTERS = ['soap', 'batch', 'store', 'pki', 'client', 'wssec', 'kmehr-read'];
+const ADAPTERS = ['soap', 'batch', 'store', 'pki', 'client', 'wssec', 'kmehr-read', 'fhir'];
 const ROOTS = ['server', 'cli'];
 
 /** What each core folder may import besides itself. */
@@ -51,6 +51,9 @@ const ADAPTER_ARROWS = {
   },
   'kmehr-read': {
     soap: 'the KMEHR read identifies and audits its caller as SOAP calls do (caller-authentication.ts, audit-security-refusal.ts): one credential check',
+  },
+  fhir: {
+    pki: "a FHIR caller is identified from its TLS client certificate, checked by the PKI's certificate verifier (as on SOAP)",
   },
   store: {},
   pki: {},

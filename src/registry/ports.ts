@@ -7,7 +7,7 @@ import type { RegisteredPatient } from './patient-data.js';
 import type { Person } from './person.js';
 import type { Profile, SoftwareRegistration } from './profile.js';
 import type { StoredDoseKey } from './rules/probable-duplicate.js';
-import type { NewVaccination, Removal, Vaccination } from './vaccination.js';
+import type { NewVaccination, Removal, Vaccination, VaccinationStatus } from './vaccination.js';
 
 /** Looks up the person register (identity.md §5). */
 export interface PersonRegister {
@@ -69,6 +69,8 @@ export interface VaccinationStore {
   removeVaccination(patientInsz: string, id: string, removal: Removal, audit: NewAuditEntry): Promise<RemoveResult>;
   /** Active vaccinations, ordered by administration date, optionally from `since` (YYYY-MM-DD) on. */
   history(patientInsz: string, since?: string): Promise<readonly Vaccination[]>;
+  /** The patient a vaccination id belongs to, and whether it is still active (FHIR reads by id); undefined if unknown. */
+  patientOf(id: string): Promise<{ readonly patientInsz: string; readonly status: VaccinationStatus } | undefined>;
 }
 
 /** A dose found stored under a sender key offered again: what the sender-ids verdict (rule 14) compares. */

@@ -60,8 +60,11 @@ export function allFindings(result: MessageResult): Finding[] {
   return [...result.findings, ...result.transactions.flatMap((t) => t.findings)];
 }
 
-/** Channels where a message is all-or-nothing (a doctor's message is one act); batch and CSV store per transaction. */
-const ATOMIC_MESSAGE_CHANNELS: readonly Channel[] = ['registratie', 'web'];
+/**
+ * Channels where a message is all-or-nothing (a doctor's message is one act; a FHIR Immunization is one message of
+ * one dose); batch and CSV store per transaction.
+ */
+const ATOMIC_MESSAGE_CHANNELS: readonly Channel[] = ['registratie', 'web', 'fhir'];
 
 interface Planned {
   readonly m: number;

@@ -1,9 +1,9 @@
 /** Channels a vaccination can arrive through (issue 3 §1). */
 /**
  * `cli`: operator reads and removals through the `vaccinnet` command. `kmehr-read`: the Vitalink-shaped read over
- * HTTPS (docs/kmehr-read.md) — a read channel only, nothing arrives through it.
+ * HTTPS (docs/kmehr-read.md) — a read channel only, nothing arrives through it. `fhir`: the FHIR R4 API under /fhir.
  */
-export const CHANNELS = ['registratie', 'batch', 'web', 'csv', 'cli', 'kmehr-read'] as const;
+export const CHANNELS = ['registratie', 'batch', 'web', 'csv', 'cli', 'kmehr-read', 'fhir'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const VACCINATION_STATUSES = ['active', 'removed'] as const;

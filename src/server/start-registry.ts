@@ -28,6 +28,7 @@ import { createSecurityLog } from './security-log.js';
 import { soapPlugin } from './soap-plugin.js';
 import { kmehrReadPlugin } from './kmehr-read-plugin.js';
 import { handleKmehrRead } from '../kmehr-read/kmehr-read-handler.js';
+import { FHIR_BODY_LIMIT, fhirPlugin } from './fhir-plugin.js';
 import { startSpoolSweeper } from './spool-sweeper.js';
 import { validateSpoolInWorker } from './spool-xsd.js';
 import { batchPlugin } from './batch-plugin.js';
@@ -155,6 +156,7 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
         maxConnections: config.server.maxConnections,
       },
       plugins: [
+        (instance) => fhirPlugin(instance, { ports, certificates, log, metrics, bodyLimit: FHIR_BODY_LIMIT }),
         (instance) =>
           soapPlugin(instance, {
             service: 'VaccinationService-2_1',

@@ -2,6 +2,7 @@ import { ACCESS_CODES } from './codes-access.js';
 import { AUTH_CODES } from './codes-auth.js';
 import { echoParam } from './echo.js';
 import { BATCH_CODES } from './codes-batch.js';
+import { FHIR_CODES } from './codes-fhir.js';
 import { GENERAL_CODES } from './codes-general.js';
 import { IDENTIFIER_CODES } from './codes-identifier.js';
 import { KMEHR_CODES } from './codes-kmehr.js';
@@ -26,6 +27,7 @@ export const CATALOGUE = Object.freeze({
   ...REGISTRY_CODES,
   ...BATCH_CODES,
   ...ACCESS_CODES,
+  ...FHIR_CODES,
 });
 
 export type StatusCode = keyof typeof CATALOGUE;

@@ -13,6 +13,7 @@ const AREA_TITLES: Record<(typeof AREAS)[number], string> = {
   registry: 'Stored state: duplicates, removal',
   batch: 'BatchUpload deliveries and results',
   access: "Reading a person's vaccinations: consent, therapeutic links, exclusions",
+  fhir: 'FHIR API input (docs/fhir.md)',
 };
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|');

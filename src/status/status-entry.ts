@@ -16,7 +16,7 @@ export type Severity = (typeof SEVERITIES)[number];
 export const SOAP_LEVELS = ['fault', 'call', 'message'] as const;
 export type SoapLevel = (typeof SOAP_LEVELS)[number];
 
-export const AREAS = ['general', 'xml', 'soap', 'auth', 'profile', 'kmehr', 'identifier', 'registry', 'batch', 'access'] as const;
+export const AREAS = ['general', 'xml', 'soap', 'auth', 'profile', 'kmehr', 'identifier', 'registry', 'batch', 'access', 'fhir'] as const;
 export type Area = (typeof AREAS)[number];
 
 /** A message in the three languages of the registry; `{name}` placeholders are filled from the finding's params. */

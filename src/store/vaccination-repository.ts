@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { NewAuditEntry } from '../registry/audit-entry.js';
 import type { AuditFor, InsertResult, RemoveResult, VaccinationStore } from '../registry/ports.js';
-import type { NewVaccination, Removal, Vaccination } from '../registry/vaccination.js';
+import type { NewVaccination, Removal, Vaccination, VaccinationStatus } from '../registry/vaccination.js';
 import type { StoreCapabilities } from './capabilities.js';
 import type { Database, VaccinationsTable } from './database.js';
 import type { HotSql } from './hot-sql.js';
@@ -63,6 +63,12 @@ export class SqlVaccinationStore implements VaccinationStore {
   async getVaccination(patientInsz: string, id: string): Promise<Vaccination | undefined> {
     const row = await this.#db.selectFrom('vaccinations').selectAll().where('patient_insz', '=', patientInsz).where('id', '=', id).executeTakeFirst();
     return row ? toVaccination(row) : undefined;
+  }
+
+  /** By `vaccinations_id_ix` (migration 0014). */
+  async patientOf(id: string): Promise<{ readonly patientInsz: string; readonly status: VaccinationStatus } | undefined> {
+    const row = await this.#db.selectFrom('vaccinations').select(['patient_insz', 'status']).where('id', '=', id).executeTakeFirst();
+    return row ? { patientInsz: row.patient_insz, status: row.status as VaccinationStatus } : undefined;
   }
 
   async removeVaccination(patientInsz: string, id: string, removal: Removal, audit: NewAuditEntry): Promise<RemoveResult> {

@@ -13,6 +13,7 @@ import { resultSlices } from './0010-result-slices.js';
 import { replayContentDigest } from './0011-replay-content-digest.js';
 import { signatureReplays } from './0012-signature-replays.js';
 import { accessModel } from './0013-access-model.js';
+import { vaccinationIdIndex } from './0014-vaccination-id-index.js';
 
 /**
  * The versioned migrations, applied in name order on start by Kysely's Migrator (under `pg_advisory_lock` on
@@ -35,6 +36,7 @@ export function migrationProvider(caps: StoreCapabilities): MigrationProvider {
     '0011-replay-content-digest': replayContentDigest(caps),
     '0012-signature-replays': signatureReplays(caps),
     '0013-access-model': accessModel(),
+    '0014-vaccination-id-index': vaccinationIdIndex(),
   };
   return { getMigrations: async (): Promise<Record<string, Migration>> => steps };
 }

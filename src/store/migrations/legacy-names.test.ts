@@ -44,7 +44,7 @@ const RENUMBERED = [
   '0012-signature-replays',
 ];
 /** Steps added after the renumbering have no old name: a database of an older release gets them as new. */
-const ADDED_SINCE = ['0013-access-model'];
+const ADDED_SINCE = ['0013-access-model', '0014-vaccination-id-index'];
 const NEW_NAMES = [...RENUMBERED, ...ADDED_SINCE];
 
 /** The current steps under the names an older release gave them: what its Migrator wrote into `kysely_migration`. */
