@@ -40,7 +40,7 @@ function immunization(localId: string, overrides: Record<string, unknown> = {}, 
     identifier: [{ system: 'https://gp.example/immunization', value: localId }],
     status: 'completed',
     vaccineCode: { coding: [{ system: SYSTEM.snomed, code: '28531000087107' }] },
-    patient: { type: 'Patient', identifier: { system: SYSTEM.ssin, value: PATIENTS.jan.insz } },
+    patient: { type: 'Patient', identifier: { system: SYSTEM.ssin, value: PATIENTS.emma.insz } },
     occurrenceDateTime: '2024-10-15',
     recorded: '2024-10-15T10:21:00+02:00',
     performer: [{ actor: { type: 'Practitioner', identifier: { system: SYSTEM.nihdi, value: DOCTORS.peeters.nihii } } }],
@@ -101,8 +101,8 @@ describe.each(testEngines())('FHIR API over mutual TLS on $name', (engine) => {
     });
   }
   const search = (q: string): Promise<Reply> =>
-    call('GET', `/Immunization?patient.identifier=${encodeURIComponent(`${SYSTEM.ssin}|${PATIENTS.jan.insz}`)}${q}`);
-  const stored = async (): Promise<number> => (await t.registry.store.vaccinations.history(PATIENTS.jan.insz)).length;
+    call('GET', `/Immunization?patient.identifier=${encodeURIComponent(`${SYSTEM.ssin}|${PATIENTS.emma.insz}`)}${q}`);
+  const stored = async (): Promise<number> => (await t.registry.store.vaccinations.history(PATIENTS.emma.insz)).length;
 
   it('serves a CapabilityStatement that names what the routes do', async () => {
     const r = await call('GET', '/metadata');
@@ -135,12 +135,13 @@ describe.each(testEngines())('FHIR API over mutual TLS on $name', (engine) => {
       { system: 'urn:vaccinnet:sender-id:https://gp.example/immunization', value: 'gp-1' },
     ]);
     expect(imm.extension?.find((e) => e.url === EXT.administeredProduct)?.extension).toContainEqual({ url: 'lotNumber', valueString: 'FK8891' });
-    const audit = await t.registry.store.audit.forPerson(PATIENTS.jan.insz);
+    const audit = await t.registry.store.audit.forPerson(PATIENTS.emma.insz);
     expect(audit.filter((a) => a.channel === 'fhir').map((a) => [a.action, a.outcome])).toEqual([
       ['register', 'OK'],
       ['replay', 'DUPLICATE_REPLAY'],
-      ['read', 'OK'],
-      ['read', 'OK'],
+      // Its own registrations only: no consent or link for Emma.
+      ['read', 'ACCESS_OWN_ONLY'],
+      ['read', 'ACCESS_OWN_ONLY'],
     ]);
   });
 
@@ -246,12 +247,12 @@ describe.each(testEngines())('FHIR API over mutual TLS on $name', (engine) => {
   });
 
   it('finds the person in the register (Patient?identifier=)', async () => {
-    const r = await call('GET', `/Patient?identifier=${encodeURIComponent(`${SYSTEM.ssin}|${PATIENTS.jan.insz}`)}`);
+    const r = await call('GET', `/Patient?identifier=${encodeURIComponent(`${SYSTEM.ssin}|${PATIENTS.emma.insz}`)}`);
     expect(r.status).toBe(200);
     expect((r.body as Bundle).entry?.[0]?.resource).toMatchObject({
       resourceType: 'Patient',
-      identifier: [{ system: SYSTEM.ssin, value: PATIENTS.jan.insz }],
-      name: [{ family: PATIENTS.jan.familyname }],
+      identifier: [{ system: SYSTEM.ssin, value: PATIENTS.emma.insz }],
+      name: [{ family: PATIENTS.emma.familyname }],
     });
   });
 
@@ -260,13 +261,13 @@ describe.each(testEngines())('FHIR API over mutual TLS on $name', (engine) => {
     const id = String(created.headers.location).split('/').pop()!;
     const removed = await call('DELETE', `/Immunization/${id}`);
     expect([removed.status, codesOf(removed)]).toEqual([200, ['OK']]);
-    expect((await t.registry.store.vaccinations.getVaccination(PATIENTS.jan.insz, id))?.status).toBe('removed');
+    expect((await t.registry.store.vaccinations.getVaccination(PATIENTS.emma.insz, id))?.status).toBe('removed');
     expect(((await search('')).body as Bundle).entry?.map((e) => e.resource?.id)).not.toContain(id);
     const gone = await call('GET', `/Immunization/${id}`);
     expect([gone.status, codesOf(gone)]).toEqual([410, ['VACCINATION_ALREADY_REMOVED']]);
     const twice = await call('DELETE', `/Immunization/${id}`);
     expect([twice.status, codesOf(twice)]).toEqual([409, ['VACCINATION_ALREADY_REMOVED']]);
-    const audit = await t.registry.store.audit.forPerson(PATIENTS.jan.insz);
+    const audit = await t.registry.store.audit.forPerson(PATIENTS.emma.insz);
     expect(audit.filter((a) => a.action === 'remove' && a.vaccinationId === id).map((a) => [a.outcome, a.channel])).toEqual([
       ['OK', 'fhir'],
       ['VACCINATION_ALREADY_REMOVED', 'fhir'],
@@ -276,7 +277,7 @@ describe.each(testEngines())('FHIR API over mutual TLS on $name', (engine) => {
   });
 
   it('refuses a caller without a client certificate (401), a malformed SSIN (400) and a softwareID not its own (403)', async () => {
-    const anonymous = await call('GET', `/Immunization?patient.identifier=${encodeURIComponent(`${SYSTEM.ssin}|${PATIENTS.jan.insz}`)}`, undefined, {
+    const anonymous = await call('GET', `/Immunization?patient.identifier=${encodeURIComponent(`${SYSTEM.ssin}|${PATIENTS.emma.insz}`)}`, undefined, {
       ca: t.registry.caPem,
     });
     expect([anonymous.status, codesOf(anonymous)]).toEqual([401, ['AUTH_NOT_AUTHENTICATED']]);
@@ -286,7 +287,7 @@ describe.each(testEngines())('FHIR API over mutual TLS on $name', (engine) => {
     const other = await new Promise<number>((resolve, reject) => {
       https
         .request(
-          `${base}/Immunization?patient.identifier=${encodeURIComponent(`${SYSTEM.ssin}|${PATIENTS.jan.insz}`)}`,
+          `${base}/Immunization?patient.identifier=${encodeURIComponent(`${SYSTEM.ssin}|${PATIENTS.emma.insz}`)}`,
           { ...tls, headers: { 'x-vaccinnet-software-id': 'not_registered' } },
           (res) => {
             res.resume();
