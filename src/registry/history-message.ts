@@ -1,4 +1,5 @@
 import { type Code, type Content, type Item, type KmehrMessage, type Transaction } from '../kmehr/model.js';
+import { NO_NAME } from '../kmehr/vitalink-vaccination.js';
 import type { Person } from './person.js';
 import type { Vaccination } from './vaccination.js';
 
@@ -27,7 +28,8 @@ function vaccineItem(v: Vaccination): Item {
     contents.push({
       kind: 'medicinalproduct',
       intendedcds: [cd('CD-DRUG-CNK', v.product.cnk)],
-      ...(v.product.name && { intendedname: v.product.name }),
+      // The XSD requires an intendedname: "-" for a CNK the reference table has no name for, as the Vitalink read does.
+      intendedname: v.product.name || NO_NAME,
     });
   }
   const codes: Code[] = [
