@@ -1,10 +1,10 @@
 import type { SaxesTagNS } from 'saxes';
-import { finding } from '../../status/finding.js';
 import type { BodyHandler, EnvelopeWalker } from './envelope-walker.js';
 import { KMEHR_NS, UPL_NS } from '../../contracts/namespaces.js';
 import { BATCH_OPERATIONS, batchAction, batchElement, type BatchOperation } from '../../contracts/operations.js';
 import type { ElementRule } from '../../contracts/element-rule.js';
 import { SequenceChecker } from './sequence-checker.js';
+import { operationOf, type OperationNaming } from './operation-element.js';
 import type { SubtreeCopier } from './subtree-copier.js';
 
 const DELIVERY: readonly ElementRule[] = [
@@ -25,6 +25,13 @@ const RESULT: readonly ElementRule[] = [
  * saxes's. The small fields are collected; the inline `kmehr:kmehrmessage` is passed on by the copier as it streams
  * past (see subtree-copier.ts), so memory does not depend on its size.
  */
+const BATCH_NAMING: OperationNaming<BatchOperation> = {
+  namespace: UPL_NS,
+  operations: BATCH_OPERATIONS,
+  requestElement: (o) => batchElement(o, 'Request'),
+  action: batchAction,
+};
+
 export class BatchBodyHandler implements BodyHandler {
   readonly #soapAction: string | undefined;
   operation: BatchOperation | undefined;
@@ -89,21 +96,7 @@ export class BatchBodyHandler implements BodyHandler {
   }
 
   #openOperation(tag: SaxesTagNS, w: EnvelopeWalker): void {
-    const op = BATCH_OPERATIONS.find((o) => batchElement(o, 'Request') === tag.local);
-    if (tag.uri !== UPL_NS || op === undefined) {
-      w.abort(finding('SOAP_OPERATION_UNKNOWN', { location: w.operationPath, value: `{${tag.uri}}${tag.local}`, line: w.line, column: w.column }));
-    }
-    if (this.#soapAction !== undefined && this.#soapAction !== batchAction(op)) {
-      w.abort(
-        finding('SOAP_ACTION_MISMATCH', {
-          location: w.operationPath,
-          value: this.#soapAction,
-          line: w.line,
-          column: w.column,
-          params: { detail: `${tag.local} (${batchAction(op)})` },
-        }),
-      );
-    }
+    const op = operationOf(tag, w, BATCH_NAMING, this.#soapAction);
     this.operation = op;
     this.#sequence = new SequenceChecker(op === 'ResultaatVerwerking' ? RESULT : DELIVERY, w.operationPath);
   }

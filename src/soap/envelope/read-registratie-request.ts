@@ -14,6 +14,7 @@ import { normaliseSoapAction, REGISTRATIE_OPERATIONS, registratieAction, type Re
 import { MAX_MESSAGES_PER_CALL, REGISTRATIE_SEQUENCES } from '../../contracts/registratie-contract.js';
 import type { RegistratieReadResult, RegistratieRequest, SubmittedKmehr } from '../../contracts/registratie-request.js';
 import { SequenceChecker } from './sequence-checker.js';
+import { operationOf, type OperationNaming } from './operation-element.js';
 
 interface Leaf {
   readonly name: string;
@@ -25,6 +26,13 @@ interface Leaf {
 const BOOLEAN: Readonly<Record<string, boolean>> = { true: true, '1': true, false: false, '0': false };
 
 // Collects the flat children of the operation element; anything nested deeper is a contract violation.
+const REGISTRATIE_NAMING: OperationNaming<RegistratieOperation> = {
+  namespace: V21_NS,
+  operations: REGISTRATIE_OPERATIONS,
+  requestElement: (o) => `${o}Request`,
+  action: registratieAction,
+};
+
 class RegistratieBodyHandler implements BodyHandler {
   readonly #soapAction: string | undefined;
   operation: RegistratieOperation | undefined;
@@ -68,21 +76,7 @@ class RegistratieBodyHandler implements BodyHandler {
   }
 
   #openOperation(tag: SaxesTagNS, w: EnvelopeWalker): void {
-    const op = REGISTRATIE_OPERATIONS.find((o) => `${o}Request` === tag.local);
-    if (tag.uri !== V21_NS || op === undefined) {
-      w.abort(finding('SOAP_OPERATION_UNKNOWN', { location: w.operationPath, value: `{${tag.uri}}${tag.local}`, line: w.line, column: w.column }));
-    }
-    if (this.#soapAction !== undefined && this.#soapAction !== registratieAction(op)) {
-      w.abort(
-        finding('SOAP_ACTION_MISMATCH', {
-          location: w.operationPath,
-          value: this.#soapAction,
-          line: w.line,
-          column: w.column,
-          params: { detail: `${tag.local} (${registratieAction(op)})` },
-        }),
-      );
-    }
+    const op = operationOf(tag, w, REGISTRATIE_NAMING, this.#soapAction);
     this.operation = op;
     this.#sequence = new SequenceChecker(REGISTRATIE_SEQUENCES[op], w.operationPath);
   }
