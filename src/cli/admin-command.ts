@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerBackupCommand } from './admin/backup-command.js';
 import { registerCertificateCommands } from './admin/certificates-command.js';
 import { registerConsentCommands } from './admin/consent-commands.js';
 import { registerDoctorCommands } from './admin/doctor-commands.js';
@@ -29,4 +30,5 @@ export function registerAdminCommands(program: Command, setExitCode: SetExitCode
   registerConsentCommands(admin, setExitCode);
   registerTherapeuticLinkCommands(admin, setExitCode);
   registerExclusionCommands(admin, setExitCode);
+  registerBackupCommand(admin, setExitCode);
 }

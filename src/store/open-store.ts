@@ -23,6 +23,11 @@ export async function openStore(url: string): Promise<Store> {
   return new Store(db, SQLITE_CAPABILITIES, sqliteHotSql(db, raw, prepare, new SqliteWriter(file)));
 }
 
+/** The SQLite file a database URL names; undefined for PostgreSQL. */
+export function sqliteFileOf(url: string): string | undefined {
+  return /^postgres(ql)?:\/\//.test(url) ? undefined : sqlitePath(url);
+}
+
 function sqlitePath(url: string): string {
   if (url.startsWith('file:')) return fileURLToPath(url);
   if (url.startsWith('sqlite:')) return url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
