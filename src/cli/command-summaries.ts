@@ -12,7 +12,10 @@ export const COMMAND_SUMMARIES = {
   batch: { term: 'batch', summary: 'BatchUpload: deliver group vaccinations, fetch their results, generate test batches' },
   kmehr: { term: 'kmehr', summary: 'KMEHR messages: validate them the way the registry does' },
   pki: { term: 'pki', summary: 'Test certificate authority: eHealth-shaped certificates, .p12, CRL' },
-  admin: { term: 'admin [options]', summary: 'operator tools: persons, doctors, organisations, softwareIDs, links, certificates, consent, therapeutic links, backup' },
+  admin: {
+    term: 'admin [options]',
+    summary: 'operator tools: persons, doctors, organisations, softwareIDs, links, certificates, consent, therapeutic links, backup',
+  },
   history: { term: 'history [options] <insz>', summary: "operator view of a person's active vaccinations (and, with --audit, who read or changed what)" },
 } as const;
 
