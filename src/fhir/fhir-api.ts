@@ -1,4 +1,5 @@
 import { randomUUID, type X509Certificate } from 'node:crypto';
+import { unexpectedFailure } from '../registry/store-unavailable.js';
 import type { Bundle, BundleEntry, BundleLink, Immunization, Patient, Resource } from '@medplum/fhirtypes';
 import type { Logger } from 'pino';
 import type { CertificateVerifier } from '../pki/certificate-verifier.js';
@@ -63,8 +64,9 @@ export async function handleFhirRequest(req: FhirRequest, deps: FhirDeps): Promi
     return await route(req, deps);
   } catch (error) {
     const reference = randomUUID();
-    deps.log.error({ err: error, reference, path: req.path.slice(0, 200) }, 'FHIR request failed');
-    return refusal(finding('INTERNAL_ERROR', { params: { reference } }), req.language, 500);
+    const failure = unexpectedFailure(error, reference);
+    deps.log[failure.code === 'INTERNAL_ERROR' ? 'error' : 'warn']({ err: error, reference, path: req.path.slice(0, 200) }, 'FHIR request failed');
+    return refusal(failure, req.language);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { X509Certificate } from 'node:crypto';
+import { unexpectedFailure } from '../registry/store-unavailable.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { describeCaller, type CallerIdentity } from '../registry/caller-identity.js';
@@ -66,8 +67,9 @@ export async function handleKmehrRead(call: KmehrReadCall, deps: KmehrReadDeps):
     return await read(call, caller, softwareId, since, deps);
   } catch (error) {
     const reference = randomUUID();
-    deps.log.error({ err: error, reference }, 'KMEHR read failed');
-    return refusal(finding('INTERNAL_ERROR', { params: { reference } }), call.language, caller);
+    const failure = unexpectedFailure(error, reference);
+    deps.log[failure.code === 'INTERNAL_ERROR' ? 'error' : 'warn']({ err: error, reference }, 'KMEHR read failed');
+    return refusal(failure, call.language, caller);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { X509Certificate } from 'node:crypto';
+import { unexpectedFailure } from '../registry/store-unavailable.js';
 import { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -60,8 +61,8 @@ export const batchPlugin: FastifyPluginAsync<BatchPluginOptions> = async (app, o
     const f =
       error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
         ? finding('SOAP_CONTRACT', { location: 'Content-Type', params: { detail: `use one of ${XML_TYPES.join(', ')}` } })
-        : finding('INTERNAL_ERROR', { params: { reference: req.id } });
-    if (f.code === 'INTERNAL_ERROR') req.log.error({ err: error }, 'BatchUpload request failed before the handler');
+        : unexpectedFailure(error, req.id);
+    if (f.code === 'INTERNAL_ERROR' || f.code === 'STORE_UNAVAILABLE') req.log.error({ err: error }, 'BatchUpload request failed before the handler');
     options.metrics.soapCalls.inc({ service: SERVICE, operation: 'unknown', code: f.code });
     return sendXml(reply, faultHttpStatus(f.code), writeFault(f, language(req)));
   });

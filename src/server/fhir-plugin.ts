@@ -1,4 +1,5 @@
 import type { X509Certificate } from 'node:crypto';
+import { unexpectedFailure } from '../registry/store-unavailable.js';
 import type { TLSSocket } from 'node:tls';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { FHIR_JSON } from '../fhir/fhir-systems.js';
@@ -54,8 +55,8 @@ export const fhirPlugin: FastifyPluginAsync<FhirPluginOptions> = async (app, opt
           ? [finding('FHIR_MEDIA_TYPE', { value: String(req.headers['content-type'] ?? 'none').slice(0, 64) }), 415]
           : error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH'
             ? [finding('FHIR_NOT_JSON', { params: { detail: 'empty or unreadable body' } }), 400]
-            : [finding('INTERNAL_ERROR', { params: { reference: req.id } }), 500];
-    if (status === 500) req.log.error({ err: error }, 'FHIR request failed before the handler');
+            : [unexpectedFailure(error, req.id), 500];
+    if (status >= 500) req.log.error({ err: error }, 'FHIR request failed before the handler');
     return send(reply, { status, code: f.code, resource: operationOutcome([f], language(req)) });
   });
 

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { unexpectedFailure } from '../registry/store-unavailable.js';
 import { renderWsdl, renderXsd } from '../contracts/render-contract.js';
 import { SOAP_SERVICES, type SoapServiceName } from '../contracts/soap-services.js';
 import { writeFault } from '../soap/envelope/write-fault.js';
@@ -46,8 +47,8 @@ export const soapPlugin: FastifyPluginAsync<SoapPluginOptions> = async (app, opt
         ? finding('XML_TOO_LARGE', { params: { limit: options.bodyLimit } })
         : error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
           ? finding('SOAP_CONTRACT', { location: 'Content-Type', params: { detail: `use one of ${XML_TYPES.join(', ')}` } })
-          : finding('INTERNAL_ERROR', { params: { reference: req.id } });
-    if (f.code === 'INTERNAL_ERROR') req.log.error({ err: error }, 'SOAP request failed before the handler');
+          : unexpectedFailure(error, req.id);
+    if (f.code === 'INTERNAL_ERROR' || f.code === 'STORE_UNAVAILABLE') req.log.error({ err: error }, 'SOAP request failed before the handler');
     options.metrics.soapCalls.inc({ service: options.service, operation: 'unknown', code: f.code });
     return sendXml(reply, faultHttpStatus(f.code), writeFault(f, language(req)));
   });

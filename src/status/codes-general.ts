@@ -32,6 +32,21 @@ export const GENERAL_CODES = {
       fr: "Erreur interne ; rien n'a été enregistré. Réessayez plus tard (référence {reference}).",
     },
   },
+  STORE_UNAVAILABLE: {
+    area: 'general',
+    severity: 'error',
+    // A Fault (soap:Server, detail retry=true) with HTTP 503: clients and proxies retry on it without reading the body.
+    soap: 'fault',
+    http: 503,
+    faultHttp: 503,
+    retry: true,
+    rule: 'our choice (issue 16 §4)',
+    text: {
+      en: "The registry's database cannot be reached right now; nothing was stored. Try again in a few seconds (reference {reference}).",
+      nl: 'De databank van het register is nu niet bereikbaar; er werd niets opgeslagen. Probeer over enkele seconden opnieuw (referentie {reference}).',
+      fr: "La base de données du registre est momentanément injoignable ; rien n'a été enregistré. Réessayez dans quelques secondes (référence {reference}).",
+    },
+  },
   REQUEST_PARAMETER_INVALID: {
     area: 'general',
     severity: 'error',

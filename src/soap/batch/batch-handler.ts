@@ -1,4 +1,5 @@
 import { createHash, randomUUID, type X509Certificate } from 'node:crypto';
+import { unexpectedFailure } from '../../registry/store-unavailable.js';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Logger } from 'pino';
@@ -151,8 +152,9 @@ export async function handleBatchCall(call: BatchCall, deps: BatchHandlerDeps): 
   } catch (error) {
     const reference = randomUUID();
     // The client went away mid-body: nothing failed here; the plugin logs it once at info (no stack, no error line).
-    if (!isClientAbort(error)) deps.log.error({ err: error, reference }, 'BatchUpload call failed');
-    return refusal(actionOp, finding('INTERNAL_ERROR', { params: { reference } }), language);
+    const failure = unexpectedFailure(error, reference);
+    if (!isClientAbort(error)) deps.log[failure.code === 'INTERNAL_ERROR' ? 'error' : 'warn']({ err: error, reference }, 'BatchUpload call failed');
+    return failure.code === 'STORE_UNAVAILABLE' ? fault(failure, actionOp ?? 'unknown', language) : refusal(actionOp, failure, language);
   } finally {
     releaseSpoolFile(spool);
   }

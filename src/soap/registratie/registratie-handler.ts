@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { unexpectedFailure } from '../../registry/store-unavailable.js';
 import type { Logger } from 'pino';
 import { writeKmehr } from '../../kmehr/write-kmehr.js';
 import type { XmlLimits } from '../../kmehr/xml-limits.js';
@@ -85,8 +86,9 @@ export async function handleRegistratieCall(call: SoapCall, deps: RegistratieDep
     }
   } catch (error) {
     const reference = randomUUID();
-    deps.log.error({ err: error, reference, operation: request.operation }, 'RegistratieService call failed');
-    return refusal(request.operation, finding('INTERNAL_ERROR', { params: { reference } }), language, auth.identity);
+    const failure = unexpectedFailure(error, reference);
+    deps.log[failure.code === 'INTERNAL_ERROR' ? 'error' : 'warn']({ err: error, reference, operation: request.operation }, 'RegistratieService call failed');
+    return failure.code === 'STORE_UNAVAILABLE' ? fault(failure, request.operation, language) : refusal(request.operation, failure, language, auth.identity);
   }
 }
 
