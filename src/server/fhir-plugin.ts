@@ -82,12 +82,16 @@ export const fhirPlugin: FastifyPluginAsync<FhirPluginOptions> = async (app, opt
         },
         options,
       );
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const operation = fhirOperation(req.method, url);
+      options.metrics.apiCalls.inc({ channel: 'fhir', operation, code: answer.code });
+      options.metrics.apiDuration.observe({ channel: 'fhir', operation }, seconds);
       req.log.info(
         {
           fhir: `${req.method} ${(q < 0 ? url : url.slice(0, q)).slice(0, 80)}`,
           status: answer.status,
           code: answer.code,
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
+          ms: seconds * 1000,
         },
         'fhir call',
       );
@@ -95,3 +99,9 @@ export const fhirPlugin: FastifyPluginAsync<FhirPluginOptions> = async (app, opt
     },
   });
 };
+
+/** A bounded metrics label: the method and the resource type when it is one we serve (`GET Immunization`), else `other`. */
+function fhirOperation(method: string, url: string): string {
+  const type = /^\/fhir\/([A-Za-z]+)/.exec(url)?.[1];
+  return type === 'metadata' || type === 'Immunization' || type === 'Patient' ? `${method} ${type}` : 'other';
+}

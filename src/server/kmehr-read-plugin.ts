@@ -2,10 +2,12 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { KmehrReadAnswer, KmehrReadCall } from '../kmehr-read/kmehr-read-handler.js';
 import { KMEHR_READ_ROOT } from '../contracts/kmehr-read.js';
 import { language, peerCertificate } from './request-caller.js';
+import type { Metrics } from './metrics.js';
 import type { SecurityLog } from './security-log.js';
 
 export interface KmehrReadPluginOptions {
   readonly security: SecurityLog;
+  readonly metrics: Metrics;
   readonly handle: (call: KmehrReadCall) => Promise<KmehrReadAnswer>;
 }
 
@@ -39,7 +41,11 @@ export const kmehrReadPlugin: FastifyPluginAsync<KmehrReadPluginOptions> = async
         ...(cert && { peerCertificate: cert }),
       });
     }
-    req.log.info({ kmehrRead: true, code: result.code, caller: result.caller, ms: Math.round(Number(process.hrtime.bigint() - started) / 1e6) }, 'kmehr read');
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const operation = id === undefined ? 'list' : 'entry';
+    options.metrics.apiCalls.inc({ channel: 'kmehr-read', operation, code: result.code });
+    options.metrics.apiDuration.observe({ channel: 'kmehr-read', operation }, seconds);
+    req.log.info({ kmehrRead: true, code: result.code, caller: result.caller, ms: Math.round(seconds * 1000) }, 'kmehr read');
     return reply.code(result.httpStatus).header('content-type', result.contentType).header('cache-control', 'no-store').send(result.body);
   };
   app.get<{ Params: Params }>(`${KMEHR_READ_ROOT}/subject/:ssin/vaccination`, answer);

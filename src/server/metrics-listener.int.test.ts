@@ -38,6 +38,18 @@ describe('/metrics on its own listener', () => {
     expect((await get(metricsUrl.replace('/metrics', '/health'))).status).toBe(404);
   });
 
+  it('counts FHIR and KMEHR-read calls by operation and code, and reports the batch queue depth at each scrape', async () => {
+    expect((await get(`${t.registry.url}/fhir/metadata`, t.registry.caPem)).status).toBe(200);
+    // No client certificate: refused, and counted under its code.
+    expect((await get(`${t.registry.url}/kmehr/subject/85071412330/vaccination`, t.registry.caPem)).status).toBe(401);
+    const m = (await get(t.registry.metricsUrl!)).body;
+    expect(m).toMatch(/^vaccinnet_api_calls_total\{channel="fhir",operation="GET metadata",code="OK"\} 1$/m);
+    expect(m).toMatch(/^vaccinnet_api_calls_total\{channel="kmehr-read",operation="list",code="AUTH_NOT_AUTHENTICATED"\} 1$/m);
+    expect(m).toMatch(/^vaccinnet_api_duration_seconds_count\{channel="fhir",operation="GET metadata"\} 1$/m);
+    expect(m).toMatch(/^vaccinnet_batch_queue_depth\{status="accepted"\} 0$/m);
+    expect(m).toMatch(/^vaccinnet_batch_queue_depth\{status="processing"\} 0$/m);
+  });
+
   it('/health on the public port says only up/down', async () => {
     const h = await get(`${t.registry.url}/health`, t.registry.caPem);
     expect(h).toMatchObject({ status: 200, body: '{"status":"ok"}' });

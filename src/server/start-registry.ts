@@ -21,7 +21,7 @@ import { buildApp } from './build-app.js';
 import { seedDemo, type DemoInfo } from './demo/demo-seed.js';
 import { ensureDevPki, loadTrustStore } from './dev-pki.js';
 import { createLogger } from './logger.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import { addQueueDepth, createMetrics, type Metrics } from './metrics.js';
 import { startMetricsListener } from './metrics-listener.js';
 import type { TrustEvent } from '../pki/trust-store.js';
 import { createSecurityLog } from './security-log.js';
@@ -117,6 +117,7 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
     const demo = options.demo ? await seedDemo(store, ports, pki.ca, config.dataDir) : undefined;
 
     const deliveries = DeliveryRepository.of(store);
+    addQueueDepth(metrics, () => deliveries.queueDepth());
     const spoolDir = path.join(config.dataDir, 'batch-spool');
     const stopSweeper = startSpoolSweeper(spoolDir, log);
     closers.push(async () => stopSweeper());
@@ -165,7 +166,7 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
             security,
             handle: (call) => handleRegistratieCall(call, { ports, authentication, ...(xsd && { xsd }), limits, log }),
           }),
-        (instance) => kmehrReadPlugin(instance, { security, handle: (call) => handleKmehrRead(call, { ports, authentication, log }) }),
+        (instance) => kmehrReadPlugin(instance, { security, metrics, handle: (call) => handleKmehrRead(call, { ports, authentication, log }) }),
         (instance) =>
           batchPlugin(instance, {
             metrics,

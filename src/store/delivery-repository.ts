@@ -136,6 +136,18 @@ export class DeliveryRepository {
     return row ? toDelivery(row) : undefined;
   }
 
+  /** Deliveries waiting for a worker and being processed (the metrics' queue depth): one grouped count. */
+  async queueDepth(): Promise<{ accepted: number; processing: number }> {
+    const rows = await this.db
+      .selectFrom('deliveries')
+      .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+      .where('status', 'in', ['accepted', 'processing'])
+      .groupBy('status')
+      .execute();
+    const count = (status: string): number => Number(rows.find((r) => r.status === status)?.n ?? 0);
+    return { accepted: count('accepted'), processing: count('processing') };
+  }
+
   /** The stored message, one chunk per query (never the whole message in memory). */
   async *readMessage(id: string, chunks: number): AsyncGenerator<Buffer> {
     for (let seq = 0; seq < chunks; seq++) {
