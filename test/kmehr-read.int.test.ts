@@ -101,8 +101,10 @@ describe.each(testEngines())('KMEHR read over mutual TLS on $name', (engine) => 
     const answer = await list('peeters', `?softwareId=${softwareId}`);
     expect(answer.status).toBe(200);
     expect(answer.type).toContain('application/json');
-    const body = JSON.parse(answer.body) as { status: { code: string }; subject: string; entries: { uri: string; kmehr: string }[] };
-    expect(body.status.code).toBe('OK');
+    const body = JSON.parse(answer.body) as { status: { code: string; message: string }; subject: string; entries: { uri: string; kmehr: string }[] };
+    // Peeters reads only what he registered (no consent or link for Emma): the list's status says so, still HTTP 200.
+    expect(body.status.code).toBe('ACCESS_OWN_ONLY');
+    expect(body.status.message).toContain('Only the vaccinations you registered yourself');
     expect(body.subject).toBe(patient.insz);
     expect(body.entries.map((e) => e.uri)).toEqual(ids.slice(0, 2).map((id) => `/subject/${patient.insz}/vaccination/${id}/1`));
     for (const [i, entry] of body.entries.entries()) {
@@ -174,7 +176,8 @@ describe.each(testEngines())('KMEHR read over mutual TLS on $name', (engine) => 
         );
       });
     const shown = await run('--patient', patient.insz);
-    expect(shown.stderr).toBe('');
+    // Only his own doses (no consent or link for Emma): said on stderr, the list on stdout.
+    expect(shown.stderr).toBe(`note: ACCESS_OWN_ONLY — ${CATALOGUE.ACCESS_OWN_ONLY.text.en.replace('{detail}', 'ACCESS_NO_CONSENT')}\n`);
     expect(shown.status).toBe(0);
     expect(shown.stdout).toContain(`2 vaccination(s) of ${patient.insz.slice(0, 6)}*****:`);
     expect(shown.stdout).toContain(`lot BX99  /subject/${patient.insz.slice(0, 6)}*****/vaccination/${ids[1]}/1`);

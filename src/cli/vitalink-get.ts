@@ -31,6 +31,8 @@ export async function vitalinkGet(o: VitalinkGetOptions, masked: string): Promis
       process.stdout.write(`refused: ${result.status.code} — ${result.status.message} (HTTP ${result.httpStatus})\n`);
       return 1;
     }
+    // An allowed but flagged read (ACCESS_OWN_ONLY …): said on stderr, so --kmehr / --json output stays clean.
+    if (result.status.code !== 'OK') process.stderr.write(`note: ${result.status.code} — ${result.status.message}\n`);
     if (o.kmehr) {
       for (const e of result.entries) process.stdout.write(`${e.kmehr}\n`);
       return 0;

@@ -1,13 +1,14 @@
 import { randomUUID, type X509Certificate } from 'node:crypto';
 import { unexpectedFailure } from '../registry/store-unavailable.js';
-import type { Bundle, BundleEntry, BundleLink, Immunization, Patient, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, BundleLink, Immunization, OperationOutcome, Patient, Resource } from '@medplum/fhirtypes';
 import type { Logger } from 'pino';
 import type { CertificateVerifier } from '../pki/certificate-verifier.js';
 import type { CallerIdentity } from '../registry/caller-identity.js';
 import { getHistory } from '../registry/get-history.js';
+import { getVaccination } from '../registry/get-vaccination.js';
 import { allFindings, registerVaccinations } from '../registry/register-vaccinations.js';
 import type { RegistryPorts } from '../registry/registry-ports.js';
-import { removeVaccination } from '../registry/remove-vaccination.js';
+import { removeVaccinationById } from '../registry/remove-vaccination-by-id.js';
 import { checkServiceAccess } from '../registry/service-access.js';
 import { CATALOGUE, type Language } from '../status/catalogue.js';
 import { finding, type Finding } from '../status/finding.js';
@@ -51,8 +52,6 @@ export interface FhirDeps {
 
 /** Header the caller's softwareID travels in (docs/fhir.md). */
 export const SOFTWARE_ID_HEADER = 'x-vaccinnet-software-id';
-
-const VACCINATION_ID = /^[0-9A-F]{32}$/;
 
 /**
  * The FHIR R4 API (issue 13 §4): every read through `getHistory` (so the access rule and its audit apply), every
@@ -126,20 +125,31 @@ async function searchImmunizations(req: FhirRequest, identity: CallerIdentity, d
   // A person's history is small (tens of doses): filtered here, after the one read the access rule guards.
   const all = outcome.vaccinations.map(toImmunization).filter((i) => matches(i, search));
   const page = all.slice(search.offset, search.offset + search.count);
-  return { status: 200, code: 'OK', resource: searchset(req, 'Immunization', all.length, page, pageLinks(req, search, all.length)) };
+  const notices = outcome.findings ?? [];
+  const bundle = searchset(req, 'Immunization', all.length, page, pageLinks(req, search, all.length), noticeOutcome(notices, req.language));
+  return { status: 200, code: notices[0]?.code ?? 'OK', resource: bundle };
+}
+
+/**
+ * What the read rule says about an allowed read (ACCESS_OWN_ONLY: only the caller's own doses; ACCESS_BREAK_GLASS,
+ * ACCESS_OPERATOR_READ: a flagged read), as the Bundle's `search.mode = outcome` entry (FHIR R4 §3.1.1.4.4).
+ */
+function noticeOutcome(notices: readonly Finding[], language: Language): OperationOutcome | undefined {
+  return notices.length > 0 ? operationOutcome(notices, language) : undefined;
 }
 
 async function read(req: FhirRequest, id: string, identity: CallerIdentity, deps: FhirDeps): Promise<FhirAnswer> {
-  const notFound = refusal(finding('VACCINATION_NOT_FOUND', { value: id.slice(0, 64) }), req.language);
-  if (!VACCINATION_ID.test(id)) return notFound;
-  const owner = await deps.ports.vaccinations.patientOf(id);
-  if (!owner) return notFound;
-  const outcome = await history(req, identity, deps, owner.patientInsz, 'Immunization.patient.identifier');
-  if (!outcome.ok) return readRefusal(outcome.findings, req.language);
-  const found = outcome.vaccinations.find((v) => v.id === id);
-  if (found) return { status: 200, code: 'OK', resource: toImmunization(found) };
+  // One core use case: the access rule and audit apply once; an unreadable dose is 404 like an unknown id.
+  const outcome = await getVaccination(
+    { actor: identity, softwareId: req.softwareId ?? '', channel: 'fhir', id, inszLocation: 'Immunization.patient.identifier' },
+    deps.ports,
+  );
+  if (outcome.ok) return { status: 200, code: 'OK', resource: toImmunization(outcome.vaccination) };
+  const first = outcome.findings[0] ?? finding('INTERNAL_ERROR');
   // Removed (entered-in-error): FHIR's answer for a deleted resource is 410 Gone.
-  return owner.status === 'removed' ? refusal(finding('VACCINATION_ALREADY_REMOVED', { value: id }), req.language, 410) : notFound;
+  if (first.code === 'VACCINATION_ALREADY_REMOVED') return refusal(first, req.language, 410);
+  if (first.code === 'VACCINATION_NOT_FOUND') return refusal(first, req.language);
+  return readRefusal(outcome.findings, req.language);
 }
 
 async function searchPatient(req: FhirRequest, identity: CallerIdentity, deps: FhirDeps): Promise<FhirAnswer> {
@@ -195,19 +205,9 @@ async function create(req: FhirRequest, identity: CallerIdentity, deps: FhirDeps
 }
 
 async function remove(req: FhirRequest, id: string, identity: CallerIdentity, deps: FhirDeps): Promise<FhirAnswer> {
-  const notFound = refusal(finding('VACCINATION_NOT_FOUND', { value: id.slice(0, 64) }), req.language);
-  if (!VACCINATION_ID.test(id)) return notFound;
-  const owner = await deps.ports.vaccinations.patientOf(id);
-  if (!owner) return notFound;
-  const outcome = await removeVaccination(
-    {
-      actor: identity,
-      softwareId: req.softwareId ?? '',
-      channel: 'fhir',
-      patientId: owner.patientInsz,
-      vaccinationId: id,
-      reason: 'entered-in-error (FHIR DELETE)',
-    },
+  // By id alone: the core finds the person, removeVaccination decides, and an unreadable dose answers like an unknown id.
+  const outcome = await removeVaccinationById(
+    { actor: identity, softwareId: req.softwareId ?? '', channel: 'fhir', id, reason: 'entered-in-error (FHIR DELETE)' },
     deps.ports,
   );
   if (outcome.ok) return answer(200, [finding('OK')], req.language);
@@ -247,11 +247,20 @@ function pageLinks(req: FhirRequest, search: ImmunizationSearch, total: number):
   return links;
 }
 
-function searchset(req: FhirRequest, type: string, total: number, resources: readonly (Immunization | Patient)[], link: BundleLink[]): Bundle {
+function searchset(
+  req: FhirRequest,
+  type: string,
+  total: number,
+  resources: readonly (Immunization | Patient)[],
+  link: BundleLink[],
+  outcome?: OperationOutcome,
+): Bundle {
   const entry = resources.map((r): BundleEntry => ({
     ...(r.id !== undefined && { fullUrl: `${req.baseUrl}/${type}/${r.id}` }),
     resource: r,
     search: { mode: 'match' },
   }));
+  // Not counted in `total` (matches only); on every page, as it is about the whole read.
+  if (outcome) entry.push({ resource: outcome, search: { mode: 'outcome' } });
   return { resourceType: 'Bundle', type: 'searchset', total, link, ...(entry.length > 0 && { entry }) };
 }

@@ -112,8 +112,12 @@ async function read(
       return refusal(finding('VACCINATION_NOT_FOUND', { value: `${call.entry.id}/${call.entry.version}`, location: 'the path' }), call.language, caller);
     return { httpStatus: 200, contentType: XML_TYPE, body: hit.kmehr, code: 'OK', caller: described };
   }
-  const list: KmehrReadList = { status: { code: 'OK', message: formatMessage('OK', {}, call.language) }, subject: call.ssin, entries };
-  return { httpStatus: 200, contentType: JSON_TYPE, body: JSON.stringify(list), code: 'OK', caller: described };
+  // An allowed read the rule flags (ACCESS_OWN_ONLY: only the caller's own doses; break-the-glass, operator) says so
+  // in the list's status, still HTTP 200: a client that reads the status learns why doses may be missing.
+  const notice = outcome.findings?.[0];
+  const status = notice ? { code: notice.code, message: localise(notice, call.language) } : { code: 'OK', message: formatMessage('OK', {}, call.language) };
+  const list: KmehrReadList = { status, subject: call.ssin, entries };
+  return { httpStatus: 200, contentType: JSON_TYPE, body: JSON.stringify(list), code: notice?.code ?? 'OK', caller: described };
 }
 
 /** A refused credential or service: audited against the path's person (when a valid INSZ), as on SOAP. */

@@ -23,6 +23,8 @@ export interface GetHistoryCommand {
   readonly reason?: string;
   /** A care provider's emergency read without consent or link (off unless `access.breakTheGlass`; docs/access.md). */
   readonly breakTheGlass?: boolean;
+  /** A read of this one dose (FHIR read by id, get-vaccination.ts): only it is handed out, and the audit row names it. */
+  readonly vaccinationId?: string;
 }
 
 export type HistoryOutcome =
@@ -108,6 +110,7 @@ export async function getHistory(cmd: GetHistoryCommand, ports: RegistryPorts): 
     const read = await readAsDecided(decision, auth.profile, cmd, ports);
     if ('refusal' in read) refusal = finding(read.refusal, { location: cmd.inszLocation ?? 'PatientId' });
     else ({ basis, vaccinations } = read);
+    if (cmd.vaccinationId !== undefined) vaccinations = vaccinations.filter((v) => v.id === cmd.vaccinationId);
   }
   const notice =
     basis === undefined || basis === 'consent-and-link'
@@ -124,6 +127,7 @@ export async function getHistory(cmd: GetHistoryCommand, ports: RegistryPorts): 
     subject: auth.subject,
     channel: cmd.channel,
     ...(cmd.softwareId !== undefined && { softwareId: cmd.softwareId }),
+    ...(cmd.vaccinationId !== undefined && { vaccinationId: cmd.vaccinationId }),
     detail:
       patient?.ok === false
         ? 'PatientId refused'
