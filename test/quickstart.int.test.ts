@@ -115,7 +115,7 @@ function quickStartSuite(title: string, outsideDataDir: boolean): void {
       expect(jan.stdout).toContain('lot DEMO1');
       const lotte = runPrinted(refused);
       expect(lotte.status).toBe(1);
-      expect(lotte.stdout).toMatch(/^refused: ACCESS_NO_CONSENT/);
+      expect(lotte.stdout).toMatch(/^refused: ACCESS_NO_CONSENT — The person has no active/);
       expect(`${lotte.stdout}${lotte.stderr}`).not.toContain('DEMO2');
 
       expect(runPrinted(consent)).toMatchObject({ status: 0, stdout: expect.stringMatching(/^consent of 210630\*{5} is active/) });

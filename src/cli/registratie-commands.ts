@@ -27,7 +27,9 @@ interface RegisterOptions extends CallOptions {
 }
 
 function printStatus(label: string, s: Status): void {
-  process.stdout.write(`${label}: ${s.code}${s.message ? ` — ${s.message}` : ''}\n`);
+  // The service's message may itself start with the code ("CODE: text"); print the code once.
+  const message = s.message?.startsWith(`${s.code}: `) ? s.message.slice(s.code.length + 2) : s.message;
+  process.stdout.write(`${label}: ${s.code}${message ? ` — ${message}` : ''}\n`);
 }
 
 /** Runs a command body, mapping usage errors to exit 2, faults and transport errors to 1 with a clear line. */
